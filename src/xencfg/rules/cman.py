@@ -278,7 +278,9 @@ def node_without_fencing(item: Loaded) -> Iterator[Finding]:
     methods without devices, returns an error, and fenced retries for ever; DLM, GFS
     and rgmanager wait for the fence to succeed, so the failed node's services are
     never recovered and GFS stays frozen on the others. Red Hat supports no cluster
-    without fencing.
+    without fencing. Under Pacemaker (RHEL 6's cman + pacemaker) every node needs the
+    ``fence_pcmk`` method that hands the request to Pacemaker; without it fenced still
+    retries for ever and DLM (clvmd, GFS2) blocks, though Pacemaker fences itself.
 
     Example: ``<clusternode name="xen03" nodeid="3" votes="1"/>`` with no
     ``<fence>`` inside, or ``<method><device name="ilo-xen03"/></method>``.
@@ -288,14 +290,20 @@ def node_without_fencing(item: Loaded) -> Iterator[Finding]:
     where an admin acknowledges each fence with ``fence_ack_manual``.
     """
     doc = _cman(item)
+    # cman under Pacemaker (RHEL 6): fenced only redirects to Pacemaker with fence_pcmk
+    pcmk = any(f.get("agent") == "fence_pcmk" for f in doc.fencedevices)
+    blocked = (
+        "the fence_pcmk redirect to Pacemaker is missing and DLM users (clvmd, GFS2) block"
+        if pcmk
+        else "rgmanager/GFS never recover"
+    )
     for node in doc.nodes:
         if not _runnable(node):
             unnamed = any(m.get("name") is None and m.devices for m in node.methods)
             why = "its fence method has no name" if unnamed else "it has no fence device"
             yield make(
                 "CM005",
-                f"node {node.name}: {why}, so when it fails fenced cannot fence it and"
-                " rgmanager/GFS never recover",
+                f"node {node.name}: {why}, so when it fails fenced cannot fence it: {blocked}",
                 item.where(node),
             )
 

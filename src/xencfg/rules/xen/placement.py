@@ -1,4 +1,5 @@
-"""Where the CIB lets a Xen guest run against the DRBD hosts of its disks (XN018)."""
+"""Where the CIB lets a Xen guest (XN018) or a DRBD agent (DR043) run against the
+hosts the nodes' drbd configuration gives the DRBD resource."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
     from ...formats.cib.resources import Primitive
     from ...formats.drbd import Resource as DrbdResource
     from ...formats.xen.domu import DiskSpec
+    from ..cib.placement import Placement
 
 from ...syntax.numbers import decimal
 from .common import _domus, _minors, _where, disk_key
@@ -71,6 +73,68 @@ def _drbd_agent(el: Any) -> str | None:
         if name:
             return name
     return None
+
+
+class _Hosts:
+    """Why a node cannot open a DRBD resource, by each node's own drbd configuration
+    (another node's when it has none); ``None`` where it can or nothing tells."""
+
+    def __init__(self, by_node: dict[str, dict[str, tuple[Loaded, DrbdResource]]]) -> None:
+        self.by_node = by_node
+
+    def definition(self, name: str, node: str) -> tuple[Loaded, DrbdResource] | None:
+        """``name``'s (file, resource) as ``node`` reads it, else as another does."""
+        own = self.by_node.get(node)
+        if own is not None:
+            return own.get(name)
+        return next((d[name] for d in self.by_node.values() if name in d), None)
+
+    def __call__(self, name: str, node: str) -> tuple[str, list[Location]] | None:
+        from ..drbd.common import _on_hosts, hostnames_equal
+
+        found = self.definition(name, node)
+        if found is None:
+            if node in self.by_node and any(name in d for d in self.by_node.values()):
+                label = name[6:] if name.startswith("minor:") else name
+                what = f"DRBD minor {label}" if name.startswith("minor:") else f"'{name}'"
+                return f"{node}'s drbd configuration does not define {what}", []
+            return None
+        item, res = found
+        if res.stacked or any(h.kind != "on" for h in res.host_list):
+            return None
+        names = [n for h in _on_hosts(res) for n in h.names]
+        if not names or any(hostnames_equal(n, node) for n in names):
+            return None
+        return (
+            f"DRBD resource '{res.name}' has 'on' sections for {', '.join(names)} only"
+            f" ({item.file.display})",
+            [item.where(res.block)],
+        )
+
+    def hosts(self, name: str, node: str) -> str | None:
+        found = self(name, node)
+        return found[0] if found else None
+
+
+def _placement(
+    cluster: Cluster, item: Loaded, facts: dict[int, Placement | None], placed: set[str]
+) -> tuple[Placement, list[str]] | None:
+    """The placement facts of ``item``'s CIB and its nodes; ``None`` for a copy of a
+    CIB already placed (every node keeps one: the first copy's findings count)."""
+    from ..cib.placement import Placement
+
+    cib = _cib(item)
+    if id(cib) not in facts:
+        text = cib.dumps()
+        facts[id(cib)] = (
+            None if text in placed else Placement(cib, item.versions.of("pacemaker", item.node))
+        )
+        placed.add(text)
+    here = facts[id(cib)]
+    if here is None:
+        return None
+    nodes = [n.uname for n in cib.nodes if n.uname] or [n for n in cluster.nodes if n]
+    return here, nodes
 
 
 @rule("XN018", "domu-placed-off-drbd-hosts", "warning", scope="cluster", hazard=True)
@@ -133,45 +197,9 @@ def domu_placed_off_drbd_hosts(cluster: Cluster) -> Iterator[Finding]:
         return
     from ..cib.common import units
     from ..cib.guests import _param_pair
-    from ..cib.placement import Placement
-    from ..drbd.common import _on_hosts, hostnames_equal
 
-    by_node = _drbd_hosts(cluster)
+    problem = _Hosts(_drbd_hosts(cluster))
     domus = _domus(cluster)
-
-    def definition(name: str, node: str) -> tuple[Loaded, DrbdResource] | None:
-        """``name``'s (file, resource) as ``node`` reads it, else as another does."""
-        own = by_node.get(node)
-        if own is not None:
-            return own.get(name)
-        return next((d[name] for d in by_node.values() if name in d), None)
-
-    def problem(name: str, node: str) -> tuple[str, list[Location]] | None:
-        """Why ``node`` cannot open DRBD resource ``name`` (``None`` when it can)."""
-        found = definition(name, node)
-        if found is None:
-            if node in by_node and any(name in d for d in by_node.values()):
-                label = name[6:] if name.startswith("minor:") else name
-                what = f"DRBD minor {label}" if name.startswith("minor:") else f"'{name}'"
-                return f"{node}'s drbd configuration does not define {what}", []
-            return None
-        item, res = found
-        if res.stacked or any(h.kind != "on" for h in res.host_list):
-            return None
-        on = list(_on_hosts(res))
-        names = [n for h in on for n in h.names]
-        if not names or any(hostnames_equal(n, node) for n in names):
-            return None
-        return (
-            f"DRBD resource '{res.name}' has 'on' sections for {', '.join(names)} only"
-            f" ({item.file.display})",
-            [item.where(res.block)],
-        )
-
-    def hosts(name: str, node: str) -> str | None:
-        found = problem(name, node)
-        return found[0] if found else None
-
     by_name: dict[str, list[Loaded]] = defaultdict(list)
     for d in domus:
         by_name[d.file.path.name].append(d)
@@ -190,20 +218,10 @@ def domu_placed_off_drbd_hosts(cluster: Cluster) -> Iterator[Finding]:
             ]
             if not copies:
                 continue
-            cib = _cib(item)
-            if id(cib) not in facts:
-                text = cib.dumps()
-                facts[id(cib)] = (
-                    None
-                    if text in placed
-                    else Placement(cib, item.versions.of("pacemaker", item.node))
-                )
-                placed.add(text)
-            here = facts[id(cib)]
+            here = _placement(cluster, item, facts, placed)
             if here is None:
                 continue  # every node's copy of one CIB: the first copy's findings
-            nodes = [n.uname for n in cib.nodes if n.uname] or [n for n in cluster.nodes if n]
-            for node in sorted(here.nodes(prim.el, nodes, hosts, _drbd_agent)):
+            for node in sorted(here[0].nodes(prim.el, here[1], problem.hosts, _drbd_agent)):
                 domu = next((d for d in copies if d.node == node), copies[0])
                 for key, disk in _drbd_keys(domu):
                     why = problem(key, node)
@@ -226,3 +244,69 @@ def _named(prim: Primitive) -> str:
     """A primitive as messages name it: ``'web'``, or one without id (the CIB's schema
     rules report that) as such, not as ``'None'``."""
     return f"'{prim.id}'" if prim.id else "without id"
+
+
+@rule("DR043", "drbd-agent-off-hosts", "warning", scope="cluster", hazard=True)
+def drbd_agent_off_hosts(cluster: Cluster) -> Iterator[Finding]:
+    """The CIB lets an ``ocf:linbit:drbd`` clone run on a node whose drbd configuration
+    has no ``on`` section for its ``drbd_resource``.
+
+    Why it matters: DRBD 8.x replicates between two hosts, so a third (or fourth)
+    node shares the drbd.conf copied to every node but hosts none of a pair's
+    resources; drbdadm there accepts the file and ignores the resource. Pacemaker
+    places clone instances on any node it may: the agent's start there finds no
+    such resource for this host, says "DRBD resource r1 not found in configuration
+    file" and returns OCF_ERR_INSTALLED (drbd-utils 9.22's linbit/drbd agent, drbd_validate_all:
+    "hm. probably misconfigured constraint somewhere. sorry. don't retry
+    anywhere."). The start fails, the node is banned for the clone and the
+    instance, its promotion and everything colocated with it wait for recovery
+    on another node. A probe there is harmless (the agent answers "not running").
+    DRBD 9 needs an ``on`` section (a diskless client: ``disk none``) for a node to
+    open the resource at all, so the same holds.
+
+    The nodes are the CIB's, placed as XN018 places a guest (locations on the
+    primitive or its clone, ``symmetric-cluster``, colocations). Each node's own
+    drbd configuration decides; a resource with ``floating`` sections or a stacked
+    one is not checked.
+
+    Example: nodes fir1, fir2, fir3; ``resource r1 { on fir2 {...} on fir3 {...}
+    }`` in every node's drbd.d; ``<master id="ms-r1">`` of ``drbd_resource=r1``
+    with no constraint keeping it off fir1.
+
+    Fix: ``<rsc_location id="loc-ms-r1" rsc="ms-r1" node="fir1"
+    score="-INFINITY"/>`` (or a rule ``#uname ne fir2 and #uname ne fir3``), or
+    ``symmetric-cluster=false`` with locations for the hosts.
+    """
+    if not cluster.has("cib") or not any(True for _ in cluster.docs("drbd")):
+        return
+    from ..cib.common import units
+    from ..cib.guests import _param_pair
+
+    problem = _Hosts(_drbd_hosts(cluster))
+    facts: dict[int, Placement | None] = {}
+    placed: set[str] = set()
+    for unit in units(cluster):
+        for item, prim in unit.primitives():
+            name = prim.param("drbd_resource") if prim.type == "drbd" else None
+            if not name or prim.provider not in (None, "linbit"):
+                continue
+            here = _placement(cluster, item, facts, placed)
+            if here is None:
+                continue
+            off = {}
+            for node in sorted(here[0].nodes(prim.el, here[1], problem.hosts, _drbd_agent)):
+                why = problem(name, node)
+                if why is not None:
+                    off[node] = why
+            if not off:
+                continue
+            first = next(iter(off.values()))
+            yield make(
+                "DR043",
+                f"the CIB may start {_named(prim)} (ocf:linbit:drbd of '{name}') on"
+                f" {', '.join(off)}, where it is not configured: {first[0]}; the agent"
+                " fails there (OCF_ERR_INSTALLED: not found in configuration file), the"
+                " node is banned and the instance recovers elsewhere",
+                item.where(_param_pair(prim, "drbd_resource") or prim),
+                first[1],
+            )
