@@ -122,8 +122,11 @@ def drbdadm(path: Path) -> Verdict:
 #: multipath's diagnostics, by what they mean (multipath-tools 0.9.4 parser.c, dict.c).
 _MP_HARD = re.compile(
     r"invalid value for|too small, capping|too large, capping|missing value|parsing failed|"
-    r"missing closing quotes|unmatched '\}'"
+    r"missing closing quotes|unmatched '\}'|ignoring extra data starting with '\}'"
 )
+#: "ignoring extra data starting with '}'" (parser.c, a '}' after a keyword's value on
+#: its line) is a refusal: the section stays open and multipath reads the sections
+#: below inside it and drops them (tests/test_spelling_differential.py found it).
 _MP_SECTIONS = (
     "defaults",
     "blacklist",
@@ -197,6 +200,12 @@ def multipath(path: Path) -> Verdict:
                 hard.append(at)
             elif _MP_HARD.search(line):
                 hard.append(at)
+            elif "invalid keyword '{'" in line and any(
+                "missing '{'" in n and a == at - 1 for a, n in notes
+            ):
+                # 'defaults' then '{' on the next line: multipath notes both lines and
+                # opens the section; one finding at the head stands for the pair
+                continue
             elif _MP_NOTE.search(line):
                 notes.append((at, line))
             elif re.search(
