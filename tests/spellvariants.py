@@ -106,7 +106,11 @@ def eol_comment(marker: str, after: str) -> Spelling:
 
     def spell(text: str, pick: int) -> str | None:
         m = _pick(list(compiled.finditer(text)), pick)
-        return None if m is None else text[: m.end(1)] + f" {marker} see ticket 4711" + text[m.end(1) :]
+        return (
+            None
+            if m is None
+            else text[: m.end(1)] + f" {marker} see ticket 4711" + text[m.end(1) :]
+        )
 
     spell.__name__ = f"eol_comment{marker}"
     return spell
@@ -118,7 +122,9 @@ def comment_line_inside(marker: str, opener: str = "{") -> Spelling:
 
     def spell(text: str, pick: int) -> str | None:
         m = _pick(list(compiled.finditer(text)), pick)
-        return None if m is None else text[: m.end()] + f"{marker}old value was 3\n" + text[m.end() :]
+        return (
+            None if m is None else text[: m.end()] + f"{marker}old value was 3\n" + text[m.end() :]
+        )
 
     spell.__name__ = f"comment_inside{marker}"
     return spell
@@ -157,10 +163,14 @@ DRBD: dict[str, Spelling] = {
     "eol_comment_brace": eol_comment("#", r"\{"),
     "comment_inside": comment_line_inside("  # "),
     "keyword_case": replace_spot(_DRBD_STMT, 1, upper_first),
-    "section_case": replace_spot(r"^[ \t]*(net|disk|startup|syncer|handlers|common|global)\b", 1, upper_first),
+    "section_case": replace_spot(
+        r"^[ \t]*(net|disk|startup|syncer|handlers|common|global)\b", 1, upper_first
+    ),
     "dash_underscore": replace_spot(r"^[ \t]*([a-z]+-[a-z0-9-]+)[ \t]", 1, swap_dash),
     "quote_value": replace_spot(r"^[ \t]*[a-z][a-z0-9-]*[ \t]+([A-Za-z0-9/._-]+);", 1, quoted),
-    "unquote_value": replace_spot(r"^[ \t]*[a-z][a-z0-9-]*[ \t]+(\"[A-Za-z0-9/._-]+\");", 1, unquoted),
+    "unquote_value": replace_spot(
+        r"^[ \t]*[a-z][a-z0-9-]*[ \t]+(\"[A-Za-z0-9/._-]+\");", 1, unquoted
+    ),
     "quote_host": replace_spot(r"^[ \t]*on[ \t]+([A-Za-z0-9._-]+)[ \t]*\{", 1, quoted),
     "quote_resource": replace_spot(r"^[ \t]*resource[ \t]+([A-Za-z0-9._-]+)[ \t]*\{", 1, quoted),
     "drop_last_semicolon": replace_spot(r";([ \t]*\n[ \t]*\})", 0, lambda m, p: m.group(1)),
@@ -168,29 +178,45 @@ DRBD: dict[str, Spelling] = {
     "semicolon_after_brace": replace_spot(r"^[ \t]*\}()[ \t]*$", 1, choose(";")),
     "space_before_semicolon": replace_spot(r"\S()(;)", 1, choose(" ", "\t")),
     "rate_unit": replace_spot(
-        r"^[ \t]*(?:rate|resync-rate|c-max-rate|c-min-rate)[ \t]+(\d+[KMGkmg]?)[ \t]*;", 1,
+        r"^[ \t]*(?:rate|resync-rate|c-max-rate|c-min-rate)[ \t]+(\d+[KMGkmg]?)[ \t]*;",
+        1,
         choose("10M", "10m", "10240k", "10240K", "10240", "10MB", "10 M", "0x400", "010M", "33M"),
     ),
     "size_unit": replace_spot(
-        r"^[ \t]*(?:sndbuf-size|rcvbuf-size|size|max-buffers|al-extents|max-epoch-size)[ \t]+(\w+)[ \t]*;", 1,
+        r"^[ \t]*(?:sndbuf-size|rcvbuf-size|size|max-buffers|al-extents|max-epoch-size)"
+        r"[ \t]+(\w+)[ \t]*;",
+        1,
         choose("512k", "512K", "0", "1M", "2048", "0x800", "0800", "128KB", "1g"),
     ),
     "time_value": replace_spot(
-        r"^[ \t]*(?:timeout|connect-int|ping-int|wfc-timeout|degr-wfc-timeout|ko-count|ping-timeout)[ \t]+(\w+)[ \t]*;", 1,
+        r"^[ \t]*(?:timeout|connect-int|ping-int|wfc-timeout|degr-wfc-timeout|ko-count|"
+        r"ping-timeout)[ \t]+(\w+)[ \t]*;",
+        1,
         choose("60", "0x3c", "060", "6s", "10", "+5", "-1"),
     ),
     "minor_spelling": replace_spot(
-        r"^[ \t]*device[ \t]+(/dev/drbd(\d+))", 1,
-        lambda m, p: ("/dev/drbd_" + m.group(2), "/dev/drbd0" + m.group(2), "drbd" + m.group(2),
-                      "/dev/drbd" + m.group(2) + " minor " + m.group(2))[p % 4],
+        r"^[ \t]*device[ \t]+(/dev/drbd(\d+))",
+        1,
+        lambda m, p: (
+            "/dev/drbd_" + m.group(2),
+            "/dev/drbd0" + m.group(2),
+            "drbd" + m.group(2),
+            "/dev/drbd" + m.group(2) + " minor " + m.group(2),
+        )[p % 4],
     ),
     "ipv6": replace_spot(
-        r"^[ \t]*address[ \t]+((?:ipv4[ \t]+)?\d+\.\d+\.\d+\.\d+):(\d+)", 0,
+        r"^[ \t]*address[ \t]+((?:ipv4[ \t]+)?\d+\.\d+\.\d+\.\d+):(\d+)",
+        0,
         lambda m, p: m.group(0).replace(
             m.group(1),
-            ("ipv6 [fd00::" + m.group(1).rsplit(".", 1)[-1] + "]",
-             "[fd00::1]", "ipv6 fd00::1", "ipv6 [FD00:0:0::A]", "ipv4 " + m.group(1).split()[-1],
-             "ipv6 [::ffff:" + m.group(1).split()[-1] + "]")[p % 6],
+            (
+                "ipv6 [fd00::" + m.group(1).rsplit(".", 1)[-1] + "]",
+                "[fd00::1]",
+                "ipv6 fd00::1",
+                "ipv6 [FD00:0:0::A]",
+                "ipv4 " + m.group(1).split()[-1],
+                "ipv6 [::ffff:" + m.group(1).split()[-1] + "]",
+            )[p % 6],
         ),
     ),
     "address_family_case": replace_spot(r"^[ \t]*address[ \t]+(ipv4|ipv6)\b", 1, upper_first),
@@ -198,20 +224,26 @@ DRBD: dict[str, Spelling] = {
     "host_fqdn": replace_spot(
         r"^[ \t]*on[ \t]+([a-z][A-Za-z0-9_-]*)[ \t]*\{", 1, lambda m, p: m.group(1) + ".example.com"
     ),
+    # (globs that match nothing: a file the peer's /etc holds would be read as well)
     "include": prepend(
-        'include "/etc/drbd.d/global_common.conf";',
-        'include "/etc/drbd.d/*.res";',
-        "include /etc/drbd.d/*.res;",
-        "include \"drbd.d/*.res\";",
+        'include "/etc/drbd.d/site-*.res";',
+        "include /etc/drbd.d/site-*.res;",
+        'include "drbd.d/site-*.res";',
     ),
     "empty_section": replace_spot(
-        r"^([ \t]*)(resource|common|global)\b[^{\n]*\{", 0,
-        lambda m, p: ("startup { }", "handlers {\n}", "net {}")[p % 3] + "\n" + m.group(0)
-        if m.group(2) != "resource" else m.group(0),
+        r"^([ \t]*)(resource|common|global)\b[^{\n]*\{",
+        0,
+        lambda m, p: (
+            ("startup { }", "handlers {\n}", "net {}")[p % 3] + "\n" + m.group(0)
+            if m.group(2) != "resource"
+            else m.group(0)
+        ),
     ),
     "empty_common": prepend("common { }", "common {\n}\n", "global { }"),
     "duplicate_subsection": replace_spot(
-        r"(?s)^([ \t]*(?:net|disk|startup)[ \t]*\{[^{}]*\})", 1, lambda m, p: m.group(1) + "\n" + m.group(1)
+        r"(?s)^([ \t]*(?:net|disk|startup)[ \t]*\{[^{}]*\})",
+        1,
+        lambda m, p: m.group(1) + "\n" + m.group(1),
     ),
     "boolean": replace_spot(
         r"^[ \t]*(allow-two-primaries|disk-flushes|md-flushes|disk-barrier|disk-drain|"
@@ -221,13 +253,20 @@ DRBD: dict[str, Spelling] = {
         choose(" yes", " no", " on", " off", " true", " false", " 1", " 0", "", " Yes"),
     ),
     "one_line_section": replace_spot(
-        r"(?s)([ \t]*(?:net|disk|startup|syncer|options)[ \t]*\{[^{}]*\})", 1,
+        r"(?s)([ \t]*(?:net|disk|startup|syncer|options)[ \t]*\{[^{}]*\})",
+        1,
         lambda m, p: re.sub(r"\s*\n\s*", " ", m.group(1)),
     ),
-    "brace_on_next_line": replace_spot(r"^([ \t]*(?:resource|on|net|disk|common)\b[^{\n#]*?)[ \t]*(\{)", 2, choose("\n{")),
-    "protocol_case": replace_spot(r"^[ \t]*protocol[ \t]+([ABC])", 1, lambda m, p: m.group(1).lower()),
+    "brace_on_next_line": replace_spot(
+        r"^([ \t]*(?:resource|on|net|disk|common)\b[^{\n#]*?)[ \t]*(\{)", 2, choose("\n{")
+    ),
+    "protocol_case": replace_spot(
+        r"^[ \t]*protocol[ \t]+([ABC])", 1, lambda m, p: m.group(1).lower()
+    ),
     "enum_case": replace_spot(
-        r"^[ \t]*(?:after-sb-[012]pri|on-io-error|fencing|rr-conflict)[ \t]+([a-z-]+)", 1, upper_first
+        r"^[ \t]*(?:after-sb-[012]pri|on-io-error|fencing|rr-conflict)[ \t]+([a-z-]+)",
+        1,
+        upper_first,
     ),
 }
 
@@ -250,19 +289,25 @@ MULTIPATH: dict[str, Spelling] = {
     "comment_inside": comment_line_inside("\t#"),
     "bang_comment_inside": comment_line_inside("!"),
     "keyword_case": replace_spot(_MP_KEY, 1, upper_first),
-    "section_case": replace_spot(r"^[ \t]*(defaults|blacklist|multipaths|devices|multipath|device)[ \t]*\{", 1, upper_first),
+    "section_case": replace_spot(
+        r"^[ \t]*(defaults|blacklist|multipaths|devices|multipath|device)[ \t]*\{", 1, upper_first
+    ),
     "dash_underscore": replace_spot(r"^[ \t]*([a-z]+_[a-z_]+)[ \t]", 1, swap_dash),
     "quote_value": replace_spot(r"^[ \t]*[a-z_]+[ \t]+([A-Za-z0-9/._-]+)[ \t]*$", 1, quoted),
     "unquote_value": replace_spot(r"^[ \t]*[a-z_]+[ \t]+(\"[^\"\s]+\")[ \t]*$", 1, unquoted),
-    "single_quotes": replace_spot(r"^[ \t]*[a-z_]+[ \t]+(\"[^\"\s']+\")[ \t]*$", 1, lambda m, p: "'" + m.group(1)[1:-1] + "'"),
+    "single_quotes": replace_spot(
+        r"^[ \t]*[a-z_]+[ \t]+(\"[^\"\s']+\")[ \t]*$", 1, lambda m, p: "'" + m.group(1)[1:-1] + "'"
+    ),
     "boolean": replace_spot(
-        r"^[ \t]*(?:user_friendly_names|find_multipaths|flush_on_last_del|retain_attached_hw_handler|"
+        r"^[ \t]*(?:user_friendly_names|find_multipaths|flush_on_last_del|"
+        r"retain_attached_hw_handler|"
         r"detect_prio|detect_checker|skip_kpartx|deferred_remove)[ \t]+(\"?\w+\"?)",
         1,
         choose("yes", "no", "on", "off", "true", "false", "1", "0", "YES", '"yes"'),
     ),
     "number_base": replace_spot(
-        r"^[ \t]*(?:polling_interval|rr_min_io|rr_min_io_rq|max_fds|checker_timeout|fast_io_fail_tmo|"
+        r"^[ \t]*(?:polling_interval|rr_min_io|rr_min_io_rq|max_fds|checker_timeout|"
+        r"fast_io_fail_tmo|"
         r"dev_loss_tmo|no_path_retry|queue_without_daemon|minio)[ \t]+(\"?\w+\"?)",
         1,
         choose("10", "0x10", "010", "10s", '"10"', "+10", "-1", "fail", "queue", "1000"),
@@ -271,34 +316,46 @@ MULTIPATH: dict[str, Spelling] = {
         "defaults {\n\tno_path_retry queue\n}",
         "defaults {\n\tno_path_retry fail\n}",
         "defaults {\n\tno_path_retry 5\n}",
-        "defaults {\n\tno_path_retry \"queue\"\n}",
+        'defaults {\n\tno_path_retry "queue"\n}',
         "defaults {\n\tno_path_retry Queue\n}",
         "defaults {\n\tfailback immediate\n}",
         "defaults {\n\tfailback manual\n}",
         "defaults {\n\tfailback 30\n}",
         "defaults {\n\tfailback followover\n}",
         "defaults {\n\tpath_grouping_policy group_by_prio\n}",
-        "defaults {\n\tpath_grouping_policy \"multibus\"\n}",
-        "defaults {\n\tpath_selector \"round-robin 0\"\n}",
-        "defaults {\n\tpath_selector \"service-time 0\"\n}",
+        'defaults {\n\tpath_grouping_policy "multibus"\n}',
+        'defaults {\n\tpath_selector "round-robin 0"\n}',
+        'defaults {\n\tpath_selector "service-time 0"\n}',
         "defaults {\n\tpath_selector round-robin 0\n}",
-        "defaults {\n\tfeatures \"1 queue_if_no_path\"\n}",
+        'defaults {\n\tfeatures "1 queue_if_no_path"\n}',
         "defaults {\n\tfeatures 1 queue_if_no_path\n}",
-        "defaults {\n\thardware_handler \"0\"\n}",
+        'defaults {\n\thardware_handler "0"\n}',
         "defaults {\n\tprio alua\n}",
-        "defaults {\n\tprio \"const\"\n}",
+        'defaults {\n\tprio "const"\n}',
         "defaults {\n\tpath_checker tur\n}",
         "defaults {\n\tpath_checker TUR\n}",
         "defaults {\n\tuser_friendly_names yes\n}",
-        "defaults {\n\tuser_friendly_names \"yes\"\n}",
+        'defaults {\n\tuser_friendly_names "yes"\n}',
         "defaults {\n\tverbosity 2\n}",
     ),
-    "brace_on_next_line": replace_spot(r"^([ \t]*(?:defaults|blacklist|multipaths|devices|multipath|device))[ \t]*(\{)", 2, choose("\n{")),
-    "brace_no_space": replace_spot(r"^[ \t]*(?:defaults|blacklist|multipaths|devices|multipath|device)([ \t]+)\{", 1, choose("")),
+    "brace_on_next_line": replace_spot(
+        r"^([ \t]*(?:defaults|blacklist|multipaths|devices|multipath|device))[ \t]*(\{)",
+        2,
+        choose("\n{"),
+    ),
+    "brace_no_space": replace_spot(
+        r"^[ \t]*(?:defaults|blacklist|multipaths|devices|multipath|device)([ \t]+)\{",
+        1,
+        choose(""),
+    ),
     "closing_same_line": replace_spot(r"(\S)([ \t]*\n[ \t]*)\}", 2, choose(" ", "\t")),
-    "empty_section": append("blacklist {\n}", "blacklist_exceptions {\n}", "overrides {\n}", "multipaths {\n}"),
+    "empty_section": append(
+        "blacklist {\n}", "blacklist_exceptions {\n}", "overrides {\n}", "multipaths {\n}"
+    ),
     "duplicate_defaults": append("defaults {\n\tpolling_interval 10\n}", "defaults {\n}"),
-    "wwid_case": replace_spot(r"^[ \t]*wwid[ \t]+\"?([0-9a-f]{16,})", 1, lambda m, p: m.group(1).upper()),
+    "wwid_case": replace_spot(
+        r"^[ \t]*wwid[ \t]+\"?([0-9a-f]{16,})", 1, lambda m, p: m.group(1).upper()
+    ),
     "alias_case": replace_spot(r"^[ \t]*alias[ \t]+\"?([a-z][\w-]*)", 1, upper_first),
 }
 
@@ -311,22 +368,41 @@ HACF: dict[str, Spelling] = {
     "tabs": replace_spot(r"^([a-z_]+)( +)", 2, choose("\t")),
     "blank_lines": blank_lines,
     "trailing_blanks": trailing_blanks,
-    "eol_comment": eol_comment("#", r"^\s*(?:keepalive|deadtime|warntime|initdead|auto_failback|crm|node)\b[^\n#]*\S"),
-    "keyword_case": replace_spot(r"^(keepalive|deadtime|auto_failback|node|crm|logfacility|udpport)\b", 1, upper_first),
+    "eol_comment": eol_comment(
+        "#", r"^\s*(?:keepalive|deadtime|warntime|initdead|auto_failback|crm|node)\b[^\n#]*\S"
+    ),
+    "keyword_case": replace_spot(
+        r"^(keepalive|deadtime|auto_failback|node|crm|logfacility|udpport)\b", 1, upper_first
+    ),
     "dash_underscore": replace_spot(r"^([a-z]+_[a-z_]+)\b", 1, swap_dash),
     "boolean": replace_spot(
-        r"^(?:auto_failback|crm|use_logd|debug_level_never|autojoin|uuidfrom|compression_threshold)[ \t]+(\S+)",
+        r"^(?:auto_failback|crm|use_logd|debug_level_never|autojoin|uuidfrom|"
+        r"compression_threshold)[ \t]+(\S+)",
         1,
-        choose("on", "off", "yes", "no", "true", "false", "1", "0", "legacy", "ON", '"on"', "respawn"),
+        choose(
+            "on", "off", "yes", "no", "true", "false", "1", "0", "legacy", "ON", '"on"', "respawn"
+        ),
     ),
     "time_unit": replace_spot(
-        r"^(?:keepalive|deadtime|warntime|initdead)[ \t]+(\d+)", 1,
-        lambda m, p: (m.group(1) + "s", str(int(m.group(1)) * 1000) + "ms", m.group(1) + "000ms",
-                      m.group(1) + " s", "0x" + m.group(1), "0" + m.group(1), m.group(1) + ".0")[p % 7],
+        r"^(?:keepalive|deadtime|warntime|initdead)[ \t]+(\d+)",
+        1,
+        lambda m, p: (
+            m.group(1) + "s",
+            str(int(m.group(1)) * 1000) + "ms",
+            m.group(1) + "000ms",
+            m.group(1) + " s",
+            "0x" + m.group(1),
+            "0" + m.group(1),
+            m.group(1) + ".0",
+        )[p % 7],
     ),
     "node_case": replace_spot(r"^node[ \t]+(\w[\w.-]*)", 1, upper_first),
-    "node_fqdn": replace_spot(r"^node[ \t]+(\w[\w-]*)", 1, lambda m, p: m.group(1) + ".example.com"),
-    "logfacility": replace_spot(r"^logfacility[ \t]+(\S+)", 1, choose("local0", "LOCAL0", "daemon", "none", "local7")),
+    "node_fqdn": replace_spot(
+        r"^node[ \t]+(\w[\w-]*)", 1, lambda m, p: m.group(1) + ".example.com"
+    ),
+    "logfacility": replace_spot(
+        r"^logfacility[ \t]+(\S+)", 1, choose("local0", "LOCAL0", "daemon", "none", "local7")
+    ),
 }
 
 
@@ -343,28 +419,44 @@ COROSYNC: dict[str, Spelling] = {
     "comment_inside": comment_line_inside("\t# "),
     "eol_comment": eol_comment("#", r"\w:[ \t]*\w+"),
     "keyword_case": replace_spot(r"^[ \t]*([a-z_]+)[ \t]*:", 1, upper_first),
-    "section_case": replace_spot(r"^[ \t]*(totem|logging|quorum|nodelist|node|interface)[ \t]*\{", 1, upper_first),
+    "section_case": replace_spot(
+        r"^[ \t]*(totem|logging|quorum|nodelist|node|interface)[ \t]*\{", 1, upper_first
+    ),
     "dash_underscore": replace_spot(r"^[ \t]*([a-z]+_[a-z_]+)[ \t]*:", 1, swap_dash),
     "no_space_colon": replace_spot(r"^[ \t]*[a-z_0-9]+(:[ \t]+)\S", 1, choose(":")),
     "space_before_colon": replace_spot(r"^[ \t]*[a-z_0-9]+(:)[ \t]+\S", 1, choose(" :")),
     "equals": replace_spot(r"^[ \t]*[a-z_0-9]+(:)[ \t]+\S", 1, choose(" =", "=")),
     "quote_value": replace_spot(r"^[ \t]*[a-z_0-9]+:[ \t]*([A-Za-z0-9._-]+)[ \t]*$", 1, quoted),
     "boolean": replace_spot(
-        r"^[ \t]*(?:to_syslog|to_stderr|to_logfile|timestamp|debug|two_node|wait_for_all|secauth|fileline|"
+        r"^[ \t]*(?:to_syslog|to_stderr|to_logfile|timestamp|debug|two_node|wait_for_all|"
+        r"secauth|fileline|"
         r"function_name|last_man_standing|auto_tie_breaker)[ \t]*:[ \t]*(\S+)",
         1,
         choose("yes", "no", "on", "off", "true", "false", "1", "0", "Yes", "ON"),
     ),
     "number_base": replace_spot(
         r"^[ \t]*(?:token|consensus|join|nodeid|expected_votes|token_retransmits_before_loss_const|"
-        r"max_messages|netmtu|mcastport)[ \t]*:[ \t]*(\d+)", 1,
-        lambda m, p: ("0x" + format(int(m.group(1)), "x"), "0" + m.group(1), m.group(1) + "ms",
-                      "+" + m.group(1), m.group(1) + " ", m.group(1) + ".0")[p % 6],
+        r"max_messages|netmtu|mcastport)[ \t]*:[ \t]*(\d+)",
+        1,
+        lambda m, p: (
+            "0x" + format(int(m.group(1)), "x"),
+            "0" + m.group(1),
+            m.group(1) + "ms",
+            "+" + m.group(1),
+            m.group(1) + " ",
+            m.group(1) + ".0",
+        )[p % 6],
     ),
-    "brace_on_next_line": replace_spot(r"^([ \t]*(?:totem|logging|quorum|nodelist|node|interface))[ \t]*(\{)", 2, choose("\n{")),
+    "brace_on_next_line": replace_spot(
+        r"^([ \t]*(?:totem|logging|quorum|nodelist|node|interface))[ \t]*(\{)", 2, choose("\n{")
+    ),
     "empty_section": append("totem {\n}", "logging {\n}", "resources {\n}", "system {\n}"),
     "name_case": replace_spot(r"^[ \t]*name:[ \t]*([a-z][\w-]*)", 1, upper_first),
-    "ipv6": replace_spot(r"^[ \t]*ring1_addr:[ \t]*(\d+\.\d+\.\d+\.\d+)[ \t]*$", 1, lambda m, p: "fd00::" + m.group(1).rsplit(".", 1)[1]),
+    "ipv6": replace_spot(
+        r"^[ \t]*ring1_addr:[ \t]*(\d+\.\d+\.\d+\.\d+)[ \t]*$",
+        1,
+        lambda m, p: "fd00::" + m.group(1).rsplit(".", 1)[1],
+    ),
 }
 
 
@@ -382,16 +474,31 @@ XL: dict[str, Spelling] = {
     "keyword_case": replace_spot(_XL_KEY, 1, upper_first),
     "dash_underscore": replace_spot(r"^([a-z]+_[a-z_]+)[ \t]*=", 1, swap_dash),
     "no_spaces": replace_spot(r"^[a-z_]+([ \t]*=[ \t]*)", 1, choose("=")),
-    "single_quotes": replace_spot(r"^[a-z_]+[ \t]*=[ \t]*(\"[^\"'\n]*\")[ \t]*$", 1, lambda m, p: "'" + m.group(1)[1:-1] + "'"),
-    "int_as_string": replace_spot(r"^(?:memory|maxmem|vcpus|maxvcpus|shadow_memory|videoram)[ \t]*=[ \t]*(\d+)", 1, quoted),
-    "string_as_int": replace_spot(r"^(?:memory|maxmem|vcpus|maxvcpus)[ \t]*=[ \t]*(\"\d+\")", 1, unquoted),
-    "hex_number": replace_spot(
-        r"^(?:memory|maxmem|vcpus|maxvcpus)[ \t]*=[ \t]*(\d+)", 1,
-        lambda m, p: ("0x" + format(int(m.group(1)), "x"), "0" + m.group(1), m.group(1) + "M", m.group(1) + ".0")[p % 4],
+    "single_quotes": replace_spot(
+        r"^[a-z_]+[ \t]*=[ \t]*(\"[^\"'\n]*\")[ \t]*$", 1, lambda m, p: "'" + m.group(1)[1:-1] + "'"
     ),
-    "trailing_comma": replace_spot(r"^[a-z_]+[ \t]*=[ \t]*\[[^\]\n]*('|\")[ \t]*(\])", 2, choose(",]", ", ]")),
+    "int_as_string": replace_spot(
+        r"^(?:memory|maxmem|vcpus|maxvcpus|shadow_memory|videoram)[ \t]*=[ \t]*(\d+)", 1, quoted
+    ),
+    "string_as_int": replace_spot(
+        r"^(?:memory|maxmem|vcpus|maxvcpus)[ \t]*=[ \t]*(\"\d+\")", 1, unquoted
+    ),
+    "hex_number": replace_spot(
+        r"^(?:memory|maxmem|vcpus|maxvcpus)[ \t]*=[ \t]*(\d+)",
+        1,
+        lambda m, p: (
+            "0x" + format(int(m.group(1)), "x"),
+            "0" + m.group(1),
+            m.group(1) + "M",
+            m.group(1) + ".0",
+        )[p % 4],
+    ),
+    "trailing_comma": replace_spot(
+        r"^[a-z_]+[ \t]*=[ \t]*\[[^\]\n]*('|\")[ \t]*(\])", 2, choose(",]", ", ]")
+    ),
     "list_multiline": replace_spot(
-        r"^[a-z_]+[ \t]*=[ \t]*(\[[^\]\n]*\])", 1,
+        r"^[a-z_]+[ \t]*=[ \t]*(\[[^\]\n]*\])",
+        1,
         lambda m, p: "[\n    " + re.sub(r",\s*", ",\n    ", m.group(1)[1:-1].strip()) + "\n]",
     ),
     "boolean": replace_spot(
@@ -438,6 +545,16 @@ XL: dict[str, Spelling] = {
 XM: dict[str, Spelling] = {
     **{k: v for k, v in XL.items() if k not in ("keyword_case",)},
     "keyword_case": replace_spot(_XL_KEY, 1, upper_first),
+    # (no leading-zero octal: Python 2, which xm ran, reads it; the peer's Python 3 refuses)
+    "hex_number": replace_spot(
+        r"^(?:memory|maxmem|vcpus|maxvcpus)[ \t]*=[ \t]*(\d+)",
+        1,
+        lambda m, p: (
+            "0x" + format(int(m.group(1)), "x"),
+            m.group(1) + ".0",
+            str(m.group(1)) + " + 0",
+        )[p % 3],
+    ),
     "append_python": append(
         "memory = 256 * 2",
         "name = 'dom' + 'u1'",
@@ -449,14 +566,11 @@ XM: dict[str, Spelling] = {
         "vif = [ 'bridge=%s' % 'xenbr0' ]",
         "if 1:\n    memory = 512",
         "memory = 512;",
-        "memory = 512L",
-        "print 'hello'",
-        "x = 0777",
         "on_crash = 'restart'; on_reboot = 'restart'",
         "disk = [\n  'phy:vg0/a,xvda,w',\n  # spare\n  'phy:vg0/b,xvdb,w',\n]",
-        "vfb = [ \"type=vnc,vncunused=1\" ]",
-        "cpus = \"^0\"",
-        "extra = \"\"\"console=hvc0\"\"\"",
+        'vfb = [ "type=vnc,vncunused=1" ]',
+        'cpus = "^0"',
+        'extra = """console=hvc0"""',
         "root = r'/dev/xvda1 ro'",
         "memory = 1_024",
     ),
@@ -481,11 +595,19 @@ OCFS2: dict[str, Spelling] = {
     "no_spaces": replace_spot(r"^\t[a-z_]+([ \t]*=[ \t]*)", 1, choose("=", " =", "= ")),
     "quote_value": replace_spot(r"^\t[a-z_]+[ \t]*=[ \t]*(\S+)[ \t]*$", 1, quoted),
     "number_base": replace_spot(
-        r"^\t(?:ip_port|number|node_count)[ \t]*=[ \t]*(\d+)", 1,
-        lambda m, p: ("0x" + format(int(m.group(1)), "x"), "0" + m.group(1), "+" + m.group(1), m.group(1) + "x")[p % 4],
+        r"^\t(?:ip_port|number|node_count)[ \t]*=[ \t]*(\d+)",
+        1,
+        lambda m, p: (
+            "0x" + format(int(m.group(1)), "x"),
+            "0" + m.group(1),
+            "+" + m.group(1),
+            m.group(1) + "x",
+        )[p % 4],
     ),
     "name_case": replace_spot(r"^\tname[ \t]*=[ \t]*([a-z][\w-]*)", 1, upper_first),
-    "name_fqdn": replace_spot(r"^\tname[ \t]*=[ \t]*([a-z][\w-]*)", 1, lambda m, p: m.group(1) + ".example.com"),
+    "name_fqdn": replace_spot(
+        r"^\tname[ \t]*=[ \t]*([a-z][\w-]*)", 1, lambda m, p: m.group(1) + ".example.com"
+    ),
     "space_before_colon": replace_spot(r"^(?:node|cluster)(:)", 1, choose(" :")),
 }
 
@@ -499,24 +621,37 @@ CIB: dict[str, Spelling] = {
     "blank_lines": blank_lines,
     "xml_declaration": prepend('<?xml version="1.0"?>', "<?xml version='1.0' encoding='UTF-8'?>"),
     "comment": replace_spot(r"(<resources>)", 1, lambda m, p: "<!-- xen guests -->" + m.group(1)),
-    "single_quotes": replace_spot(r"(<(?:nvpair|op)\b[^>]*?\bid=)\"([^\"']*)\"", 0, lambda m, p: m.group(1) + "'" + m.group(2) + "'"),
+    "single_quotes": replace_spot(
+        r"(<(?:nvpair|op)\b[^>]*?\bid=)\"([^\"']*)\"",
+        0,
+        lambda m, p: m.group(1) + "'" + m.group(2) + "'",
+    ),
     "boolean": replace_spot(
         r'\bname="(?:stonith-enabled|stonith_enabled|symmetric-cluster|is-managed|is_managed|'
-        r'globally-unique|notify|ordered|collocated|interleave|start-failure-is-fatal|'
+        r"globally-unique|notify|ordered|collocated|interleave|start-failure-is-fatal|"
         r'stop-orphan-resources|maintenance-mode)"[^>]*?\bvalue="([^"]*)"',
         1,
         choose("true", "false", "yes", "no", "on", "off", "1", "0", "TRUE", "Yes", "y", "n"),
     ),
     "dash_underscore": replace_spot(r'\bname="([a-z]+[-_][a-z_-]+)"', 1, swap_dash),
     "score": replace_spot(
-        r'\bscore="([^"]*)"', 1, choose("INFINITY", "+INFINITY", "-INFINITY", "infinity", "inf", "-inf", "100", "+100", "0")
+        r'\bscore="([^"]*)"',
+        1,
+        choose("INFINITY", "+INFINITY", "-INFINITY", "infinity", "inf", "-inf", "100", "+100", "0"),
     ),
     "interval": replace_spot(
-        r'<op\b[^>]*?\b(?:interval|timeout)="([^"]*)"', 1,
+        r'<op\b[^>]*?\b(?:interval|timeout)="([^"]*)"',
+        1,
         choose("10s", "10", "10000ms", "1min", "1m", "PT10S", "0", "10sec", "10 s", "1h"),
     ),
-    "role_case": replace_spot(r'\b(?:role|target-role|rsc-role|with-rsc-role)="([A-Za-z]+)"', 1, upper_first),
-    "target_role": replace_spot(r'name="target[-_]role"[^>]*?value="([^"]*)"', 1, choose("started", "Started", "stopped", "Master", "master", "Slave", "Promoted")),
+    "role_case": replace_spot(
+        r'\b(?:role|target-role|rsc-role|with-rsc-role)="([A-Za-z]+)"', 1, upper_first
+    ),
+    "target_role": replace_spot(
+        r'name="target[-_]role"[^>]*?value="([^"]*)"',
+        1,
+        choose("started", "Started", "stopped", "Master", "master", "Slave", "Promoted"),
+    ),
     "operation": replace_spot(r'\boperation="([a-z]+)"', 1, upper_first),
 }
 

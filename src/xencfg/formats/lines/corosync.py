@@ -592,7 +592,7 @@ class CorosyncDocument(TreeDocument):
                     None,
                     "no 'totem' section"
                     + (f" ({others[0]!r} is another, unknown, section)" if others else "")
-                    + ": corosync refuses the file (\"This totem parser can only parse "
+                    + ': corosync refuses the file ("This totem parser can only parse '
                     'version 2 configurations")',
                 )
             return

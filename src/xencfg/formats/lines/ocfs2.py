@@ -324,7 +324,8 @@ class Ocfs2Document(TreeDocument):
                     )
                 seen.add(n.name)
         for block in self.stanzas():
-            for node in (block, *block.entries()):
+            named: list[Block | Entry] = [block, *block.entries()]
+            for node in named:
                 if not _JCONFIG_NAME.match(node.key):
                     yield ValueProblem(
                         node,
