@@ -63,6 +63,11 @@ KNOWN: dict[tuple[str, str, str], str] = {
         " vars, as xmexample's vmid), so a name the file uses and does not bind is not"
         " a refusal by itself: lint stays silent"
     ),
+    ("cib", "interval", ""): (
+        "'<op name=\"start\" interval=\"10s\">' in a CIB whose dc-version is Pacemaker 1.0:"
+        " crm_verify 2.1.5 refuses it ('start action cannot be recurring'), 1.0 ran it;"
+        " CB030 gives the error from 1.1.4 on (pengine/native.c RecurringOp): a version gap"
+    ),
     ("drbd", "double_semicolon", "adjust_proxy"): (
         "drbdadm takes 'zstd level 4;;' inside a DRBD Proxy plugin block (plugin lines are"
         " read as raw words up to ';', an empty one included) and nowhere else; lint's"
