@@ -64,7 +64,7 @@ KNOWN: dict[tuple[str, str, str], str] = {
         " a refusal by itself: lint stays silent"
     ),
     ("cib", "interval", ""): (
-        "'<op name=\"start\" interval=\"10s\">' in a CIB whose dc-version is Pacemaker 1.0:"
+        '\'<op name="start" interval="10s">\' in a CIB whose dc-version is Pacemaker 1.0:'
         " crm_verify 2.1.5 refuses it ('start action cannot be recurring'), 1.0 ran it;"
         " CB030 gives the error from 1.1.4 on (pengine/native.c RecurringOp): a version gap"
     ),
@@ -311,3 +311,29 @@ def test_corosync_totem_merged_and_link_families(
     assert text != _COROSYNC
     errors = _errors(tmp_path, "corosync", text)
     assert bool(errors) == refused, errors
+
+
+_DRBD9 = """resource r0 {
+	volume 0 { device /dev/drbd1; disk /dev/sda1; meta-disk internal; }
+	on alpha { node-id 0; address 10.0.0.1:7789; }
+	on bravo { node-id 1; address 10.0.0.2:7789; }
+	connection {
+		host alpha;
+		host bravo;
+		volume 0 {
+			disk { c-max-rate 100M; }
+		}
+	}
+}
+"""
+
+
+@pytest.mark.parametrize("twice", [False, True])
+def test_drbd9_connection_volume_disk_twice(tmp_path: Path, twice: bool) -> None:
+    """DR018, from the drbd variant duplicate_subsection of drbd-utils'
+    tests/v9/proxy_2sites_3nodes.res: peer-drbdadm --mode 9 on a second 'disk { }'
+    in a connection's volume: "Parse error: '}' expected, but got 'disk' (TK 263)"."""
+    one = "\t\t\tdisk { c-max-rate 100M; }\n"
+    text = _DRBD9.replace(one, one * 2) if twice else _DRBD9
+    codes = [code for code, _, _ in _errors(tmp_path, "drbd", text)]
+    assert codes == (["DR018"] if twice else [])
