@@ -158,6 +158,7 @@ def multipath(path: Path) -> Verdict:
         _, _, rest = out.partition("\n")
         hard: list[int] = []
         notes: list[tuple[int, str]] = []
+        swallowed: list[int] = []
         text = path.read_text(errors="replace").splitlines()
         # a section name where a keyword belongs means a '}' is missing above where
         # one is missing, or a section closed early where multipath meets at top level
@@ -197,6 +198,19 @@ def multipath(path: Path) -> Verdict:
                 hard.append(at)
             elif _MP_HARD.search(line):
                 hard.append(at)
+            elif "ignoring extra data starting with '}'" in line:
+                # a '}' after a value on its line (parser.c): the section stays open and
+                # multipath reads the sections below inside it, as invalid keywords, and
+                # drops them; harmless only where nothing follows. Lint must say so on
+                # that line (an error there stands for the dropped sections' notes)
+                notes.append((at, line))
+                swallowed.append(at)
+            elif "invalid keyword '{'" in line and any(
+                "missing '{'" in n and a == at - 1 for a, n in notes
+            ):
+                # 'defaults' then '{' on the next line: multipath notes both lines and
+                # opens the section; one finding at the head stands for the pair
+                continue
             elif _MP_NOTE.search(line):
                 notes.append((at, line))
             elif re.search(
@@ -206,12 +220,12 @@ def multipath(path: Path) -> Verdict:
             ):
                 # config.c merge_mptable / factorize_hwtable: a section dropped
                 hard.append(10**9)
-        silent = tuple(_uncompiled_regexes(path))
+        silent = (*_uncompiled_regexes(path), *swallowed)
         opened = tuple(
             a
             for a, n in notes
             if "invalid keyword" in n and 0 < a <= len(text) and "{" in text[a - 1]
-        )
+        ) + tuple(swallowed)
         if hard:
             return Verdict(False, (min(hard),), tuple(notes), out, silent, openers=opened)
         return Verdict(True, (), tuple(notes), out, silent, openers=opened)
@@ -423,10 +437,12 @@ def disagreements(verdict: Verdict, findings: list[lint.Finding]) -> list[str]:
             f.line <= line for f in findings
         ):
             continue
-        if re.search(r"invalid keyword in the \w+ section: ", note) and any(
+        if re.search(r"invalid keyword in the \w+ section: |duplicate keyword: ", note) and any(
             f.line < line and f.line in verdict.openers for f in findings
         ):
-            continue  # the body of a block opened by a keyword lint reported
+            # the body of a block opened by a keyword lint reported, or of the sections a
+            # '}' after a value left inside the one above (lint's finding at that '}')
+            continue
         if line < 10**9 and not any(f.line == line for f in findings):
             out.append(f"daemon notes line {line} ({note.strip()}), lint says nothing there")
     return out

@@ -109,7 +109,10 @@ def unknown_cluster(item: Loaded) -> Iterator[Finding]:
 def o2cb_rejects(item: Loaded) -> Iterator[Finding]:
     """Content we parse but o2cb refuses: CRLF line ends, a node without a
     required attribute, a number or port that is not a number, a non-IPv4 address,
-    an empty line inside a stanza or an indented comment.
+    an empty line inside a stanza or an indented comment, a stanza or attribute
+    name with a character other than a letter, a digit or ``_`` (``heartbeat-mode``),
+    a ``heartbeat_mode`` other than ``local`` or ``global`` (``"global"``,
+    ``global # comment``; the case does not matter).
 
     Why it matters: o2cb does not start the cluster at all, so no node can
     mount the filesystem. A node stanza without ``cluster`` is the exception:

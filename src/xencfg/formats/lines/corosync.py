@@ -550,15 +550,66 @@ class CorosyncDocument(TreeDocument):
                         f'totem.interface.linknumber "{value}": corosync 3 has links 0 to 7 '
                         "and refuses the file",
                     )
-        for block in self.sections("totem"):
-            version = block.entry("version")
-            if version is None:
-                yield ValueProblem(block, "totem has no 'version: 2': corosync refuses it")
-            elif _int(" ".join(version.values)) != 2:
+        yield from self._totem_problems()
+        yield from self._link_family_problems(flat)
+
+    @staticmethod
+    def _link_family_problems(flat: list[tuple[str, str, Entry]]) -> Iterator[ValueProblem]:
+        """One link with IPv4 and IPv6 addresses: corosync 3.1.7 -t refuses it ("Nodes
+        for link 1 have different IP families (compared 10.0.2.2 with fd00::1)", found by
+        tests/test_spelling_differential.py). Host names are left alone (they resolve
+        to either family)."""
+        first: dict[str, tuple[int, str]] = {}
+        for name, value, entry in flat:
+            ring = re.fullmatch(r"nodelist\.node\.\d+\.ring(\d+)_addr", name)
+            if ring is None:
+                continue
+            try:
+                family = ipaddress.ip_address(value).version
+            except ValueError:
+                continue
+            seen = first.setdefault(ring.group(1), (family, value))
+            if seen[0] != family:
                 yield ValueProblem(
-                    version,
-                    f"totem version {' '.join(version.values)}: corosync reads only version 2",
+                    entry,
+                    f"link {ring.group(1)} has {seen[1]} and {value}: corosync refuses a link "
+                    'whose nodes have different IP families ("Nodes for link '
+                    f'{ring.group(1)} have different IP families")',
                 )
+
+    def _totem_problems(self) -> Iterator[ValueProblem]:
+        """``totem`` as corosync reads it: every ``totem {}`` of the file merged into one
+        (coroparse.c keeps one cmap, a later key replacing an earlier one; corosync -t
+        3.1.7 takes a second, empty ``totem {}``), which must say ``version: 2`` and
+        have an interface or a nodelist ("No interfaces defined", totemconfig.c of
+        v1.4.9 to v3.1.7). A main file without any ``totem`` (``Totem {``: section
+        names are case-sensitive) is refused as having no version 2."""
+        totems = self.sections("totem")
+        if not totems:
+            if self.sections("nodelist") or self.sections("quorum"):
+                others = [b.key for b in self.sections() if b.key.lower() == "totem"]
+                yield ValueProblem(
+                    None,
+                    "no 'totem' section"
+                    + (f" ({others[0]!r} is another, unknown, section)" if others else "")
+                    + ': corosync refuses the file ("This totem parser can only parse '
+                    'version 2 configurations")',
+                )
+            return
+        versions = [v for b in totems for v in b.entries("version")]
+        if not versions:
+            yield ValueProblem(totems[0], "totem has no 'version: 2': corosync refuses it")
+        elif _int(" ".join(versions[-1].values)) != 2:
+            yield ValueProblem(
+                versions[-1],
+                f"totem version {' '.join(versions[-1].values)}: corosync reads only version 2",
+            )
+        if not self.sections("nodelist") and not any(list(b.blocks("interface")) for b in totems):
+            yield ValueProblem(
+                totems[0],
+                "no interface in totem and no nodelist: corosync refuses the file "
+                '("No interfaces defined")',
+            )
 
     def _interface_address_problems(
         self, flat: list[tuple[str, str, Entry]]

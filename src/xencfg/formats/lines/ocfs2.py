@@ -36,6 +36,9 @@ FORMAT = "ocfs2"
 #: o2cb writes ``cluster:`` first, then nodes, then heartbeat regions.
 STANZA_ORDER = ("cluster", "node", "heartbeat")
 HEARTBEAT_MODES = ("local", "global")
+#: A stanza or attribute name o2cb's reader takes (jconfig.c; peer-o2cb: 'colour-x',
+#: 'colour.x' and 'no-de:' are "Unknown code ____ 251", 'Colour', '_x', '2colour' load).
+_JCONFIG_NAME = re.compile(r"[A-Za-z0-9_]+\Z")
 
 
 class Ocfs2Style(BlockStyle):
@@ -320,7 +323,27 @@ class Ocfs2Document(TreeDocument):
                         n.block, f"node name {n.name!r} repeated: o2cb rejects the file"
                     )
                 seen.add(n.name)
+        for block in self.stanzas():
+            named: list[Block | Entry] = [block, *block.entries()]
+            for node in named:
+                if not _JCONFIG_NAME.match(node.key):
+                    yield ValueProblem(
+                        node,
+                        f"{node.key!r}: o2cb's reader takes only letters, digits and '_' in "
+                        "a stanza or attribute name and rejects the file (Invalid character "
+                        "in attribute name)",
+                    )
         for c in self.clusters:
+            at = c.block.entry("heartbeat_mode")
+            mode = " ".join(at.values) if at is not None else "local"
+            if mode.lower() not in HEARTBEAT_MODES:
+                # o2cb_config.c compares case-insensitively; peer-o2cb: "Global" and
+                # "LOCAL" load, '"global"' or 'global # ha' is "Unknown code ____ 234"
+                yield ValueProblem(
+                    at,
+                    f"heartbeat_mode {mode!r} is neither local nor global: o2cb rejects "
+                    "the file (no quotes, and '#' starts a comment only in column 0)",
+                )
             # o2cb list-cluster refuses a cluster stanza without either (checked with
             # peer-o2cb: "Unknown code ____ 234 while loading cluster configuration")
             for key in ("name", "node_count"):

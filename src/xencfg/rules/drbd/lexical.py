@@ -286,7 +286,8 @@ def resource_section_repeated(item: Loaded) -> Iterator[Finding]:
     ``startup``, ``handlers``, ``proxy`` or ``options`` section twice, its
     ``protocol`` or resource-level ``device`` twice, or two ``on`` sections for
     one host name; or a DRBD 9 ``connection`` or ``connection-mesh`` gives ``net``
-    twice ("only one 'net' section per connection allowed", parse_connection).
+    twice ("only one 'net' section per connection allowed", parse_connection), or a
+    ``volume`` of a ``connection`` its ``disk`` section twice.
 
     Why it matters: drbdadm (8.3, 8.4 and 9) reads each of these once per
     resource and refuses the whole file on the second: ``conflicting use of
@@ -336,6 +337,19 @@ def resource_section_repeated(item: Loaded) -> Iterator[Finding]:
                     item.where(second),
                     [item.where(nets[0])],
                 )
+            # a volume inside a connection holds one 'disk' (peer-device options):
+            # peer-drbdadm --mode 9 on a second one: "Parse error: '}' expected, but got
+            # 'disk'" (tests/test_spelling_differential.py, duplicate_subsection)
+            for volume in sub.blocks("volume") if sub.key == "connection" else ():
+                disks = list(volume.blocks("disk"))
+                for second in disks[1:]:
+                    yield make(
+                        "DR018",
+                        f"resource {owner}: a volume of a connection gives 'disk' a second "
+                        "time; drbdadm 9 refuses the file ('}' expected, but got 'disk')",
+                        item.where(second),
+                        [item.where(disks[0])],
+                    )
 
 
 def _claims(block: Block, owner: str) -> Iterator[tuple[str, str, Any]]:
