@@ -547,9 +547,16 @@ def stonith_devices(hacf: Any) -> list[dict[str, Any]]:
 def _stonith_line(hacf: Any, device: dict[str, Any]) -> tuple[int, str | None]:
     """The line of ``hacf`` (and its path) that names ``device`` (a ``stonith_host``
     or ``stonith`` line of that type); (1, None) where another node's ha.cf has it."""
-    for key in ("stonith_host", "stonith"):
+    # (the line with this device's own host and values: several stonith_host lines of
+    # one plugin, one per target, each cite their own line)
+    said = [str(v) for v in device["params"]]
+    lines = {
+        "stonith_host": [str(device["host"]), device["type"], *said],
+        "stonith": [device["type"], *said],
+    }
+    for key, values in lines.items():
         for e in hacf.entries(key) if hacf is not None else ():
-            if device["type"] in e.values[:2]:
+            if [str(v) for v in e.values] == values:
                 return hacf.position(e)[0], hacf.path
     return 1, None
 
