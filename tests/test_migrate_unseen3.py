@@ -327,3 +327,63 @@ def test_dopd_handler_next_to_another_unfence_script_is_a_todo(tmp_path: Path) -
     assert "unfence-peer /usr/lib/drbd/crm-unfence-peer.9.sh" in text
     assert "unsnapshot-resync-target-lvm.sh" in text
     assert not _todos(m9) or not _said(m9, "also run", kind="manual")
+
+
+# -- xm's PCI function lists ---------------------------------------------------------
+
+#: (xm spec, the physical functions xm passed through, the report line's severity);
+#: xm's reading is xen/util/pci.py parse_pci_name_extended (Xen 4.4, xen-project/xen
+#: tools/python/xen/util/pci.py): ',' or ':' between bus and slot, ',' or '.' before
+#: the function, a function list/range, '=V' a virtual function, '@S' a virtual slot
+XM_PCI_SPECS = [
+    ("02:00.0-3", [0, 1, 2, 3], "warning"),
+    ("02:00.0,1", [0, 1], "warning"),
+    ("02,00,1", [1], "info"),
+    ("0000,02:00.2-0", [2, 1, 0], "warning"),
+    ("02:00.0-1@3", [0, 1], "action"),
+    ("02:00.0=0,1=1,msitranslate=1", [0, 1], "warning"),
+]
+
+
+@pytest.mark.parametrize(("spec", "funcs", "severity"), XM_PCI_SPECS)
+def test_xm_pci_function_lists_are_one_spec_per_function(
+    spec: str, funcs: list[int], severity: str
+) -> None:
+    from xencfg.migrations.xm_pci import xl_pci
+
+    written, said, _ = xl_pci(spec)
+    assert [int(w.split(",")[0].split("@")[0][-1]) for w in written] == funcs
+    assert said == severity
+    # what xl already reads is left as it is
+    assert xl_pci("02:00.1@02,msitranslate=1") == (["02:00.1@02,msitranslate=1"], None, "")
+    assert xl_pci("02:00.*")[1] is None
+
+
+@pytest.mark.peer
+@pytest.mark.parametrize(("spec", "funcs", "severity"), XM_PCI_SPECS)
+def test_xl_reads_the_pci_functions_xm_passed(
+    spec: str, funcs: list[int], severity: str, tmp_path: Path
+) -> None:
+    """xl (peer-xl, Xen 4.17) refused each xm spec ("unable to parse PCI_SPEC_STRING
+    `02:00.0-3' for passthrough") and so the whole file; the migrated one passes the
+    same physical functions, options kept, with a report line."""
+    node = tmp_path / "in" / "h"
+    cfg = node / "etc" / "xen" / "auto" / "p"
+    cfg.parent.mkdir(parents=True)
+    cfg.write_text(f"name = 'p'\nmemory = 256\nkernel = '/boot/k'\npci = [ '{spec}' ]\n")
+    rc, said = _xl(cfg)
+    assert rc != 0 and "PCI_SPEC_STRING" in said, said
+    m = migrate.plan([str(node)], only=("xen",))
+    (out,) = [o for o in m.outputs if o.path.endswith("auto/p")]
+    written = tmp_path / "p"
+    written.write_bytes(out.data)
+    rc, said = _xl(written)
+    assert rc == 0, said
+    body = said.split("\n", 1)[1]
+    devs = json.loads(body[body.find("{") :])["pcidevs"]
+    assert [(d.get("bus"), d.get("dev", 0), d.get("func", 0)) for d in devs] == [
+        (2, 0, f) for f in funcs
+    ]
+    if "msitranslate" in spec:
+        assert all(d.get("msitranslate") for d in devs)
+    assert _said(m, f"'{spec}'", kind=None)

@@ -33,6 +33,7 @@ from ..formats.xen.xm import XmDocument
 from ..syntax.tree import Node, Tok
 from . import Change, Converted
 from .xm_eval import Budget, NotStatic, evaluate, mutated_names, parse_statement
+from .xm_pci import xl_pci
 
 # -- what xl reads differently ---------------------------------------------------
 
@@ -417,6 +418,9 @@ class _Converter:
             return key, [self.disk(node, d) if isinstance(d, str) else d for d in value]
         if key == "vfb" and isinstance(value, (list, tuple)):
             return key, [self.vfb(node, v) if isinstance(v, str) else v for v in value]
+        if key == "pci" and isinstance(value, (list, tuple)):
+            # (the same container: an unchanged tuple is then re-spelled with its line)
+            return key, type(value)(s for v in value for s in self.pci(node, v))
         if key == "vtpm" and isinstance(value, (list, tuple)):
             return key, [self.vtpm(node, v) if isinstance(v, str) else v for v in value]
         if key == "vif" and isinstance(value, (list, tuple)):
@@ -689,6 +693,14 @@ class _Converter:
             "backend= (Xen's docs/misc/vtpm.txt): create it, and move the TPM's state, by hand",
         )
         return ",".join(kept)
+
+    def pci(self, node: Node, spec: Any) -> list[Any]:
+        if not isinstance(spec, str):
+            return [spec]
+        written, severity, message = xl_pci(spec)
+        if severity is not None:
+            self.note(node, "pci", severity, f"'{spec}': {message}")
+        return written
 
     def vfb(self, node: Node, spec: str) -> str:
         parts = [p.strip() for p in spec.split(",")]
