@@ -430,3 +430,22 @@ def test_options_in_instance_attributes_stay_options(target: str, tmp_path: Path
     said = _simulate(cib)
     assert re.search(r"vmA\s.*\(unmanaged\)", said), said
     assert _said(m, "instance attribute is_managed -> meta attribute is-managed")
+
+
+def test_a_relative_xen_xmfile_is_a_todo(tmp_path: Path) -> None:
+    """haresources' Xen::vm2 became xmfile=vm2 without a line; resource-agents 4.12's
+    Xen agent (Debian 12, /usr/lib/ocf/resource.d/heartbeat/Xen: Xen_Start tests
+    [ ! -f "${OCF_RESKEY_xmfile}" ] and logs "Config file ... does not exist") never
+    starts it from Pacemaker's working directory."""
+    agent = Path("/usr/lib/ocf/resource.d/heartbeat/Xen")
+    if agent.exists():
+        assert '[ ! -f "${OCF_RESKEY_xmfile}" ]' in agent.read_text()
+    for n in ("p1", "p2"):
+        ha = tmp_path / n / "etc" / "ha.d"
+        ha.mkdir(parents=True)
+        (ha / "ha.cf").write_text("node p1\nnode p2\nbcast eth0\n")
+        (ha / "haresources").write_text("p1 10.0.0.1 Xen::vm2 Xen::/etc/xen/vm3\n")
+        (tmp_path / n / "etc" / "hosts").write_text("10.0.0.11 p1\n10.0.0.12 p2\n")
+    m = migrate.plan([str(tmp_path / "p1"), str(tmp_path / "p2")], only=("stack",))
+    (said,) = _said(m, "is not an absolute path", kind="manual")
+    assert "xmfile 'vm2'" in said.what

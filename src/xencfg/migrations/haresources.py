@@ -236,6 +236,18 @@ class _Builder:
                 "ran the agent (an address also on lo, LVS direct routing, is taken off lo "
                 "at start and put back at stop; nothing changes otherwise)",
             )
+        if kind == "Xen" and pairs and not str(pairs[0][1]).startswith("/"):
+            # resource-agents' Xen (4.12) checks [ -f "$OCF_RESKEY_xmfile" ] before
+            # 'xm/xl create': a name relative to /etc/xen never starts
+            self.note(
+                line,
+                kind,
+                "action",
+                f"Xen::{pairs[0][1]}: xmfile '{pairs[0][1]}' is not an absolute path: the "
+                "Xen agent tests that the file exists before it starts the domU (start "
+                "fails: 'Config file ... does not exist'): give the full path "
+                f"(/etc/xen/{pairs[0][1]}?)",
+            )
         if pairs:
             inst = etree.SubElement(el, "instance_attributes", id=f"{rid}_inst_attr")
             attrs_el = etree.SubElement(inst, "attributes")
