@@ -449,3 +449,40 @@ def test_a_relative_xen_xmfile_is_a_todo(tmp_path: Path) -> None:
     m = migrate.plan([str(tmp_path / "p1"), str(tmp_path / "p2")], only=("stack",))
     (said,) = _said(m, "is not an absolute path", kind="manual")
     assert "xmfile 'vm2'" in said.what
+
+
+#: (xm disk spec, xl's pdev_path, backend_domname); xm's fields were
+#: 'uname,dev,mode[,backend[,protocol]]' (xm create.py preprocess_disk, Xen 3.2 to 4.4)
+XM_DISK_BACKENDS = [
+    ("phy:/dev/vg/x,xvda,w,dom0", "/dev/vg/x", "dom0"),
+    ("file:/srv/x.img,xvda,w,drv,x86_32-abi", "/srv/x.img", "drv"),
+    ("phy:/dev/vg/x,xvda,w!,drv", "/dev/vg/x", "drv"),
+    ("phy:/dev/vg/x,xvda,w,", "/dev/vg/x", None),
+]
+
+
+@pytest.mark.peer
+@pytest.mark.parametrize(("spec", "path", "backend"), XM_DISK_BACKENDS)
+def test_xm_disk_backend_domain_is_xl_backend(
+    spec: str, path: str, backend: str | None, tmp_path: Path
+) -> None:
+    """xl (peer-xl) refused xm's fourth and fifth disk fields ("too many positional
+    parameters", or "unknown value for access" after w!) and so the whole domU; the
+    migrated disk names the same device, and xm's backend domain as backend=."""
+    node = tmp_path / "in" / "h"
+    cfg = node / "etc" / "xen" / "d"
+    cfg.parent.mkdir(parents=True)
+    cfg.write_text(f"name = 'd'\nmemory = 256\nkernel = '/boot/k'\ndisk = [ '{spec}' ]\n")
+    if backend is not None:
+        rc, said = _xl(cfg)
+        assert rc != 0 and "disk specification" in said, said
+    m = migrate.plan([str(node)], only=("xen",))
+    (out,) = [o for o in m.outputs if o.path.endswith("xen/d")]
+    written = tmp_path / "d"
+    written.write_bytes(out.data)
+    rc, said = _xl(written)
+    assert rc == 0, said
+    body = said.split("\n", 1)[1]
+    (disk,) = json.loads(body[body.find("{") :])["disks"]
+    assert (disk["pdev_path"], disk.get("backend_domname")) == (path, backend)
+    assert _said(m, "xm's backend domain")

@@ -574,6 +574,9 @@ class _Converter:
         return "bootloader_args", args
 
     def disk(self, node: Node, spec: str) -> str:
+        return self.disk_backend(node, self.disk_spec(node, spec))
+
+    def disk_spec(self, node: Node, spec: str) -> str:
         spec = self.disk_prefixes(node, spec)
         d = parse_disk(spec)
         if d.kind == "phy" and d.target and not d.target.startswith("/"):
@@ -609,6 +612,26 @@ class _Converter:
             )
             return ",".join(parts)
         return spec
+
+    def disk_backend(self, node: Node, spec: str) -> str:
+        """xm's fourth and fifth disk fields, the backend domain and the blkif protocol
+        (xm create.py preprocess_disk: 'uname,dev,mode[,backend[,protocol]]'), which xl
+        reads as more positional fields and refuses ("too many positional parameters",
+        peer-xl): the domain is xl's backend=, the protocol libxl picks itself."""
+        parts = spec.split(",")
+        if len(parts) not in (4, 5) or any("=" in p for p in parts):
+            return spec
+        backend, protocol = [p.strip() for p in parts[3:]] + [""] * (5 - len(parts))
+        out = parts[:3] + ([f"backend={backend}"] if backend else [])
+        self.note(
+            node,
+            "disk",
+            "info",
+            f"'{spec}': xm's backend domain "
+            + (f"'{backend}' is 'backend={backend}' for xl" if backend else "(empty) dropped")
+            + (f"; the protocol '{protocol}' dropped (libxl sets the guest's)" if protocol else ""),
+        )
+        return ",".join(out)
 
     def vcpu_avail(self, value: Any) -> str:
         """What to write for xm's ``vcpu_avail`` bitmask (the VCPUs up at boot, xm's
