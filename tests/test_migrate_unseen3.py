@@ -34,8 +34,8 @@ from typing import Any
 import pytest
 from lxml import etree
 
-import xencfg
-from conftest import FIXTURES, corosync_test
+import test_migrate_unseen2 as unseen2
+from conftest import FIXTURES
 from test_migrate_daemons import (
     STONITH,
     _crm_errors,
@@ -43,12 +43,10 @@ from test_migrate_daemons import (
     _rtslib,
     _todos,
     _xl,
-    _xl_view,
-    _xm_globals,
-    _xm_view,
     drbd_facts,
 )
 from test_migrate_haresources import _simulate
+from test_migrate_unseen2 import _said
 from xencfg import migrate
 
 HERE = FIXTURES / "migcheck"
@@ -125,29 +123,7 @@ CLUSTERS = {"tri": _tri, "fence": _fence, "v1": _v1, "options": _options}
 
 
 def _plan(tmp: Path, cluster: str, **kw: Any) -> tuple[migrate.Migration, Path, Path]:
-    """The cluster's trees under tmp/in, its migration, the outputs under tmp/out."""
-    src, out = tmp / "in", tmp / "out"
-    for node, files in CLUSTERS[cluster]().items():
-        for rel, text in files.items():
-            path = src / node / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text)
-            if path.name == "authkeys":
-                path.chmod(0o600)
-    m = migrate.plan([str(p) for p in sorted(src.iterdir())], cluster_name=cluster, **kw)
-    for o in m.outputs:
-        path = out / o.node / o.path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(o.data)
-    return m, src, out
-
-
-def _said(m: migrate.Migration, *words: str, kind: str | None = None) -> list[Any]:
-    return [
-        n
-        for n in m.notes
-        if all(w in f"{n.what} {n.why}" for w in words) and kind in (None, n.kind)
-    ]
+    return unseen2._plan(tmp, cluster, CLUSTERS, **kw)
 
 
 def _xml(path: Path) -> Any:
@@ -162,16 +138,7 @@ def _xml(path: Path) -> Any:
 def test_corosync_accepts_every_node(cluster: str, tmp_path: Path) -> None:
     m, _, out = _plan(tmp_path, cluster)
     assert len(m.stack_nodes) == len(CLUSTERS[cluster]())
-    for node in m.stack_nodes:
-        conf = out / node / "etc" / "corosync" / "corosync.conf"
-        doc = xencfg.load(str(conf), "corosync")
-        assert doc.totem is not None
-        doc.totem.set("keyfile", str(conf.parent / "authkey"))
-        test = conf.parent / "test.conf"
-        test.write_text(xencfg.dumps(doc))
-        me = next(n for n in doc.nodes if n.name == node)
-        ok, said = corosync_test(test, me.ring_addrs[0] + "/32")
-        assert ok, said
+    unseen2.corosync_accepts_every_node(m, out)
 
 
 @pytest.mark.peer
@@ -216,16 +183,7 @@ def test_drbdadm_reads_every_drbd_conf(cluster: str, target: str, tmp_path: Path
 
 @pytest.mark.peer
 def test_xl_reads_every_domu_as_xm_did(tmp_path: Path) -> None:
-    m, src, out = _plan(tmp_path, "tri")
-    written = [o for o in m.outputs if "/xen/" in f"/{o.path}"]
-    assert len(written) == 2
-    for o in written:
-        rc, said = _xl(out / o.node / o.path)
-        assert rc == 0, f"{o.node}/{o.path}: {said}"
-        body = said.split("\n", 1)[1]
-        xm = _xm_globals(src / o.node / o.path)
-        assert xm is not None
-        assert _xl_view(json.loads(body[body.find("{") :])) == _xm_view(xm)
+    assert unseen2.xl_reads_every_domu_as_xm_did(*_plan(tmp_path, "tri")) == 2
 
 
 @pytest.mark.peer
@@ -345,6 +303,25 @@ def test_dopd_handler_next_to_another_unfence_script_is_a_todo(tmp_path: Path) -
 
 # -- xm's PCI function lists ---------------------------------------------------------
 
+
+def _migrated_domu(tmp_path: Path, setting: str) -> tuple[Any, migrate.Migration, Any]:
+    """xl's verdict on a PV domU with ``setting``, its migration, and the libxl config
+    xl (peer-xl) reads from the migrated file, which it must accept."""
+    node = tmp_path / "in" / "h"
+    cfg = node / "etc" / "xen" / "d"
+    cfg.parent.mkdir(parents=True)
+    cfg.write_text(f"name = 'd'\nmemory = 256\nkernel = '/boot/k'\n{setting}\n")
+    before = _xl(cfg)
+    m = migrate.plan([str(node)], only=("xen",))
+    (out,) = [o for o in m.outputs if o.path.endswith("xen/d")]
+    written = tmp_path / "d"
+    written.write_bytes(out.data)
+    rc, said = _xl(written)
+    assert rc == 0, said
+    body = said.split("\n", 1)[1]
+    return before, m, json.loads(body[body.find("{") :])
+
+
 #: (xm spec, the physical functions xm passed through, the report line's severity);
 #: xm's reading is xen/util/pci.py parse_pci_name_extended (Xen 4.4, xen-project/xen
 #: tools/python/xen/util/pci.py): ',' or ':' between bus and slot, ',' or '.' before
@@ -381,20 +358,9 @@ def test_xl_reads_the_pci_functions_xm_passed(
     """xl (peer-xl, Xen 4.17) refused each xm spec ("unable to parse PCI_SPEC_STRING
     `02:00.0-3' for passthrough") and so the whole file; the migrated one passes the
     same physical functions, options kept, with a report line."""
-    node = tmp_path / "in" / "h"
-    cfg = node / "etc" / "xen" / "auto" / "p"
-    cfg.parent.mkdir(parents=True)
-    cfg.write_text(f"name = 'p'\nmemory = 256\nkernel = '/boot/k'\npci = [ '{spec}' ]\n")
-    rc, said = _xl(cfg)
-    assert rc != 0 and "PCI_SPEC_STRING" in said, said
-    m = migrate.plan([str(node)], only=("xen",))
-    (out,) = [o for o in m.outputs if o.path.endswith("auto/p")]
-    written = tmp_path / "p"
-    written.write_bytes(out.data)
-    rc, said = _xl(written)
-    assert rc == 0, said
-    body = said.split("\n", 1)[1]
-    devs = json.loads(body[body.find("{") :])["pcidevs"]
+    before, m, cfg = _migrated_domu(tmp_path, f"pci = [ '{spec}' ]")
+    assert before[0] != 0 and "PCI_SPEC_STRING" in before[1], before[1]
+    devs = cfg["pcidevs"]
     assert [(d.get("bus"), d.get("dev", 0), d.get("func", 0)) for d in devs] == [
         (2, 0, f) for f in funcs
     ]
@@ -469,20 +435,9 @@ def test_xm_disk_backend_domain_is_xl_backend(
     """xl (peer-xl) refused xm's fourth and fifth disk fields ("too many positional
     parameters", or "unknown value for access" after w!) and so the whole domU; the
     migrated disk names the same device, and xm's backend domain as backend=."""
-    node = tmp_path / "in" / "h"
-    cfg = node / "etc" / "xen" / "d"
-    cfg.parent.mkdir(parents=True)
-    cfg.write_text(f"name = 'd'\nmemory = 256\nkernel = '/boot/k'\ndisk = [ '{spec}' ]\n")
+    before, m, cfg = _migrated_domu(tmp_path, f"disk = [ '{spec}' ]")
     if backend is not None:
-        rc, said = _xl(cfg)
-        assert rc != 0 and "disk specification" in said, said
-    m = migrate.plan([str(node)], only=("xen",))
-    (out,) = [o for o in m.outputs if o.path.endswith("xen/d")]
-    written = tmp_path / "d"
-    written.write_bytes(out.data)
-    rc, said = _xl(written)
-    assert rc == 0, said
-    body = said.split("\n", 1)[1]
-    (disk,) = json.loads(body[body.find("{") :])["disks"]
+        assert before[0] != 0 and "disk specification" in before[1], before[1]
+    (disk,) = cfg["disks"]
     assert (disk["pdev_path"], disk.get("backend_domname")) == (path, backend)
     assert _said(m, "xm's backend domain")
