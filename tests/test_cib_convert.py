@@ -23,6 +23,7 @@ from conftest import SHARED, shared_files, shared_path, unavailable
 from xencfg.errors import ParseError, XencfgError
 from xencfg.formats.cib.convert import (
     META_COPIES,
+    META_NAMES,
     Change,
     Conversion,
     convert,
@@ -140,11 +141,22 @@ def without_deliberate_additions(ours: etree._Element, theirs: etree._Element) -
     for nv in theirs.iter("nvpair"):  # every known option dashed, not only upgrade06's list
         if nv.getparent().tag == "cluster_property_set":
             nv.set("name", option_name(nv.get("name")))
+    ours_by_id = {r.get("id"): r for r in ours.iter("primitive", "group")}
     for rsc in theirs.iter("primitive", "group"):  # resource options moved, not copied
         for ia in rsc.findall("instance_attributes"):
-            moved = [nv for nv in ia.findall("nvpair") if nv.get("name") in META_COPIES]
+            moved = [nv for nv in ia.findall("nvpair") if nv.get("name") in META_NAMES]
             for nv in moved:
                 ia.remove(nv)
+                # heartbeat 2 obeyed the other options there too (0.6 common_unpack);
+                # upgrade06 left them as parameters, we move them to meta as well
+                mine = ours_by_id.get(rsc.get("id"))
+                dashed = nv.get("name").replace("_", "-")
+                if nv.get("name") in META_COPIES or mine is None:
+                    continue
+                for meta in mine.findall("meta_attributes"):
+                    for own in meta.findall("nvpair"):
+                        if own.get("name") == dashed:
+                            meta.remove(own)
             if moved and len(ia) == 0:
                 rsc.remove(ia)
     their_sets = {m.get("id"): m for m in theirs.iter("meta_attributes")}

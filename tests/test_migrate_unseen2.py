@@ -542,15 +542,19 @@ SECRETS = (
 )
 
 
-def _plan(tmp: Path, cluster: str, **kw: Any) -> tuple[migrate.Migration, Path, Path]:
+def _plan(
+    tmp: Path, cluster: str, clusters: dict[str, Any] | None = None, **kw: Any
+) -> tuple[migrate.Migration, Path, Path]:
     """The cluster's node trees under tmp/in, its migration, and the outputs put in place
-    under tmp/out (tmp/out/NODE/..., tmp/out/cib.xml)."""
+    under tmp/out (tmp/out/NODE/..., tmp/out/cib.xml); ``clusters``: another module's."""
     src, out = tmp / "in", tmp / "out"
-    for node, files in CLUSTERS[cluster]().items():
+    for node, files in (clusters or CLUSTERS)[cluster]().items():
         for rel, text in files.items():
             path = src / node / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text)
+            if path.name == "authkeys":
+                path.chmod(0o600)
     m = migrate.plan([str(p) for p in sorted(src.iterdir())], cluster_name=f"c-{cluster}", **kw)
     for o in m.outputs:
         path = out / o.node / o.path
@@ -581,6 +585,10 @@ def test_corosync_accepts_every_node(cluster: str, tmp_path: Path) -> None:
     """``corosync -t`` on each node's corosync.conf, in a namespace that owns the
     node's own ring0 address (corosync looks itself up in the nodelist)."""
     m, _, out = _plan(tmp_path, cluster)
+    corosync_accepts_every_node(m, out)
+
+
+def corosync_accepts_every_node(m: migrate.Migration, out: Path) -> None:
     assert m.stack_nodes
     for node in m.stack_nodes:
         conf = out / node / "etc" / "corosync" / "corosync.conf"
@@ -640,7 +648,11 @@ def test_drbdadm_reads_every_drbd_conf(cluster: str, target: str, tmp_path: Path
 def test_xl_reads_every_domu_as_xm_did(cluster: str, tmp_path: Path) -> None:
     """xl reads every converted domU config and gets the memory, VCPUs, disks and vifs
     xm computed from the original (peer-xm-python runs it: our own test data)."""
-    m, src, out = _plan(tmp_path, cluster)
+    xl_reads_every_domu_as_xm_did(*_plan(tmp_path, cluster))
+
+
+def xl_reads_every_domu_as_xm_did(m: migrate.Migration, src: Path, out: Path) -> int:
+    """How many domU configs xl read, each as xm computed the original."""
     written = [o for o in m.outputs if "/xen/" in f"/{o.path}"]
     assert written
     for o in written:
@@ -650,6 +662,7 @@ def test_xl_reads_every_domu_as_xm_did(cluster: str, tmp_path: Path) -> None:
         xm = _xm_globals(src / o.node / o.path)
         assert xm is not None
         assert _xl_view(json.loads(body[body.find("{") :])) == _xm_view(xm)
+    return len(written)
 
 
 def _xl_json(path: Path) -> dict[str, Any]:

@@ -236,6 +236,18 @@ class _Builder:
                 "ran the agent (an address also on lo, LVS direct routing, is taken off lo "
                 "at start and put back at stop; nothing changes otherwise)",
             )
+        if kind == "Xen" and pairs and not str(pairs[0][1]).startswith("/"):
+            # resource-agents' Xen (4.12) checks [ -f "$OCF_RESKEY_xmfile" ] before
+            # 'xm/xl create': a name relative to /etc/xen never starts
+            self.note(
+                line,
+                kind,
+                "action",
+                f"Xen::{pairs[0][1]}: xmfile '{pairs[0][1]}' is not an absolute path: the "
+                "Xen agent tests that the file exists before it starts the domU (start "
+                "fails: 'Config file ... does not exist'): give the full path "
+                f"(/etc/xen/{pairs[0][1]}?)",
+            )
         if pairs:
             inst = etree.SubElement(el, "instance_attributes", id=f"{rid}_inst_attr")
             attrs_el = etree.SubElement(inst, "attributes")
@@ -547,9 +559,16 @@ def stonith_devices(hacf: Any) -> list[dict[str, Any]]:
 def _stonith_line(hacf: Any, device: dict[str, Any]) -> tuple[int, str | None]:
     """The line of ``hacf`` (and its path) that names ``device`` (a ``stonith_host``
     or ``stonith`` line of that type); (1, None) where another node's ha.cf has it."""
-    for key in ("stonith_host", "stonith"):
+    # (the line with this device's own host and values: several stonith_host lines of
+    # one plugin, one per target, each cite their own line)
+    said = [str(v) for v in device["params"]]
+    lines = {
+        "stonith_host": [str(device["host"]), device["type"], *said],
+        "stonith": [device["type"], *said],
+    }
+    for key, values in lines.items():
         for e in hacf.entries(key) if hacf is not None else ():
-            if device["type"] in e.values[:2]:
+            if [str(v) for v in e.values] == values:
                 return hacf.position(e)[0], hacf.path
     return 1, None
 

@@ -33,6 +33,7 @@ from ..formats.xen.xm import XmDocument
 from ..syntax.tree import Node, Tok
 from . import Change, Converted
 from .xm_eval import Budget, NotStatic, evaluate, mutated_names, parse_statement
+from .xm_pci import xl_pci
 
 # -- what xl reads differently ---------------------------------------------------
 
@@ -417,6 +418,9 @@ class _Converter:
             return key, [self.disk(node, d) if isinstance(d, str) else d for d in value]
         if key == "vfb" and isinstance(value, (list, tuple)):
             return key, [self.vfb(node, v) if isinstance(v, str) else v for v in value]
+        if key == "pci" and isinstance(value, (list, tuple)):
+            # (the same container: an unchanged tuple is then re-spelled with its line)
+            return key, type(value)(s for v in value for s in self.pci(node, v))
         if key == "vtpm" and isinstance(value, (list, tuple)):
             return key, [self.vtpm(node, v) if isinstance(v, str) else v for v in value]
         if key == "vif" and isinstance(value, (list, tuple)):
@@ -570,6 +574,9 @@ class _Converter:
         return "bootloader_args", args
 
     def disk(self, node: Node, spec: str) -> str:
+        return self.disk_backend(node, self.disk_spec(node, spec))
+
+    def disk_spec(self, node: Node, spec: str) -> str:
         spec = self.disk_prefixes(node, spec)
         d = parse_disk(spec)
         if d.kind == "phy" and d.target and not d.target.startswith("/"):
@@ -605,6 +612,26 @@ class _Converter:
             )
             return ",".join(parts)
         return spec
+
+    def disk_backend(self, node: Node, spec: str) -> str:
+        """xm's fourth and fifth disk fields, the backend domain and the blkif protocol
+        (xm create.py preprocess_disk: 'uname,dev,mode[,backend[,protocol]]'), which xl
+        reads as more positional fields and refuses ("too many positional parameters",
+        peer-xl): the domain is xl's backend=, the protocol libxl picks itself."""
+        parts = spec.split(",")
+        if len(parts) not in (4, 5) or any("=" in p for p in parts):
+            return spec
+        backend, protocol = [p.strip() for p in parts[3:]] + [""] * (5 - len(parts))
+        out = parts[:3] + ([f"backend={backend}"] if backend else [])
+        self.note(
+            node,
+            "disk",
+            "info",
+            f"'{spec}': xm's backend domain "
+            + (f"'{backend}' is 'backend={backend}' for xl" if backend else "(empty) dropped")
+            + (f"; the protocol '{protocol}' dropped (libxl sets the guest's)" if protocol else ""),
+        )
+        return ",".join(out)
 
     def vcpu_avail(self, value: Any) -> str:
         """What to write for xm's ``vcpu_avail`` bitmask (the VCPUs up at boot, xm's
@@ -689,6 +716,14 @@ class _Converter:
             "backend= (Xen's docs/misc/vtpm.txt): create it, and move the TPM's state, by hand",
         )
         return ",".join(kept)
+
+    def pci(self, node: Node, spec: Any) -> list[Any]:
+        if not isinstance(spec, str):
+            return [spec]
+        written, severity, message = xl_pci(spec)
+        if severity is not None:
+            self.note(node, "pci", severity, f"'{spec}': {message}")
+        return written
 
     def vfb(self, node: Node, spec: str) -> str:
         parts = [p.strip() for p in spec.split(",")]

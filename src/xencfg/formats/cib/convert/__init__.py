@@ -39,6 +39,7 @@ from .tables import (
     parse_roots,
 )
 from .tables import META_COPIES as META_COPIES
+from .tables import META_NAMES as META_NAMES
 from .tables import option_name as option_name
 
 __all__ = ["Change", "Conversion", "ConversionRefused", "InvalidOutput", "convert"]

@@ -62,25 +62,28 @@ class Converter(ConverterBase):
                     "instance attribute",
                     "Pacemaker 1.0 reads resource options from meta attributes only",
                 )
-        if src.tag in ("clone", "master_slave"):
-            # 0.6's get_meta_attributes read a clone's instance attributes as its meta
-            # attributes ("populate from the regular attributes until the GUI can create
-            # meta attributes", Pacemaker-0.6.0 lib/crm/pengine/complex.c); 1.0 reads a
-            # clone's options from meta only, and upgrade06 dropped all but the copies
-            # (a DRBD master/slave lost notify=true: drbd.ocf then refuses to start)
-            for ia in src.findall("instance_attributes"):
-                for nv in ia.iter("nvpair"):
-                    name = nv.get("name", "")
-                    if name in META_COPIES or name not in META_NAMES:
-                        continue
-                    self._to_meta(
-                        nv,
-                        meta,
-                        seen,
-                        "clone instance attribute",
-                        "heartbeat 2 read a clone's instance attributes as its options "
-                        "(0.6 get_meta_attributes); Pacemaker 1.0 reads meta attributes only",
-                    )
+        # heartbeat 2 read every resource's instance attributes as its options too
+        # ("populate from the regular attributes until the GUI can create meta
+        # attributes", common_unpack in ClusterLabs/pacemaker lib/crm/pengine/complex.c
+        # of 2006 and Pacemaker-0.6.0): is_managed, priority, notify, multiple_active,
+        # restart_type, resource_failure_stickiness there were obeyed. 1.0 reads options
+        # from meta only and upgrade06 copied just META_COPIES: an unmanaged primitive
+        # became managed, a DRBD master/slave lost notify=true (drbd.ocf then refuses
+        # to start)
+        clone = src.tag in ("clone", "master_slave")
+        for ia in src.findall("instance_attributes"):
+            for nv in ia.iter("nvpair"):
+                name = nv.get("name", "")
+                if name in META_COPIES or name not in META_NAMES:
+                    continue
+                self._to_meta(
+                    nv,
+                    meta,
+                    seen,
+                    "clone instance attribute" if clone else "instance attribute",
+                    "heartbeat 2 read a resource's instance attributes as its options "
+                    "(0.6 common_unpack); Pacemaker 1.0 reads meta attributes only",
+                )
         self.changed_defaults(src, meta, seen)
         return out
 
