@@ -143,3 +143,34 @@ def test_a_huge_drbd_minor_of_a_migrating_guest_crashes_no_rule(tmp_path: Path) 
     cib = "var/lib/heartbeat/crm/cib.xml"
     _replace(tree, cib, 'name="allow-migrate"', 'name="allow_migrate"')
     assert not _crashed([tree])
+
+
+def test_a_decimal_literal_past_int_limit_is_a_located_xm_error() -> None:
+    """Python 2's reader (formats/xen/_py2.py) read a NUMBER token with int(), which
+    refuses 5,000 digits: the whole file was 'cannot parse as Python: ValueError', with
+    no line. It is now code, which Python's own parser refuses at its line."""
+    with pytest.raises(xencfg.ParseError) as info:
+        xencfg.loads(f"name = 'a'\nmemory = {_BIG}\n", "xm")
+    assert info.value.line == 2
+
+
+def test_a_password_that_is_the_word_password_garbles_no_message(tmp_path: Path) -> None:
+    """Masking replaced the secret inside the report's own words: CB020 read
+    "'ilo_********' holds a placeholder or guessable ********". Where the word stands as
+    a value (quoted, after '='), it is still masked."""
+    from xencfg.secrets import mask_values, redact
+
+    cib = tmp_path / "cib.xml"
+    cib.write_text(
+        '<cib validate-with="pacemaker-1.0" epoch="1" admin_epoch="0" num_updates="0">'
+        '<configuration><crm_config/><nodes/><resources><primitive id="f" class="stonith" '
+        'type="external/riloe"><instance_attributes id="f-ia"><nvpair id="f-pw" '
+        'name="ilo_password" value="password"/></instance_attributes></primitive>'
+        "</resources><constraints/></configuration><status/></cib>\n"
+    )
+    result = lint.run([str(cib)], select=["CB020"])
+    text = redact(result.findings[0].message, result.secrets)
+    assert text == "'ilo_password' holds a placeholder or guessable password"
+    xml = redact('<nvpair name="ilo_password" value="password"/> k=password', ["password"])
+    assert xml == '<nvpair name="ilo_password" value="********"/> k=********'
+    assert mask_values({"ilo_password": "password"}, ["password"]) == {"ilo_password": "********"}
