@@ -174,3 +174,26 @@ def test_a_password_that_is_the_word_password_garbles_no_message(tmp_path: Path)
     xml = redact('<nvpair name="ilo_password" value="password"/> k=password', ["password"])
     assert xml == '<nvpair name="ilo_password" value="********"/> k=********'
     assert mask_values({"ilo_password": "password"}, ["password"]) == {"ilo_password": "********"}
+
+
+def test_a_broken_loose_domu_file_gets_a_located_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A domU config given alone that neither xm nor xl parses said 'format not
+    recognised' (each sniffer wants a file it parses); a node tree's xen/ folder already
+    reported its syntax error (XC001). Its name (``*.cfg``) or folder (``xen/``) and a
+    domU setting now say xl or xm; a file of another name keeps the old answer."""
+    from xencfg.cli import main
+
+    broken = "name = 'vm01'\nmemory = 512\ndisk = ['phy:/dev/sda,xvda,w'\nvif = []\n"
+    (tmp_path / "xen").mkdir()
+    for rel in ("vm01.cfg", "xen/vm01", "vm01"):
+        (tmp_path / rel).write_text(broken)
+    assert main(["lint", str(tmp_path / "vm01.cfg"), str(tmp_path / "xen" / "vm01")]) == 1
+    out = capsys.readouterr().out
+    assert f"{tmp_path / 'vm01.cfg'}:4:1: XC001 " in out
+    assert f"{tmp_path / 'xen' / 'vm01'}:3:8: XC001 " in out
+    for rel, text in (("vm01", broken), ("notes.cfg", "some words\n")):
+        (tmp_path / rel).write_text(text)
+        assert main(["lint", str(tmp_path / rel)]) == 2
+        assert "format not recognised" in capsys.readouterr().err
