@@ -323,6 +323,20 @@ def test_an_error_pickles_with_every_field(exc: XencfgError) -> None:
         assert _fields(back) == _fields(exc)
 
 
+def test_the_cib_conversion_refusal_pickles_with_its_errors_and_result() -> None:
+    """InvalidOutput takes three arguments; Exception's default pickling rebuilt it from
+    its message alone (TypeError on unpickling: a worker's refusal broke the pool)."""
+    from xencfg.formats.cib.convert.records import Change, Conversion, InvalidOutput
+
+    change = Change("renamed", "primitive", "r", 3, "type", "heartbeat 2 name")
+    conversion = Conversion("<cib/>", [change], fragment=True)
+    exc = InvalidOutput("not valid pacemaker-1.0", ["line 1: no configuration"], conversion)
+    for protocol in range(2, pickle.HIGHEST_PROTOCOL + 1):
+        back = pickle.loads(pickle.dumps(exc, protocol=protocol))
+        assert type(back) is InvalidOutput and str(back) == str(exc)
+        assert back.errors == exc.errors and back.conversion == conversion
+
+
 def _refuse(value: str) -> None:
     """A worker's edit that is refused (run in another process)."""
     if "\n" in value:

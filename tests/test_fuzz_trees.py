@@ -177,6 +177,29 @@ def test_odd_numbers_in_every_format_never_crash() -> None:
     assert not failures, "\n".join(failures[:20])
 
 
+#: Any run of digits, inside a word too (``ring0_addr``, ``/dev/drbd0``, ``PT10S``, a
+#: regex's ``{2}``), where :data:`NUMERAL` takes standalone numerals only.
+DIGITS = re.compile(r"[0-9]+")
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_digit_runs_inside_words_never_crash() -> None:
+    """A digit run of a fixture, anywhere, as 5,000 digits: int() read them inside
+    words in nine places (tests/test_hostile6.py), which the numeral cases never reach
+    (a by-hand sweep of every run of every fixture found none left)."""
+    xencfg.lint_text("x\n", "hostname")  # every rule imported once, before the forks
+    rng = random.Random(23)
+    failures = []
+    for i in range(_count(60)):
+        name, fmt, text = FIXTURES[i % len(FIXTURES)] if i < len(FIXTURES) else rng.choice(FIXTURES)
+        m = rng.choice(list(DIGITS.finditer(text)))
+        case = text[: m.start()] + "9" * 5000 + text[m.end() :]
+        problem = fuzzkit.in_child(lambda f=fmt, t=case: check_numbers(f, t))  # type: ignore[misc]
+        if problem:
+            failures.append(f"{name} ({fmt}) at {m.start()}: {problem}")
+    assert not failures, "\n".join(failures[:20])
+
+
 def test_the_number_fuzzer_can_fail() -> None:
     """A numeral that is read with a bare ``int()`` (here, a stand-in reader) is caught:
     the check is not a no-op."""

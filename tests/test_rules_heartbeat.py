@@ -116,6 +116,39 @@ def test_hb001_haresources_node_not_in_hacf(tmp_path: Path) -> None:
     assert run([good], "HB001") == run([crm], "HB001") == []
 
 
+def test_hb001_one_mistake_is_one_finding(tmp_path: Path) -> None:
+    """An FQDN in ha.cf against short names was reported once per file naming the node
+    (each of drbd.d's resource files) and once per haresources line: one finding now,
+    its other places related (heartbeat stops at the first bad line anyway)."""
+    fqdn = HACF.replace("node alpha beta", "node alpha.example.com beta")
+    hares = "alpha IPaddr::10.0.0.9/24\nalpha drbddisk::r0\nbeta IPaddr::10.0.0.8/24\n"
+    bad = write(
+        tmp_path / "alpha",
+        {
+            "etc/ha.d/ha.cf": fqdn,
+            "etc/ha.d/haresources": hares,
+            "etc/drbd.d/r0.res": DRBD,
+            "etc/drbd.d/r1.res": DRBD.replace("r0", "r1").replace("drbd0", "drbd1"),
+        },
+    )
+    assert run([bad], "HB001") == [
+        (
+            "r0.res",
+            3,
+            "drbd names node(s) alpha that ha.cf does not declare (ha.cf has alpha.example.com,"
+            " beta)",
+            [("drbd.d/r1.res", 3), ("ha.d/ha.cf", 5)],
+        ),
+        (
+            "haresources",
+            1,
+            "haresources names node alpha, which ha.cf does not declare (alpha.example.com, "
+            "beta): heartbeat refuses to start",
+            [("ha.d/haresources", 2), ("ha.d/ha.cf", 5)],
+        ),
+    ]
+
+
 def test_hb004_initdead_below_deadtime(tmp_path: Path) -> None:
     """heartbeat 3.0.6 refuses initdead below deadtime (peer-heartbeat: "ERROR: Initial
     dead time [10000] is smaller than deadtime [30000]"); at deadtime itself it starts

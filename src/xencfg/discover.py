@@ -554,6 +554,20 @@ _DOMU_SETTING = lazy_re(
 )
 
 
+def _broken_domu(path: Path) -> str | None:
+    """xm or xl for a file given alone that neither parses, where its name (``*.cfg``,
+    ``*.xm``, ``xen/auto/*``) or its folder (``xen/``, as in a node tree) says domU
+    config and it sets a domU setting: its syntax error is reported at its line (XC001),
+    not "format not recognised". A file of another name keeps that answer (a broken
+    shell file with ``name=`` is no domU config)."""
+    among = tuple(f for f in formats.candidates(str(path)) if f in ("xm", "xl"))
+    if not among and "xen" in path.parent.parts:
+        among = ("xm", "xl")
+    if among and _assigns_domu_setting(path):
+        return formats.by_content(among, str(path))[0]
+    return None
+
+
 def _assigns_domu_setting(path: Path) -> bool:
     """Whether a file sets one of the settings every domU config has, at a line start."""
     try:
@@ -645,7 +659,7 @@ def discover(paths: list[str], names: dict[str, str] | None = None) -> Discovery
         if path.is_file():
             if walker.accept(path):
                 # (a file of a capture is no configuration file, whatever it holds)
-                fmt = None if live.layout_hint(raw) else _detect(path)
+                fmt = None if live.layout_hint(raw) else _detect(path) or _broken_domu(path)
                 if fmt is None:
                     found.skipped.append(Skipped(str(path), "format not recognised"))
                 named = names.get(raw)

@@ -17,6 +17,7 @@ import warnings
 from typing import Any
 
 from ._lazy import lazy_re
+from .syntax.numbers import decimal, is_decimal
 
 
 def problems(pattern: str) -> list[str]:
@@ -61,8 +62,10 @@ def problems(pattern: str) -> list[str]:
                 re.compile(pattern)
         except re.error as exc:
             out.append(f"does not compile: {exc}")
-        except (RecursionError, OverflowError, MemoryError):
-            pass  # nested past what Python's compiler recurses into: regcomp may accept it
+        except (RecursionError, OverflowError, MemoryError, ValueError):
+            # nested past what Python's compiler recurses into, or a bound past what it
+            # counts (``{5,000 digits}``: int() raises): regcomp may accept it
+            pass
     return out
 
 
@@ -481,11 +484,13 @@ def regcomp_refuses(pattern: str) -> str | None:
                 if close < 0:
                     return "Unmatched \\{"
                 bounds = pattern[i + 1 : close].split(",")
-                if len(bounds) > 2 or not all(b.isdigit() or b == "" for b in bounds):
+                # (ASCII digits, as regcomp's fetch_number; '\u00b2' passed isdigit and
+                # int() refused it, and 5,000 digits)
+                if len(bounds) > 2 or not all(is_decimal(b) or b == "" for b in bounds):
                     return "Invalid content of \\{\\}"
                 reversed_ = len(bounds) == 2 and bounds[0] and bounds[1]
                 if (bounds[0] == "" and len(bounds) == 1) or (
-                    reversed_ and int(bounds[0]) > int(bounds[1])
+                    reversed_ and decimal(bounds[0]) > decimal(bounds[1])
                 ):
                     return "Invalid content of \\{\\}"
                 i = close + 1

@@ -26,6 +26,11 @@ def is_masked(value: str) -> bool:
 
 #: Values this short or this common are not worth masking (and would mangle output).
 _TRIVIAL = frozenset({"", "none", "None", "yes", "no", "true", "false", "0", "1"})
+#: Placeholder passwords that are words of our own output ("'ilo_password' holds a
+#: placeholder or guessable password"): masked where they stand as a value (quoted,
+#: after ``=``), never inside other text, which they garbled ("'ilo_********' holds a
+#: placeholder or guessable ********").
+_WORDS = frozenset({"password", "passwd", "secret"})
 
 
 def _spellings(secret: str) -> set[str]:
@@ -43,14 +48,17 @@ def _spellings(secret: str) -> set[str]:
 
 def redact(text: str, secrets: Iterable[str]) -> str:
     """``text`` with every occurrence of a secret, however escaped, replaced by :data:`MASK`."""
+    given = set(secrets)
     values = sorted(
-        {v for s in secrets if len(s) >= 3 and s not in _TRIVIAL for v in _spellings(s)},
+        {v for s in given if len(s) >= 3 and s not in _TRIVIAL | _WORDS for v in _spellings(s)},
         key=len,
         reverse=True,
     )
-    if not values:
+    # a word of ours only where it stands as a value: quoted, or after '=' or '>'
+    words = [rf"(?<=[\"'=>]){w}(?=[\"'<,;\s]|\Z)" for w in sorted(_WORDS & given)]
+    if not values and not words:
         return text
-    pattern = re.compile("|".join(re.escape(v) for v in values))
+    pattern = re.compile("|".join([re.escape(v) for v in values] + words))
     return pattern.sub(MASK, text)
 
 
@@ -61,7 +69,7 @@ def mask_values(data: Any, secrets: Iterable[str]) -> Any:
     values = {s for s in secrets if s and s not in _TRIVIAL}
     if not values:
         return data
-    long = sorted((s for s in values if len(s) >= 4), key=len, reverse=True)
+    long = sorted((s for s in values if len(s) >= 4 and s not in _WORDS), key=len, reverse=True)
 
     def text(v: str) -> str:
         if v in values:

@@ -457,6 +457,10 @@ def _from_uses(schema: Schema, found: list[_Use]) -> InForce | None:
 _COROSYNC = {"3.0": (COROSYNC_3, None), "<3.0": (None, COROSYNC_3), "<2.0": (None, COROSYNC_2)}
 
 
+#: A release number Version.parse reads, at the start of a text: 2 to 4 parts.
+_RELEASE = r"[0-9]{1,9}\.[0-9]{1,9}(?:\.[0-9]{1,9}){0,2}(?![0-9])"
+
+
 def _infer_other(
     fmt: str | None, doc: object, item: Loaded
 ) -> tuple[str, Version | None, Version | None, str] | None:
@@ -483,7 +487,8 @@ def _infer_other(
             # Pacemaker 1.0 CIB runs on 1.0 or on any later release that reads it
             option = getattr(doc, "option", None)
             dc = option("dc-version") if option is not None else None
-            m = re.match(r"([0-9]{1,9})\.([0-9]{1,9})(?:\.[0-9]+)*(?=-|$)", dc or "")
+            # (at most 4 parts of 9 digits: Version.parse refused more, int() 5,000 digits)
+            m = re.match(r"([0-9]{1,9})\.([0-9]{1,9})(?:\.[0-9]{1,9}){0,2}(?=-|$)", dc or "")
             # the schema a CIB declares needs the release that brought it: a
             # dc-version older than that is stale (left by an older DC, or copied)
             vw = getattr(doc, "validate_with", None)
@@ -517,7 +522,8 @@ def _infer_other(
     elif fmt == "proc-drbd":
         # the module's own release: drbdadm reads drbd.conf with the parser of the
         # loaded module's generation (drbd-utils' drbdadm execs drbdadm-83 / -84)
-        m = re.match(r"\d+\.\d+(?:\.\d+)*", getattr(doc, "version", None) or "")
+        # (at most 4 parts of 9 digits: Version.parse refused '8.3.11.1.2', int() 5,000 digits)
+        m = re.match(_RELEASE, getattr(doc, "version", None) or "")
         if m is not None:
             run = Version.parse(m[0])
             below = Version((run.parts[0], run.parts[1] + 1))

@@ -117,6 +117,9 @@ def node_names_differ(cluster: Cluster) -> Iterator[Finding]:
     own_hacfs = {k: [h for h in ms if h.source == "ha.cf"] for k, ms in by_node.items()}
     own_full = {k: [f for f in ms if f.source in _FULL_LISTS] for k, ms in by_node.items()}
     known_of: dict[tuple[str, bool], set[str]] = {}
+    # one finding per mistake: the same names missing from the same list, from every
+    # file of a node (an FQDN in ha.cf against each of drbd.d's files), were one each
+    folded: dict[tuple[str, tuple[Location, ...]], list[Location]] = {}
     for m in members:
         if m.source == "ha.cf":
             continue
@@ -151,13 +154,14 @@ def node_names_differ(cluster: Cluster) -> Iterator[Finding]:
             continue
         ref_src = refs[0].source
         listed = sorted({n for r in refs for n in r.names})
-        yield make(
-            "HB001",
+        message = (
             f"{m.source} names node(s) {_names(missing)} that {ref_src} does not declare "
-            f"({ref_src} has {_names(listed)})",
-            m.where(missing[0]),
-            [r.where(r.names[0]) for r in refs],
+            f"({ref_src} has {_names(listed)})"
         )
+        ref_places = tuple(r.where(r.names[0]) for r in refs)
+        folded.setdefault((message, ref_places), []).append(m.where(missing[0]))
+    for (message, ref_places), places in folded.items():
+        yield make("HB001", message, places[0], [*places[1:], *ref_places])
     yield from _haresources_nodes(cluster)
 
 
@@ -172,15 +176,18 @@ def _haresources_nodes(cluster: Cluster) -> Iterator[Finding]:
         if hacf.crm_enabled or (hacf.autojoin or "").lower() in ("other", "any") or not hacf.nodes:
             continue
         known = {n.lower() for n in hacf.nodes}
+        lines: dict[str, list[Location]] = {}  # (a name on many lines: one finding)
         for group in haresources_doc(item).groups:
             if group.node and group.node.lower() not in known:
-                yield make(
-                    "HB001",
-                    f"haresources names node {group.node}, which ha.cf does not declare "
-                    f"({_names(hacf.nodes)}): heartbeat refuses to start",
-                    item.where(group.entries[0]),
-                    [hacfs[0].where(hacf.entry("node"))],
-                )
+                lines.setdefault(group.node, []).append(item.where(group.entries[0]))
+        for name, places in lines.items():
+            yield make(
+                "HB001",
+                f"haresources names node {name}, which ha.cf does not declare "
+                f"({_names(hacf.nodes)}): heartbeat refuses to start",
+                places[0],
+                [*places[1:], hacfs[0].where(hacf.entry("node"))],
+            )
 
 
 def _drbd_folds(item: Loaded) -> bool:

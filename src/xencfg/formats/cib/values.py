@@ -12,6 +12,7 @@ import attrs
 
 from ..._lazy import lazy_re
 from ...errors import ValidationError
+from ...syntax.numbers import decimal
 
 #: Pacemaker's INFINITY: scores are clamped to +-1,000,000.
 INFINITY = 1_000_000
@@ -71,7 +72,9 @@ _UNITS = {
 }
 _DURATION = re.compile(r"\s*0*([0-9]{1,18})\s*([a-z]*)\s*", re.I)  # (int() of 5,000 digits raised)
 _ISO = lazy_re(
-    r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?", re.I
+    r"P(?:([0-9]+)Y)?(?:([0-9]+)M)?(?:([0-9]+)W)?(?:([0-9]+)D)?"
+    r"(?:T(?:([0-9]+)H)?(?:([0-9]+)M)?(?:([0-9]+)S)?)?",
+    re.I,
 )
 _ISO_MS = (365 * 86_400_000, 30 * 86_400_000, 7 * 86_400_000, 86_400_000, 3_600_000, 60_000, 1000)
 
@@ -107,7 +110,8 @@ def duration_ms(raw: str) -> int | None:
         return None if factor is None else int(int(m.group(1)) * factor)
     iso = _ISO.fullmatch(raw.strip())
     if iso is not None and any(iso.groups()):
-        return sum(int(g) * f for g, f in zip(iso.groups(), _ISO_MS, strict=True) if g)
+        # (decimal, saturating: int() of 5,000 digits raised)
+        return sum(decimal(g) * f for g, f in zip(iso.groups(), _ISO_MS, strict=True) if g)
     return None
 
 

@@ -516,8 +516,8 @@ class CorosyncDocument(TreeDocument):
         for name, value, entry in self.flat():
             # INTERFACE_MAX: 8 links in corosync 3 (2 rings in corosync 2): "interface ring
             # number 8 is bigger than allowed maximum 7" (totemconfig.c of v3.1.7)
-            ring = re.fullmatch(r"nodelist\.node\.\d+\.ring(\d+)_addr", name)
-            if ring is not None and int(ring.group(1)) > 7:
+            ring = re.fullmatch(r"nodelist\.node\.\d+\.ring([0-9]+)_addr", name)
+            if ring is not None and decimal(ring.group(1)) > 7:  # (int(): 5,000 digits raised)
                 yield ValueProblem(
                     entry,
                     f"{name}: link {ring.group(1)}; corosync has links 0 to 7 and refuses more",

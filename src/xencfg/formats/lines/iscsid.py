@@ -20,6 +20,7 @@ from ...errors import ValidationError
 from ...problems import KeywordProblem, ValueProblem
 from ...suggest import suggest
 from ...syntax.blocks import ComputedView, Entry
+from ...syntax.numbers import ULONG_MAX, decimal
 from ..schema import Keyword, Schema
 from ..view import INT, Setting, to_int
 from ._base import LineDocument, LineStyle, parser_for
@@ -378,15 +379,16 @@ class IscsidDocument(OpenIscsiDocument):
 
 #: A number with a comment after it on the line: idbm_recinfo_config takes the rest
 #: of the line as the value (no comment stripping) and idbm_node_update_param reads
-#: a TYPE_INT with ``strtoul(value, NULL, 10)``, which stops at the blank: 15.
-_NUMBER_THEN_COMMENT = re.compile(r"([0-9]+)[ \t]+#.*")
+#: a TYPE_INT with ``strtoul(value, NULL, 10)``, which stops at the blank: 15. (Also
+#: digits past what ``to_int`` reads: strtoul saturates.)
+_NUMBER_THEN_COMMENT = re.compile(r"([0-9]+)(?:[ \t]+#.*)?")
 
 
 def _int(raw: str) -> int | None:
     """An integer value as iscsid reads it, comment after it or not."""
     n = to_int(raw)
     if n is None and (m := _NUMBER_THEN_COMMENT.fullmatch(raw)) is not None:
-        n = int(m.group(1))
+        n = min(decimal(m.group(1)), ULONG_MAX)  # (int() of 5,000 digits raised)
     return n
 
 

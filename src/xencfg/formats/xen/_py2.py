@@ -273,7 +273,10 @@ class _Reader:
             raise NotPy2Literal("a sign before a non-number")
         self.i += 1
         if kind == "NUMBER":
-            v = number(text)
+            try:
+                v = number(text)
+            except ValueError:  # (int() refuses over 4,300 decimal digits: past _BITS)
+                raise NotPy2Literal("a number too long to write in decimal") from None
             if isinstance(v, int) and v.bit_length() > _BITS:
                 # (0x + 5,000 digits: repr() and str() of it raise past 4,300 decimal
                 # digits; no setting takes such a number, so the line is code)

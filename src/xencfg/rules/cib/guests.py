@@ -14,6 +14,7 @@ from ...cluster import (
 )
 from ...findings import Finding, Location
 from ...formats.cib.model import NvPair, Primitive, in_effect_order
+from ...syntax.numbers import decimal
 from .. import make, rule
 from ..documents import domu_doc as _domu
 from ..documents import drbd_doc as _drbd
@@ -107,7 +108,7 @@ def xmfile_not_found(cluster: Cluster) -> Iterator[Finding]:
             )
 
 
-_DRBD_DEV = lazy_re(r"^/dev/drbd(\d+)$")
+_DRBD_DEV = lazy_re(r"^/dev/drbd([0-9]+)$")
 
 
 def _drbd_resources(cluster: Cluster, node: str) -> list[tuple[Loaded, Any]]:
@@ -180,7 +181,7 @@ def migrate_without_dual_primary(cluster: Cluster) -> Iterator[Finding]:
                     m = _DRBD_DEV.match(disk.target or "")
                     if res_name is None and m is None:
                         continue
-                    minor = int(m.group(1)) if m else None
+                    minor = decimal(m.group(1)) if m else None  # (int(): 5,000 digits raised)
                     for ditem, res in _drbd_resources(cluster, domu.node):
                         if not _drbd_disk(cluster, res, domu.node, res_name or "", minor):
                             continue

@@ -18,7 +18,7 @@ from .. import make, rule
 from ..documents import domu_doc as _domu
 from .common import _drbd, _node_configs, _resources, node_hosts
 
-_BY_RES = lazy_re(r"/dev/drbd/by-res/([^/]+)(?:/(\d+))?/?")
+_BY_RES = lazy_re(r"/dev/drbd/by-res/([^/]+)(?:/([0-9]+))?/?")
 
 
 @attrs.frozen
@@ -193,7 +193,8 @@ def guest_drbd_path_missing(cluster: Cluster) -> Iterator[Finding]:
                 m = _BY_RES.fullmatch(target if target.startswith("/") else f"/dev/{target}")
                 shape = shapes.get(m.group(1)) if m else None
                 if m and shape is not None:
-                    vol = int(m.group(2)) if m.group(2) is not None else None
+                    # (decimal: int() of a 5,000-digit volume raised, a crashed rule)
+                    vol = decimal(m.group(2)) if m.group(2) is not None else None
                     found = _problem(shape, release, m.group(1), vol)
             if found is None or not shape or not shape.host:
                 continue

@@ -90,3 +90,7 @@ class InvalidOutput(XencfgError):
         super().__init__(message)
         self.errors = errors
         self.conversion = conversion
+
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        # (Exception's default rebuilds from the message alone: a TypeError on unpickling)
+        return (type(self), (str(self), self.errors, self.conversion))
