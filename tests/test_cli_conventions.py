@@ -16,7 +16,8 @@ import pytest
 from conftest import ROOT
 from xencfg.cli import main
 
-WARN = "defaults {\n\tudev_dir /dev\n}\n"  # XC004 warning on line 2
+#: XC004 warning on line 2: 0.5.0 and later ignore udev_dir, and uid_attribute says one runs
+WARN = "defaults {\n\tudev_dir /dev\n\tuid_attribute ID_SERIAL\n}\n"
 BROKEN = "multipaths {\n"  # XC001 error
 
 

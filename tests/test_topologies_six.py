@@ -222,15 +222,16 @@ IET_RELEASES = {"drbd": "8.3", "multipath-tools": "0.4.8", "iscsitarget": "0.4.1
 def test_iet_good_is_advice_only(tmp_path: Path) -> None:
     """No release declared: XC004 on ``syncer``/``rate`` and ``getuid_callout`` says
     which release renames them and to keep them while an older one runs (true for
-    8.3 and 0.4.8, where they are the only spelling); IS010 (info) on initiators.deny.
+    8.3 and 0.4.8, where they are the only spelling), as info, since the release in
+    force may be one of those; IS010 (info) on initiators.deny.
     Declared, only IS010 is left: on IET 0.4 the deny file is the mechanism
     (usr/plain.c 0.4.14 ``plain_initiator_access``: refused only where deny matches and
     allow does not), and the message then leaves the deprecation out."""
     advice = [
-        ("XC004", f"{n}/etc/drbd.conf", line, "warning")
+        ("XC004", f"{n}/etc/drbd.conf", line, "info")
         for n in ("nas1", "nas2")
         for line in (8, 9)
-    ] + [("XC004", f"{n}/etc/multipath.conf", 20, "warning") for n in ("xen1", "xen2", "xen3")]
+    ] + [("XC004", f"{n}/etc/multipath.conf", 20, "info") for n in ("xen1", "xen2", "xen3")]
     deny = [("IS010", f"{n}/etc/initiators.deny", 1, "info") for n in ("nas1", "nas2")]
     assert _run(IET, "good", tmp_path) == sorted(advice + deny)
     assert _run(IET, "good", tmp_path / "v", IET_RELEASES) == deny
@@ -292,13 +293,13 @@ def test_iet_bad_heartbeat_refuses_and_drbdadm_takes_each_copy(tmp_path: Path) -
 
 def test_pcmk10_good_is_advice_only(tmp_path: Path) -> None:
     """Unknown DRBD release: the XC004 advice on ``syncer``/``rate`` (keep them while
-    8.3 runs). Declared 8.3: nothing. The pacemaker-1.0 CIB's ``score`` on rsc_order is
+    8.3 runs), as info. Declared 8.3: nothing. The pacemaker-1.0 CIB's ``score`` on rsc_order is
     that schema's own (constraints-1.0.rng takes ``score`` or ``kind``): crm_verify
     2.1.5's "Support for 'score' in rsc_order is deprecated" is about 2.x, and lint,
     right, says nothing; external/ipmi reads its password from a file
     (``passwd_method=file``: no CB009)."""
     drbd = [
-        ("XC004", f"{n}/etc/drbd.conf", line, "warning")
+        ("XC004", f"{n}/etc/drbd.conf", line, "info")
         for n in ("lark1", "lark2")
         for line in (8, 9)
     ]

@@ -16,7 +16,8 @@ from conftest import ROOT
 from xencfg.cli import _parser, main
 from xencfg.discover import display_path
 
-MP_WARN = "defaults {\n\tudev_dir /dev\n}\n"  # XC004 (warning)
+#: XC004 (warning: uid_attribute says a release that ignores udev_dir runs)
+MP_WARN = "defaults {\n\tudev_dir /dev\n\tuid_attribute ID_SERIAL\n}\n"
 HOSTS_TWICE = "10.0.0.1 alpha\n10.0.0.2 alpha\n"
 
 

@@ -197,7 +197,9 @@ class Verdict:
     advice, naming the releases; ``backported``: the release a distribution's
     build of which reads the keyword although upstream's does not (a "too-new"
     keyword is fine on such a node); ``unsure``: another component's release
-    decides (``Keyword.also_needs``) and it is not known, so this is advice."""
+    decides (``Keyword.also_needs``) and it is not known, or (``"deprecated"``)
+    the release in force may be one that still takes the keyword as its own
+    spelling, so this is advice."""
 
     kind: str
     message: str
@@ -382,7 +384,9 @@ class Schema:
             )
         else:
             advice += f" (advice for {running})"
-        return Verdict("deprecated", advice)
+        # a release in force that may still be one taking this as its own spelling
+        # (syncer on "DRBD before 9.0", which 8.3 is) is told for its upgrade only
+        return Verdict("deprecated", advice, unsure=not inforce.at_least(retired))
 
     def _needs(
         self, kw: Keyword, start: Version, inforce: InForce, tool: InForce

@@ -211,6 +211,10 @@ def deprecated_keyword(item: Loaded) -> Iterator[Finding]:
     show; it names a replacement only where that release reads it, and says
     which release the advice is for. An 8.3 cluster is never told to write
     ``resync-rate``, a multipath-tools 0.4.7 one never ``uid_attribute``.
+    Where the release in force may still be one that takes the keyword as its
+    own spelling (``syncer`` where the files say "DRBD before 9.0", which 8.3
+    is), the finding is info: advice for the upgrade, not a fault of today's
+    configuration.
 
     Example: ``default_getuid_callout "/sbin/scsi_id -g -u -s /block/%n"``;
     ``syncer { rate 40M; }`` on DRBD 8.4.
@@ -220,7 +224,9 @@ def deprecated_keyword(item: Loaded) -> Iterator[Finding]:
     """
     for node, key, verdict, schema in _verdicts(item, "deprecated", "gone"):
         if not _refused(verdict.kind, schema):
-            yield make("XC004", f"deprecated keyword '{key}': {verdict.message}", item.where(node))
+            severity = "info" if verdict.unsure else None
+            message = f"deprecated keyword '{key}': {verdict.message}"
+            yield make("XC004", message, item.where(node), severity=severity)
     if schema_for(item.file.format) is not None:
         return
     for p in _keyword_problems(item, "deprecated"):
