@@ -49,7 +49,8 @@ def test_rhel5_cman_three_dom0s_on_an_iet_box() -> None:
     ("ignoring deprecated option getuid_callout": 0.9.4 ignores what 0.4.7 needs),
     peer-xm-python the guests, peer-iscsiadm knows every node.* key. Declared
     multipath-tools 0.4.7: nothing to say. Undeclared: only XC004's advice on
-    getuid_callout, as info (0.4.7 may be what runs). ``bad``: xen03's copy of the mail guest names ``vm_mial``."""
+    getuid_callout, as info (0.4.7 may be what runs). ``bad``: xen03's copy of the
+    mail guest names ``vm_mial``."""
     case = "rhel5-cman-iscsi"
     assert _found(_run(case, "good", multipath_tools="0.4.7")) == []
     undeclared = _run(case, "good")

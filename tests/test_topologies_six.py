@@ -228,9 +228,7 @@ def test_iet_good_is_advice_only(tmp_path: Path) -> None:
     (usr/plain.c 0.4.14 ``plain_initiator_access``: refused only where deny matches and
     allow does not), and the message then leaves the deprecation out."""
     advice = [
-        ("XC004", f"{n}/etc/drbd.conf", line, "info")
-        for n in ("nas1", "nas2")
-        for line in (8, 9)
+        ("XC004", f"{n}/etc/drbd.conf", line, "info") for n in ("nas1", "nas2") for line in (8, 9)
     ] + [("XC004", f"{n}/etc/multipath.conf", 20, "info") for n in ("xen1", "xen2", "xen3")]
     deny = [("IS010", f"{n}/etc/initiators.deny", 1, "info") for n in ("nas1", "nas2")]
     assert _run(IET, "good", tmp_path) == sorted(advice + deny)
@@ -299,9 +297,7 @@ def test_pcmk10_good_is_advice_only(tmp_path: Path) -> None:
     right, says nothing; external/ipmi reads its password from a file
     (``passwd_method=file``: no CB009)."""
     drbd = [
-        ("XC004", f"{n}/etc/drbd.conf", line, "info")
-        for n in ("lark1", "lark2")
-        for line in (8, 9)
+        ("XC004", f"{n}/etc/drbd.conf", line, "info") for n in ("lark1", "lark2") for line in (8, 9)
     ]
     assert _run(PCMK10, "good", tmp_path) == drbd
     assert _run(PCMK10, "good", tmp_path / "v", {"drbd": "8.3"}) == []
