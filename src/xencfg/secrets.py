@@ -55,7 +55,8 @@ def redact(text: str, secrets: Iterable[str]) -> str:
         reverse=True,
     )
     # a word of ours only where it stands as a value: quoted, or after '=' or '>'
-    words = [rf"(?<=[\"'=>]){w}(?=[\"'<,;\s]|\Z)" for w in sorted(_WORDS & given)]
+    # (a backslash after it too: JSON inside JSON, ``password=secret\n`` in a string)
+    words = [rf"(?<=[\"'=>]){w}(?=[\\\"'<,;\s]|\Z)" for w in sorted(_WORDS & given)]
     if not values and not words:
         return text
     pattern = re.compile("|".join([re.escape(v) for v in values] + words))
