@@ -147,11 +147,8 @@ def prepend(*lines: str) -> Spelling:
     return spell
 
 
-# -- drbd.conf ---------------------------------------------------------------------
-
-
-_DRBD_STMT = r"^[ \t]*([a-z][a-z0-9-]*[a-z])[ \t]+[^{};\n]*;"
-DRBD: dict[str, Spelling] = {
+#: The layout spellings the brace formats share (drbd.conf, multipath.conf).
+_LAYOUT: dict[str, Spelling] = {
     "crlf": crlf,
     "tabs": tabs,
     "spaces": spaces,
@@ -159,6 +156,15 @@ DRBD: dict[str, Spelling] = {
     "trailing_blanks": trailing_blanks,
     "no_final_newline": no_final_newline,
     "leading_comment": leading_comment,
+}
+
+
+# -- drbd.conf ---------------------------------------------------------------------
+
+
+_DRBD_STMT = r"^[ \t]*([a-z][a-z0-9-]*[a-z])[ \t]+[^{};\n]*;"
+DRBD: dict[str, Spelling] = {
+    **_LAYOUT,
     "eol_comment": eol_comment("#", ";"),
     "eol_comment_brace": eol_comment("#", r"\{"),
     "comment_inside": comment_line_inside("  # "),
@@ -276,13 +282,7 @@ DRBD: dict[str, Spelling] = {
 
 _MP_KEY = r"^[ \t]*([a-z][a-z_]*[a-z])[ \t]+[^{}\n]*$"
 MULTIPATH: dict[str, Spelling] = {
-    "crlf": crlf,
-    "tabs": tabs,
-    "spaces": spaces,
-    "blank_lines": blank_lines,
-    "trailing_blanks": trailing_blanks,
-    "no_final_newline": no_final_newline,
-    "leading_comment": leading_comment,
+    **_LAYOUT,
     "eol_comment": eol_comment("#", r"[^{}\s]"),
     "eol_bang_comment": eol_comment("!", r"[^{}\s]"),
     "eol_comment_brace": eol_comment("#", r"\{"),
