@@ -136,6 +136,8 @@ LOGGING_WORDS: dict[str, tuple[str, ...]] = {
     "debug": ("on", "off", "trace"),
 }
 _NODE_KEY = re.compile(r"^nodelist\.node\.\d+\.")
+#: A node's ring (link) address key, its link number in group 1.
+_RING_ADDR = re.compile(r"nodelist\.node\.[0-9]+\.ring([0-9]+)_addr")
 
 
 def check_value(value: str) -> None:
@@ -492,7 +494,7 @@ class CorosyncDocument(TreeDocument):
                     if lead is not None and decimal(lead.group()) <= top
                     else None,
                 )
-        for name, value, entry in self.flat():
+        for name, value, entry in flat:
             if name == "totem.rrp_mode" and value not in ("none", "active", "passive"):
                 # totemconfig.c of v1.4.9 and v2.4.6: strcmp with the three words, else
                 # "The RRP mode ... specified is invalid"; corosync 3 ignores rrp_mode
@@ -504,7 +506,7 @@ class CorosyncDocument(TreeDocument):
                     since=("corosync", _ANY),
                     reprieve=(COROSYNC_3, _NEVER),
                 )
-        for name, value, entry in self.flat():
+        for name, value, entry in flat:
             section, _, key = name.rpartition(".")
             words = LOGGING_WORDS.get(key)
             if section in ("logging", "logging.logger_subsys") and words and value not in words:
@@ -513,10 +515,10 @@ class CorosyncDocument(TreeDocument):
                     f'{name} "{value}": corosync takes {", ".join(words)} (in lower case) and '
                     f'refuses anything else ("unknown value for {key}")',
                 )
-        for name, value, entry in self.flat():
+        for name, value, entry in flat:
             # INTERFACE_MAX: 8 links in corosync 3 (2 rings in corosync 2): "interface ring
             # number 8 is bigger than allowed maximum 7" (totemconfig.c of v3.1.7)
-            ring = re.fullmatch(r"nodelist\.node\.\d+\.ring([0-9]+)_addr", name)
+            ring = _RING_ADDR.fullmatch(name)
             if ring is not None and decimal(ring.group(1)) > 7:  # (int(): 5,000 digits raised)
                 yield ValueProblem(
                     entry,
@@ -561,7 +563,7 @@ class CorosyncDocument(TreeDocument):
         to either family)."""
         first: dict[str, tuple[int, str]] = {}
         for name, value, entry in flat:
-            ring = re.fullmatch(r"nodelist\.node\.\d+\.ring(\d+)_addr", name)
+            ring = _RING_ADDR.fullmatch(name)
             if ring is None:
                 continue
             try:
