@@ -35,6 +35,12 @@ def _is_openais(item: Loaded) -> bool:
     return item.file.path.name == "openais.conf"
 
 
+def _label(n: Any) -> str:
+    """A nodelist node as corosync names it: its ``name``, else its first ring address
+    (corosync 1/2 nodelists often give no name)."""
+    return str(n.name or next(iter(n.ring_addrs.values()), "?"))
+
+
 def _totem_line(item: Loaded, key: str) -> Any:
     totem = _coro(item).totem
     if totem is None:
@@ -122,7 +128,7 @@ def duplicate_nodeid(item: Loaded) -> Iterator[Finding]:
     for n, first in repeats(doc.nodes, lambda n: n.nodeid):
         yield twice(
             "CS003",
-            f"nodeid {n.nodeid} is used by '{n.name}' and '{first.name}'",
+            f"nodeid {n.nodeid} is used by '{_label(n)}' and '{_label(first)}'",
             item,
             n.block.entry("nodeid") or n.block,
             first.block,
@@ -319,10 +325,35 @@ def knet_nodeid_missing(item: Loaded) -> Iterator[Finding]:
         if not n.nodeid:
             yield make(
                 "CS013",
-                f"node {n.name or next(iter(n.ring_addrs.values()), '?')} has no nodeid: "
-                "knet needs one, corosync refuses to start",
+                f"node {_label(n)} has no nodeid: knet needs one, corosync refuses to start",
                 item.where(n.block.entry("nodeid") or n.block),
             )
+
+
+@rule("CS016", "nodelist-missing", "error", formats=("corosync",))
+def nodelist_missing(item: Loaded) -> Iterator[Finding]:
+    """corosync 3 reads a file without a ``nodelist``.
+
+    Why it matters: corosync 3 finds the local node only in the nodelist; without one it
+    does not start: "parse error in config: No valid name found for local host"
+    (``corosync -t`` of v3.1.7, exec/main.c), whatever the transport (knet, udp or
+    udpu). corosync 1 and 2 found the members by multicast on ``bindnetaddr``, so a
+    file written for them (``bindnetaddr``, ``mcastaddr``, ``secauth``) is only checked
+    when corosync 3 is declared (``--target corosync=3``).
+
+    Fix: a ``nodelist`` with one ``node`` (``ring0_addr``, ``name``, ``nodeid``) per
+    member, the same on all nodes.
+    """
+    doc = _coro(item)
+    if _is_openais(item) or doc.totem is None or doc.sections("nodelist"):
+        return
+    if generation(item) >= 3:
+        yield make(
+            "CS016",
+            "no nodelist: corosync 3 finds the local node only there and refuses to "
+            "start (No valid name found for local host)",
+            item.where(doc.totem.block),
+        )
 
 
 def _number(raw: str) -> int | None:
