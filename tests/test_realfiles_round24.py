@@ -43,22 +43,25 @@ def _coro(tmp: Path, name: str, text: str) -> Path:
 
 def test_cs016_corosync3_needs_a_nodelist(tmp_path: Path) -> None:
     """corosync 3.1.7 ``corosync -t`` refuses a file without nodelist, the local address
-    on lo or not: "parse error in config: No valid name found for local host" (peer run
-    on the five real corosync 2 files above, every one refused). A file that shows
-    corosync 2 (bindnetaddr, mcastaddr) is only held to that when corosync 3 is declared;
-    a file that shows nothing older reads as corosync 3's and is refused as it stands."""
+        on lo or not: "parse error in config: No valid name found for local host" (peer run
+        on the five real corosync 2 files above, every one refused). A file that shows
+        corosync 2 (bindnetaddr, mcastaddr) is only held to that when corosync 3 is declared;
+        a file that shows nothing older (``linknumber``) reads as corosync 3's and is refused as
+    it stands."""
     old = _coro(tmp_path, "old", MULTICAST)
     assert found("CS016", old) == []
     assert lint.run([str(old)], select=["CS016"], versions=TWO).findings == []
     three = lint.run([str(old)], select=["CS016"], versions=THREE).findings
     assert [(f.code, f.line) for f in three] == [("CS016", 1)]
     assert "No valid name found for local host" in three[0].message
-    bare = MULTICAST.replace(
-        "\tinterface {\n\t\tringnumber: 0\n\t\tbindnetaddr: 10.9.0.0\n"
-        "\t\tmcastaddr: 239.255.9.9\n\t\tmcastport: 5405\n\t}\n",
-        "",
+    link = MULTICAST.replace("ringnumber: 0", "linknumber: 0").replace(
+        "\t\tbindnetaddr: 10.9.0.0\n", ""
     )
-    assert found("CS016", _coro(tmp_path, "bare", bare)) == [("CS016", "corosync.conf", 1, [])]
+    new = _coro(tmp_path, "new", link.replace("\t\tmcastaddr: 239.255.9.9\n", ""))
+    assert found("CS016", new) == [("CS016", "corosync.conf", 1, [])]
+    bare = _coro(tmp_path, "bare", MULTICAST.split("\tinterface")[0] + "}\n")
+    assert found("CS016", bare) == []  # XC005 has it: "No interfaces defined" in every release
+    assert found("XC005", bare) == [("XC005", "corosync.conf", 1, [])]
     good = _coro(tmp_path, "good", NODELIST)
     assert found("CS016", good) == []
     assert lint.run([str(good)], select=["CS016"], versions=THREE).findings == []

@@ -339,7 +339,8 @@ def nodelist_missing(item: Loaded) -> Iterator[Finding]:
     (``corosync -t`` of v3.1.7, exec/main.c), whatever the transport (knet, udp or
     udpu). corosync 1 and 2 found the members by multicast on ``bindnetaddr``, so a
     file written for them (``bindnetaddr``, ``mcastaddr``, ``secauth``) is only checked
-    when corosync 3 is declared (``--target corosync=3``).
+    when corosync 3 is declared (``--target corosync=3``). A totem without ``interface``
+    either is refused by every release (XC005, "No interfaces defined").
 
     Fix: a ``nodelist`` with one ``node`` (``ring0_addr``, ``name``, ``nodeid``) per
     member, the same on all nodes.
@@ -347,6 +348,8 @@ def nodelist_missing(item: Loaded) -> Iterator[Finding]:
     doc = _coro(item)
     if _is_openais(item) or doc.totem is None or doc.sections("nodelist"):
         return
+    if not any(list(b.blocks("interface")) for b in doc.sections("totem")):
+        return  # no interface either: XC005, refused by every release ("No interfaces defined")
     if generation(item) >= 3:
         yield make(
             "CS016",
