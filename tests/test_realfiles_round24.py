@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import corosync_test
+from conftest import corosync_test, crm_verify_file
 from lintkit import found, messages, tree
 from xencfg import lint
 from xencfg.formats.schema import Version
@@ -80,3 +80,53 @@ def test_cs003_names_nodes_without_name_by_address(tmp_path: Path) -> None:
     assert messages("CS003", root) == ["nodeid 2 is used by '10.9.0.2' and '10.9.0.1'"]
     ok, out = corosync_test(root / "etc" / "corosync" / "corosync.conf", "10.9.0.1/32")
     assert not ok and "Nodeid 2 appears twice" in out
+
+
+#: a Pacemaker CIB that turns fencing off under Pacemaker 3.0.2's name (the pattern of
+#: ClusterLabs/crmsh test/cibtests/001.exp.xml, whose crm_config says
+#: fencing-enabled=false); DC stands for the dc-version line, when there is one
+FENCING_OFF = """<cib validate-with="pacemaker-3.9" epoch="1" num_updates="0" admin_epoch="0">
+  <configuration>
+    <crm_config>
+      <cluster_property_set id="o">DC
+        <nvpair id="o-fe" name="fencing-enabled" value="false"/>
+      </cluster_property_set>
+    </crm_config>
+    <nodes><node id="1" uname="n1"/></nodes>
+    <resources>
+      <primitive id="d" class="ocf" provider="heartbeat" type="Dummy">
+        <operations><op id="d-m" name="monitor" interval="30s"/></operations>
+      </primitive>
+    </resources>
+    <constraints/>
+  </configuration>
+  <status/>
+</cib>
+"""
+
+
+def _cib(tmp: Path, name: str, dc: str) -> Path:
+    line = f'\n        <nvpair id="o-dc" name="dc-version" value="{dc}"/>' if dc else ""
+    return tree(tmp, name, {"var/lib/heartbeat/crm/cib.xml": FENCING_OFF.replace("DC", line)})
+
+
+def test_fencing_enabled_is_pacemaker_302s_name(tmp_path: Path) -> None:
+    """Pacemaker 3.0.2 renamed stonith-enabled to fencing-enabled (tag Pacemaker-3.0.2
+    lib/common/options.c: ``PCMK_OPT_FENCING_ENABLED, "stonith-enabled"``, the old name an
+    alias): lint called it an "unknown cluster option" and, reading STONITH as on, raised
+    CB005. Where the DC is 3.0.2 (or the release is not known: the name implies it) the
+    switch is off and nothing is wrong; where it is older the name is ignored, as
+    crm_verify 2.1.5 shows (peer run: "Resource start-up disabled since no STONITH
+    resources have been defined")."""
+    new = _cib(tmp_path, "new", "3.0.2-1.el10")
+    assert found("CB011", new) == [] and found("CB005", new) == []
+    unknown = _cib(tmp_path, "unknown", "")
+    assert found("CB011", unknown) == [] and found("CB005", unknown) == []
+    old = _cib(tmp_path, "old", "2.1.5-a3f44794f94")
+    assert messages("CB011", old) == [
+        "cluster option 'fencing-enabled' is Pacemaker 3.0.2's name for 'stonith-enabled': "
+        "the release this CIB runs on ignores it; write 'stonith-enabled'"
+    ]
+    assert [row[:2] for row in found("CB005", old)] == [("CB005", "cib.xml")]
+    rc, out = crm_verify_file(old / "var" / "lib" / "heartbeat" / "crm" / "cib.xml")
+    assert rc != 0 and "Errors found during check" in out  # -V: "no STONITH resources ..."

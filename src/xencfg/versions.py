@@ -141,6 +141,12 @@ PACEMAKER_2_1_5 = Version.parse("2.1.5")
 #: schema it knows, case-sensitive, and not ``pacemaker-next`` (3.0.0 ChangeLog.md, "CIB:
 #: validate-with must be set, case-sensitive, and not ..."; CB031).
 PACEMAKER_3_0 = Version.parse("3.0.0")
+#: Pacemaker 3.0.2 renamed the fencing cluster options (``stonith-enabled`` to
+#: ``fencing-enabled``, ``stonith-action``, ``stonith-timeout``, ``stonith-max-attempts``,
+#: ``stonith-watchdog-timeout`` and ``fence-reaction`` to their ``fencing-*`` names), the old
+#: names read as aliases (tag Pacemaker-3.0.2 lib/common/options.c, commit 6976565615
+#: "New PCMK_OPT_FENCING_ENABLED"); older releases do not know the new names.
+PACEMAKER_3_0_2 = Version.parse("3.0.2")
 #: The first Pacemaker release that knows each ``validate-with="pacemaker-X.Y"`` schema
 #: (the newest ``xml/*-X.Y.rng`` at each ClusterLabs/pacemaker tag; 1.0.x's known_schemas
 #: table in lib/common/xml.c): a CIB declaring one runs on that release or a later one,

@@ -45,6 +45,18 @@ LATER = frozenset(
     }
 )  # fmt: skip
 
+#: Pacemaker 3.0.2's names for the fencing options, with the name each replaced (the
+#: one every earlier release reads, and 3.0.2 still reads as an alias): tag
+#: Pacemaker-3.0.2 lib/common/options.c (versions.PACEMAKER_3_0_2).
+FENCING_RENAMES = {
+    "fencing-enabled": "stonith-enabled",
+    "fencing-action": "stonith-action",
+    "fencing-reaction": "fence-reaction",
+    "fencing-timeout": "stonith-timeout",
+    "fencing-max-attempts": "stonith-max-attempts",
+    "fencing-watchdog-timeout": "stonith-watchdog-timeout",
+}
+
 #: Options that still work (or worked in heartbeat 2) but have a successor.
 DEPRECATED: dict[str, str | None] = {
     "default-resource-stickiness": "rsc_defaults resource-stickiness",

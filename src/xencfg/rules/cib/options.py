@@ -11,9 +11,11 @@ from ...cluster import (
 )
 from ...findings import Finding
 from ...formats.cib.model import _tag
+from ...formats.cib.options import FENCING_RENAMES
 from ...formats.cib.values import canon_name
 from ...formats.cib.xmltext import WRAPPER
 from ...suggest import did_you_mean
+from ...versions import PACEMAKER_3_0_2
 from .. import make, rule
 from .common import _cib, units
 
@@ -156,6 +158,11 @@ def unknown_option(item: Loaded) -> Iterator[Finding]:
 
     Example: ``<nvpair name="stonith_enabeld" value="true"/>``.
 
+    Pacemaker 3.0.2 renamed the fencing options (``fencing-enabled`` for
+    ``stonith-enabled``, ...; tag Pacemaker-3.0.2 lib/common/options.c): a new name is
+    reported only where the release is known to be older (``dc-version``, ``--target``),
+    which ignores it.
+
     Not reported: ``NAME_REPL_INFO``, which the mysql, mariadb and redis agents keep in
     a property set of their own (resource-agents heartbeat/mysql-common.sh:
     ``crm_attribute --type crm_config --name ${INSTANCE_ATTR_NAME}_REPL_INFO -s
@@ -186,6 +193,17 @@ def unknown_option(item: Loaded) -> Iterator[Finding]:
             continue  # (what the schema refuses is CB023's)
         if p.keyword.endswith("_REPL_INFO"):
             continue  # an agent's own state (see the docstring)
+        old = FENCING_RENAMES.get(p.keyword)
+        if old is not None:
+            hb2 = doc.dialect == "heartbeat-2"
+            if hb2 or item.versions.of("pacemaker", item.node).older_than(PACEMAKER_3_0_2):
+                yield make(
+                    "CB011",
+                    f"cluster option '{p.keyword}' is Pacemaker 3.0.2's name for '{old}': "
+                    f"the release this CIB runs on ignores it; write '{old}'",
+                    item.where(p.node),
+                )
+            continue  # (the name implies 3.0.2 or later where the release is not known)
         hint = did_you_mean(p.detail)
         yield make("CB011", f"unknown cluster option '{p.keyword}'{hint}", item.where(p.node))
     for m in doc.meta_problems():
