@@ -31,6 +31,7 @@ from ..documents import hacf_doc as _hacf
 from ..documents import hosts_doc as _hosts
 from ..documents import ocfs2_doc as _ocfs2
 from .common import (
+    _Claim,
     _drbd,
     _effective,
     _node_configs,
@@ -42,26 +43,6 @@ from .common import (
     written,
 )
 from .floating import two_sections_here
-
-
-@attrs.frozen
-class _Claim:
-    """A resource's use of something one node may give once (an address, a minor, a
-    disk), where it is written: the first one is what DR001 to DR003 report a later
-    resource's use against, which may stand in another file of the node."""
-
-    item: Loaded
-    at: Any
-    resource: str
-    floating: bool = False
-
-    def where(self) -> Location:
-        return self.item.where(self.at)
-
-    def clash(self, code: str, message: str, first: _Claim) -> Finding:
-        """Rule ``code``'s finding at this use, ``first`` as related: :func:`.twice`
-        across the files of a node."""
-        return make(code, message, self.where(), [first.where()])
 
 
 @rule("DR001", "address-reused", "error", scope="cluster")
