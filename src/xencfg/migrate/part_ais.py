@@ -1,0 +1,76 @@
+"""The ``stack`` part for a Pacemaker cluster on openais or corosync 1 (Pacemaker's
+plugin: SLES 11, RHEL 6) -> corosync 3 + Pacemaker, for :func:`xencfg.migrate.plan`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..discover import NodeTree
+from ..stack import NodeFiles, StackResult
+from ..stack_ais import AisNode, to_knet
+from .migration import Migration, load_as
+
+
+def _ais_conf(tree: NodeTree) -> tuple[Any, str] | None:
+    """The node's corosync 1 / openais file (``<2.0`` keys: aisexec, service, udpu
+    members) and its report name: corosync 1 reads /etc/corosync/corosync.conf, openais
+    0.80 /etc/ais/openais.conf; where both are such files corosync.conf is the one
+    the node runs (SLES 11 SP1 on)."""
+    from ..formats.lines.corosync import release_evidence
+
+    found = []
+    for f in tree.files:
+        if f.format != "corosync":
+            continue
+        doc = load_as(f, "corosync")
+        seen = release_evidence(doc) if doc is not None else None
+        if seen is not None and seen[0] == "<2.0":
+            found.append(
+                (not str(f.path).endswith("openais.conf"), doc, f"{tree.name}:{f.display}")
+            )
+    if not found:
+        return None
+    best = max(found, key=lambda x: x[0])
+    return best[1], best[2]
+
+
+def ais_nodes(found: Any, nodes: list[NodeFiles]) -> list[AisNode]:
+    """The node trees that run openais / corosync 1 (each with its NodeFiles)."""
+    out = []
+    for tree, nf in zip(found.nodes, nodes, strict=True):
+        got = _ais_conf(tree)
+        if got is None:
+            continue
+        doc, where = got
+        nf.where[id(doc)] = where
+        key = next(
+            (p for p in ("ais/authkey", "corosync/authkey") if (tree.etc / p).is_file()), None
+        )
+        out.append(AisNode(nf, doc, f"{tree.name}:/etc/{key}" if key else None))
+    return out
+
+
+def _cib_nodes(cib: Any) -> list[tuple[str, str]]:
+    """(uname, report name of its line) of each ``<node>`` of the CIB (file, document)."""
+    f, doc = cib
+    root = doc.root
+    if root is None:
+        return []
+    return [
+        (str(n.get("uname")), f"{f.display}:{n.sourceline or 0}")
+        for n in root.iterfind("configuration/nodes/node")
+        if n.get("uname")
+    ]
+
+
+def ais_stack(
+    m: Migration, ais: list[AisNode], cib: Any, cluster_name: str | None
+) -> tuple[StackResult, bool]:
+    """corosync 3's file for an openais / corosync 1 cluster into ``m``'s report (``cib``:
+    the newest (file, document) of the nodes, or the one given, whose nodes are the
+    members), and whether it encrypts."""
+    stack, crypto = to_knet(ais, _cib_nodes(cib) if cib is not None else [], cluster_name)
+    m.notes.extend(stack.notes)
+    m.timing, m.members, m.cluster_name = stack.timing, stack.members, stack.cluster_name
+    m.old_stack, m.crypto = "openais", crypto
+    return stack, crypto
