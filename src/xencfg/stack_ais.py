@@ -14,7 +14,7 @@ from typing import Any
 
 import attrs
 
-from .formats.lines.corosync import CorosyncDocument, Section
+from .formats.lines.corosync import INTEGER_KEYS, CorosyncDocument, Section
 from .stack import (
     SYSLOG_FACILITIES,
     Member,
@@ -29,29 +29,16 @@ from .syntax.blocks import Block, Entry
 from .syntax.numbers import decimal_or_none
 
 #: totem options corosync 3 reads with corosync 1's meaning (corosync.conf(5) of 3.1),
-#: written as they were.
+#: written as they were: the timing numbers corosync types (INTEGER_KEYS) but those
+#: decided here (version, nodeid, threads) and the redundant ring protocol's (gone in 3).
 TOTEM_KEPT = frozenset(
-    {
-        "token",
-        "token_retransmit",
-        "hold",
-        "token_retransmits_before_loss_const",
-        "join",
-        "send_join",
-        "consensus",
-        "merge",
-        "downcheck",
-        "fail_recv_const",
-        "seqno_unchanged_const",
-        "heartbeat_failures_allowed",
-        "max_network_delay",
-        "window_size",
-        "max_messages",
-        "miss_count_const",
-        "netmtu",
-        "ip_version",
-    }
-)
+    k.removeprefix("totem.")
+    for k in INTEGER_KEYS
+    if k.count(".") == 1
+    and k.startswith("totem.")
+    and not k.startswith("totem.rrp_")
+    and k not in ("totem.version", "totem.nodeid", "totem.threads")
+) | {"ip_version"}
 #: Why a totem option corosync 3 still knows is not written.
 TOTEM_DROPPED = {
     "clear_node_high_bit": "corosync 3 reads it only for a node without a nodeid, and every "
