@@ -342,3 +342,23 @@ def test_haresources_ldirectord_becomes_the_ocf_agent(tmp_path: Path) -> None:
     ).stdout
     assert '<parameter name="configfile"' in meta
     assert re.search(r'name="monitor"[^>]*timeout="10" interval="20"', meta), meta
+
+
+def test_openais_files_that_differ_between_nodes_get_a_todo(tmp_path: Path) -> None:
+    """Each node's openais read its own file; the written one follows the first node's.
+    A setting another node has otherwise (xen-b's token 3000, its amf mode) or lacks is a
+    TODO at its own line; bindnetaddr, which may name each node's own address, is not."""
+    root = tmp_path / "sles11"
+    shutil.copytree(FIXTURES / "sles11", root)
+    conf = root / "xen-b" / "etc" / "ais" / "openais.conf"
+    text = conf.read_text().replace("token:\t5000", "token:\t3000")
+    text = text.replace("192.168.20.0", "192.168.20.22").replace("\tmode:\tdisabled\n", "")
+    conf.write_text(text)
+    m = migrate.plan(sorted(str(p) for p in root.iterdir()), only=("stack",))
+    todo = [n for n in m.notes if n.kind == "manual" and n.target == "corosync.conf"]
+    assert [n.what for n in todo] == [
+        "xen-b: totem.token 3000 (xen-a: 5000)",
+        "xen-b has no amf.mode (xen-a: disabled)",
+    ]
+    assert todo[0].source.endswith("xen-b/etc/ais/openais.conf:16")
+    assert "token: 5000" in next(o for o in m.outputs if o.path.endswith(".conf")).data.decode()

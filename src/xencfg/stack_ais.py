@@ -115,6 +115,36 @@ def _names(name: str, member: str) -> bool:
     return _names_match(name, member) or any(low.startswith(mem + sep) for sep in "-_.")
 
 
+#: Keys each node's file may hold its own way (corosync 1 read them per node).
+_PER_NODE = ("bindnetaddr", "nodeid")
+
+
+def _settings(doc: CorosyncDocument) -> dict[str, tuple[str, Any]]:
+    """Every setting of the file by a name that tells repeated sections apart
+    (``totem.interface[1].mcastport``, ``logging.logger_subsys[AMF].debug``), without
+    the per-node ones: ``{name: (value, line)}``."""
+    out: dict[str, tuple[str, Any]] = {}
+
+    def walk(block: Any, prefix: str) -> None:
+        for c in block.child_nodes():
+            if isinstance(c, Entry) and c.key not in _PER_NODE:
+                out[f"{prefix}{c.key}"] = (" ".join(c.values), c)
+            elif isinstance(c, Block):
+                tag = next(
+                    (
+                        " ".join(e.values)
+                        for k in ("ringnumber", "subsys", "name")
+                        for e in [c.entry(k)]
+                        if e is not None
+                    ),
+                    None,
+                )
+                walk(c, f"{prefix}{c.key}{f'[{tag}]' if tag is not None else ''}.")
+
+    walk(doc, "")
+    return out
+
+
 class _Ais:
     def __init__(
         self, nodes: list[AisNode], cib_nodes: list[tuple[str, str]], cluster_name: str | None
@@ -457,6 +487,28 @@ class _Ais:
             out["to_syslog"] = "yes"
         return out
 
+    def differences(self) -> None:
+        """A TODO for each setting another node's file has otherwise than the first
+        node's, which the written file follows (each node read its own; bindnetaddr and
+        nodeid may differ: they are read per node)."""
+        n0 = self.nodes[0]
+        first = _settings(n0.conf)
+        why = (
+            f"the nodes' files differ and the written file follows {n0.files.name}'s: "
+            "check which the cluster needs"
+        )
+        for n in self.nodes[1:]:
+            mine = _settings(n.conf)
+            for name, (value, entry) in mine.items():
+                was = first.get(name)
+                if was is None or was[0] != value:
+                    said = f" ({n0.files.name}: {was[0]})" if was is not None else ""
+                    what = f"{n.files.name}: {name} {value}{said}"
+                    self.note("manual", self.loc(n, entry), "corosync.conf", what, why)
+            for name in first.keys() - mine.keys():
+                what = f"{n.files.name} has no {name} ({n0.files.name}: {first[name][0]})"
+                self.note("manual", self.loc(n), "corosync.conf", what, why)
+
     def sections(self) -> None:
         """A line for each top-level section besides totem and logging."""
         for n in self.nodes[:1]:
@@ -579,6 +631,7 @@ def to_knet(
         )
     logging = a.logging()
     a.sections()
+    a.differences()
     a.authkey(crypto)
     doc = knet_conf(name, members, totem, logging, crypto=crypto)
     return StackResult(doc, members, a.b.notes, a.b.timing, name), crypto
