@@ -85,6 +85,7 @@ def test_openais_pair_becomes_corosync3(tmp_path: Path) -> None:
         assert line in text
     for gone in ("mcastaddr", "bindnetaddr", "secauth", "vsftype", "aisexec", "amf", "subsys"):
         assert gone not in text
+    assert not xencfg.lint_text(text, "corosync").findings  # (xencfg lint: clean)
     conf = "xen-a:tests/fixtures/migrate24/sles11/xen-a/etc/ais/openais.conf"
     # every line of openais.conf that is not carried as it was names its own line
     assert _note(m, "mcastaddr 226.94.1.1").source.endswith(f"{conf}:28")
@@ -362,3 +363,19 @@ def test_openais_files_that_differ_between_nodes_get_a_todo(tmp_path: Path) -> N
     ]
     assert todo[0].source.endswith("xen-b/etc/ais/openais.conf:16")
     assert "token: 5000" in next(o for o in m.outputs if o.path.endswith(".conf")).data.decode()
+
+
+def test_openais_consensus_below_the_minimum_is_not_carried(tmp_path: Path) -> None:
+    """topo5's openSUSE 11.1 pair (tests/fixtures/topo5, written for the lint) has
+    openais 0.80's token 5000 with consensus 2500: openais had no minimum, corosync.conf(5)
+    of corosync 3 says "The minimum value for consensus must be 1.2 * token" (xencfg lint
+    CS002 on the file the migration wrote, before this). The written file leaves
+    consensus to corosync (1.2 x 5000 = 6000 ms), lints without CS002, and corosync -t
+    accepts it."""
+    pair = Path(__file__).parent / "fixtures/topo5/suse111-openais-pcmk10-drbd83-fence-xen/tutorial"
+    m = migrate.plan([str(pair / "kiln1"), str(pair / "kiln2")], only=("stack",))
+    assert _note(m, "consensus: 2500").what.endswith("dropped")
+    text = _corosync_accepts(m, tmp_path, "kiln1")
+    assert "consensus" not in text and "token: 5000" in text
+    # (CS007 stays: secauth was off, and stays off with its TODO)
+    assert [f.code for f in xencfg.lint_text(text, "corosync").findings] == ["CS007"]

@@ -14,7 +14,12 @@ from typing import Any
 
 import attrs
 
-from .formats.lines.corosync import INTEGER_KEYS, CorosyncDocument, Section
+from .formats.lines.corosync import (
+    DEFAULT_TOKEN_COEFFICIENT,
+    INTEGER_KEYS,
+    CorosyncDocument,
+    Section,
+)
 from .stack import (
     SYSLOG_FACILITIES,
     Member,
@@ -418,11 +423,30 @@ class _Ais:
             )
         else:
             self.b.timing.append(f"token {token} ms kept")
+        eff = base
         if count >= 3:
-            eff = base + (count - 2) * 650
+            eff = base + (count - 2) * DEFAULT_TOKEN_COEFFICIENT
             self.b.timing.append(
-                f"{count} members: corosync 3 adds token_coefficient (650 ms) per node beyond "
-                f"two: effective token {base} + {count - 2} x 650 = {eff} ms"
+                f"{count} members: corosync 3 adds token_coefficient "
+                f"({DEFAULT_TOKEN_COEFFICIENT} ms) per node beyond two: effective token "
+                f"{base} + {count - 2} x {DEFAULT_TOKEN_COEFFICIENT} = {eff} ms"
+            )
+        consensus = decimal_or_none(str(out.get("consensus", "")))
+        if consensus is not None and consensus < eff * 1.2:
+            # openais 0.80 had no minimum and shipped consensus below token; corosync
+            # 3 starts but corosync.conf(5) says "The minimum value for consensus must
+            # be 1.2 * token" (xencfg lint: CS002)
+            del out["consensus"]
+            for note in self.b.notes:
+                if note.what == f"consensus: {consensus}" and note.why == "kept":
+                    note.what = f"consensus: {consensus} dropped"
+                    note.why = (
+                        f"below 1.2 x token ({eff} ms), corosync.conf(5)'s minimum (openais "
+                        f"0.80 had none): corosync 3 computes {int(eff * 1.2)} ms"
+                    )
+            self.b.timing.append(
+                f"consensus {consensus} ms < 1.2 x {eff}: not written, corosync 3 takes "
+                f"{int(eff * 1.2)} ms"
             )
 
     # -- logging and the other sections ------------------------------------------------
