@@ -102,6 +102,8 @@ def test_openais_pair_becomes_corosync3(tmp_path: Path) -> None:
     assert "192.168.20.0/24" in _note(m, "xen-a ring0_addr").source
     assert _note(m, "members xen-a").source.endswith("crm/cib.xml:13")  # the CIB's <nodes>
     assert "rcopenais stop" in m.steps[1]
+    # the plugin's two-node clusters set no-quorum-policy=ignore; two_node replaces it
+    assert _note(m, "no-quorum-policy=ignore").source.endswith("crm/cib.xml:8")
     assert any(o.path.endswith("authkey") for o in m.outputs)
 
 

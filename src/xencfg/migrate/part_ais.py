@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..discover import NodeTree
-from ..stack import NodeFiles, StackResult
+from ..stack import NodeFiles, Note, StackResult
 from ..stack_ais import AisNode, to_knet
 from .migration import Migration, load_as
 
@@ -73,4 +73,33 @@ def ais_stack(
     m.notes.extend(stack.notes)
     m.timing, m.members, m.cluster_name = stack.timing, stack.members, stack.cluster_name
     m.old_stack, m.crypto = "openais", crypto
+    if cib is not None and len(stack.members) == 2:
+        m.notes.extend(_ignore_quorum(cib))
     return stack, crypto
+
+
+def _ignore_quorum(cib: Any) -> list[Note]:
+    """A TODO for ``no-quorum-policy=ignore`` in a two-node CIB: on the plugin a lone
+    node of two had no quorum, so such clusters set ignore; votequorum's two_node gives
+    it quorum (and wait_for_all keeps a node that boots alone from starting anything),
+    while ignore would let that node start the resources without ever seeing its peer."""
+    f, doc = cib
+    root = doc.root
+    out = []
+    for nv in root.iter("nvpair") if root is not None else ():
+        name = (nv.get("name") or "").replace("_", "-")
+        if name == "no-quorum-policy" and nv.get("value") == "ignore":
+            out.append(
+                Note(
+                    "manual",
+                    f"{f.display}:{nv.sourceline or 0}",
+                    "cib.xml",
+                    "no-quorum-policy=ignore kept",
+                    "Pacemaker's plugin gave a lone node of two no quorum, hence ignore; "
+                    "votequorum's two_node (written) keeps quorum on the node that is left, "
+                    "and with ignore a node that boots alone would start the resources "
+                    "without waiting for its peer (wait_for_all): remove it "
+                    "(crm_attribute --delete --name no-quorum-policy)",
+                )
+            )
+    return out
