@@ -381,3 +381,15 @@ def test_openais_consensus_below_the_minimum_is_not_carried(tmp_path: Path) -> N
     assert "consensus" not in text and "token: 5000" in text
     # (CS007 stays: secauth was off, and stays off with its TODO)
     assert [f.code for f in xencfg.lint_text(text, "corosync").findings] == ["CS007"]
+
+
+def test_openais_node_missing_from_the_cib_members_gets_a_todo() -> None:
+    """Members come from the CIB's nodes; a node that runs openais and is none of them
+    (here: rhel6's nodes with sles11's CIB given by --cib) would start corosync 3 with a
+    nodelist that lacks it ("No valid name found for local host", corosync -t): a TODO
+    per node."""
+    roots = sorted(str(p) for p in (FIXTURES / "rhel6").iterdir())
+    cib = FIXTURES / "sles11" / "xen-a" / "var" / "lib" / "heartbeat" / "crm" / "cib.xml"
+    m = migrate.plan(roots, only=("stack",), cib_file=str(cib))
+    lost = [n.what.split(" ")[0] for n in m.notes if "is not among the members" in n.what]
+    assert lost == ["rh-1", "rh-2", "rh-3"]

@@ -194,6 +194,17 @@ class _Ais:
                     f"{name}: totem nodeid {nodeid} -> nodelist nodeid {nodeid}",
                     "corosync 3 reads each node's id from its nodelist entry",
                 )
+        for n in self.nodes:
+            if not any(_short(n.files.name) == _short(name) for name in names):
+                self.note(
+                    "manual",
+                    self.loc(n),
+                    "corosync.conf nodelist",
+                    f"{n.files.name} runs openais or corosync but is not among the "
+                    f"members ({', '.join(names)})",
+                    "corosync 3 on it would find itself in no nodelist entry ('No valid "
+                    "name found for local host'): add it, or check the CIB given",
+                )
         free = (i for i in range(1, 2**31) if i not in ids.values())
         members = [Member(name, ids.get(name) or next(free)) for name in names]
         self.note(
