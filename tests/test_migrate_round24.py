@@ -446,3 +446,28 @@ def test_openais_node_missing_from_the_cib_members_gets_a_todo() -> None:
     m = migrate.plan(roots, only=("stack",), cib_file=str(cib))
     lost = [n.what.split(" ")[0] for n in m.notes if "is not among the members" in n.what]
     assert lost == ["rh-1", "rh-2", "rh-3"]
+
+
+def test_rhel6_pacemaker_plugin_in_service_d_is_corosync1(tmp_path: Path) -> None:
+    """RHEL 6 loads Pacemaker's plugin from /etc/corosync/service.d/pcmk, and its
+    corosync.conf then has no aisexec or service section: release_evidence took its
+    rrp_mode for corosync 2's and the migration said "written for corosync 2" and wrote
+    nothing. corosync 2 reads no service.d (it dropped plugins); with one there, a file
+    with corosync 1's ``compatibility`` or openais's ``amf`` is corosync 1's, and the
+    service line cites service.d/pcmk."""
+    root = tmp_path / "rhel6"
+    shutil.copytree(FIXTURES / "rhel6", root)
+    for node in sorted(root.iterdir()):
+        conf = node / "etc" / "corosync" / "corosync.conf"
+        text = conf.read_text()
+        conf.write_text(text[: text.index("service {")] + "amf {\n\tmode: disabled\n}\n")
+        (node / "etc" / "corosync" / "service.d").mkdir()
+        (node / "etc" / "corosync" / "service.d" / "pcmk").write_text(
+            "service {\n\t# Load the Pacemaker Cluster Resource Manager\n\tname: pacemaker\n"
+            "\tver: 1\n}\n"
+        )
+    m = migrate.plan(sorted(str(p) for p in root.iterdir()), only=("stack",))
+    assert len([o for o in m.outputs if o.path.endswith("corosync.conf")]) == 3
+    assert _note(m, "name: pacemaker").source.endswith("service.d/pcmk:1")
+    assert _note(m, "amf {").kind == "dropped"
+    assert not any("written for corosync" in n.what for n in m.notes)

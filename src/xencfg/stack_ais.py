@@ -85,11 +85,14 @@ SECTION_WHY = {
 class AisNode:
     """One node's files: its NodeFiles (hosts, cluster names, report names) and the
     openais.conf or corosync 1 corosync.conf it runs with; ``authkey``: the report name
-    of its /etc/ais/authkey or /etc/corosync/authkey, if it has one."""
+    of its /etc/ais/authkey or /etc/corosync/authkey, if it has one; ``services``: the
+    files of /etc/corosync/service.d (RHEL 6 loads Pacemaker's plugin from service.d/pcmk),
+    with their report names in ``files.where``."""
 
     files: NodeFiles
     conf: CorosyncDocument
     authkey: str | None = None
+    services: list[CorosyncDocument] = attrs.Factory(list)
 
 
 def _network(raw: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network | None, bool]:
@@ -552,7 +555,7 @@ class _Ais:
                     continue
                 loc = self.loc(n, c)
                 if c.key == "service":
-                    self._service(n, loc, Section(c))
+                    self._service(n, n.conf, loc, Section(c))
                 elif c.key == "uidgid":
                     self.note(
                         "manual",
@@ -581,8 +584,11 @@ class _Ais:
                         if e.key == "compatibility"
                         else "not a corosync 3 top-level option",
                     )
+            for doc in n.services:
+                for block in doc.sections("service"):
+                    self._service(n, doc, n.files.loc(doc, block), Section(block))
 
-    def _service(self, n: AisNode, loc: str, s: Section) -> None:
+    def _service(self, n: AisNode, doc: CorosyncDocument, loc: str, s: Section) -> None:
         name, ver = s.get("name") or "?", s.get("ver") or "0"
         if name != "pacemaker":
             self.note(
@@ -612,7 +618,7 @@ class _Ais:
             if val is not None:
                 self.note(
                     "dropped",
-                    self.loc(n, s.block.entry(key)),
+                    n.files.loc(doc, s.block.entry(key)),
                     "-",
                     f"service pacemaker {key}: {val}",
                     "mgmtd (the old GUI's daemon) is gone"

@@ -5,17 +5,39 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..discover import NodeTree
+from ..discover import NodeTree, display_path
+from ..errors import XencfgError
 from ..stack import NodeFiles, Note, StackResult
 from ..stack_ais import AisNode, to_knet
 from .migration import Migration, load_as
 
 
-def _ais_conf(tree: NodeTree) -> tuple[Any, str] | None:
-    """The node's corosync 1 / openais file (``<2.0`` keys: aisexec, service, udpu
-    members) and its report name: corosync 1 reads /etc/corosync/corosync.conf, openais
-    0.80 /etc/ais/openais.conf; where both are such files corosync.conf is the one
-    the node runs (SLES 11 SP1 on)."""
+def _service_d(tree: NodeTree) -> list[tuple[Any, str]]:
+    """The files of /etc/corosync/service.d that load a plugin (RHEL 6: service.d/pcmk,
+    ``service { name: pacemaker; ver: 1 }``), parsed, with their report names. corosync
+    2 reads no service.d (it dropped plugins), so one marks corosync 1."""
+    import xencfg
+
+    folder = tree.etc / "corosync" / "service.d"
+    out = []
+    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+        try:
+            doc = xencfg.loads(path.read_text(errors="surrogateescape"), "corosync")
+        except (OSError, XencfgError):
+            continue
+        if doc.sections("service"):
+            out.append((doc, f"{tree.name}:{display_path(path)}"))
+    return out
+
+
+def _ais_conf(tree: NodeTree, services: bool) -> tuple[Any, str] | None:
+    """The node's corosync 1 / openais file and its report name: one with ``<2.0`` keys
+    (aisexec, service, udpu members), or, where service.d loads a plugin
+    (``services``), one with corosync 1's ``compatibility`` or openais's ``amf`` (RHEL
+    6's corosync.conf has no other mark of its release; release_evidence would call it
+    corosync 2's for its rrp_mode). corosync 1 reads /etc/corosync/corosync.conf,
+    openais 0.80 /etc/ais/openais.conf; where both are such files corosync.conf is the
+    one the node runs (SLES 11 SP1 on)."""
     from ..formats.lines.corosync import release_evidence
 
     found = []
@@ -23,8 +45,11 @@ def _ais_conf(tree: NodeTree) -> tuple[Any, str] | None:
         if f.format != "corosync":
             continue
         doc = load_as(f, "corosync")
-        seen = release_evidence(doc) if doc is not None else None
-        if seen is not None and seen[0] == "<2.0":
+        if doc is None:
+            continue
+        seen = release_evidence(doc)
+        marked = any(getattr(c, "key", None) in ("compatibility", "amf") for c in doc.children)
+        if (seen is not None and seen[0] == "<2.0") or (services and marked):
             found.append(
                 (not str(f.path).endswith("openais.conf"), doc, f"{tree.name}:{f.display}")
             )
@@ -38,15 +63,19 @@ def ais_nodes(found: Any, nodes: list[NodeFiles]) -> list[AisNode]:
     """The node trees that run openais / corosync 1 (each with its NodeFiles)."""
     out = []
     for tree, nf in zip(found.nodes, nodes, strict=True):
-        got = _ais_conf(tree)
+        services = _service_d(tree)
+        got = _ais_conf(tree, bool(services))
         if got is None:
             continue
         doc, where = got
         nf.where[id(doc)] = where
+        for sdoc, swhere in services:
+            nf.where[id(sdoc)] = swhere
         key = next(
             (p for p in ("ais/authkey", "corosync/authkey") if (tree.etc / p).is_file()), None
         )
-        out.append(AisNode(nf, doc, f"{tree.name}:/etc/{key}" if key else None))
+        authkey = f"{tree.name}:/etc/{key}" if key else None
+        out.append(AisNode(nf, doc, authkey, [d for d, _ in services]))
     return out
 
 
