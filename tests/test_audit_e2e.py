@@ -179,18 +179,17 @@ COROSYNC_1 = (
 XM_DOMU = "name = 'app1'\nmemory = 512\nbuilder = 'linux'\nbootloader = '/usr/bin/pygrub'\n"
 
 
-def test_migrate_reports_a_corosync_1_stack_it_does_not_carry(tmp_path: Path) -> None:
+def test_migrate_carries_a_corosync_1_stack(tmp_path: Path) -> None:
     """A SLES 11 cluster (openais / corosync 1 with Pacemaker's plugin, ``service { name:
     pacemaker }``) has no ha.cf. Pacemaker 2 dropped the plugin (it runs on corosync 2+
     with votequorum: ClusterLabs' Pacemaker 2.0 release notes, "support for the
-    corosync 1 plugin and cman was removed"), so its stack must move too. Before the fix
-    `xencfg migrate` converted the domUs and said nothing of the stack, and `--only
-    stack` said only "no node has an ha.cf"."""
-    import pytest
-
+    corosync 1 plugin and cman was removed"), so its stack must move too. Before the
+    first fix `xencfg migrate` converted the domUs and said nothing of the stack; then
+    it said "written for corosync 1" and wrote nothing; now (session 24,
+    tests/test_migrate_round24.py) it writes corosync 3's file, and each line of the old
+    one gets its report line (aisexec: line 2)."""
     from lintkit import tree
     from xencfg import migrate
-    from xencfg.errors import XencfgError
 
     roots = [
         tree(
@@ -201,13 +200,13 @@ def test_migrate_reports_a_corosync_1_stack_it_does_not_carry(tmp_path: Path) ->
         for n in ("sles1", "sles2")
     ]
     m = migrate.plan([str(r) for r in roots])
-    todo = [n for n in m.notes if n.kind == "manual" and n.target == "corosync.conf"]
-    assert [n.source.split(":")[0] for n in todo] == ["sles1", "sles2"]
-    assert all(n.source.endswith("corosync.conf:3") for n in todo)  # aisexec's group
-    assert len(todo) == 2 and all("corosync 1" in n.what for n in todo)
-    assert all("xencfg cib convert --to current" in n.why for n in todo)
-    with pytest.raises(XencfgError, match="corosync 1"):
-        migrate.plan([str(r) for r in roots], only=("stack",))
+    written = [o.node for o in m.outputs if o.path == "etc/corosync/corosync.conf"]
+    assert written == ["sles1", "sles2"]
+    aisexec = [n for n in m.notes if n.what.startswith("aisexec")]
+    assert len(aisexec) == 1 and aisexec[0].source.endswith("corosync.conf:2")
+    assert any(o.path.endswith("app1") for o in m.outputs)  # (the domU too)
+    only = migrate.plan([str(r) for r in roots], only=("stack",))
+    assert [o.node for o in only.outputs if o.path.endswith("corosync.conf")] == written
 
 
 def test_migrate_reports_a_corosync_2_stack(tmp_path: Path) -> None:

@@ -894,14 +894,40 @@ def to_corosync(nodes: list[NodeFiles], cluster_name: str | None = None) -> Stac
     members = b.members()
     b.links(members)
     name = b.cluster_name()
-    totem: dict[str, Any] = {
-        "version": 2,
-        "cluster_name": name,
-        "transport": "knet",
-        "crypto_cipher": "aes256",
-        "crypto_hash": "sha256",
-    }
-    totem.update(b.totem_timing(members))
+    timing = b.totem_timing(members)
+    if len(members) == 2:
+        b.note(
+            "rewrite",
+            "2 members",
+            "corosync.conf quorum",
+            "two_node: 1",
+            "heartbeat let a lone node of two run the resources; votequorum does so with "
+            "two_node (which also sets wait_for_all: both nodes must be up once at start)",
+        )
+    logging = b.logging()
+    b.leftovers(len(members))
+    b.authkey()
+    doc = knet_conf(name, members, timing, logging)
+    return StackResult(doc, members, b.notes, b.timing, name)
+
+
+def knet_conf(
+    name: str,
+    members: list[Member],
+    totem: dict[str, Any],
+    logging: dict[str, str],
+    crypto: bool = True,
+) -> CorosyncDocument:
+    """The corosync 3 file every migration writes (from heartbeat or from openais):
+    knet, crypto (aes256/sha256 with /etc/corosync/authkey) unless ``crypto`` is off,
+    the nodelist of ``members`` (a member without an address is reached by its name),
+    votequorum (two_node for two members), then ``totem``'s timing and the ``logging``
+    section."""
+    head: dict[str, Any] = {"version": 2, "cluster_name": name, "transport": "knet"}
+    if crypto:
+        head.update({"crypto_cipher": "aes256", "crypto_hash": "sha256"})
+    else:
+        head.update({"crypto_cipher": "none", "crypto_hash": "none"})
     nodelist = []
     for m in members:
         node: dict[str, Any] = {"name": m.name, "nodeid": m.nodeid}
@@ -914,18 +940,11 @@ def to_corosync(nodes: list[NodeFiles], cluster_name: str | None = None) -> Stac
     quorum: dict[str, Any] = {"provider": "corosync_votequorum"}
     if len(members) == 2:
         quorum["two_node"] = 1
-        b.note(
-            "rewrite",
-            "2 members",
-            "corosync.conf quorum",
-            "two_node: 1",
-            "heartbeat let a lone node of two run the resources; votequorum does so with "
-            "two_node (which also sets wait_for_all: both nodes must be up once at start)",
-        )
-    logging = b.logging()
-    b.leftovers(len(members))
-    b.authkey()
-    doc = CorosyncDocument.new(
-        {"totem": totem, "nodelist": {"node": nodelist}, "quorum": quorum, "logging": logging}
+    return CorosyncDocument.new(
+        {
+            "totem": {**head, **totem},
+            "nodelist": {"node": nodelist},
+            "quorum": quorum,
+            "logging": logging,
+        }
     )
-    return StackResult(doc, members, b.notes, b.timing, name)

@@ -70,6 +70,10 @@ class Migration:
     lio: list[Any] = attrs.Factory(list)
     #: the nodes that get corosync and Pacemaker (those that ran heartbeat)
     stack_nodes: list[str] = attrs.Factory(list)
+    #: the stack the cluster ran: "heartbeat", or "openais" (openais / corosync 1)
+    old_stack: str = "heartbeat"
+    #: corosync.conf encrypts (an authkey is written); off where openais had secauth off
+    crypto: bool = True
 
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         return {
@@ -161,30 +165,56 @@ def notes_of(changes: Any, where: str, target: str, shift: int = 0) -> list[Note
     return out
 
 
-def cutover_steps(
-    nodes: list[str], has_cib: bool | None, storage: set[str], members: list[str] | None = None
-) -> list[str]:
-    """The cut-over, in order: ``has_cib`` None when the stack is not migrated;
-    ``storage``: the other parts that wrote files; ``members``: the nodes that get
-    corosync (default: every node)."""
-    each = ", ".join(nodes)
-    if has_cib is None:
-        return _storage_steps(each, storage)
-    cluster = ", ".join(members or nodes)
-    steps = [
-        f"On every node ({cluster}): back up /etc/ha.d (or /etc/heartbeat) and "
-        "/var/lib/heartbeat/crm/cib.xml.",
+#: The first cut-over steps, by the stack the cluster ran: back up, stop, disable.
+_OLD_STEPS = {
+    "heartbeat": (
+        "back up /etc/ha.d (or /etc/heartbeat) and /var/lib/heartbeat/crm/cib.xml.",
         "Stop heartbeat on every node, one at a time, the DC last "
         "(`/etc/init.d/heartbeat stop`); the resources stop with it.",
         "Keep heartbeat from starting at boot (`update-rc.d heartbeat disable` or "
         "`chkconfig heartbeat off`).",
+    ),
+    "openais": (
+        "back up /etc/ais, /etc/corosync and the CIB (`cibadmin -Q > cib-backup.xml`).",
+        "Stop the cluster on every node, one at a time, the DC last: `rcopenais stop` "
+        "(SLES 11), or `service pacemaker stop; service corosync stop` (RHEL 6); the "
+        "resources stop with it.",
+        "Keep it from starting at boot (`chkconfig openais off`, or `chkconfig pacemaker "
+        "off; chkconfig corosync off`).",
+    ),
+}
+
+
+def cutover_steps(
+    nodes: list[str],
+    has_cib: bool | None,
+    storage: set[str],
+    members: list[str] | None = None,
+    old_stack: str = "heartbeat",
+    crypto: bool = True,
+) -> list[str]:
+    """The cut-over, in order: ``has_cib`` None when the stack is not migrated;
+    ``storage``: the other parts that wrote files; ``members``: the nodes that get
+    corosync (default: every node); ``old_stack``: what they ran (:data:`_OLD_STEPS`);
+    ``crypto``: whether an authkey is written."""
+    each = ", ".join(nodes)
+    if has_cib is None:
+        return _storage_steps(each, storage)
+    cluster = ", ".join(members or nodes)
+    steps = [f"On every node ({cluster}): {_OLD_STEPS[old_stack][0]}", *_OLD_STEPS[old_stack][1:]]
+    steps += [
         "Install corosync 3 and Pacemaker on every node (`apt-get install pacemaker "
         "corosync` or `zypper in pacemaker corosync`).",
         *_storage_steps(each, storage),
         "Install the files: on each node NODE, copy OUTDIR/NODE/etc/corosync/corosync.conf to "
-        "/etc/corosync/corosync.conf (0644) and OUTDIR/NODE/etc/corosync/authkey to "
-        "/etc/corosync/authkey (owner root, mode 0400). Or run `corosync-keygen` on one node "
-        "and copy its /etc/corosync/authkey to the others: the key must be the same everywhere.",
+        "/etc/corosync/corosync.conf (0644)"
+        + (
+            " and OUTDIR/NODE/etc/corosync/authkey to /etc/corosync/authkey (owner root, mode "
+            "0400). Or run `corosync-keygen` on one node and copy its /etc/corosync/authkey to "
+            "the others: the key must be the same everywhere."
+            if crypto
+            else " (it sets no crypto, as the old stack ran: see the secauth line)."
+        ),
         "Check the file on every node: `corosync -t` (corosync 3.1 and later).",
         "Start corosync on every node (`systemctl start corosync`); `corosync-cfgtool -s` "
         "shows every link connected, `corosync-quorumtool -s` every member and 'Quorate: Yes'.",

@@ -15,6 +15,7 @@ from ..syntax.source import encode
 from .agents import iet_resources, ipaddr2, moved_agents, xm_fencing
 from .agents import primitive_note as _primitive_note
 from .migration import KEY_BYTES, Migration, Output, load_as, notes_of, parse_failure, unreadable
+from .part_ais import ais_nodes, ais_stack
 
 
 def _old_corosync(found: Any) -> list[Note]:
@@ -516,7 +517,9 @@ def plan_stack(
     cib = _newest_cib(cibs, m.notes)
     for source, fmt, where in failed:  # (a CIB that does not parse read as 'no CIB found')
         unreadable(m, source, fmt, where)
-    if not any(n.hacf is not None for n in nodes):
+    heartbeat = any(n.hacf is not None for n in nodes)
+    ais = [] if heartbeat else ais_nodes(found, nodes)
+    if not heartbeat and not ais:
         old = _old_corosync(found)
         if explicit:
             raise XencfgError(
@@ -538,71 +541,29 @@ def plan_stack(
                 f" (<{cib[1].root_tag}>)"
             )
         secrets.extend(cib[1].secrets())
-    stack: StackResult = to_corosync(nodes, cluster_name)
-    m.notes.extend(stack.notes)
-    m.timing, m.members, m.cluster_name = stack.timing, stack.members, stack.cluster_name
-    conf = encode(api.dumps(stack.corosync))
-    key = _random.token_bytes(KEY_BYTES)
-    members = {mb.name.lower() for mb in stack.members}
-    for tree, nf in zip(found.nodes, nodes, strict=True):
-        if nf.hacf is None and tree.name.lower() not in members:
-            # a storage box (no ha.cf, not in the nodelist): corosync there would not
-            # find itself in the nodelist ('No valid name found for local host')
-            m.notes.append(
-                Note(
-                    "info",
-                    tree.name,
-                    "corosync.conf",
-                    f"{tree.name} runs no heartbeat (no ha.cf) and is no member",
-                    "no corosync.conf or authkey for it: it stays outside the cluster",
-                )
-            )
-            continue
-        m.stack_nodes.append(tree.name)
-        existing = tree.etc / "corosync" / "corosync.conf"
-        if existing.is_file() and existing.read_bytes() == conf:
-            continue
-        m.outputs.append(
-            Output(tree.name, "etc/corosync/corosync.conf", conf, 0o644, "corosync 3 (knet)")
-        )
-        m.outputs.append(
-            Output(
-                tree.name,
-                "etc/corosync/authkey",
-                key,
-                0o400,
-                "knet's shared key (the same on every node)",
-                secret=True,
-            )
-        )
-    haresources = _haresources(found, nodes, m.notes)
-    if cib is not None:
-        from ..syntax.source import read_text
-
-        f = cib[0]
-        try:
-            text = f.text if f.text is not None else read_text(str(f.path))
-            made_cib = _cib_output(
-                text, f.display, stack.members, m.notes, cib_target, _ping_nodes(nodes)
-            )
-            m.outputs.append(made_cib)
-            _renamed_ids(text, made_cib.data, f.display, m.notes)
-        except XencfgError as exc:
-            # (the CIB converter refuses a CIB it cannot carry: that ended the whole
-            # migration, so corosync.conf and every other part were lost with it)
-            said = str(exc).splitlines()[0]
-            for where in (str(f.path), f.display):
-                said = said.removeprefix(f"{where}: ")
+    if ais:
+        moved, crypto = ais_stack(m, ais, cib, cluster_name)
+        running = [any(a.files is nf for a in ais) for nf in nodes]
+        stack_files(m, found, moved, running, "openais or corosync", crypto)
+        if cib is None:
             m.notes.append(
                 Note(
                     "manual",
-                    f.display,
+                    "-",
                     "cib.xml",
-                    f"the CIB is not converted: {said}",
-                    "no cib.xml written: fix the CIB (crm.dtd of heartbeat 2, 'xencfg cib "
-                    "validate'), then migrate again, or write the CIB by hand",
+                    "no CIB found (var/lib/heartbeat/crm/cib.xml, var/lib/pacemaker/cib/cib.xml)",
+                    "no CIB copied: give it with --cib FILE (cibadmin -Q > FILE on a node), "
+                    "or write the resources, constraints and fencing by hand",
                 )
             )
+        return cib is not None and convert_cib(m, cib[0], moved.members, cib_target)
+    stack: StackResult = to_corosync(nodes, cluster_name)
+    m.notes.extend(stack.notes)
+    m.timing, m.members, m.cluster_name = stack.timing, stack.members, stack.cluster_name
+    stack_files(m, found, stack, [nf.hacf is not None for nf in nodes], "heartbeat (no ha.cf)")
+    haresources = _haresources(found, nodes, m.notes)
+    if cib is not None:
+        if not convert_cib(m, cib[0], stack.members, cib_target, _ping_nodes(nodes)):
             cib = None  # (the cut-over then says to write the CIB, not to load it)
     elif haresources is not None:
         from ..migrations.haresources import STONITH_PARAMS, haresources_to_cib, stonith_devices
@@ -693,6 +654,84 @@ def plan_stack(
                     "(see its lines); corosync itself has no ping nodes",
                 )
     return cib is not None
+
+
+def convert_cib(
+    m: Migration,
+    f: SourceFile,
+    members: list[Member],
+    cib_target: str,
+    ping_nodes: tuple[list[str], bool] = ([], False),
+) -> bool:
+    """The CIB file ``f`` converted into ``m`` (cib.xml and its lines); whether it was:
+    a CIB the converter cannot carry gets a TODO instead, and corosync.conf and the
+    other parts are still written (that refusal used to end the whole migration)."""
+    from ..syntax.source import read_text
+
+    try:
+        text = f.text if f.text is not None else read_text(str(f.path))
+        made_cib = _cib_output(text, f.display, members, m.notes, cib_target, ping_nodes)
+        m.outputs.append(made_cib)
+        _renamed_ids(text, made_cib.data, f.display, m.notes)
+    except XencfgError as exc:
+        said = str(exc).splitlines()[0]
+        for where in (str(f.path), f.display):
+            said = said.removeprefix(f"{where}: ")
+        m.notes.append(
+            Note(
+                "manual",
+                f.display,
+                "cib.xml",
+                f"the CIB is not converted: {said}",
+                "no cib.xml written: fix the CIB (crm.dtd of heartbeat 2, 'xencfg cib "
+                "validate'), then migrate again, or write the CIB by hand",
+            )
+        )
+        return False
+    return True
+
+
+def stack_files(
+    m: Migration, found: Any, stack: StackResult, runs: list[bool], old: str, crypto: bool = True
+) -> None:
+    """corosync.conf (and with ``crypto`` the one new authkey) for each node tree that
+    ``runs`` the old stack or is a member; a storage box (neither: ``old`` names what it
+    does not run) gets none: corosync there would not find itself in the nodelist ('No
+    valid name found for local host'). A node whose corosync.conf is already the
+    generated one gets no new copy."""
+    conf = encode(api.dumps(stack.corosync))
+    key = _random.token_bytes(KEY_BYTES)
+    members = {mb.name.lower() for mb in stack.members}
+    for tree, running in zip(found.nodes, runs, strict=True):
+        if not running and tree.name.lower() not in members:
+            m.notes.append(
+                Note(
+                    "info",
+                    tree.name,
+                    "corosync.conf",
+                    f"{tree.name} runs no {old} and is no member",
+                    "no corosync.conf or authkey for it: it stays outside the cluster",
+                )
+            )
+            continue
+        m.stack_nodes.append(tree.name)
+        existing = tree.etc / "corosync" / "corosync.conf"
+        if existing.is_file() and existing.read_bytes() == conf:
+            continue
+        m.outputs.append(
+            Output(tree.name, "etc/corosync/corosync.conf", conf, 0o644, "corosync 3 (knet)")
+        )
+        if crypto:
+            m.outputs.append(
+                Output(
+                    tree.name,
+                    "etc/corosync/authkey",
+                    key,
+                    0o400,
+                    "knet's shared key (the same on every node)",
+                    secret=True,
+                )
+            )
 
 
 def _ping_nodes(nodes: list[NodeFiles]) -> tuple[list[str], bool]:

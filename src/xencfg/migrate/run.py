@@ -71,7 +71,7 @@ def plan(
             "drbd.conf, an ietd.conf, old multipath.conf or iscsid.conf keywords or an "
             "evms.conf: nothing to migrate"
         )
-    m.steps = cutover_steps(m.nodes, stack, storage, m.stack_nodes)
+    m.steps = cutover_steps(m.nodes, stack, storage, m.stack_nodes, m.old_stack, m.crypto)
     return m
 
 

@@ -53,6 +53,8 @@ OCF: dict[str, tuple[tuple[str, ...], str, str]] = {
     "portblock": (("protocol", "portno", "action"), "120s", "60s"),
     "Raid1": (("raidconf", "raiddev", "homehost"), "120s", "60s"),
     "SendArp": (("ip", "nic"), "120s", "60s"),
+    # (resource-agents' ldirectord/OCF/ldirectord.in: monitor interval 20, timeout 10)
+    "ldirectord": (("configfile",), "20s", "10s"),
     "Xinetd": (("service",), "120s", "60s"),
     "Xen": (("xmfile",), "120s", "60s"),
     "mysql": (("binary", "config", "datadir", "user", "group", "log", "pid"), "120s", "60s"),
@@ -311,6 +313,28 @@ class _Builder:
         if res.type == "IPv6addr" and params and params[0]:
             parts = params[0].split("/")
             return [parts[0], *(p or None for p in parts[1:3])]
+        if res.type == "ldirectord":
+            # ldirectord (ldirectord.in, its argument handling) opens a bare name as
+            # /etc/ha.d/NAME, else /etc/ha.d/conf/NAME; the OCF agent tests
+            # [ -f $OCF_RESKEY_configfile ] as given, so it needs the path
+            name = params[0] if params and params[0] else None
+            bare = name is not None and "/" not in name
+            self.note(
+                line,
+                "ldirectord",
+                "info",
+                "ldirectord -> ocf:heartbeat:ldirectord (resource-agents' agent: it runs "
+                "/usr/sbin/ldirectord, which the ldirectord package installs)"
+                + (
+                    f"; {name} -> configfile /etc/ha.d/{name}: ldirectord read a bare name "
+                    f"from /etc/ha.d/, else /etc/ha.d/conf/ (if only /etc/ha.d/conf/{name} "
+                    "exists, set configfile to it); the agent needs the whole path"
+                    if bare
+                    else ""
+                ),
+            )
+            if bare:
+                return [f"/etc/ha.d/{name}"]
         if res.type == "Delay" and not any(params):
             self.note(
                 line,

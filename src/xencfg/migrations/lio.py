@@ -62,6 +62,10 @@ _IQN = re.compile(r"iqn\.[0-9]{4}-[0-1][0-9]\..*\..*")
 _EUI_NAA = re.compile(r"eui\.[0-9a-f]{16}$|naa\.[125][0-9a-f]{15}$")
 #: The highest LUN number IET takes (kernel/volume.c, volume_add: -EINVAL above 0x3fff).
 IET_MAX_LUN = 0x3FFF
+#: A value targetcli's command line reads whole: configshell-fb's value word (shell.py,
+#: ``Word(alphanums + r'?;&*$!#,=_\\+/.<>()~@:-%[]')``, parsed without parseAll): at a
+#: blank or a quote the value ends, so ``TargetAlias='Web store'`` sets '' unsaid.
+_TARGETCLI_WORD = re.compile(r"[A-Za-z0-9?;&*$!#,=_\\+/.<>()~@:%\[\]-]+")
 
 
 def lio_name(name: str) -> str | None:
@@ -270,6 +274,16 @@ class _Converter:
         }
         if t.alias:
             tpg["parameters"]["TargetAlias"] = t.alias
+            if not _TARGETCLI_WORD.fullmatch(t.alias):
+                alias = next(e for e in reversed(t.lines) if e.key.lower() == "alias")
+                self.note(
+                    alias,
+                    "Alias",
+                    "info",
+                    f"TargetAlias {t.alias!r} is in saveconfig.json only: targetcli's command "
+                    "line ends a value at a blank or a quote (configshell-fb), so the script "
+                    "has it as a comment (targetctl restore sets it)",
+                )
         for key, value in t.params.items():
             if key in SHARED_PARAMS:
                 tpg["parameters"][key] = _lio_param(value)
@@ -704,7 +718,10 @@ def _script(config: dict[str, Any]) -> str:
         for k, v in sorted(tpg["attributes"].items()):
             out.append(f"{base} set attribute {k}={v}")
         for k, v in sorted(tpg["parameters"].items()):
-            out.append(f"{base} set parameter {k}={q(str(v))}")
+            if _TARGETCLI_WORD.fullmatch(str(v)):
+                out.append(f"{base} set parameter {k}={v}")
+            else:
+                out.append(f"# {base} set parameter {k}={v!r}: no targetcli word (see report)")
         out.extend(f"{base} set auth {a}" for a in _auth_args(tpg, "chap_"))
         for acl in tpg["node_acls"]:
             out.append(f"{base}/acls create {acl['node_wwn']} add_mapped_luns=false")

@@ -30,6 +30,7 @@ from ..formats.xen import xl
 from ..formats.xen.domu import COMPUTED, Assignment, Code, parse_disk
 from ..formats.xen.xend import XendDocument
 from ..formats.xen.xm import XmDocument
+from ..syntax.numbers import decimal
 from ..syntax.tree import Node, Tok
 from . import Change, Converted
 from .xm_eval import Budget, NotStatic, evaluate, mutated_names, parse_statement
@@ -387,6 +388,8 @@ class _Converter:
         if key == "tsc_mode" and isinstance(value, int) and value in range(len(xl.TSC_MODES)):
             self.note(node, key, "info", f'xl names the mode: "{xl.TSC_MODES[value]}"')
             return key, xl.TSC_MODES[value]
+        if key == "timer_mode":
+            return self.timer_mode(node, key, value)
         if key == "uuid" and isinstance(value, str):
             # xend read 32 hex digits, dashes anywhere (xend/uuid.py fromString:
             # s.replace('-', '')); xl only 8-4-4-4-12 (libxl_uuid_from_string; peer-xl:
@@ -553,6 +556,33 @@ class _Converter:
                 "first partition holding a filesystem it reads: if that is not "
                 f"{dev}, add '--offset=BYTES' (its start: sfdisk -d) to bootloader_args",
             )
+
+    def timer_mode(self, node: Node, key: str, value: Any) -> tuple[str | None, Any]:
+        """xm's ``timer_mode`` is a number (create.py: ``set_int``, "0=delay virtual
+        time when ticks are missed; 1=virtual time is always wallclock time"), passed
+        only for an HVM guest (configure_hvm). xl.cfg(5) names the modes; xl still reads
+        0 to 3 with 'WARNING: specifying "timer_mode" as an integer is deprecated'
+        (xl_parse.c, the names in libxl_types.idl's order) and refuses the key for a PV
+        guest from 4.10 on ('"timer_mode" option is not supported for PV guests')."""
+        if not self.hvm:
+            self.note(node, key, "info", "dropped: xm used timer_mode for HVM guests only")
+            return None, None
+        text = str(value).strip() if isinstance(value, (int, str)) else ""
+        if not isinstance(value, bool) and text.isascii() and text.isdecimal():
+            number = decimal(text)
+            if number < len(xl.TIMER_MODES):
+                name = xl.TIMER_MODES[number]
+                self.note(node, key, "info", f'xl names the mode: "{name}" ({number} in xm)')
+                return key, name
+            self.note(
+                node,
+                key,
+                "action",
+                f"timer_mode {number} is no mode (0 to 3): Xen refused it under xm"
+                " (HVMOP_set_param: -EINVAL) and xl refuses the config; write one of"
+                f" {', '.join(xl.TIMER_MODES)}",
+            )
+        return key, value
 
     def bootloader_args(self, node: Node, key: str, value: str) -> tuple[str | None, Any]:
         """xm's bootloader arguments as xl's list. xend split the string like a shell

@@ -254,9 +254,20 @@ class Target:
 
     @property
     def alias(self) -> str | None:
-        """The target's ``Alias`` (the last one), else ``None``."""
+        """The target's ``Alias`` (the last one), else ``None``: the whole rest of the
+        line, words joined by one space, without the double quotes around it.
+
+        ietd itself never reads the value (usr/plain.c of IET 0.4.12 to 1.4.20,
+        plain_target_init: ``strcasecmp(p, "Alias") && tid`` does nothing), so it has
+        no quoting rules: ``Alias "Web store"`` is the admin's two-word label, which
+        the first word alone (``"Web``) garbled."""
         found = [e for e in self.lines if e.key.lower() == "alias" and e.values]
-        return found[-1].values[0] if found else None
+        if not found:
+            return None
+        text = " ".join(found[-1].values)
+        if len(text) >= 2 and text[0] == text[-1] == '"':
+            text = text[1:-1].strip()
+        return text or None
 
     @property
     def users(self) -> list[User]:

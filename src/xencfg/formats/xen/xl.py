@@ -122,7 +122,7 @@ _DM_VERSIONS = ("qemu-xen", "qemu-xen-traditional")
 TSC_MODES = ("default", "always_emulate", "native", "native_paravirt")
 #: libxl's timer_mode names (libxl_types.idl; "unknown", the default, from 4.3 on, which
 #: xl takes as the default), read with strcasecmp like tsc_mode's, or their numbers 0 to 3.
-_TIMER_MODES = (
+TIMER_MODES = (
     "delay_for_missed_ticks",
     "no_delay_for_missed_ticks",
     "no_missed_ticks_pending",
@@ -150,7 +150,7 @@ def _timer_mode_ok(text: str) -> bool:
     number = _c_long(text)
     if number is not None:
         return 0 <= number <= 3
-    return text.lower() in _TIMER_MODES or text.lower() == "unknown"
+    return text.lower() in TIMER_MODES or text.lower() == "unknown"
 
 
 def _tsc_mode_ok(text: str) -> bool:
@@ -541,7 +541,7 @@ class XlDocument(DomUDocument):
         if kinds and kinds[0] != "pv":
             if not _timer_mode_ok(str(self.get("timer_mode"))):
                 # xl_parse.c:1656-1661 (a number) and 1670-1674 (a name), 4.2 on
-                yield self._invalid_mode("timer_mode", _TIMER_MODES)
+                yield self._invalid_mode("timer_mode", TIMER_MODES)
             return
         yield ValueProblem(
             self.assignment("timer_mode"),

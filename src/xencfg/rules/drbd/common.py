@@ -7,10 +7,14 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from fnmatch import fnmatchcase
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+import attrs
 
 from ...cluster import Cluster, Loaded
+from ...findings import Finding, Location
 from ...formats.drbd import Effective, Host, Resource
+from .. import make
 from ..documents import drbd_doc as _drbd
 
 if TYPE_CHECKING:
@@ -104,6 +108,26 @@ def _resources(cluster: Cluster, items: list[Loaded]) -> list[tuple[Loaded, Reso
             common = _drbd(i).common_block or common
         memo[key] = [(i, res) for i in items for res in _drbd(i).resource_list(common)]
     return memo[key]
+
+
+@attrs.frozen
+class _Claim:
+    """A resource's use of something one node may give once (an address, a minor, a
+    disk), where it is written: the first one is what DR001 to DR003 report a later
+    resource's use against, which may stand in another file of the node."""
+
+    item: Loaded
+    at: Any
+    resource: str
+    floating: bool = False
+
+    def where(self) -> Location:
+        return self.item.where(self.at)
+
+    def clash(self, code: str, message: str, first: _Claim) -> Finding:
+        """Rule ``code``'s finding at this use, ``first`` as related: ``twice()``
+        across the files of a node."""
+        return make(code, message, self.where(), [first.where()])
 
 
 def _effective(cluster: Cluster, res: Resource, host: str) -> Effective:

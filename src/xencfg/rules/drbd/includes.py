@@ -119,24 +119,20 @@ def include_file_missing(cluster: Cluster) -> Iterator[Finding]:
                 if not (isinstance(entry, Entry) and entry.key == "include" and entry.value):
                     continue
                 pattern = entry.value
-                if _is_glob(pattern):
-                    if not release.older_than(DRBD_INCLUDE_NULLGLOB):
-                        continue
-                    if _opens(pattern, including, root, etc, sections) != []:
-                        continue
-                    yield make(
-                        "DR027",
-                        f"include '{pattern}' matches no file on {node}: drbdadm before "
-                        f"8.3.8 refuses the configuration (Failed to open include file; "
-                        f"{release.describe('DRBD')})",
-                        item.where(entry),
-                    )
+                glob = _is_glob(pattern)
+                if glob and not release.older_than(DRBD_INCLUDE_NULLGLOB):
                     continue
                 if _opens(pattern, including, root, etc, sections) != []:
                     continue
+                if glob:
+                    what = f" matches no file on {node}: drbdadm before 8.3.8 refuses"
+                    which = release.describe("DRBD")
+                else:
+                    what = f": no such file on {node}; drbdadm refuses"
+                    which = "DRBD 8.3, 8.4 and 9"
                 yield make(
                     "DR027",
-                    f"include '{pattern}': no such file on {node}; drbdadm refuses the "
-                    "configuration (Failed to open include file; DRBD 8.3, 8.4 and 9)",
+                    f"include '{pattern}'{what} the configuration (Failed to open include "
+                    f"file; {which})",
                     item.where(entry),
                 )

@@ -31,6 +31,7 @@ from ..documents import hacf_doc as _hacf
 from ..documents import hosts_doc as _hosts
 from ..documents import ocfs2_doc as _ocfs2
 from .common import (
+    _Claim,
     _drbd,
     _effective,
     _node_configs,
@@ -65,30 +66,29 @@ def address_reused(cluster: Cluster) -> Iterator[Finding]:
     """
     yield from _conflicts(cluster, "address", "DR001")
     for items in _node_configs(cluster).values():
-        owners: dict[str, tuple[str, Loaded, Any]] = {}
-        later: list[tuple[str, str, Loaded, Any]] = []
+        owners: dict[str, _Claim] = {}
+        later: list[tuple[str, _Claim]] = []
         for item, res in _resources(cluster, items):
             for h in res.host_list:
                 a = h.address
                 if a is not None and a.port is not None and not _loopback(a.ip):
                     where = h.block.entry("address") or h.block
-                    owners.setdefault(a.host_port, (res.name, item, where))
+                    owners.setdefault(a.host_port, _Claim(item, where, res.name))
             for hosts in _connection_addresses(res).values():
                 for claims in hosts.values():
                     for addr, where in claims:
-                        later.append((addr, res.name, item, where))
-        for addr, name, item, where in later:
+                        later.append((addr, _Claim(item, where, res.name)))
+        for addr, claim in later:
             if addr.split(":", 1)[0].startswith("127."):
                 continue
-            first = owners.setdefault(addr, (name, item, where))
-            if first[0] != name:
-                yield make(
+            first = owners.setdefault(addr, claim)
+            if first.resource != claim.resource:
+                yield claim.clash(
                     "DR001",
-                    f"address {addr} of resource '{name}' (a connection's host address) is "
-                    f"already used by '{first[0]}'; drbdadm 9 refuses the file "
-                    "(is also used)",
-                    item.where(where),
-                    [first[1].where(first[2])],
+                    f"address {addr} of resource '{claim.resource}' (a connection's host "
+                    f"address) is already used by '{first.resource}'; drbdadm 9 refuses the "
+                    "file (is also used)",
+                    first,
                 )
 
 
@@ -118,7 +118,7 @@ def minor_reused(cluster: Cluster) -> Iterator[Finding]:
     yield from _conflicts(cluster, "device-minor", "DR002")
     for items in _node_configs(cluster).values():
         owner = _ip_owners(cluster, items)
-        seen: dict[tuple[str, int], tuple[Loaded, Any, str, bool]] = {}
+        seen: dict[tuple[str, int], _Claim] = {}
         for item, res in _resources(cluster, items):
             for h in res.host_list:
                 if h.kind not in ("on", "floating"):
@@ -129,18 +129,16 @@ def minor_reused(cluster: Cluster) -> Iterator[Finding]:
                     if dev is None or dev.minor is None:
                         continue
                     at = h.block.entry("device") or res.block.entry("device") or h.node
+                    claim = _Claim(item, at, res.name, floating)
                     for machine, words in _machines(h, owner):
-                        first = seen.setdefault(
-                            (machine, dev.minor), (item, at, res.name, floating)
-                        )
+                        first = seen.setdefault((machine, dev.minor), claim)
                         # (two ``on`` sections: drbdadm's own conflict, reported above)
-                        if first[2] != res.name and (floating or first[3]):
-                            yield make(
+                        if first.resource != res.name and (floating or first.floating):
+                            yield claim.clash(
                                 "DR002",
                                 f"minor {dev.minor} of resource '{res.name}' on {words} is "
-                                f"already used by '{first[2]}'",
-                                item.where(at),
-                                [first[0].where(first[1])],
+                                f"already used by '{first.resource}'",
+                                first,
                             )
 
 
@@ -233,7 +231,7 @@ def device_reused(cluster: Cluster) -> Iterator[Finding]:
     for node, items in _node_configs(cluster).items():
         owner = _ip_owners(cluster, items)
         drbd9 = cluster.versions.of("drbd", node).at_least(DRBD_9)
-        seen: dict[tuple[str, str, str], tuple[Loaded, Any, str]] = {}
+        seen: dict[tuple[str, str, str], _Claim] = {}
         for item, res in _resources(cluster, items):
             for h in res.host_list:
                 if h.kind not in ("on", "floating"):
@@ -254,17 +252,18 @@ def device_reused(cluster: Cluster) -> Iterator[Finding]:
                         claims.append(("meta-disk", meta.device + idx))
                     for kind, value in claims:
                         at = h.block.entry(kind) or res.block.entry(kind) or h.node
+                        claim = _Claim(item, at, res.name)
                         for machine, words in _machines(h, owner):
-                            key = (kind, machine, value)
-                            first = seen.setdefault(key, (item, at, res.name))
+                            first = seen.setdefault((kind, machine, value), claim)
                             # (one resource giving a floating address twice: DR001's)
-                            if first[1] is not at and not (h.floating and first[2] == res.name):
-                                yield make(
+                            if first.at is not at and not (
+                                h.floating and first.resource == res.name
+                            ):
+                                yield claim.clash(
                                     "DR003",
                                     f"{kind} '{value}' of {words} is used by "
-                                    f"resource '{res.name}' and by '{first[2]}'",
-                                    item.where(at),
-                                    [first[0].where(first[1])],
+                                    f"resource '{res.name}' and by '{first.resource}'",
+                                    first,
                                 )
 
 

@@ -1,0 +1,134 @@
+"""The ``stack`` part for a Pacemaker cluster on openais or corosync 1 (Pacemaker's
+plugin: SLES 11, RHEL 6) -> corosync 3 + Pacemaker, for :func:`xencfg.migrate.plan`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..discover import NodeTree, display_path
+from ..errors import XencfgError
+from ..stack import NodeFiles, Note, StackResult
+from ..stack_ais import AisNode, to_knet
+from .migration import Migration, load_as
+
+
+def _service_d(tree: NodeTree) -> list[tuple[Any, str]]:
+    """The files of /etc/corosync/service.d that load a plugin (RHEL 6: service.d/pcmk,
+    ``service { name: pacemaker; ver: 1 }``), parsed, with their report names. corosync
+    2 reads no service.d (it dropped plugins), so one marks corosync 1."""
+    import xencfg
+
+    folder = tree.etc / "corosync" / "service.d"
+    out = []
+    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+        try:
+            doc = xencfg.loads(path.read_text(errors="surrogateescape"), "corosync")
+        except (OSError, XencfgError):
+            continue
+        if doc.sections("service"):
+            out.append((doc, f"{tree.name}:{display_path(path)}"))
+    return out
+
+
+def _ais_conf(tree: NodeTree, services: bool) -> tuple[Any, str] | None:
+    """The node's corosync 1 / openais file and its report name: one with ``<2.0`` keys
+    (aisexec, service, udpu members), or, where service.d loads a plugin
+    (``services``), one with corosync 1's ``compatibility`` or openais's ``amf`` (RHEL
+    6's corosync.conf has no other mark of its release; release_evidence would call it
+    corosync 2's for its rrp_mode). corosync 1 reads /etc/corosync/corosync.conf,
+    openais 0.80 /etc/ais/openais.conf; where both are such files corosync.conf is the
+    one the node runs (SLES 11 SP1 on)."""
+    from ..formats.lines.corosync import release_evidence
+
+    found = []
+    for f in tree.files:
+        if f.format != "corosync":
+            continue
+        doc = load_as(f, "corosync")
+        if doc is None:
+            continue
+        seen = release_evidence(doc)
+        marked = any(getattr(c, "key", None) in ("compatibility", "amf") for c in doc.children)
+        if (seen is not None and seen[0] == "<2.0") or (services and marked):
+            found.append(
+                (not str(f.path).endswith("openais.conf"), doc, f"{tree.name}:{f.display}")
+            )
+    if not found:
+        return None
+    best = max(found, key=lambda x: x[0])
+    return best[1], best[2]
+
+
+def ais_nodes(found: Any, nodes: list[NodeFiles]) -> list[AisNode]:
+    """The node trees that run openais / corosync 1 (each with its NodeFiles)."""
+    out = []
+    for tree, nf in zip(found.nodes, nodes, strict=True):
+        services = _service_d(tree)
+        got = _ais_conf(tree, bool(services))
+        if got is None:
+            continue
+        doc, where = got
+        nf.where[id(doc)] = where
+        for sdoc, swhere in services:
+            nf.where[id(sdoc)] = swhere
+        key = next(
+            (p for p in ("ais/authkey", "corosync/authkey") if (tree.etc / p).is_file()), None
+        )
+        authkey = f"{tree.name}:/etc/{key}" if key else None
+        out.append(AisNode(nf, doc, authkey, [d for d, _ in services]))
+    return out
+
+
+def _cib_nodes(cib: Any) -> list[tuple[str, str]]:
+    """(uname, report name of its line) of each ``<node>`` of the CIB (file, document)."""
+    f, doc = cib
+    root = doc.root
+    if root is None:
+        return []
+    return [
+        (str(n.get("uname")), f"{f.display}:{n.sourceline or 0}")
+        for n in root.iterfind("configuration/nodes/node")
+        if n.get("uname")
+    ]
+
+
+def ais_stack(
+    m: Migration, ais: list[AisNode], cib: Any, cluster_name: str | None
+) -> tuple[StackResult, bool]:
+    """corosync 3's file for an openais / corosync 1 cluster into ``m``'s report (``cib``:
+    the newest (file, document) of the nodes, or the one given, whose nodes are the
+    members), and whether it encrypts."""
+    stack, crypto = to_knet(ais, _cib_nodes(cib) if cib is not None else [], cluster_name)
+    m.notes.extend(stack.notes)
+    m.timing, m.members, m.cluster_name = stack.timing, stack.members, stack.cluster_name
+    m.old_stack, m.crypto = "openais", crypto
+    if cib is not None and len(stack.members) == 2:
+        m.notes.extend(_ignore_quorum(cib))
+    return stack, crypto
+
+
+def _ignore_quorum(cib: Any) -> list[Note]:
+    """A TODO for ``no-quorum-policy=ignore`` in a two-node CIB: on the plugin a lone
+    node of two had no quorum, so such clusters set ignore; votequorum's two_node gives
+    it quorum (and wait_for_all keeps a node that boots alone from starting anything),
+    while ignore would let that node start the resources without ever seeing its peer."""
+    f, doc = cib
+    root = doc.root
+    out = []
+    for nv in root.iter("nvpair") if root is not None else ():
+        name = (nv.get("name") or "").replace("_", "-")
+        if name == "no-quorum-policy" and nv.get("value") == "ignore":
+            out.append(
+                Note(
+                    "manual",
+                    f"{f.display}:{nv.sourceline or 0}",
+                    "cib.xml",
+                    "no-quorum-policy=ignore kept",
+                    "Pacemaker's plugin gave a lone node of two no quorum, hence ignore; "
+                    "votequorum's two_node (written) keeps quorum on the node that is left, "
+                    "and with ignore a node that boots alone would start the resources "
+                    "without waiting for its peer (wait_for_all): remove it "
+                    "(crm_attribute --delete --name no-quorum-policy)",
+                )
+            )
+    return out
