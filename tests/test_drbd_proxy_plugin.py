@@ -11,13 +11,12 @@ setting ``line`` and, for a ';' first, hands that unset list to ``names_to_str``
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from conftest import peer_tool
 from roundtrip import check_scanner
+from test_gaps_drbd import peer
 from xencfg import lint
 from xencfg.formats.drbd import reader
 from xencfg.versions import parse_targets
@@ -110,35 +109,21 @@ def test_dr044_by_release(
 @pytest.mark.parametrize("name", sorted(CASES))
 @pytest.mark.parametrize("mode", ["84", "9"])
 def test_verdicts_are_drbdadms(name: str, mode: str, tmp_path: Path) -> None:
-    wrapper = peer_tool("peer-drbdadm", "drbdadm")
     text, accepted = CASES[name]
     if mode == "9":  # (drbd 9 wants node ids where a resource is not stacked)
         text = text.replace("on alpha {", "on alpha {\n    node-id 0;")
         text = text.replace("on beta {", "on beta {\n    node-id 1;")
     conf = tmp_path / "drbd.conf"
     conf.write_text(text)
-    p = subprocess.run(
-        [str(wrapper), "--mode", mode, str(conf)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert (p.returncode == 0) is accepted, p.stdout[:300]
+    ok, out = peer(conf, mode)
+    assert ok is accepted, out[:300]
 
 
 @pytest.mark.peer
 def test_drbdadm_83_crashes_on_empty_plugin_line(tmp_path: Path) -> None:
-    wrapper = peer_tool("peer-drbdadm", "drbdadm")
     conf = tmp_path / "drbd.conf"
     for text, crashes in ((CASES["plugin-after"][0], True), (BASE, False)):
         conf.write_text(text)
-        p = subprocess.run(
-            [str(wrapper), "--mode", "83", "--node", "alpha", str(conf)],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
-        assert ("Segmentation fault" in p.stdout + p.stderr) is crashes, p.stdout[:300]
-        assert (p.returncode == 0) is not crashes
+        ok, out = peer(conf, "83")
+        assert ("Segmentation fault" in out) is crashes, out[:300]
+        assert ok is not crashes

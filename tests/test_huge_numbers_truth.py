@@ -16,6 +16,15 @@ from xencfg.syntax.numbers import HUGE, c_int, shown, written
 HUGE_DIGITS = "9" * 5000
 
 
+def _expect(got: list[str], expected: str | None) -> None:
+    """No finding where ``expected`` is None, else one holding ``expected``."""
+    assert not any("not a number" in m for m in got), got
+    if expected is None:
+        assert got == []
+    else:
+        assert any(expected in m for m in got), got
+
+
 def _messages(path: Path, fmt: str, text: str) -> list[str]:
     path.write_text(text)
     if fmt == "authkeys":
@@ -85,12 +94,7 @@ def test_ocfs2_huge_number_is_out_of_range(
 )
 def test_ietd_lun_above_16383(tmp_path: Path, lun: str, expected: str | None) -> None:
     text = f"Target iqn.2001-04.com.example:t1\n\tLun {lun} Path=/dev/sdb,Type=blockio\n"
-    got = [m for m in _messages(tmp_path / "ietd.conf", "ietd", text) if "XC005" in m]
-    assert not any("not a number" in m for m in got), got
-    if expected is None:
-        assert got == []
-    else:
-        assert any(expected in m for m in got), got
+    _expect([m for m in _messages(tmp_path / "ietd.conf", "ietd", text) if "XC005" in m], expected)
 
 
 @pytest.mark.parametrize(
@@ -106,11 +110,7 @@ def test_ietd_lun_above_16383(tmp_path: Path, lun: str, expected: str | None) ->
 )
 def test_hacf_udpport_read_with_atoi(tmp_path: Path, port: str, expected: str | None) -> None:
     text = f"udpport {port}\nkeepalive 2\ndeadtime 30\nbcast eth0\nnode a b\n"
-    got = [m for m in _messages(tmp_path / "ha.cf", "hacf", text) if "XC005" in m]
-    if expected is None:
-        assert got == []
-    else:
-        assert any(expected in m for m in got), got
+    _expect([m for m in _messages(tmp_path / "ha.cf", "hacf", text) if "XC005" in m], expected)
 
 
 @pytest.mark.parametrize(
