@@ -142,3 +142,17 @@ def test_corosync_message_does_not_repeat_the_digits(tmp_path: Path) -> None:
     got = [m for m in _messages(tmp_path / "corosync.conf", "corosync", text) if "token" in m]
     assert got and all(len(m) < 400 for m in got), got
     assert "999999999999... (5000 characters)" in got[0]
+
+
+def test_drbd_messages_do_not_repeat_the_digits(tmp_path: Path) -> None:
+    # peer-drbdadm --mode 84 and 9: "Parse error: 'TK_INTEGER' expected, but got
+    # '99999999999999999999...'": a word past 128 characters is no token (DR016)
+    text = (
+        f"resource r0 {{\n  device /dev/drbd0 minor {HUGE_DIGITS};\n  disk /dev/sda1;\n"
+        f"  meta-disk internal;\n  on alpha {{ address 10.0.0.1:7789; node-id {HUGE_DIGITS}; }}\n"
+        "  on beta { address 10.0.0.2:7789; node-id 1; }\n}\n"
+    )
+    got = _messages(tmp_path / "drbd.conf", "drbd", text)
+    assert sum("DR016" in m for m in got) == 2, got
+    assert any("XC005" in m and "node-id '999999999999... (5000" in m for m in got), got
+    assert all(len(m) < 400 for m in got), got

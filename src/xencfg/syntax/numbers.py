@@ -81,10 +81,10 @@ def shown(n: int) -> str:
     return str(n)
 
 
-def written(text: str) -> str:
-    """A number as the file writes it, for a message: past :data:`MAX_DIGITS`
+def written(text: str, most: int = MAX_DIGITS) -> str:
+    """A number (or word) as the file writes it, for a message: past ``most``
     characters, its start and its length (a message is no place for 5,000 digits)."""
-    return text if len(text) <= MAX_DIGITS else f"{text[:12]}... ({len(text)} characters)"
+    return text if len(text) <= most else f"{text[:12]}... ({len(text)} characters)"
 
 
 def decimal_or_none(text: str) -> int | None:

@@ -17,6 +17,7 @@ from ...findings import Finding, Location
 from ...formats.drbd import DrbdDocument, Host, Resource
 from ...formats.drbd.values import EmptyStatement
 from ...syntax.blocks import Block, Entry
+from ...syntax.numbers import written
 from ...syntax.terminals import TERMINALS
 from ...syntax.tree import Node
 from ...versions import DRBD_9, DRBD_84
@@ -218,7 +219,7 @@ def word_drbdadm_splits(item: Loaded) -> Iterator[Finding]:
     short_words = item.versions.of("drbd", item.node or "").older_than(DRBD_84)
     longest = 80 if short_words else 128
     for kind, text, at, head in _lexed(doc.source or ""):
-        shown = "the value" if text.strip('"') in secret else f"'{text}'"
+        shown = "the value" if text.strip('"') in secret else f"'{written(text, 200)}'"
         if kind == "STRING":
             if len(_ESCAPE_OR_CHAR.findall(text[1:-1])) > _QUOTED_MAX:
                 yield make(
