@@ -5,6 +5,7 @@ what the daemon reads, never "not a number" (``int()`` refused past 4,300 digits
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -156,3 +157,24 @@ def test_drbd_messages_do_not_repeat_the_digits(tmp_path: Path) -> None:
     assert sum("DR016" in m for m in got) == 2, got
     assert any("XC005" in m and "node-id '999999999999... (5000" in m for m in got), got
     assert all(len(m) < 400 for m in got), got
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "refused"),
+    [
+        # peer-o2cb (ocfs2-tools 1.8.7): number 2147483646 loads, 2147483647 is "Unknown
+        # code ____ 222 while loading cluster configuration file"; ip_port and
+        # node_count 4294967295 load, 4294967296 and 5,000 digits are refused alike
+        ("number", "2147483646", False),
+        ("number", "2147483647", True),
+        ("ip_port", "4294967295", False),
+        ("ip_port", "4294967296", True),
+        ("node_count", "4294967295", False),
+        ("node_count", HUGE_DIGITS, True),
+    ],
+)
+def test_ocfs2_numbers_o2cb_refuses(tmp_path: Path, key: str, value: str, refused: bool) -> None:
+    text = CLUSTER.replace("NUMBER", "0").replace("PORT", "7777")
+    text = re.sub(rf"({key} = )\S+", lambda m: m.group(1) + value, text)
+    got = [m for m in _messages(tmp_path / "cluster.conf", "ocfs2", text) if "OC004" in m]
+    assert any("the most o2cb reads: o2cb rejects the file" in m for m in got) is refused, got
