@@ -209,7 +209,10 @@ QUICK_HEADS = [
     ("drbd", "r x y {\n}\n", True),
     ("drbd", 'r "x" { a b; }', True),
     ("drbd", "a b", False),
-    ("drbd", "a b;;\n", False),
+    # an empty statement is an item (EMPTY: a DRBD Proxy plugin block's empty line; the
+    # reader refuses it elsewhere), a stray '}' is not
+    ("drbd", "a b;;\n", True),
+    ("drbd", "a b;}\n", False),
     ("drbd", 'a "b;\n', False),
     ("drbd", "skip a;\n", True),
     ("multipath", "defaults {\n\tx y\n}\n", True),

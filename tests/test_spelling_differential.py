@@ -74,11 +74,6 @@ KNOWN: dict[tuple[str, str, str], str] = {
         " crm_verify 2.1.5 refuses it ('start action cannot be recurring'), 1.0 ran it;"
         " CB030 gives the error from 1.1.4 on (pengine/native.c RecurringOp): a version gap"
     ),
-    ("drbd", "double_semicolon", "adjust_proxy"): (
-        "drbdadm takes 'zstd level 4;;' inside a DRBD Proxy plugin block (plugin lines are"
-        " read as raw words up to ';', an empty one included) and nowhere else; lint's"
-        " grammar has no empty statement: XC001 stays for this Proxy-only spelling"
-    ),
 }
 
 

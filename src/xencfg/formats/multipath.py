@@ -263,8 +263,16 @@ DEPRECATED = frozenset(k.name for k in _REPLACED + _VENDOR)
 #: Keywords read with one value (``set_value``), the old spellings too: 0.4.x read
 #: ``getuid_callout /sbin/scsi_id -g -u -s /block/%n`` as "/sbin/scsi_id".
 _ONE_VALUE = _ALL_KEYWORDS | DEPRECATED
-# (devnode_blacklist is a section of the top level only: no release read it elsewhere)
-_EVERYWHERE = (_OLD | NEWER) - {"devnode_blacklist"}
+#: Old spellings and newer keywords per section, where dict.c's init_keywords installs
+#: them in any release 0.4.5 to 0.14.3; elsewhere every release says "invalid keyword in
+#: the device section: udev_dir" (peer-multipath, 0.9.4). Forks' spellings, placed where
+#: no upstream source says, stay in every section; devnode_blacklist is a top section.
+_IN = {"device": "getuid_callout prio_callout pg_timeout", "multipath": "pg_timeout"}
+_IN["overrides"] = "getuid_callout"  # (0.6.0 on; 0.9.6 on: detect_pgpolicy*, as device)
+_PLACED = {s: frozenset(w.split()) | {k.name for k in _VENDOR} for s, w in _IN.items()}
+_PLACED["defaults"] = (_OLD | NEWER) - {"devnode_blacklist"}
+for _s in ("device", "overrides"):
+    _PLACED[_s] |= NEWER - {"auto_resize"}  # (0.9.7 installs it in defaults only)
 
 _YES_NO = ("yes", "no", "1", "0")
 #: Values multipath-tools 0.9.4 takes, per keyword (dict.c): a tuple of words, and
@@ -345,14 +353,14 @@ SCHEMA = Schema.build(
     "multipath-tools",
     {
         "top": frozenset(SECTIONS) | {"devnode_blacklist"},
-        "defaults": DEFAULTS_KEYWORDS | _EVERYWHERE,
+        "defaults": DEFAULTS_KEYWORDS | _PLACED["defaults"],
         "blacklist": BLACKLIST_KEYWORDS | {"device"},
         "blacklist-device": BLACKLIST_DEVICE_KEYWORDS,
         "multipaths": {"multipath"},
-        "multipath": MULTIPATH_KEYWORDS | _EVERYWHERE,
+        "multipath": MULTIPATH_KEYWORDS | _PLACED["multipath"],
         "devices": {"device"},
-        "device": DEVICE_KEYWORDS | _EVERYWHERE,
-        "overrides": OVERRIDES_KEYWORDS | _EVERYWHERE,
+        "device": DEVICE_KEYWORDS | _PLACED["device"],
+        "overrides": OVERRIDES_KEYWORDS | _PLACED["overrides"],
     },
     MULTIPATH_FACTS,
     per_context={
@@ -433,7 +441,11 @@ def _judge(
     node: Node, key: str, context: tuple[str, ...], allowed: Container[str]
 ) -> KeywordProblem:
     """What multipath-tools 0.9.4 makes of ``key``, not valid in ``context``."""
-    kw = SCHEMA.keyword(schema_context(context) or "", key)
+    section = schema_context(context) or ""
+    kw = SCHEMA.keyword(section, key)
+    placed = [s for s in ("defaults", "device", "multipath", "overrides") if key in _PLACED[s]]
+    if kw is None and placed and section in _PLACED:  # (an old or newer one, elsewhere)
+        return KeywordProblem(node, "misplaced", key, ", ".join(placed))
     if key in DEPRECATED and kw is not None:
         return KeywordProblem(node, "deprecated", key, kw.renamed_to)
     if context and SCHEMA.keyword("top", key) is not None:

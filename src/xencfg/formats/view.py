@@ -33,8 +33,10 @@ from typing import (
 
 import attrs
 
+from .._lazy import lazy_re
 from ..problems import ValueProblem
 from ..syntax.blocks import Block, BlockStyle, Entry
+from ..syntax.numbers import signed_decimal
 from .schema import Keyword, Schema, Version
 
 if TYPE_CHECKING:
@@ -63,13 +65,22 @@ def to_bool(raw: str | None) -> bool | None:
 
 
 def to_int(raw: str | None) -> int | None:
-    """A decimal integer, or ``None`` when absent or not a number."""
+    """A decimal integer, or ``None`` when absent or not a number. ASCII digits of any
+    length are a number (:func:`~xencfg.syntax.numbers.signed_decimal`, saturating as the
+    daemons' strtoul and atoi do): ``int()`` refuses more than 4,300 digits, which made
+    a 5,000-digit port "not a number" where the daemon reads an out-of-range one."""
     if raw is None:
         return None
+    m = _SIGNED_DIGITS.fullmatch(raw)
+    if m is not None:
+        return signed_decimal(m.group(1))
     try:
         return int(raw, 10)
     except ValueError:
         return None
+
+
+_SIGNED_DIGITS = lazy_re(r"\s*([+-]?[0-9]+)\s*")
 
 
 #: The suffixes heartbeat 3.0.6 takes (case-insensitive); ``s``/``sec`` it refuses.

@@ -30,7 +30,7 @@ from typing import Any
 import attrs
 
 from ..formats.lines.ietallow import IetAllowDocument
-from ..formats.lines.ietd import IetdDocument, Lun, Target
+from ..formats.lines.ietd import IET_MAX_LUN, IetdDocument, Lun, Target
 from ..secrets import MASK
 from ..wwid import IET_VENDOR_HEX, iet_wwid, lio_wwid
 from . import Change
@@ -60,8 +60,6 @@ _REGEX_CHARS = re.compile(r"[*+?()\[\]{}|^$]")
 #: ``iqn\.[0-9]{4}-[0-1][0-9]\..*\..*`` without blanks or underscores, eui and naa ids)
 _IQN = re.compile(r"iqn\.[0-9]{4}-[0-1][0-9]\..*\..*")
 _EUI_NAA = re.compile(r"eui\.[0-9a-f]{16}$|naa\.[125][0-9a-f]{15}$")
-#: The highest LUN number IET takes (kernel/volume.c, volume_add: -EINVAL above 0x3fff).
-IET_MAX_LUN = 0x3FFF
 #: A value targetcli's command line reads whole: configshell-fb's value word (shell.py,
 #: ``Word(alphanums + r'?;&*$!#,=_\\+/.<>()~@:-%[]')``, parsed without parseAll): at a
 #: blank or a quote the value ends, so ``TargetAlias='Web store'`` sets '' unsaid.

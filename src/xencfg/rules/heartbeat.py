@@ -10,6 +10,7 @@ from typing import Any
 from ..cluster import Cluster, Loaded, Membership, memberships, short
 from ..discover import BootName
 from ..findings import Finding, Location
+from ..syntax.numbers import shown, written
 from ..versions import DRBD_9, HEARTBEAT_ATTRD, HEARTBEAT_NO_CRM
 from . import make, rule, twice
 from .documents import authkeys_doc as _authkeys
@@ -388,7 +389,9 @@ def authkeys_weak_key(item: Loaded) -> Iterator[Finding]:
     """
     for e in _authkeys(item).weak_lines():
         why = "short" if e.secret and len(e.secret) < 16 else "a published placeholder or its hash"
-        yield make("HB007", f"method-id {e.key} ({e.method}): the key is {why}", item.where(e))
+        yield make(
+            "HB007", f"method-id {written(e.key)} ({e.method}): the key is {why}", item.where(e)
+        )
 
 
 @rule("HB008", "authkeys-crc", "warning", formats=("authkeys",), hazard=True)
@@ -429,11 +432,12 @@ def authkeys_missing_index(item: Loaded) -> Iterator[Finding]:
     Fix: point ``auth`` at an existing method-id.
     """
     doc = _authkeys(item)
-    if doc.missing_selected:
+    selected = doc.selected
+    if doc.missing_selected and selected is not None:
         listed = sorted(doc.methods)
         yield make(
             "HB009",
-            f"auth {doc.selected} names no usable method-id (listed: {_names(listed)})",
+            f"auth {shown(selected)} names no usable method-id (listed: {_names(listed)})",
             item.where(doc.entries("auth")[-1]),
         )
 

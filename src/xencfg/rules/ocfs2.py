@@ -12,7 +12,7 @@ import attrs
 from ..cluster import Cluster, Loaded, memberships
 from ..findings import Finding
 from ..formats.view import to_int
-from ..syntax.numbers import decimal
+from ..syntax.numbers import decimal, shown
 from . import make, repeats, rule, twice
 from .documents import cib_doc as _cib
 from .documents import ocfs2_doc as _ocfs2
@@ -528,13 +528,13 @@ def out_of_range(item: Loaded) -> Iterator[Finding]:
         if n.number is not None and not 0 <= n.number <= 254:
             yield make(
                 "OC010",
-                f"node '{n.name}' has number {n.number}; o2nm allows 0-254",
+                f"node '{n.name}' has number {shown(n.number)}; o2nm allows 0-254",
                 item.where(n.block.entry("number")),
             )
         if n.ip_port is not None and not 0 < n.ip_port < 65536:
             yield make(
                 "OC010",
-                f"node '{n.name}' has ip_port {n.ip_port}, not a TCP port",
+                f"node '{n.name}' has ip_port {shown(n.ip_port)}, not a TCP port",
                 item.where(n.block.entry("ip_port")),
             )
 

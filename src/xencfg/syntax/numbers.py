@@ -61,6 +61,32 @@ def strtoul(text: str, at: int = 0) -> tuple[int, int] | None:
     return n, m.end()
 
 
+#: ``LONG_MAX`` of a 64-bit C library: where ``strtol`` (and glibc's ``atoi``) saturate.
+LONG_MAX = 2**63 - 1
+
+
+def c_int(n: int) -> int:
+    """What ``int x = atoi(s)`` holds for the number ``n`` in ``s`` (glibc: ``(int)
+    strtol(s)``): ``n`` saturated to a long, then its low 32 bits, signed; a number
+    with thousands of digits is -1."""
+    low = min(max(n, -LONG_MAX - 1), LONG_MAX) & 0xFFFFFFFF
+    return low - 2**32 if low >= 2**31 else low
+
+
+def shown(n: int) -> str:
+    """``n`` for a message: a saturated reading (:data:`HUGE`) is no number the file
+    holds, so it shows as what is true of it."""
+    if abs(n) >= HUGE:
+        return f"{'-' if n < 0 else ''}10^{MAX_DIGITS} or more"
+    return str(n)
+
+
+def written(text: str, most: int = MAX_DIGITS) -> str:
+    """A number (or word) as the file writes it, for a message: past ``most``
+    characters, its start and its length (a message is no place for 5,000 digits)."""
+    return text if len(text) <= most else f"{text[:12]}... ({len(text)} characters)"
+
+
 def decimal_or_none(text: str) -> int | None:
     """:func:`decimal` of ``text``, or ``None`` when it is not ASCII digits."""
     return decimal(text) if is_decimal(text) else None

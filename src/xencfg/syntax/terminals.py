@@ -15,6 +15,7 @@ TERMINALS: dict[str, tuple[tuple[str, str], ...]] = {
         ("WORD", '[^\\s;{}"#\xa0]+'),
         ("WS", "[ \t\x0c\\v\r\n\xa0]+"),
         ("COMMENT", "#[^\n]*"),
+        ("EMPTY", ";"),
         ("LBRACE", "\\{"),
         ("RBRACE", "\\}"),
         ("SEMICOLON", ";"),

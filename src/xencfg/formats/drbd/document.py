@@ -19,6 +19,7 @@ from ...syntax.blocks import (
     LiveSettings,
 )
 from ...syntax.numbers import decimal, is_decimal
+from ...syntax.numbers import written as _written
 from ...syntax.tree import Node, render, walk
 from ..schema import V
 from .conflicts import Conflict, find_conflicts
@@ -464,7 +465,8 @@ def _value_problem(key: str, values: list[str]) -> str | None:
                 " range'), so this host never connects"
             )
         if n is None or not 0 <= n <= 31:
-            return f"node-id {values[0]!r} is not a number from 0 to 31; drbdadm 9 refuses it"
+            said = _written(values[0])
+            return f"node-id '{said}' is not a number from 0 to 31; drbdadm 9 refuses it"
         return None
     # any case: drbdadm 8.4 upper-cases it (range_check R_PROTOCOL), 9's is an
     # ENUM_NOCASE (user/v9/config_flags.c), 8.3's drbdsetup conv_protocol takes a/b/c

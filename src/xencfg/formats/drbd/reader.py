@@ -5,6 +5,7 @@ drbdadm makes.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from ..._lazy import lazy_re
@@ -28,7 +29,7 @@ from .keywords import (
     TOP_KEYWORDS,
     _kw,
 )
-from .values import Skip, unquote
+from .values import EmptyStatement, Skip, unquote
 
 # -- parsing --------------------------------------------------------------------
 
@@ -45,6 +46,12 @@ class _Builder:
         node.cst = [tok]
         return node
 
+    def EMPTY(self, t: Any) -> EmptyStatement:
+        """A ``;`` where an item may start, as an :class:`EmptyStatement` node."""
+        node = EmptyStatement(to_tok(t).text)
+        node.cst = [to_tok(t)]
+        return node
+
     def statement(self, children: list[Any]) -> Entry:
         return make_entry(children, unquote)
 
@@ -58,7 +65,7 @@ class _Builder:
 _BUILDER = _Builder()
 
 
-_WORDS = {"WORD": "a keyword or value", "SKIP": ""}
+_WORDS = {"WORD": "a keyword or value", "SKIP": "", "EMPTY": ""}
 
 
 def _context(exc: Exception) -> str:
@@ -322,11 +329,12 @@ def _reworded(err: ParseError, text: str) -> ParseError:
 
 
 #: drbd.lark's shape: ``WORD value* ;`` statements, ``WORD value* { ... }`` sections, and
-#: ``skip ... { ... }`` items (one SKIP token, read where an item may start).
+#: ``skip ... { ... }`` items and empty statements (one SKIP or EMPTY token, read where an
+#: item may start).
 SHAPE = Shape(
     "drbd",
     end="SEMICOLON",
-    atoms=frozenset({"SKIP"}),
+    atoms=frozenset({"SKIP", "EMPTY"}),
     rules=("statement", "section", "array", "start"),
 )
 
@@ -410,6 +418,8 @@ def _check_structure(doc: DrbdDocument, text: str, path: str | None, show: bool)
                     )
                 continue
             if not isinstance(c, Block):
+                if isinstance(c, EmptyStatement):
+                    raise _empty_error(text, path, c)
                 continue
             key = c.key
             if key in _STATEMENT_ONLY and key in allowed and key not in _SECTION_WORDS:
@@ -444,8 +454,32 @@ def _check_structure(doc: DrbdDocument, text: str, path: str | None, show: bool)
                 sub = subcontexts[context, key] = _subcontext(context, key)
             if sub is not None:
                 visit(c, sub)
+            elif key != "plugin":  # (a section of no known context: its items unchecked)
+                stray = next(_empty_statements(c), None)
+                if stray is not None:
+                    raise _empty_error(text, path, stray)
 
     visit(doc, "show" if show else "top")
+
+
+def _empty_statements(node: Node) -> Iterator[EmptyStatement]:
+    """The empty statements under ``node``, but those of a ``plugin`` block."""
+    for c in node.child_nodes():
+        if isinstance(c, EmptyStatement):
+            yield c
+        elif isinstance(c, Block) and c.key != "plugin":
+            yield from _empty_statements(c)
+
+
+def _empty_error(text: str, path: str | None, node: EmptyStatement) -> ParseError:
+    """A ``;`` standing alone outside a DRBD Proxy ``plugin`` block: drbdadm (8.3, 8.4 and
+    9) wants a keyword there ("'dialog-refresh | minor-count | disable-ip-verification'
+    expected, but got ';'" for ``global { disable-ip-verification;; }``, peer-drbdadm);
+    only proxy_delegate (user/v9 and user/v84 drbdadm_parser.c), which reads a plugin
+    line's words up to ';', takes an empty one."""
+    return error_at(
+        text, path, node.pos, "expected a keyword before ';' (an empty statement)", "a keyword"
+    )
 
 
 #: The statements :func:`_check_structure` checks (where their context knows them):

@@ -357,3 +357,10 @@ class Skip(Node):
             Tok("SKIP", self.text, -1) if isinstance(p, Tok) and p.kind == "SKIP" else p
             for p in pieces
         ]
+
+
+@attrs.define(weakref_slot=False)
+class EmptyStatement(Skip):
+    """A ``;`` standing alone (``zstd level 4;;``): drbdadm 8.4 and 9 take it as an empty
+    line of a DRBD Proxy ``plugin { }`` block and refuse it anywhere else (the reader
+    says so); ignored like ``skip``."""

@@ -32,7 +32,7 @@ import attrs
 from ...errors import ParseError, ValidationError, error_at
 from ...problems import ValueProblem
 from ...syntax.blocks import Entry
-from ...syntax.numbers import decimal
+from ...syntax.numbers import decimal, shown
 from ..view import to_int
 from ._base import HEARTBEAT_STYLE, LineDocument, end_of, parser_for
 
@@ -277,7 +277,7 @@ class AuthkeysDocument(LineDocument):
                 )
             if e.index is not None and not 0 <= e.index <= MAX_INDEX:
                 yield ValueProblem(
-                    e, f"invalid authnum [{e.index}]: method-ids run from 0 to {MAX_INDEX}"
+                    e, f"invalid authnum [{shown(e.index)}]: method-ids run from 0 to {MAX_INDEX}"
                 )
             if e.method == "crc" and len(e.values) > 1:
                 yield ValueProblem(

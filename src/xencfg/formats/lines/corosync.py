@@ -27,7 +27,7 @@ from ...problems import KeywordProblem, ValueProblem, walk_keywords
 from ...syntax.blocks import Block, BlockStyle, ComputedView, Entry, last_block
 from ...syntax.build import built, make_root, parse_with, to_tok
 from ...syntax.lines_scan import COROSYNC, scan
-from ...syntax.numbers import decimal, signed_decimal
+from ...syntax.numbers import decimal, signed_decimal, written
 from ...syntax.tree import (
     MAX_DEPTH,
     Light,
@@ -488,7 +488,7 @@ class CorosyncDocument(TreeDocument):
                 lead = None if two_on else re.match(r"[0-9]+", value)
                 yield ValueProblem(
                     entry,
-                    f'{name} "{value}": corosync takes an integer 0..{top} (corosync 2 '
+                    f'{name} "{written(value)}": corosync takes an integer 0..{top} (corosync 2 '
                     "and 3 refuse the file, corosync 1 reads the leading digits)",
                     since=("corosync", COROSYNC_2)
                     if lead is not None and decimal(lead.group()) <= top

@@ -22,6 +22,7 @@ import attrs
 from ...problems import KeywordProblem, ValueProblem
 from ...secrets import mask_values
 from ...syntax.blocks import Entry
+from ...syntax.numbers import c_int, shown
 from ..schema import Keyword
 from ..view import (
     BOOL,
@@ -628,12 +629,19 @@ def _wrapped_port(e: Entry) -> ValueProblem | None:
     n = to_int(raw)
     if n is None or n < 65536:
         return None
-    real = n % 65536
+    read = c_int(n)  # (both read it with atoi: an int)
+    if read <= 0 and what == "udpport":
+        return ValueProblem(
+            e,
+            f"udpport {shown(n)} is not a UDP port: heartbeat's atoi reads it as {read}"
+            " and refuses it (invalid port), so heartbeat does not start",
+        )
+    real = read % 65536
     if real == 0:
-        return ValueProblem(e, f"{what} {n} is not a UDP port: heartbeat wraps it to port 0")
+        return ValueProblem(e, f"{what} {shown(n)} is not a UDP port: heartbeat wraps it to port 0")
     return ValueProblem(
         e,
-        f"{what} {n} is not a UDP port: heartbeat starts and uses port {real}"
+        f"{what} {shown(n)} is not a UDP port: heartbeat starts and uses port {real}"
         f" (the number wraps at 65536); write {real}",
         harmless=True,
     )

@@ -15,7 +15,7 @@ import attrs
 
 from ...problems import ValueProblem
 from ...syntax.blocks import Entry
-from ...syntax.numbers import atoi, decimal
+from ...syntax.numbers import atoi, decimal, shown
 from ..view import to_bool, to_int, to_seconds
 
 #: Directive -> value kind, for heartbeat 3.0.6 (config.c and the HBcomm plugins), of the
@@ -431,9 +431,9 @@ def _check_word(key: str, kind: str, word: str) -> str | None:
         if n is None:
             return f"{key} {word!r} is not a number"
         if kind == "port" and not 0 < n < 65536:
-            return f"{key} {n} is not a UDP port"
+            return f"{key} {shown(n)} is not a UDP port"
         if key == "baud" and n not in BAUD_RATES:
-            return f"baud {n} is not a serial speed heartbeat knows (9600 ... 460800)"
+            return f"baud {shown(n)} is not a serial speed heartbeat knows (9600 ... 460800)"
     elif kind == "bool":
         if to_bool(word) is None:
             return f"{key} {word!r} is not a boolean (on/off, yes/no, true/false)"

@@ -21,7 +21,7 @@ from ...errors import ValidationError
 from ...problems import KeywordProblem, ValueProblem
 from ...suggest import suggest
 from ...syntax.blocks import Entry
-from ...syntax.numbers import decimal, decimal_or_none, is_decimal
+from ...syntax.numbers import decimal, decimal_or_none, is_decimal, shown
 from ...syntax.tree import Node, render
 from ...versions import IET_LUN_KEYS_ANY_CASE
 from ..schema import Keyword, Schema
@@ -589,6 +589,24 @@ def _case_problem(e: Entry) -> Iterator[ValueProblem]:
     )
 
 
+#: The highest LUN number IET takes (kernel/volume.c volume_add, 0.4.x and 1.4.x alike:
+#: -EINVAL above 0x3fff, and the LUN is not exported).
+IET_MAX_LUN = 0x3FFF
+
+
+def _lun_range_problem(number: int) -> str | None:
+    """A LUN number above :data:`IET_MAX_LUN`. ietd reads it with ``u32 lun = strtol(q,
+    &q, 10)`` (usr/plain.c, 0.4.17 line 564, 1.4.19 line 625): strtol saturates at
+    LONG_MAX and the u32 keeps the low 32 bits, so 4294967296 is LUN 0."""
+    if number <= IET_MAX_LUN:
+        return None
+    read = min(number, 2**63 - 1) % 2**32
+    told = f"LUN {shown(number)} is above {IET_MAX_LUN}, the highest IET takes"
+    if read <= IET_MAX_LUN:
+        return f"{told}: ietd reads it into 32 bits, as LUN {read}"
+    return f"{told} (kernel/volume.c volume_add): the LUN is not exported"
+
+
 def _value_problem(e: Entry) -> str | None:
     key = e.key.lower()
     first = e.values[0] if e.values else ""
@@ -598,6 +616,8 @@ def _value_problem(e: Entry) -> str | None:
         lun = parse_lun(e)
         if lun.number is None:
             return f"LUN number {first!r} is not a number"
+        if (problem := _lun_range_problem(lun.number)) is not None:
+            return problem
         if len(e.values) > 2 or (len(e.values) == 2 and "=" not in e.values[1]):
             return _lun_options_problem(lun.number, e.values[1:])
         wrong = (
@@ -630,7 +650,7 @@ def _value_problem(e: Entry) -> str | None:
             return f"{e.key} {first!r} is not a number"
         low, high = RANGES.get(key, (0, 2**32))
         if not low <= decimal(first) <= high:
-            return f"{e.key} {first} is outside {low}..{high}"
+            return f"{e.key} {shown(decimal(first))} is outside {low}..{high}"
     if key in BOOL_PARAMS and first not in ("Yes", "No"):
         # ietd.conf(5): 'The "Yes" and "No" for parameter values are case sensitive.'
         return f"{e.key} {first!r}: Yes or No (case sensitive)"

@@ -26,6 +26,7 @@ from ...problems import KeywordProblem, ValueProblem, walk_keywords
 from ...syntax.blocks import Block, BlockStyle, Entry, styled_like
 from ...syntax.build import built, make_root, to_tok, value_list
 from ...syntax.lines_scan import OCFS2, scan
+from ...syntax.numbers import shown
 from ...syntax.tree import Light, Node, Style, Tok, building, light_of, new_light, render
 from .._memo import Shared
 from ..view import INT, IPV4, Setting, View, schema_of, settings_of
@@ -312,6 +313,8 @@ class Ocfs2Document(TreeDocument):
                 yield ValueProblem(n.block.entry("number"), "node number is not a number")
             if n.get("ip_port") is not None and n.ip_port is None:
                 yield ValueProblem(n.block.entry("ip_port"), "ip_port is not a number")
+            yield from _beyond_o2cb(n.block, "number", n.number)
+            yield from _beyond_o2cb(n.block, "ip_port", n.ip_port)
             if n.get("ip_address") is not None and n.ip_address is None:
                 yield ValueProblem(
                     n.block.entry("ip_address"),
@@ -351,6 +354,7 @@ class Ocfs2Document(TreeDocument):
                     yield ValueProblem(c.block, f"cluster without '{key}': o2cb rejects the file")
             if c.get("node_count") is not None and c.node_count is None:
                 yield ValueProblem(c.block.entry("node_count"), "node_count is not a number")
+            yield from _beyond_o2cb(c.block, "node_count", c.node_count)
         for h in self.stanzas("heartbeat"):
             if h.get("region") is None:
                 yield ValueProblem(h, "heartbeat stanza without 'region': o2cb rejects the file")
@@ -381,6 +385,22 @@ class Ocfs2Document(TreeDocument):
                 {"region": h.region, "cluster": h.cluster} | common(h) for h in self.heartbeats
             ],
         }
+
+
+#: The most o2cb's reader takes (peer-o2cb, ocfs2-tools 1.8.7: a node number of
+#: 2147483647, an ip_port or node_count of 4294967296 is "Unknown code ____ 222 while
+#: loading cluster configuration file"; one less loads).
+_O2CB_MAX = {"number": 2**31 - 2, "ip_port": 2**32 - 1, "node_count": 2**32 - 1}
+
+
+def _beyond_o2cb(block: Block, key: str, value: int | None) -> Iterator[ValueProblem]:
+    """A number above what o2cb reads: it rejects the whole file."""
+    if value is not None and value > _O2CB_MAX[key]:
+        yield ValueProblem(
+            block.entry(key),
+            f"{key} {shown(value)} is above {_O2CB_MAX[key]}, the most o2cb reads: o2cb"
+            " rejects the file",
+        )
 
 
 class _Builder:

@@ -23,6 +23,7 @@ from ...problems import KeywordProblem, ValueProblem
 from ...suggest import suggest
 from ...syntax.blocks import BlockStyle, Entry
 from ...syntax.build import built, make_entry, make_root, to_tok
+from ...syntax.numbers import shown
 from ...syntax.source import LineIndex
 from ...syntax.tree import (
     Node,
@@ -160,6 +161,14 @@ class Command(Entry):
 
 
 #: ocfs2-tools' /etc/sysconfig/o2cb variables and their types.
+#: The O2CB_* timeouts the init script writes to o2nm's configfs, and the most o2nm takes
+#: there: nodemanager.c ``o2nm_cluster_attr_write`` returns -ERANGE for
+#: ``tmp >= (u32)-1`` (a number past ULONG_MAX: simple_strtoul's reading is no better).
+_O2NM_TIMEOUTS = frozenset(
+    {"O2CB_IDLE_TIMEOUT_MS", "O2CB_KEEPALIVE_DELAY_MS", "O2CB_RECONNECT_DELAY_MS"}
+)
+_O2NM_MAX = 2**32 - 2
+
 O2CB_VARS: dict[str, str] = {
     "O2CB_ENABLED": "bool",
     "O2CB_STACK": "str",
@@ -324,8 +333,16 @@ class ShellvarsDocument(TreeDocument):
         when ``[ -n "$O2CB_..." ]`` (ocfs2-tools vendor/common/o2cb.init.sh)."""
         for a in self.assignments():
             kind = O2CB_VARS.get(a.name)
-            if kind == "int" and a.value != "" and to_int(a.value) is None:
+            number = to_int(a.value) if kind == "int" and a.value != "" else 0
+            if number is None:
                 yield ValueProblem(a, f"{a.name}={a.value!r} is not a number")
+            elif number > _O2NM_MAX and a.name in _O2NM_TIMEOUTS:
+                yield ValueProblem(
+                    a,
+                    f"{a.name}={shown(number)} is above {_O2NM_MAX}, the most o2nm takes:"
+                    " the o2cb init script cannot set it (nodemanager.c"
+                    " o2nm_cluster_attr_write: -ERANGE)",
+                )
             elif kind == "bool" and shell_bool(a.value) is None:
                 yield ValueProblem(a, f"{a.name}={a.value!r} is not true or false")
             elif a.name == "O2CB_HEARTBEAT_THRESHOLD" and (to_int(a.value) or 0) < 0:

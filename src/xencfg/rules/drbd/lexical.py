@@ -10,11 +10,16 @@ from collections.abc import Iterator
 from operator import itemgetter
 from typing import Any
 
+import attrs
+
 from ...cluster import Loaded
 from ...findings import Finding, Location
 from ...formats.drbd import DrbdDocument, Host, Resource
+from ...formats.drbd.values import EmptyStatement
 from ...syntax.blocks import Block, Entry
+from ...syntax.numbers import written
 from ...syntax.terminals import TERMINALS
+from ...syntax.tree import Node
 from ...versions import DRBD_9, DRBD_84
 from .. import make, repeats, rule
 from .common import _drbd, _on_hosts, hostnames_equal
@@ -171,7 +176,7 @@ def _lexed(source: str) -> Iterator[tuple[str, str, int, str]]:
         if m is None:  # (the file parsed: only a stray character of a recovered one)
             return
         kind, text, pos = m.lastgroup or "", m.group(), m.end()
-        if kind in ("SEMICOLON", "LBRACE", "RBRACE"):
+        if kind in ("SEMICOLON", "EMPTY", "LBRACE", "RBRACE"):
             head = ""
         elif kind in ("WORD", "STRING"):
             if not head:
@@ -214,7 +219,7 @@ def word_drbdadm_splits(item: Loaded) -> Iterator[Finding]:
     short_words = item.versions.of("drbd", item.node or "").older_than(DRBD_84)
     longest = 80 if short_words else 128
     for kind, text, at, head in _lexed(doc.source or ""):
-        shown = "the value" if text.strip('"') in secret else f"'{text}'"
+        shown = "the value" if text.strip('"') in secret else f"'{written(text, 200)}'"
         if kind == "STRING":
             if len(_ESCAPE_OR_CHAR.findall(text[1:-1])) > _QUOTED_MAX:
                 yield make(
@@ -412,7 +417,7 @@ def _quoted_tokens(source: str) -> Iterator[tuple[str, int, str, str]]:
         if m is None:
             return
         kind, text, pos = m.lastgroup or "", m.group(), m.end()
-        if kind in ("SEMICOLON", "LBRACE", "RBRACE"):
+        if kind in ("SEMICOLON", "EMPTY", "LBRACE", "RBRACE"):
             words = []
         elif kind in ("WORD", "STRING"):
             if kind == "STRING" and words:
@@ -457,3 +462,45 @@ def value_must_be_bare(item: Loaded) -> Iterator[Finding]:
             "the file (drop the quotes)",
             item.where(at),
         )
+
+
+@rule("DR044", "proxy-plugin-empty-line", "error", formats=("drbd",))
+def proxy_plugin_empty_line(item: Loaded) -> Iterator[Finding]:
+    """An empty line (a ``;`` standing alone, as in ``zstd level 4;;``) in a DRBD
+    Proxy ``plugin { }`` block, where the cluster may run DRBD 8.3.
+
+    Why it matters: drbdadm 8.4 and 9 read a plugin block's lines as raw words up
+    to ``;`` and take an empty one (proxy_delegate in drbd-utils'
+    user/v84/drbdadm_parser.c and user/v9/drbdadm_parser.c). 8.3's drbdadm reads
+    the words of a line it never started (its proxy_delegate leaves ``line``
+    unset when ``;`` comes first) and crashes: ``drbdadm-83`` of drbd-utils 9.22
+    dies of a segmentation fault on such a file, so no resource of it comes up.
+    An error where the release is known to be 8.3 or older, a warning where it
+    may be, nothing for 8.4 and later (``--target drbd=8.4``).
+
+    Example: ``proxy { plugin { zstd level 4;; } }``.
+
+    Fix: drop the second ``;``.
+    """
+    release = item.versions.of("drbd", item.node or "")
+    if not release.may_be_within(None, DRBD_84):
+        return
+    for empty in _plugin_empty_lines(_drbd(item)):
+        found = make(
+            "DR044",
+            "an empty line (';' alone) in a DRBD Proxy plugin block: drbdadm 8.3 crashes"
+            f" on it (the release here: {release.describe('DRBD')}); 8.4 and 9 take it:"
+            " drop the ';'",
+            item.where(empty),
+        )
+        yield found if release.older_than(DRBD_84) else attrs.evolve(found, severity="warning")
+
+
+def _plugin_empty_lines(node: Node) -> Iterator[EmptyStatement]:
+    """The empty statements of every ``plugin`` block under ``node``."""
+    for c in node.child_nodes():
+        if isinstance(c, Block):
+            if c.key == "plugin":
+                yield from (e for e in c.child_nodes() if isinstance(e, EmptyStatement))
+            else:
+                yield from _plugin_empty_lines(c)

@@ -21,7 +21,9 @@ from .common import _AUTH_KEYS, _node_records, _read_ietd
 
 @rule("IS007", "target-open-to-all", "warning", scope="cluster")
 def target_open_to_all(cluster: Cluster) -> Iterator[Finding]:
-    """Targets accept every initiator: no CHAP account and no initiators.allow.
+    """Targets accept every initiator: no CHAP account and no initiators.allow (on IET
+    0.4.x, no initiators.deny with lines: that release's initiators.allow alone refuses
+    nobody).
 
     (An initiators.deny with lines also counts as an access list here; IS010
     asks to move it to initiators.allow.)
@@ -45,13 +47,23 @@ def target_open_to_all(cluster: Cluster) -> Iterator[Finding]:
         lists = [_allow(i) for i in cluster.docs("iet-allow", item.node)]
         if not lists and item.file.is_section:
             continue  # supportconfig logs ietd.conf, never initiators.allow: not known
-        if any(
-            a.kind == "initiators.allow" or (a.kind == "initiators.deny" and a.rules) for a in lists
-        ):
+        if any(a.kind == "initiators.deny" and a.rules for a in lists):
             continue  # a deny list with lines refuses someone (IS010 says prefer allow)
+        # IET 0.4 reads initiators.allow only to let back in whom initiators.deny refuses
+        # (usr/plain.c plain_initiator_access, 0.4.17 line 431): alone, it refuses nobody
+        old = cluster.versions.of("iscsitarget", item.node).older_than(IET_ETC)
+        allowed = any(a.kind == "initiators.allow" for a in lists)
+        if allowed and not old:
+            continue
+        why = (
+            "no CHAP; IET 0.4 reads initiators.allow only to let back in whom"
+            " initiators.deny refuses, and there is no initiators.deny"
+            if allowed
+            else "no CHAP, no initiators.allow"
+        )
         yield make(
             "IS007",
-            f"{len(doc.targets)} target(s) accept any initiator (no CHAP, no initiators.allow)",
+            f"{len(doc.targets)} target(s) accept any initiator ({why})",
             item.where(doc.targets[0].entry),
         )
 
@@ -84,34 +96,60 @@ def unreachable_allow_line(item: Loaded) -> Iterator[Finding]:
 
 @rule("IS010", "initiators-deny-deprecated", "info", formats=("iet-allow",))
 def initiators_deny_deprecated(item: Loaded) -> Iterator[Finding]:
-    """An initiators.deny with rules: IET 1.4 deprecates the file.
+    """An initiators.deny with rules: ietd admits whoever it does not match.
 
-    Why it matters: IET 1.4 moved its lists to /etc/iet and declared
-    initiators.deny obsolete, and the file changes what initiators.allow
-    means: with both, ietd admits every initiator that no deny line matches,
-    and initiators.allow only lets denied ones back in. A deny file that
-    misses a target leaves it open to everybody, however strict
-    initiators.allow is.
+    Why it matters: with an initiators.deny, ietd refuses an initiator only
+    when the deny file matches it and initiators.allow does not; everyone
+    else is admitted. A deny file that misses a target leaves it open to
+    everybody, however strict initiators.allow is. What to do about it
+    depends on the release (usr/plain.c of each):
+
+    * IET 0.4.x (``plain_initiator_access``, 0.4.17 line 431): that is the
+      only mechanism. initiators.allow alone refuses nobody, so deleting
+      initiators.deny opens every target.
+    * IET 1.4 (``plain_initiator_allow``, 1.4.18 on; README.initiators: "if
+      initiators.deny exists then we will USE THE OLD METHOD") deprecates the
+      file: without it, initiators.allow is the list of who may log in and
+      everyone else is refused.
 
     Example: ``iqn.2026-11.net.example:storage.web ALL`` in initiators.deny,
     with only the nodes listed in initiators.allow: the target
     ``...:storage.db`` admits any initiator.
 
-    Fix: list who may log in to each target in initiators.allow (anyone
-    else is refused) and delete initiators.deny. On a declared IET older
-    than 1.4 (``--target iscsitarget=0.4.17``) the message leaves the
-    deprecation out: the file is that release's own mechanism.
+    Fix: list who may log in to each target in initiators.allow; then, on IET
+    1.4, delete initiators.deny (and keep no ``ALL ALL`` line in
+    initiators.allow, which admits everybody); on IET 0.4, end initiators.deny
+    with ``ALL ALL`` so that it refuses everyone initiators.allow does not
+    admit. Where the release is not known (``--target
+    iscsitarget=0.4.17``), the message gives both.
     """
     doc = _allow(item)
-    if doc.kind == "initiators.deny" and doc.rules:
-        older = item.versions.of("iscsitarget", item.node or "").older_than(IET_ETC)
-        why = "" if older else " is deprecated since IET 1.4:"
-        yield make(
-            "IS010",
-            f"initiators.deny{why or ':'} ietd admits every initiator it does "
-            "not match, whatever initiators.allow says",
-            item.where(doc.rules[0].entry),
+    if doc.kind != "initiators.deny" or not doc.rules:
+        return
+    release = item.versions.of("iscsitarget", item.node or "")
+    old = (
+        "IET 0.4 has no other way to refuse: end initiators.deny with 'ALL ALL' and list"
+        " who may log in in initiators.allow (deleting initiators.deny opens every target)"
+    )
+    new = (
+        "list who may log in in initiators.allow (with no 'ALL ALL' line) and delete"
+        " initiators.deny: IET 1.4 then refuses everyone else"
+    )
+    if release.older_than(IET_ETC):
+        advice = old
+    elif release.at_least(IET_ETC):
+        advice = f"initiators.deny is deprecated since IET 1.4: {new}"
+    else:
+        advice = (
+            f"initiators.deny is deprecated since IET 1.4: there, {new}; on IET 0.4.x"
+            " deleting it opens every target: end it with 'ALL ALL' instead"
         )
+    yield make(
+        "IS010",
+        "initiators.deny: ietd admits every initiator it does not match, whatever"
+        f" initiators.allow says; {advice}",
+        item.where(doc.rules[0].entry),
+    )
 
 
 def _acl(cluster: Cluster, node: str, kind: str) -> Loaded | None:
