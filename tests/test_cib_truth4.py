@@ -153,21 +153,54 @@ def test_cb002_location_on_guest_or_remote_node(tmp_path: Path, resources: str, 
     assert findings(good, "CB002") == []
     rc, out = crm_verify_file(good)
     assert rc == 0, out
+    misspelt = node.lower().replace("e", "", 1)  # web-guest -> wb-guest, remote1 -> rmote1
     bad = cib(
         tmp_path,
         resources=resources,
-        constraints='<rsc_location id="app-on-guest" rsc="app" node="web-gest" score="-INFINITY"/>',
+        constraints=f'<rsc_location id="app-on-guest" rsc="app" node="{misspelt}" '
+        'score="-INFINITY"/>',
         name="bad.xml",
     )
     [(code, severity, _, message)] = findings(bad, "CB002")
     assert (code, severity) == ("CB002", "error")
-    assert "'web-gest'" in message and node.lower() in message.lower()
+    assert f"'{misspelt}'" in message and node.lower() in message.lower()
+
+
+@pytest.mark.parametrize(
+    "node,severity",
+    [
+        ("xen-2", "error"),  # close to xen2: a misspelt ban, the resource may run there
+        ("XEN2.example.com", "error"),  # xen2's FQDN: uname is the short name
+        ("oldnode", "warning"),  # like no node: a ban left for a node that has left
+    ],
+)
+def test_cb002_ban_on_unknown_node_error_only_when_misspelt(
+    tmp_path: Path, node: str, severity: str
+) -> None:
+    """A ``-INFINITY`` location on a name no cluster node has: crm_simulate 2.1.5 starts
+    the resource on the node the name was meant for when it is a misspelling (the DOC
+    of CB002), which is the hazard; a ban that ``crm_resource --ban`` left for a node
+    that has since left (ClusterLabs/pcs' cib-all.xml has such a location) constrains
+    nothing that exists, and crm_verify 2.1.5 accepts the CIB with a warning at most:
+    a warning, never an error."""
+    resources = '<primitive class="ocf" id="app" provider="heartbeat" type="Dummy"/>'
+    path = cib(
+        tmp_path,
+        resources=resources,
+        constraints=f'<rsc_location id="ban" rsc="app" node="{node}" score="-INFINITY"/>',
+    )
+    [(code, found, _, message)] = findings(path, "CB002")
+    assert (code, found) == ("CB002", severity), message
+    assert ("if it was meant for 'xen2'" in message) == (severity == "error")
+    rc, out = crm_verify_file(path)
+    assert rc == 0, out
 
 
 def test_cb002_remote_node_needs_pacemaker_remote_agent(tmp_path: Path) -> None:
     """Only ``ocf:pacemaker:remote`` makes a remote node of its id (remote.c
     ``xml_contains_remote_node`` checks class, provider and type): a location on the id
-    of another primitive names no node."""
+    of another primitive names no node. ``remote1`` is like neither cluster node's
+    name, so it is CB002's warning (a ban on a node that does not exist)."""
     resources = REMOTE.replace("{REMOTE}", "remote1").replace(
         'provider="pacemaker" type="remote"', 'provider="heartbeat" type="Dummy"'
     )
@@ -176,7 +209,7 @@ def test_cb002_remote_node_needs_pacemaker_remote_agent(tmp_path: Path) -> None:
         resources=resources,
         constraints='      <rsc_location id="l" rsc="app" node="remote1" score="-INFINITY"/>',
     )
-    assert [(c, s) for c, s, _, _ in findings(path, "CB002")] == [("CB002", "error")]
+    assert [(c, s) for c, s, _, _ in findings(path, "CB002")] == [("CB002", "warning")]
 
 
 # -- the schema a CIB declares bounds the release that runs it -------------------------

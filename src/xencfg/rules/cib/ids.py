@@ -16,6 +16,7 @@ from ...cluster import (
 from ...findings import Finding
 from ...formats.cib.model import ID_REFERENCES, CibDocument, _tag
 from ...formats.cib.resources import Clone, Group, Primitive, Resource
+from ...suggest import closest
 from .. import make, rule
 from .common import _cib, _in_status, _label, _same_object, _unit_names, units
 
@@ -201,9 +202,12 @@ def dangling_reference(cluster: Cluster) -> Iterator[Finding]:
     and OCFS2 plus the node folders linted (except boxes that only serve storage).
 
     A location on an unknown node is an error when its score is negative (a
-    ban: checked with crm_simulate, Pacemaker 2.1.5, ``node="host-2"
+    ban) and the name is a misspelling of a cluster node's, close to it or its
+    FQDN (checked with crm_simulate, Pacemaker 2.1.5: ``node="host-2"
     score="-INFINITY"`` beside ``<node uname="host2">`` starts the resource on
-    host2, and crm_verify says nothing), a warning when it only gives a
+    host2, and crm_verify says nothing). It is a warning when the name is like no
+    node's (a ban ``crm_resource --ban`` left for a node that has since left the
+    cluster does nothing; crm_verify only warns) or when it only gives a
     preference (the resource runs elsewhere, the cluster works).
 
     Example: ``<rsc_order from="nfs" to="configpool"/>`` with no resource ``nfs``;
@@ -291,21 +295,44 @@ def dangling_reference(cluster: Cluster) -> Iterator[Finding]:
                         attrs.evolve(found, severity="warning") if ref.target in history else found
                     )
                 elif ref.kind == "node" and nodes and ref.target.lower() not in folded:
-                    ban = _bans(ref.source)
+                    meant = _meant_node(ref.target, nodes | resource_nodes)
+                    if not _bans(ref.source):
+                        why = ": the preference applies to no node"
+                    elif meant:
+                        why = (
+                            f": if it was meant for '{meant}', the ban holds on no node and"
+                            " the resource may run where it was meant not to"
+                        )
+                    else:
+                        why = (
+                            ": a ban left from a node that has gone does nothing; if it was"
+                            " meant for one of those, the resource may run there"
+                        )
                     found = make(
                         "CB002",
                         f"location names node '{ref.target}', which is not a cluster node "
-                        f"({', '.join(sorted(nodes | resource_nodes))})"
-                        + (
-                            ": the ban holds on no node, the resource may run where it was"
-                            " meant not to"
-                            if ban
-                            else ": the preference applies to no node"
-                        ),
+                        f"({', '.join(sorted(nodes | resource_nodes))})" + why,
                         item.where(ref.source),
                         declared,
                     )
-                    yield found if ban else attrs.evolve(found, severity="warning")
+                    yield (
+                        found
+                        if _bans(ref.source) and meant
+                        else attrs.evolve(found, severity="warning")
+                    )
+
+
+def _meant_node(name: str, nodes: set[str]) -> str | None:
+    """The cluster node an unknown location node is a misspelling of: a spelling close
+    to one (``host-2`` for ``host2``, ``node3`` for ``node1``) or its FQDN
+    (``xen1.example.com`` for ``xen1``); ``None`` for a name like no node's, such as
+    a ban ``crm_resource --ban`` left behind for a node that has since left."""
+    known = {n.lower(): n for n in nodes}
+    folded = name.lower()
+    short = folded.split(".", 1)[0]
+    meant = known.get(short) if short != folded else None
+    meant = meant or closest(folded, known) or closest(folded.replace("-", ""), known)
+    return known.get(meant, meant) if meant else None
 
 
 def _remote_and_guest_nodes(doc: CibDocument) -> Iterator[str]:
