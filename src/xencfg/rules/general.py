@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import attrs
 
+from .. import formats
 from ..cluster import Loaded
 from ..findings import Finding
 from ..formats.schema import InForce, Schema, Verdict
@@ -230,15 +231,45 @@ def deprecated_keyword(item: Loaded) -> Iterator[Finding]:
     if schema_for(item.file.format) is not None:
         return
     for p in _keyword_problems(item, "deprecated"):
-        key, suggestion = p.keyword, p.detail
+        key, suggestion, severity = p.keyword, p.detail, None
         if not suggestion:
             # not "no effect": heartbeat 3.0.6 refuses to start on hbaping or normalpoll
             hint = "; later releases ignore or refuse it: drop the line"
         elif " " in suggestion:  # a sentence, naming the release (drbd.conf)
             hint = f": {suggestion}"
         else:
-            hint = f"; use '{suggestion}'"
-        yield make("XC004", f"deprecated keyword '{key}'{hint}", item.where(p.node))
+            hint, severity = _use(item, key, suggestion)
+        message = f"deprecated keyword '{key}'{hint}"
+        yield make("XC004", message, item.where(p.node), severity=severity)
+
+
+def _use(item: Loaded, key: str, new: str) -> tuple[str, str | None]:
+    """``; use 'NEW'``, for the release in force, and the finding's severity: where NEW
+    came later than the old key (the format's SCHEMA says ``renamed_since``), no release
+    that reads only the old key is told to write NEW (open-iscsi 2.0-865 ignores
+    ``lu_reset_timeout``); on such a release the old key is advice for the upgrade
+    (info), as XC004's schema verdicts make it."""
+    fmt = item.file.format
+    schema: Schema | None = getattr(formats.module(fmt), "SCHEMA", None) if fmt else None
+    kw = schema.keyword("top", key) if schema is not None else None
+    since = kw.renamed_since if kw is not None else None
+    if schema is None or since is None:
+        return f"; use '{new}'", None
+    inforce = item.versions.of(schema.component, item.node or "")
+    if inforce.at_least(since):
+        return f"; use '{new}' (advice for {inforce.describe(schema.product)})", None
+    if inforce.older_than(since):
+        return (
+            f": {schema.product} {since} and later read '{new}' instead; the release in "
+            f"force ({inforce.describe(schema.product)}) reads only '{key}': keep it while "
+            "that runs",
+            "info",
+        )
+    return (
+        f"; from {schema.product} {since} on use '{new}' (older releases ignore that: "
+        f"keep '{key}' while one runs)",
+        None,
+    )
 
 
 @rule("XC008", "not-in-release", "error", formats=("drbd", "xm"))

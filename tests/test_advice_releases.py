@@ -1,0 +1,183 @@
+"""Advice is true only for a release: every spelling a finding tells the admin to write
+(``use 'X'``, ``write 'X'``, ``spell it 'X'``) must be one the release in force reads.
+
+Each case lints a tree at one release (declared, as ``--target`` does), collects the
+spellings the findings name, writes them into the file the way the advice says, and asks
+the peer tool of THAT release (/work/shared/oracle/peers: drbdadm 8.3/8.4/9,
+multipath-tools 0.9.4, iscsiadm 2.1.8) whether it reads them. Where no peer runs the
+release (open-iscsi 2.0-865, multipath-tools 0.4.7) the check is against the source
+line that brought the spelling, cited in the case.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import shared_path, unavailable
+from lintkit import tree
+from xencfg import lint
+from xencfg.formats.multipath import SCHEMA as MULTIPATH
+from xencfg.formats.schema import Version
+
+_SPELLING = re.compile(r"\b(?:use|write|spell it) '([^']+)'")
+
+
+def _advised(root: Path, versions: dict[str, str], select: list[str]) -> set[str]:
+    """The spellings the findings at ``versions`` tell the admin to write."""
+    declared = {c: Version.parse(v) for c, v in versions.items()}
+    result = lint.run([str(root)], select=select, versions=declared)
+    return {m for f in result.findings for m in _SPELLING.findall(f.message)}
+
+
+def _peer(name: str, tool: str) -> Path:
+    peer = shared_path("oracle", "peers", name)
+    if shutil.which(tool) is None:
+        unavailable(f"{tool} is not installed")
+    elif os.geteuid() != 0:
+        unavailable(f"{name} needs root (unshare)")
+    return peer
+
+
+def _run(*argv: str | Path) -> tuple[int, str]:
+    out = subprocess.run([str(a) for a in argv], capture_output=True, text=True, timeout=120)
+    return out.returncode, out.stdout + out.stderr
+
+
+# -- open-iscsi (iscsid.conf) --------------------------------------------------
+
+_OLD_ISCSID = (
+    "node.session.err_timeo.reset_timeout = 20\n"
+    "node.active_cnx = 1\n"
+    "node.cnx[0].iscsi.HeaderDigest = None\n"
+)
+
+
+def _iscsid(tmp_path: Path) -> Path:
+    return tree(tmp_path, "n1", {"etc/iscsi/iscsid.conf": _OLD_ISCSID})
+
+
+def test_iscsid_advice_is_read_by_open_iscsi_2_1_8(tmp_path: Path) -> None:
+    """peer-iscsiadm (open-iscsi 2.1.8) classifies each advised key KNOWN; before the
+    fix lint told a 2.1 node "use 'node.active_conn'", which it calls UNKNOWN."""
+    advised = _advised(_iscsid(tmp_path), {"open-iscsi": "2.1.8"}, ["XC004"])
+    assert advised == {
+        "node.session.err_timeo.lu_reset_timeout",
+        "node.conn[0].iscsi.HeaderDigest",
+    }
+    peer = _peer("peer-iscsiadm", "iscsiadm")
+    written = tmp_path / "advised.conf"
+    written.write_text("".join(f"{key} = 20\n" for key in sorted(advised)))
+    _, out = _run(peer, written)
+    for key in advised:
+        assert re.search(rf"^KNOWN\S* {re.escape(key)} =", out, re.M), (key, out)
+
+
+def test_iscsid_advice_for_open_iscsi_2_0_865(tmp_path: Path) -> None:
+    """No peer runs 2.0-865; open-iscsi's history is the source: commit 13b0266
+    (2007-08-27, "mv nop handling to kernel", usr/version.h still "2.0-865") renamed
+    ``node.session.err_timeo.reset_timeout`` to ``lu_reset_timeout``, so 2.0-865 is
+    never told to write it; commit 710aa80 (2007-04-24, 2.0-754) dropped
+    ``node.active_conn``; commit a972077 (May 2005, 0.3) renamed ``node.cnx`` to
+    ``node.conn``, which every 2.0 release reads."""
+    root = _iscsid(tmp_path)
+    assert _advised(root, {"open-iscsi": "2.0.865"}, ["XC004"]) == {
+        "node.conn[0].iscsi.HeaderDigest"
+    }
+    older = {"open-iscsi": Version.parse("2.0.865")}
+    found = lint.run([str(root)], select=["XC004"], versions=older)
+    kept = [f for f in found.findings if "reset_timeout'" in f.message]
+    assert [f.severity for f in kept] == ["info"]
+    assert "keep it while that runs" in kept[0].message
+
+
+def test_iscsid_advice_with_release_unknown_names_the_release(tmp_path: Path) -> None:
+    msgs = [f.message for f in lint.run([str(_iscsid(tmp_path))], select=["XC004"]).findings]
+    reset = next(m for m in msgs if "'node.session.err_timeo.reset_timeout'" in m)
+    assert "from open-iscsi 2.0.866 on use 'node.session.err_timeo.lu_reset_timeout'" in reset
+    assert not any("active_conn" in m for m in msgs)
+
+
+# -- DRBD ----------------------------------------------------------------------
+
+_HOSTS = (
+    "  on alpha { device /dev/drbd0; disk /dev/sda7; address 10.0.0.1:7788; "
+    "meta-disk internal; }\n"
+    "  on beta { device /dev/drbd0; disk /dev/sda7; address 10.0.0.2:7788; "
+    "meta-disk internal; }\n"
+)
+
+
+def _drbd(body: str) -> str:
+    return "resource r0 {\n  protocol C;\n" + body + _HOSTS + "}\n"
+
+
+#: (release declared, peer mode, the file, the spelling the advice names, the file as
+#: the advice says to write it)
+_DRBD_CASES = [
+    (
+        {"drbd": "8.4"},
+        "84",
+        _drbd("  syncer { rate 40M; }\n"),
+        "resync-rate",
+        _drbd("  disk { resync-rate 40M; }\n"),
+    ),
+    (
+        {"drbd": "8.3"},
+        "83",
+        _drbd("  disk { resync-rate 40M; }\n"),
+        "rate",
+        _drbd("  syncer { rate 40M; }\n"),
+    ),
+    (
+        {"drbd": "9", "drbd-utils": "9.22"},
+        "9",
+        _drbd("  syncer { rate 40M; }\n"),
+        "resync-rate",
+        _drbd("  disk { resync-rate 40M; }\n"),
+    ),
+]
+
+
+@pytest.mark.parametrize(("versions", "mode", "text", "spelling", "fixed"), _DRBD_CASES,
+                         ids=["8.4", "8.3", "9"])  # fmt: skip
+def test_drbd_advice_is_read_by_drbdadm_of_that_release(
+    tmp_path: Path, versions: dict[str, str], mode: str, text: str, spelling: str, fixed: str
+) -> None:
+    root = tree(tmp_path, "alpha", {"etc/drbd.conf": text})
+    assert spelling in _advised(root, versions, ["XC004", "XC008"])
+    peer = _peer("peer-drbdadm", "drbdadm")
+    written = tmp_path / "advised.conf"
+    written.write_text(fixed)
+    rc, out = _run(peer, "--mode", mode, "--node", "alpha", written)
+    assert rc == 0, out
+
+
+# -- multipath-tools -------------------------------------------------------------
+
+_OLD_MULTIPATH = 'defaults {\n\tgetuid_callout "/sbin/scsi_id -g -u -s /block/%n"\n}\n'
+
+
+def test_multipath_0_4_7_is_not_told_to_write_uid_attribute(tmp_path: Path) -> None:
+    """No peer runs 0.4.7; the schema (libmultipath/dict.c at each release tag) says
+    ``uid_attribute`` came with 0.5.0, so a 0.4.7 box keeps ``getuid_callout``."""
+    uid = MULTIPATH.keyword("defaults", "uid_attribute")
+    assert uid is not None and uid.since == Version.parse("0.5.0")
+    root = tree(tmp_path, "n1", {"etc/multipath.conf": _OLD_MULTIPATH})
+    assert "uid_attribute" not in _advised(root, {"multipath-tools": "0.4.7"}, ["XC", "MP"])
+
+
+def test_multipath_0_9_advice_is_read_by_multipath_0_9_4(tmp_path: Path) -> None:
+    root = tree(tmp_path, "n1", {"etc/multipath.conf": _OLD_MULTIPATH})
+    advised = _advised(root, {"multipath-tools": "0.9.4"}, ["XC", "MP"])
+    assert advised == {"uid_attribute"}
+    peer = _peer("peer-multipath", "multipath")
+    written = tmp_path / "advised.conf"
+    written.write_text('defaults {\n\tuid_attribute "ID_SERIAL"\n}\n')
+    rc, out = _run(peer, written)
+    assert rc == 0, out
