@@ -1,5 +1,6 @@
 """Advice is true only for a release: every spelling a finding tells the admin to write
-(``use 'X'``, ``write 'X'``, ``spell it 'X'``) must be one the release in force reads.
+(``use 'X'``, ``write 'X'``, ``spell it 'X'``, ``did you mean 'X'?``) must be one the
+release in force reads.
 
 Each case lints a tree at one release (declared, as ``--target`` does), collects the
 spellings the findings name, writes them into the file the way the advice says, and asks
@@ -23,9 +24,9 @@ from conftest import shared_path, unavailable
 from lintkit import tree
 from xencfg import lint
 from xencfg.formats.multipath import SCHEMA as MULTIPATH
-from xencfg.formats.schema import Version
+from xencfg.formats.schema import InForce, Version
 
-_SPELLING = re.compile(r"\b(?:use|write|spell it) '([^']+)'")
+_SPELLING = re.compile(r"\b(?:use|write|spell it|did you mean) '([^']+)'")
 
 
 def _advised(root: Path, versions: dict[str, str], select: list[str]) -> set[str]:
@@ -134,6 +135,33 @@ _DRBD_CASES = [
         "rate",
         _drbd("  syncer { rate 40M; }\n"),
     ),
+    (  # DR026: drbdadm 8.3 takes one word after 'skip'
+        {"drbd": "8.3"},
+        "83",
+        "skip old stuff {\n  resource x { }\n}\n" + _drbd(""),
+        "skip {",
+        "skip {\n  resource x { }\n}\n" + _drbd(""),
+    ),
+    (  # DR026: drbdadm 8.3 wants an index after an external meta-disk
+        {"drbd": "8.3"},
+        "83",
+        _drbd("").replace(
+            "sda7; address 10.0.0.1:7788; meta-disk internal",
+            "sda7; address 10.0.0.1:7788; meta-disk /dev/sdb1",
+        ),
+        "meta-disk /dev/sdb1 [0]",
+        _drbd("").replace(
+            "sda7; address 10.0.0.1:7788; meta-disk internal",
+            "sda7; address 10.0.0.1:7788; meta-disk /dev/sdb1 [0]",
+        ),
+    ),
+    (  # XC009's did-you-mean (8.3 is not offered it: the test below)
+        {"drbd": "8.4"},
+        "84",
+        _drbd("  disk { resync-rat 40M; }\n"),
+        "resync-rate",
+        _drbd("  disk { resync-rate 40M; }\n"),
+    ),
     (
         {"drbd": "9", "drbd-utils": "9.22"},
         "9",
@@ -144,18 +172,28 @@ _DRBD_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("versions", "mode", "text", "spelling", "fixed"), _DRBD_CASES,
-                         ids=["8.4", "8.3", "9"])  # fmt: skip
+_IDS = ["8.4", "8.3", "8.3-skip", "8.3-meta-disk", "8.4-typo", "9"]
+
+
+@pytest.mark.parametrize(("versions", "mode", "text", "spelling", "fixed"), _DRBD_CASES, ids=_IDS)
 def test_drbd_advice_is_read_by_drbdadm_of_that_release(
     tmp_path: Path, versions: dict[str, str], mode: str, text: str, spelling: str, fixed: str
 ) -> None:
     root = tree(tmp_path, "alpha", {"etc/drbd.conf": text})
-    assert spelling in _advised(root, versions, ["XC004", "XC008"])
+    assert spelling in _advised(root, versions, ["XC", "DR026"])
     peer = _peer("peer-drbdadm", "drbdadm")
     written = tmp_path / "advised.conf"
     written.write_text(fixed)
     rc, out = _run(peer, "--mode", mode, "--node", "alpha", written)
     assert rc == 0, out
+
+
+def test_drbd_8_3_typo_is_not_offered_8_4_keyword(tmp_path: Path) -> None:
+    """drbdadm 8.3 refuses ``resync-rate`` ("Parse error: 'a disk option keyword'
+    expected", XC008's case above); before the fix the typo 'resync-rat' got "did you
+    mean 'resync-rate'?" on a declared 8.3."""
+    root = tree(tmp_path, "alpha", {"etc/drbd.conf": _drbd("  disk { resync-rat 40M; }\n")})
+    assert "resync-rate" not in _advised(root, {"drbd": "8.3"}, ["XC"])
 
 
 # -- multipath-tools -------------------------------------------------------------
@@ -179,5 +217,38 @@ def test_multipath_0_9_advice_is_read_by_multipath_0_9_4(tmp_path: Path) -> None
     peer = _peer("peer-multipath", "multipath")
     written = tmp_path / "advised.conf"
     written.write_text('defaults {\n\tuid_attribute "ID_SERIAL"\n}\n')
+    rc, out = _run(peer, written)
+    assert rc == 0, out
+
+
+_TYPOS = (
+    'defaults {\n\tgetuid_calout "/sbin/scsi_id -g -u -s /block/%n"\n\tprio_calout "/sbin/'
+    'mpath_prio_alua %n"\n\tuid_atribute ID_SERIAL\n\tselectr "round-robin 0"\n}\n'
+)
+
+
+def test_multipath_0_4_7_typos_get_0_4_7_spellings(tmp_path: Path) -> None:
+    """XC003's did-you-mean names what 0.4.7 reads (the schema: ``getuid_callout``,
+    ``prio_callout`` and ``selector`` are 0.4.7's, ``uid_attribute`` came with 0.5.0);
+    before the fix 'uid_atribute' got "did you mean 'uid_attribute'?" there."""
+    root = tree(tmp_path, "n1", {"etc/multipath.conf": _TYPOS})
+    advised = _advised(root, {"multipath-tools": "0.4.7"}, ["XC003"])
+    assert advised == {"getuid_callout", "prio_callout", "selector"}
+    old = Version.parse("0.4.7")
+    for name in advised:
+        verdict = MULTIPATH.judge("defaults", name, InForce(exact=old))
+        assert verdict is None or verdict.kind not in ("too-new", "gone"), name
+
+
+def test_multipath_0_9_typos_get_spellings_multipath_0_9_4_reads(tmp_path: Path) -> None:
+    """Before the fix 0.9.4 was offered 'getuid_callout' and 'prio_callout', which it
+    ignores ("ignoring deprecated option", peer-multipath)."""
+    root = tree(tmp_path, "n1", {"etc/multipath.conf": _TYPOS})
+    advised = _advised(root, {"multipath-tools": "0.9.4"}, ["XC003"])
+    assert advised == {"uid_attribute", "prio", "path_selector"}
+    peer = _peer("peer-multipath", "multipath")
+    written = tmp_path / "advised.conf"
+    values = {"uid_attribute": "ID_SERIAL", "prio": "alua", "path_selector": '"round-robin 0"'}
+    written.write_text("defaults {\n" + "".join(f"\t{k} {values[k]}\n" for k in advised) + "}\n")
     rc, out = _run(peer, written)
     assert rc == 0, out
