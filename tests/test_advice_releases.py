@@ -22,7 +22,7 @@ import pytest
 
 from conftest import shared_path, unavailable
 from lintkit import tree
-from xencfg import lint
+from xencfg import lint, rules
 from xencfg.formats.multipath import SCHEMA as MULTIPATH
 from xencfg.formats.schema import InForce, Version
 
@@ -185,6 +185,30 @@ def test_drbd_advice_is_read_by_drbdadm_of_that_release(
     written = tmp_path / "advised.conf"
     written.write_text(fixed)
     rc, out = _run(peer, "--mode", mode, "--node", "alpha", written)
+    assert rc == 0, out
+
+
+def test_dr011_fix_for_drbd_9_is_read_by_drbdadm_9(tmp_path: Path) -> None:
+    """DR011's (and DR042's) documented fix put ``fencing`` in ``disk``, which drbdadm 9
+    of drbd-utils 9.22 refuses ("Parse error: 'resync-rate | c-plan-ahead | ...'
+    expected, but got 'fencing'", peer-drbdadm --mode 9); the doc now says ``net``
+    for DRBD 9, and written there it silences DR011 and drbdadm 9 reads it."""
+    for code in ("DR011", "DR042"):
+        found = rules.get(code)
+        assert found is not None and found.check.__doc__ is not None
+        fix = " ".join(found.check.__doc__.split("Fix:", 1)[1].split())
+        assert "(DRBD 9: in ``net``" in fix, code
+    hosts = _HOSTS.replace("{ device", "{ node-id 0; device", 1).replace(
+        "beta { device", "beta { node-id 1; device"
+    )
+    two = "resource r0 {\n  net { allow-two-primaries yes; %s}\n" + hosts + "}\n"
+    root = tree(tmp_path, "alpha", {"etc/drbd.conf": two % ""})
+    nine = {"drbd": Version.parse("9"), "drbd-utils": Version.parse("9.22")}
+    assert lint.run([str(root)], select=["DR011"], versions=nine).findings
+    (root / "etc/drbd.conf").write_text(two % "fencing resource-and-stonith; ")
+    assert not lint.run([str(root)], select=["DR011", "XC"], versions=nine).findings
+    peer = _peer("peer-drbdadm", "drbdadm")
+    rc, out = _run(peer, "--mode", "9", "--node", "alpha", root / "etc/drbd.conf")
     assert rc == 0, out
 
 
