@@ -276,3 +276,21 @@ def test_multipath_0_9_typos_get_spellings_multipath_0_9_4_reads(tmp_path: Path)
     written.write_text("defaults {\n" + "".join(f"\t{k} {values[k]}\n" for k in advised) + "}\n")
     rc, out = _run(peer, written)
     assert rc == 0, out
+
+
+def test_cb025_fix_names_the_op_attribute_of_each_cib_generation() -> None:
+    """No Pacemaker 1.0 or heartbeat 2 peer runs here; their schemas are the check:
+    heartbeat 2's crm.dtd (Pacemaker-0.6.0 crm/crm-1.0.dtd, line 268) gives ``op`` an
+    ``on_fail`` attribute and no ``on-fail``; pacemaker-1.0.rng (resources-1.0.rng)
+    the reverse. CB025's fix used to name ``on-fail`` only."""
+    dtd = shared_path("oracle", "cib", "crm.dtd").read_text()
+    rng = shared_path("oracle", "cib", "rng-1.0.13", "resources-1.0.rng").read_text()
+    op = dtd[dtd.index("<!ATTLIST op") :].split(">", 1)[0]
+    assert re.search(r"\bon_fail\b", op) and "on-fail" not in op
+    assert '<attribute name="on-fail">' in rng and "on_fail" not in rng
+    found = rules.get("CB025")
+    assert found is not None and found.check.__doc__ is not None
+    fix = " ".join(found.check.__doc__.split("Fix:", 1)[1].split())
+    assert (
+        '``on-fail="block"``' in fix and "heartbeat 2 CIB spells the attribute ``on_fail``" in fix
+    )
