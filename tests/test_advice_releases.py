@@ -294,3 +294,30 @@ def test_cb025_fix_names_the_op_attribute_of_each_cib_generation() -> None:
     assert (
         '``on-fail="block"``' in fix and "heartbeat 2 CIB spells the attribute ``on_fail``" in fix
     )
+
+
+# -- xend (xend-config.sxp) -------------------------------------------------------
+
+
+def test_xend_vif_bridge_advice_keeps_the_bridge_a_bridge(tmp_path: Path) -> None:
+    """No xend runs here; the source is: Xen 2.0's XendRoot.py ``get_vif_bridge`` reads
+    ``vif-bridge`` as a bridge name (default 'xen-br0') and ``get_vif_script``
+    ``vif-script`` as a script (default 'vif-bridge'); Xen 3's xend-config.sxp names
+    the bridge in the script's arguments. The advice was "use 'vif-script'", i.e.
+    ``(vif-script xen-br0)``: xend would run a script called xen-br0. Written as the
+    advice now says, xend 3's options read it and lint has nothing to say."""
+    root = tree(tmp_path, "n1", {"etc/xen/xend-config.sxp": "(vif-bridge xen-br0)\n"})
+    found = lint.run([str(root)], select=["XC004"]).findings
+    assert len(found) == 1
+    assert "(vif-script 'vif-bridge bridge=NAME')" in found[0].message
+    assert "use 'vif-script'" not in found[0].message
+    advised = "(vif-script 'vif-bridge bridge=xen-br0')\n"
+    (root / "etc/xen/xend-config.sxp").write_text(advised)
+    assert not lint.run([str(root)], select=["XC", "XN"]).findings
+    peer = _peer("peer-augeas", "augtool")
+    written = tmp_path / "xend-config.sxp"
+    written.write_text(advised)
+    _, out = _run(peer, "Xendconfsxp.lns", written)
+    # the lens parses it; its put fails on any file, (vif-script vif-bridge) too
+    # ("OK-PARSE-ONLY ... PUT FAILED"), so parsing is the verdict
+    assert out.startswith("OK"), out
