@@ -283,7 +283,7 @@ def test_iscsid_problems() -> None:
     old = iscsid("node.cnx[0].iscsi.HeaderDigest = None\nnode.active_cnx = 1\n")
     assert [(k, s) for _, k, s in old.keyword_problems()] == [
         ("deprecated", "node.conn[0].iscsi.HeaderDigest"),
-        ("deprecated", "node.active_conn"),
+        ("deprecated", None),
     ]
 
 

@@ -14,9 +14,9 @@ an admin can check:
 * ``getuid_callout``/``default_getuid_callout`` and ``prio_callout``/
   ``default_prio_callout`` name programs, not values: their *callouts* are
   translated (:func:`uid_attribute_for`, :func:`prio_for`), or reported.
-* ``node.active_cnx`` -> ``node.active_conn`` (lint's hint): open-iscsi 2.1.8's node
-  record (``iscsiadm -m node -T ... -p ...``) has no such key; iscsid makes one
-  connection per session, so the line is dropped.
+* ``node.active_cnx`` (lint: no replacement): open-iscsi 2.1.8's node record
+  (``iscsiadm -m node -T ... -p ...``) has neither it nor ``node.active_conn``; iscsid
+  makes one connection per session, so the line is dropped.
 * ``node.session.err_timeo.reset_timeout``: open-iscsi 2.0-7xx's name; 2.1.8's node
   record holds ``lu_reset_timeout`` (and ``tgt_reset_timeout``) instead.
 * linux-iscsi's ``max_r2t``, ``erl``, ``ifmarker_en``, ``ofmarker_en`` (lint: no

@@ -6,11 +6,12 @@ from collections.abc import Iterator
 
 import attrs
 
+from .. import formats
 from ..cluster import Loaded
 from ..findings import Finding
 from ..formats.schema import InForce, Schema, Verdict
 from ..problems import KeywordKind, KeywordProblem
-from ..suggest import did_you_mean
+from ..suggest import did_you_mean, suggest
 from ..versions import XEN_NO_XEND, schema_for
 from . import make, rule, twice
 from .documents import (
@@ -130,12 +131,45 @@ def _refused(kind: str, schema: Schema) -> bool:
     return schema.refuses and kind in ("too-new", "gone")
 
 
+def _readable(item: Loaded, word: str, suggestion: str | None) -> str | None:
+    """``suggestion`` for the unknown ``word`` if the release in force reads it; else the
+    closest keyword that release reads (or none): a multipath-tools 0.4.7 box is not
+    told "did you mean 'uid_attribute'" (0.5.0's), nor a 0.9 one 'getuid_callout'."""
+    schema = schema_for(item.file.format)
+    if schema is None or not suggestion:
+        return suggestion
+    inforce = item.versions.of(schema.component, item.node or "")
+    if not inforce.known:
+        return suggestion
+
+    def other(component: str) -> InForce:
+        return item.versions.of(component, item.node or "")
+
+    def read(ctx: str, name: str) -> bool:
+        verdict = schema.judge(ctx, name, inforce, other)
+        return verdict is None or verdict.kind not in ("too-new", "gone")
+
+    name = suggestion.split()[0]
+    where = [ctx for ctx, names in schema.contexts.items() if name in names]
+    if any(read(ctx, name) for ctx in where):
+        return suggestion
+    for ctx in where:  # an old spelling: its successor, where the release reads that
+        kw = schema.keyword(ctx, name)
+        if kw is None or not kw.renamed_to:
+            continue
+        new = kw.renamed_to.split()[0]
+        if read(kw.where or ctx, new):
+            return new
+    names = {n for ctx, kws in schema.contexts.items() for n in kws if read(ctx, n)}
+    return suggest(word, names)
+
+
 def _unknown_or_misplaced(item: Loaded, code: str, refused: bool) -> Iterator[Finding]:
     """XC003's and XC009's findings for unknown and misplaced keywords: one check,
     split by whether the format's daemon refuses the file for them (``refused``)."""
     for p in _keyword_problems(item, "unknown", refused):
         why = " (the daemon refuses the file)" if refused else ""
-        hint = did_you_mean(p.detail)
+        hint = did_you_mean(_readable(item, p.keyword, p.detail))
         yield make(code, f"unknown keyword '{p.keyword}'{why}{hint}", item.where(p.node))
     read = "is refused here, it is read only in" if refused else "is not read here, only in"
     for p in _keyword_problems(item, "misplaced", refused):
@@ -158,6 +192,11 @@ def unknown_keyword(item: Loaded) -> Iterator[Finding]:
     A keyword Red Hat's build read on an older base than upstream
     (``blacklist_exceptions`` in RHEL 5's device-mapper-multipath 0.4.7, upstream
     0.4.8) is not reported on a node whose /etc holds redhat-release.
+
+    A did-you-mean names only a keyword the release in force reads, where one is
+    known: on multipath-tools 0.4.7 ``uid_atribute`` gets no ``uid_attribute``
+    (0.5.0's), on 0.9 ``getuid_calout`` gets ``uid_attribute``, not the
+    ``getuid_callout`` 0.9 ignores.
 
     Fix: use the suggested spelling, or remove the line; for a keyword of a
     later release, the spelling of the release you run.
@@ -230,15 +269,45 @@ def deprecated_keyword(item: Loaded) -> Iterator[Finding]:
     if schema_for(item.file.format) is not None:
         return
     for p in _keyword_problems(item, "deprecated"):
-        key, suggestion = p.keyword, p.detail
+        key, suggestion, severity = p.keyword, p.detail, None
         if not suggestion:
             # not "no effect": heartbeat 3.0.6 refuses to start on hbaping or normalpoll
             hint = "; later releases ignore or refuse it: drop the line"
         elif " " in suggestion:  # a sentence, naming the release (drbd.conf)
             hint = f": {suggestion}"
         else:
-            hint = f"; use '{suggestion}'"
-        yield make("XC004", f"deprecated keyword '{key}'{hint}", item.where(p.node))
+            hint, severity = _use(item, key, suggestion)
+        message = f"deprecated keyword '{key}'{hint}"
+        yield make("XC004", message, item.where(p.node), severity=severity)
+
+
+def _use(item: Loaded, key: str, new: str) -> tuple[str, str | None]:
+    """``; use 'NEW'``, for the release in force, and the finding's severity: where NEW
+    came later than the old key (the format's SCHEMA says ``renamed_since``), no release
+    that reads only the old key is told to write NEW (open-iscsi 2.0-865 ignores
+    ``lu_reset_timeout``); on such a release the old key is advice for the upgrade
+    (info), as XC004's schema verdicts make it."""
+    fmt = item.file.format
+    schema: Schema | None = getattr(formats.module(fmt), "SCHEMA", None) if fmt else None
+    kw = schema.keyword("top", key) if schema is not None else None
+    since = kw.renamed_since if kw is not None else None
+    if schema is None or since is None:
+        return f"; use '{new}'", None
+    inforce = item.versions.of(schema.component, item.node or "")
+    if inforce.at_least(since):
+        return f"; use '{new}' (advice for {inforce.describe(schema.product)})", None
+    if inforce.older_than(since):
+        return (
+            f": {schema.product} {since} and later read '{new}' instead; the release in "
+            f"force ({inforce.describe(schema.product)}) reads only '{key}': keep it while "
+            "that runs",
+            "info",
+        )
+    return (
+        f"; from {schema.product} {since} on use '{new}' (older releases ignore that: "
+        f"keep '{key}' while one runs)",
+        None,
+    )
 
 
 @rule("XC008", "not-in-release", "error", formats=("drbd", "xm"))

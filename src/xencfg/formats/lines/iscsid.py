@@ -21,7 +21,7 @@ from ...problems import KeywordProblem, ValueProblem
 from ...suggest import suggest
 from ...syntax.blocks import ComputedView, Entry
 from ...syntax.numbers import ULONG_MAX, decimal
-from ..schema import Keyword, Schema
+from ..schema import Keyword, Schema, Version
 from ..view import INT, Setting, to_int
 from ._base import LineDocument, LineStyle, parser_for
 
@@ -58,7 +58,6 @@ _INT_KEYS = (
     "discovery.sendtargets.timeo.auth_timeout",
     "discovery.sendtargets.timeo.active_timeout",
     "isns.port",
-    "node.active_conn",
     # in 2.1.8's node record too (idbm.c idbm_recinfo_node; peer-iscsiadm: KNOWN)
     "node.session.iscsi.MaxOutstandingR2T",
     "node.session.iscsi.ERL",
@@ -120,9 +119,16 @@ SECRET_KEYS = frozenset(k for k in _TEXT_KEYS if ".password" in k)
 #: The keys of linux-iscsi's iscsi.conf (2005) and open-iscsi 2.0-7xx that current
 #: iscsid ignores, with their replacements where one exists.
 LEGACY: dict[str, str | None] = {
-    "node.active_cnx": "node.active_conn",
-    # open-iscsi 2.0-865 split it into lu_reset_timeout and tgt_reset_timeout; 2.1.8's
-    # iscsiadm no longer knows it (peer-iscsiadm: UNKNOWN)
+    # no replacement: open-iscsi's idbm.c named it node.active_conn from May 2005 (commit
+    # a972077, "cnx to conn renaming", version 0.3) until 2.0-754 dropped that key too
+    # (commit 710aa80, 2007-04-24: iscsid makes one connection per session); 2.1.8's
+    # iscsiadm knows neither (peer-iscsiadm: UNKNOWN node.active_conn)
+    "node.active_cnx": None,
+    "node.active_conn": None,
+    # split into lu_reset_timeout and tgt_reset_timeout after 2.0-865 (commit 13b0266,
+    # 2007-08-27, "mv nop handling to kernel"; usr/version.h still "2.0-865"): releases up
+    # to 2.0-865 read reset_timeout only (RENAMED_SINCE); 2.1.8's iscsiadm no longer
+    # knows it (peer-iscsiadm: UNKNOWN)
     "node.session.err_timeo.reset_timeout": "node.session.err_timeo.lu_reset_timeout",
     "initiator_name": None,
     "initiator_alias": None,
@@ -168,6 +174,13 @@ UNUSED = frozenset({"node.session.iscsi.MaxConnections"})
 _INDEX = re.compile(r"\[\d+\]")
 
 
+#: The first open-iscsi release that reads a LEGACY key's replacement, where an older
+#: release (which the file may be for) reads only the old key: the advice is for it.
+RENAMED_SINCE: dict[str, Version] = {
+    "node.session.err_timeo.reset_timeout": Version.parse("2.0.866"),
+}
+
+
 def _int_type(key: str) -> str:
     low, high = RANGES.get(key, (None, None))
     return f"int {low}..{high}" if low is not None else "int"
@@ -179,7 +192,10 @@ SCHEMA = Schema.build(
     "open-iscsi",
     "open-iscsi",
     {"top": KNOWN | LEGACY.keys()},
-    [Keyword(k, renamed_to=new, obsolete=True) for k, new in LEGACY.items()],
+    [
+        Keyword(k, renamed_to=new, obsolete=True, renamed_since=RENAMED_SINCE.get(k))
+        for k, new in LEGACY.items()
+    ],
     types={
         **{k: _int_type(k) for k in _INT_KEYS},
         **dict.fromkeys(_BOOL_KEYS, "Yes or No"),

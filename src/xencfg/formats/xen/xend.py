@@ -294,7 +294,14 @@ DEPRECATED: dict[str, str | None] = {
     "block-enbd": None,
     "xend-debug": None,
     "enable-dump-core": "enable-dump",
-    "vif-bridge": "vif-script",
+    # Xen 2.0's XendRoot.get_vif_bridge read a bridge *name* here ('xen-br0'), beside
+    # vif-script (a *script*, 'vif-bridge'); xend 3 reads the bridge from vif-script's
+    # arguments. A plain rename, (vif-script xen-br0), would run a script 'xen-br0'.
+    "vif-bridge": (
+        "xend 3 ignores it; name the bridge in vif-script's arguments, "
+        "(vif-script 'vif-bridge bridge=NAME'), or drop the line (vif-bridge "
+        "then takes the first bridge)"
+    ),
 }
 
 #: What xend 3.x/4.x used when an option is absent (XendOptions.py defaults), as

@@ -181,7 +181,9 @@ def on_fail_fence_without_fencing(cluster: Cluster) -> Iterator[Finding]:
     Example: ``<op name="stop" on_fail="fence"/>`` with ``stonith_enabled=false``.
 
     Fix: configure a fencing device and set ``stonith-enabled=true``, or choose
-    ``on-fail="block"`` (leave the resource for an administrator) or ``stop``.
+    ``on-fail="block"`` (leave the resource for an administrator) or ``stop``; a
+    heartbeat 2 CIB spells the attribute ``on_fail`` (crm.dtd's ``op`` has no
+    ``on-fail``, pacemaker-1.0.rng no ``on_fail``).
     """
     for unit, where in _fencing_off(cluster):
         for item in unit.items:

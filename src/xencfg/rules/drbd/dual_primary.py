@@ -76,7 +76,8 @@ def dual_primary_without_fencing(cluster: Cluster) -> Iterator[Finding]:
     proper fencing policies in both DRBD *and* Pacemaker (fencing
     resource-and-stonith)").
 
-    Fix: ``disk { fencing resource-and-stonith; }`` with a ``fence-peer``
+    Fix: ``disk { fencing resource-and-stonith; }`` (DRBD 9: in ``net``; drbdadm 9
+    of drbd-utils before 9.29 refuses it in ``disk``, XC008) with a ``fence-peer``
     handler, and STONITH in the cluster manager; or, on DRBD 9 with three or
     more nodes, ``quorum majority`` with ``on-no-quorum io-error``.
     """

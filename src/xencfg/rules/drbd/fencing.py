@@ -73,8 +73,8 @@ def fence_peer_never_called(cluster: Cluster) -> Iterator[Finding]:
     Example: ``handlers { outdate-peer "/usr/lib/heartbeat/drbd-peer-outdater -t 5"; }``
     and no ``fencing`` in ``disk`` (DRBD 9: ``net``).
 
-    Fix: ``disk { fencing resource-only; }`` (or ``resource-and-stonith`` with a
-    handler that can STONITH).
+    Fix: ``disk { fencing resource-only; }`` (DRBD 9: in ``net``) (or
+    ``resource-and-stonith`` with a handler that can STONITH).
     """
     for item, res, eff in _settled(cluster):
         handlers = eff.sections.get("handlers", {})
