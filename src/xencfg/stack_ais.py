@@ -154,6 +154,9 @@ def _settings(doc: CorosyncDocument) -> dict[str, tuple[str, Any]]:
 
 
 class _Ais:
+    #: what the old release did with a consensus below 1.2 x token
+    no_minimum = " (openais 0.80 had none)"
+
     def __init__(
         self, nodes: list[AisNode], cib_nodes: list[tuple[str, str]], cluster_name: str | None
     ) -> None:
@@ -455,8 +458,8 @@ class _Ais:
                 if note.what == f"consensus: {consensus}" and note.why == "kept":
                     note.what = f"consensus: {consensus} dropped"
                     note.why = (
-                        f"below 1.2 x token ({eff} ms), corosync.conf(5)'s minimum (openais "
-                        f"0.80 had none): corosync 3 computes {int(eff * 1.2)} ms"
+                        f"below 1.2 x token ({eff} ms), corosync.conf(5)'s minimum"
+                        f"{self.no_minimum}: corosync 3 computes {int(eff * 1.2)} ms"
                     )
             self.b.timing.append(
                 f"consensus {consensus} ms < 1.2 x {eff}: not written, corosync 3 takes "

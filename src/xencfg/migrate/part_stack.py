@@ -15,7 +15,7 @@ from ..syntax.source import encode
 from .agents import iet_resources, ipaddr2, moved_agents, xm_fencing
 from .agents import primitive_note as _primitive_note
 from .migration import KEY_BYTES, Migration, Output, load_as, notes_of, parse_failure, unreadable
-from .part_ais import ais_nodes, ais_stack
+from .part_ais import ais_nodes, ais_stack, c2_nodes
 
 
 def _old_corosync(found: Any) -> list[Note]:
@@ -519,6 +519,9 @@ def plan_stack(
         unreadable(m, source, fmt, where)
     heartbeat = any(n.hacf is not None for n in nodes)
     ais = [] if heartbeat else ais_nodes(found, nodes)
+    was = "openais"
+    if not heartbeat and not ais:
+        ais, was = c2_nodes(found, nodes), "corosync2"
     if not heartbeat and not ais:
         old = _old_corosync(found)
         if explicit:
@@ -542,7 +545,7 @@ def plan_stack(
             )
         secrets.extend(cib[1].secrets())
     if ais:
-        moved, crypto = ais_stack(m, ais, cib, cluster_name)
+        moved, crypto = ais_stack(m, ais, cib, cluster_name, was)
         running = [any(a.files is nf for a in ais) for nf in nodes]
         stack_files(m, found, moved, running, "openais or corosync", crypto)
         if cib is None:
