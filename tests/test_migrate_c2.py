@@ -161,3 +161,45 @@ def test_corosync2_secauth_off_stays_off_and_nodes_that_differ_get_a_todo(
     assert todo.kind == "manual" and todo.source.endswith("deb-b/etc/corosync/corosync.conf:5")
     text = _corosync_accepts(m, tmp_path, "deb-a")
     assert "crypto_cipher: none" in text and "token: 3000" in text
+
+
+CIB = """<cib validate-with="pacemaker-2.10" crm_feature_set="3.0.14" admin_epoch="0" epoch="9"
+    num_updates="0">
+  <configuration>
+    <crm_config/>
+    <nodes>
+      <node id="3232248331" uname="deb-a.example.com"/>
+      <node id="3232248332" uname="deb-b.example.com"/>
+    </nodes>
+    <resources/>
+    <constraints/>
+  </configuration>
+  <status/>
+</cib>
+"""
+
+
+def test_corosync2_names_come_from_the_cib_and_its_node_ids_follow(tmp_path: Path) -> None:
+    """Pacemaker on corosync 2 named a node with no nodelist name by uname -n and gave
+    it corosync's nodeid (here made of its address): the CIB's uname that /etc/hosts
+    gives ring0's address is the name, and the converted CIB's node ids are the new
+    nodeids. An address /etc/hosts names no member is a TODO (corosync 3 with knet
+    needs the name) and the entry is named by its address."""
+    root = tmp_path / "c2"
+    shutil.copytree(FIXTURES / "debian9", root / "debian9")
+    for node in ("deb-a", "deb-b"):
+        hosts = root / "debian9" / node / "etc" / "hosts"
+        text = hosts.read_text().replace("\tdeb-a\n", "\tdeb-a.example.com deb-a\n")
+        hosts.write_text(text.replace("192.168.50.12\tdeb-b\n", ""))
+    cib = root / "debian9" / "deb-a" / "var" / "lib" / "pacemaker" / "cib" / "cib.xml"
+    cib.parent.mkdir(parents=True)
+    cib.write_text(CIB)
+    m = _plan("debian9", root)
+    assert [(mb.name, mb.nodeid) for mb in m.members] == [
+        ("deb-a.example.com", 1),
+        ("192.168.50.12", 2),
+    ]
+    assert _note(m, "name: deb-a.example.com added").kind == "rewrite"
+    assert _note(m, "name: 192.168.50.12 (ring0_addr 192.168.50.12)").kind == "manual"
+    converted = next(o for o in m.outputs if o.path == "cib.xml").data.decode()
+    assert '<node id="1" uname="deb-a.example.com"' in converted

@@ -168,13 +168,13 @@ class _C2(_Ais):
             if e.key == "mcastport":
                 opts["mcastport"] = val
                 self.note(
-                    "manual",
+                    "rewrite",
                     loc,
-                    "firewall",
+                    f"corosync.conf knet link {link}",
                     f"mcastport {val} kept: knet link {link}'s UDP port",
                     "corosync 3 reads it as the link's port (exec/totemconfig.c:1673 of "
-                    f"3.1.7); corosync 2's udp also used {val} - 1: only {val} needs to stay "
-                    "open between the nodes",
+                    f"3.1.7; its default is 5405 + the link number); corosync 2's udp also "
+                    f"used {val} - 1, which knet does not",
                 )
             elif e.key == "bindnetaddr":
                 self.note(
