@@ -13,8 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 from .formats.lines.corosync import ring_address
-from .stack import Member, StackResult, _short, knet_conf
-from .stack_ais import TOTEM_DROPPED, TOTEM_KEPT, AisNode, _Ais, _names
+from .stack import Member, StackResult, _short
+from .stack_ais import AisNode, _Ais, _names, to_knet
 from .syntax.blocks import Block
 from .syntax.numbers import decimal_or_none
 
@@ -50,6 +50,14 @@ class _C2(_Ais):
     # corosync 2.3.4 on adds token_coefficient only for the members of a nodelist
     # (exec/totemconfig.c:236 of v2.4.5): a udp multicast file's token was what it said
     no_minimum = " (corosync 2 added token_coefficient to a nodelist's members only)"
+    no_name_why = (
+        "the file names no cluster (totem cluster_name): pass --cluster-name to choose one "
+        "(DLM, clvmd and shared volume groups record it)"
+    )
+    key_why = (
+        "knet's crypto needs a key shared by all nodes (corosync-keygen of 3.x writes 256 "
+        "bytes); the new one goes to every node at the cut-over"
+    )
 
     def members(self) -> list[Member]:
         n0 = self.nodes[0]
@@ -215,10 +223,7 @@ class _C2(_Ais):
         for e in list(totem.block.entries()) if totem is not None else []:
             val = " ".join(e.values)
             loc = self.loc(n0, e)
-            if e.key in TOTEM_KEPT:
-                out[e.key] = val
-                self.note("rewrite", loc, "corosync.conf totem", f"{e.key}: {val}", "kept")
-            elif e.key == "secauth":
+            if e.key == "secauth":
                 said.append(f"secauth {val}")
                 first = first or loc
                 if val == "off":
@@ -245,25 +250,8 @@ class _C2(_Ais):
                     "that is up, active sends on all (corosync.conf(5) of 3.1); the "
                     "redundant ring protocol is gone",
                 )
-            elif e.key == "transport":
-                self.note(
-                    "rewrite",
-                    loc,
-                    "corosync.conf totem",
-                    f"transport {val} -> knet",
-                    "corosync 3 encrypts and runs several links only with knet"
-                    + ("; udp multicast is gone with it" if val == "udp" else ""),
-                )
-            elif e.key not in ("version", "cluster_name"):
-                self.note(
-                    "dropped",
-                    loc,
-                    "-",
-                    f"totem {e.key} {val}".rstrip(),
-                    TOTEM_DROPPED.get(
-                        e.key, "not a corosync 3 totem option (corosync.conf(5) of 3.1)"
-                    ),
-                )
+            else:
+                self.carry(e, val, loc, out, ("version", "cluster_name"))
         if self.link_opts and any(len(o) > 1 for o in self.link_opts):
             out["interface"] = sorted(self.link_opts, key=lambda o: o["linknumber"])
         crypto = (cipher, hash_) != ("none", "none")
@@ -350,37 +338,9 @@ class _C2(_Ais):
             )
         return {"uidgid": kept} if kept else {}
 
-    def authkey(self, crypto: bool) -> None:
-        where = next((n.authkey for n in self.nodes if n.authkey), None)
-        if crypto:
-            self.note(
-                "rewrite",
-                where or "-",
-                "/etc/corosync/authkey",
-                "a new random 256-byte key" + (f" (replaces {where})" if where else ""),
-                "knet's crypto needs a key shared by all nodes (corosync-keygen of 3.x "
-                "writes 256 bytes); the new one goes to every node at the cut-over",
-            )
-
 
 def to_knet_c2(
     nodes: list[AisNode], cib_nodes: list[tuple[str, str]], cluster_name: str | None = None
 ) -> tuple[StackResult, bool]:
     """The corosync 3 configuration of a corosync 2 cluster, and whether it encrypts."""
-    a = _C2(nodes, cib_nodes, cluster_name)
-    for n in nodes:
-        t = n.conf.totem
-        given = t.get("cluster_name") if t is not None else None
-        if t is not None and given:
-            n.files.cluster_names.insert(0, (given, a.loc(n, t.block.entry("cluster_name"))))
-    members = a.members()
-    a.links(members)
-    name = a.b.cluster_name()
-    totem, crypto = a.totem(members)
-    quorum = a.quorum(len(members))
-    logging = a.logging()
-    a.sections()
-    a.differences()
-    a.authkey(crypto)
-    doc = knet_conf(name, members, totem, logging, crypto=crypto, quorum=quorum, extra=a.extra())
-    return StackResult(doc, members, a.b.notes, a.b.timing, name), crypto
+    return to_knet(nodes, cib_nodes, cluster_name, _C2)
