@@ -203,3 +203,56 @@ def test_corosync2_names_come_from_the_cib_and_its_node_ids_follow(tmp_path: Pat
     assert _note(m, "name: 192.168.50.12 (ring0_addr 192.168.50.12)").kind == "manual"
     converted = next(o for o in m.outputs if o.path == "cib.xml").data.decode()
     assert '<node id="1" uname="deb-a.example.com"' in converted
+
+
+TOPO6 = Path(__file__).parent / "fixtures/topo6/rhel6-cman-pcmk-three-node-drbd84-lvm-xl/good"
+TWO_NODE_CMAN = """<?xml version="1.0"?>
+<cluster config_version="7" name="firs">
+  <fence_daemon post_join_delay="30"/>
+  <clusternodes>
+    <clusternode name="fir1" nodeid="1">
+      <fence><method name="ipmi"><device name="ipmi-fir1"/></method></fence>
+    </clusternode>
+    <clusternode name="fir2" nodeid="2">
+      <fence><method name="ipmi"><device name="ipmi-fir2"/></method></fence>
+    </clusternode>
+  </clusternodes>
+  <cman two_node="1" expected_votes="1"/>
+  <fencedevices>
+    <fencedevice name="ipmi-fir1" agent="fence_ipmilan" ipaddr="10.70.8.1" login="fencer"
+        passwd="s3cret" lanplus="1"/>
+    <fencedevice name="ipmi-fir2" agent="fence_ipmilan" ipaddr="10.70.8.2" login="fencer"
+        passwd="s3cret" lanplus="1"/>
+  </fencedevices>
+</cluster>
+"""
+
+
+def test_rhel6_cman_becomes_corosync3_with_a_todo_per_fence_device(tmp_path: Path) -> None:
+    """RHEL 6's cman wrote corosync's configuration from cluster.conf, and corosync 3 has
+    no cman: the clusternodes (names, nodeids, addresses from /etc/hosts) become the
+    nodelist, ``<cman two_node="1">`` two_node, and each fence device (fenced is gone)
+    a TODO naming its agent for a Pacemaker stonith resource, its password masked.
+    topo6's three-node cman + Pacemaker cluster (fence_pcmk, which hands fencing to
+    Pacemaker) gets fence_pcmk dropped; corosync -t accepts both files."""
+    m = _plan("good", TOPO6.parent)
+    assert [(mb.name, mb.nodeid, mb.addrs) for mb in m.members] == [
+        ("fir1", 1, {0: "10.70.0.1"}),
+        ("fir2", 2, {0: "10.70.0.2"}),
+        ("fir3", 3, {0: "10.70.0.3"}),
+    ]
+    assert m.old_stack == "cman" and "service cman stop" in m.steps[1]
+    assert _note(m, "fencedevice pcmk (fence_pcmk)").kind == "dropped"
+    assert "cluster_name: firs" in _corosync_accepts(m, tmp_path, "fir2")
+    root = tmp_path / "two"
+    for node in ("fir1", "fir2"):
+        shutil.copytree(TOPO6 / node / "etc", root / node / "etc")
+        (root / node / "etc" / "cluster" / "cluster.conf").write_text(TWO_NODE_CMAN)
+    m = migrate.plan(sorted(str(p) for p in root.iterdir()), only=("stack",))
+    todo = _note(m, "fencedevice ipmi-fir2: agent fence_ipmilan (fences fir2)")
+    assert todo.kind == "manual" and todo.source.endswith("fir1/etc/cluster/cluster.conf:16")
+    assert "stonith:fence_ipmilan" in todo.why and "s3cret" not in todo.why
+    assert _note(m, 'two_node: 1 (<cman two_node="1">)').kind == "rewrite"
+    text = _corosync_accepts(m, tmp_path, "fir1")
+    assert "two_node: 1" in text and "crypto_cipher: aes256" in text
+    _clean(text)

@@ -10,6 +10,7 @@ from ..errors import XencfgError
 from ..stack import NodeFiles, Note, StackResult
 from ..stack_ais import AisNode, to_knet
 from ..stack_c2 import to_knet_c2
+from ..stack_cman import to_knet_cman
 from .migration import Migration, load_as
 
 
@@ -64,6 +65,34 @@ def c2_nodes(found: Any, nodes: list[NodeFiles]) -> list[AisNode]:
             AisNode(nf, got[0], f"{tree.name}:/etc/corosync/authkey" if key.is_file() else None)
         )
     return out
+
+
+def cman_nodes(found: Any, nodes: list[NodeFiles]) -> list[tuple[NodeFiles, Any]]:
+    """The node trees with a cman cluster.conf that names clusternodes (RHEL 6), each
+    with its NodeFiles and the parsed file."""
+    out = []
+    for tree, nf in zip(found.nodes, nodes, strict=True):
+        for f in tree.files:
+            doc = load_as(f, "cman") if f.format == "cman" else None
+            if doc is not None and doc.nodes:
+                nf.where[id(doc)] = f"{tree.name}:{f.display}"
+                out.append((nf, doc))
+                break
+    return out
+
+
+def cman_stack(
+    m: Migration, cman: list[tuple[NodeFiles, Any]], cib: Any, cluster_name: str | None
+) -> tuple[StackResult, bool]:
+    """corosync 3's file for a cman cluster into ``m``'s report, and whether it
+    encrypts (``cib``: as for :func:`ais_stack`, whose two-node TODO it shares)."""
+    stack, crypto = to_knet_cman(cman, cluster_name)
+    m.notes.extend(stack.notes)
+    m.timing, m.members, m.cluster_name = stack.timing, stack.members, stack.cluster_name
+    m.old_stack, m.crypto = "cman", crypto
+    if cib is not None and len(stack.members) == 2:
+        m.notes.extend(_ignore_quorum(cib))
+    return stack, crypto
 
 
 def _ais_conf(tree: NodeTree, services: bool) -> tuple[Any, str] | None:
