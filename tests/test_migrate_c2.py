@@ -256,3 +256,56 @@ def test_rhel6_cman_becomes_corosync3_with_a_todo_per_fence_device(tmp_path: Pat
     text = _corosync_accepts(m, tmp_path, "fir1")
     assert "two_node: 1" in text and "crypto_cipher: aes256" in text
     _clean(text)
+
+
+QDEVICE = """totem {
+\tversion: 2
+\tcluster_name: qd
+\ttransport: udpu
+\tcrypto_cipher: aes256
+\tcrypto_hash: none
+}
+nodelist {
+\tnode {
+\t\tnodeid: 3
+\t}
+\tnode {
+\t\tring0_addr: 10.0.0.1
+\t\tname: a
+\t\tnodeid: 5
+\t}
+\tnode {
+\t\tring0_addr: 10.0.0.2
+\t\tname: b
+\t\tnodeid: 5
+\t}
+}
+quorum {
+\tprovider: corosync_votequorum
+\tdevice {
+\t\tmodel: net
+\t\tnet {
+\t\t\thost: qnetd.example.com
+\t\t\talgorithm: ffsplit
+\t\t}
+\t}
+}
+"""
+
+
+def test_corosync2_odd_files_give_todos_and_a_file_corosync_takes(tmp_path: Path) -> None:
+    """A cipher without a hash (corosync 2 refused it, exec/totemconfig.c:463 of v2.4.5,
+    and 3 does too) gets sha256 and a TODO; a node without ring0_addr is not carried (a
+    TODO); a repeated nodeid gets a new one; a qdevice section is kept and then no
+    two_node is written ("two_node and quorum device cannot be configured at the same
+    time", exec/votequorum.c:1301 of v3.1.7)."""
+    conf = tmp_path / "trees" / "a" / "etc" / "corosync" / "corosync.conf"
+    conf.parent.mkdir(parents=True)
+    conf.write_text(QDEVICE)
+    m = _plan("trees", tmp_path)
+    assert [(mb.name, mb.nodeid) for mb in m.members] == [("a", 5), ("b", 1)]
+    assert _note(m, "crypto_hash none -> crypto_cipher aes256, crypto_hash sha256").kind == "manual"
+    assert _note(m, "node 0 has no ring0_addr").kind == "manual"
+    assert _note(m, "quorum device { ... } kept").kind == "manual"
+    text = _corosync_accepts(m, tmp_path, "a")
+    assert "host: qnetd.example.com" in text and "two_node" not in text

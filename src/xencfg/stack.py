@@ -940,7 +940,9 @@ def knet_conf(
             node["ring0_addr"] = m.name
         nodelist.append(node)
     votes: dict[str, Any] = {"provider": "corosync_votequorum"}
-    if len(members) == 2:
+    if len(members) == 2 and "device" not in (quorum or {}):
+        # ("two_node and quorum device cannot be configured at the same time",
+        # exec/votequorum.c:1301 of corosync v3.1.7)
         votes["two_node"] = 1
     return CorosyncDocument.new(
         {

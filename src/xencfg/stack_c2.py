@@ -15,7 +15,7 @@ from typing import Any
 from .formats.lines.corosync import ring_address
 from .stack import Member, StackResult, _short
 from .stack_ais import AisNode, _Ais, _names, to_knet
-from .syntax.blocks import Block
+from .syntax.blocks import Block, Entry
 from .syntax.numbers import decimal_or_none
 
 #: knet takes node ids below 65536 ("Knet requires nodeid to be less than", exec/
@@ -44,6 +44,17 @@ QUORUM_KEPT = (
 )
 
 
+def _as_dict(block: Block) -> dict[str, Any]:
+    """A section and its sub-sections as CorosyncDocument.new takes them."""
+    out: dict[str, Any] = {}
+    for c in block.child_nodes():
+        if isinstance(c, Block):
+            out[c.key] = _as_dict(c)
+        elif isinstance(c, Entry):
+            out[c.key] = " ".join(c.values)
+    return out
+
+
 class _C2(_Ais):
     """The openais builder with corosync 2's nodelist, quorum, crypto and rings."""
 
@@ -68,6 +79,16 @@ class _C2(_Ais):
         members: list[Member] = []
         for i, node in enumerate(listed):
             addrs = node.ring_addrs
+            if not addrs.get(0):
+                self.note(
+                    "manual",
+                    self.loc(n0, node.block),
+                    "corosync.conf nodelist",
+                    f"node {i} has no ring0_addr: not carried",
+                    "corosync 2 refused such an entry too; add the node by hand (name, "
+                    "nodeid, ring0_addr)",
+                )
+                continue
             name = node.name or self._name_of(n0, node, addrs.get(0, ""))
             nodeid = decimal_or_none(node.get("nodeid") or "")
             if nodeid is not None and 0 < nodeid <= KNET_MAX_NODEID and nodeid not in used:
@@ -254,16 +275,22 @@ class _C2(_Ais):
                 self.carry(e, val, loc, out, ("version", "cluster_name"))
         if self.link_opts and any(len(o) > 1 for o in self.link_opts):
             out["interface"] = sorted(self.link_opts, key=lambda o: o["linknumber"])
+        lone = cipher != "none" and hash_ == "none"
+        if lone:  # (corosync 2 refused it too: exec/totemconfig.c:463 of v2.4.5)
+            hash_ = "sha256"
         crypto = (cipher, hash_) != ("none", "none")
         if crypto:
             out["crypto_cipher"], out["crypto_hash"] = cipher, hash_
         self.note(
-            "rewrite" if crypto else "manual",
+            "rewrite" if crypto and not lone else "manual",
             first or self.loc(n0, totem.block if totem is not None else None),
             "corosync.conf totem crypto",
             f"{', '.join(said) or 'no crypto option (corosync 2: aes256, sha1)'} -> "
             + (f"crypto_cipher {cipher}, crypto_hash {hash_}" if crypto else "no crypto"),
-            "corosync 2 encrypted with aes256/sha1 unless secauth was off (exec/"
+            "a cipher without a hash: corosync 2 refused it and so does 3 (exec/"
+            "totemconfig.c:463 of 2.4.5), so this file never ran: sha256 written"
+            if lone
+            else "corosync 2 encrypted with aes256/sha1 unless secauth was off (exec/"
             "totemconfig.c:411 of 2.4.5), corosync 3 with nothing unless told: written out; "
             "knet uses a new /etc/corosync/authkey"
             if crypto
@@ -279,6 +306,16 @@ class _C2(_Ais):
         n0 = self.nodes[0]
         section = n0.conf.section("quorum")
         out: dict[str, Any] = {}
+        for b in section.blocks() if section is not None else []:
+            out[b.key] = _as_dict(b)
+            self.note(
+                "manual",
+                self.loc(n0, b),
+                "corosync.conf quorum",
+                f"quorum {b.key} {{ ... }} kept",
+                "corosync-qdevice reads the same section under corosync 3: install its "
+                "3.x package on every node and check the qnetd host",
+            )
         for e in section.entries() if section is not None else []:
             val = " ".join(e.values)
             loc = self.loc(n0, e)
@@ -296,7 +333,7 @@ class _C2(_Ais):
                     "corosync 3 writes provider corosync_votequorum: check what this "
                     "option did (votequorum(5))",
                 )
-        if count == 2 and "two_node" not in out:
+        if count == 2 and "two_node" not in out and "device" not in out:
             self.note(
                 "rewrite",
                 "2 members",
