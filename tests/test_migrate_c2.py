@@ -86,7 +86,8 @@ def test_sles12_udp_multicast_two_rings_become_two_knet_links(tmp_path: Path) ->
     link_mode passive; each ring's mcastport stays its link's port (3.1.7 reads
     totem.interface.N.mcastport for knet too: exec/totemconfig.c:1673, though
     corosync.conf(5) says "udp only"); the multicast addresses are dropped with a
-    line each; expected_votes and two_node of the quorum section are kept; consensus
+    line each; expected_votes and two_node of the quorum section and the logger_subsys
+    section (corosync 3 reads it as 2 did) are kept; consensus
     6000 is below 1.2 x (5000 + 650) and left to corosync (lint CS002 otherwise)."""
     m = _plan("sles12")
     assert [mb.addrs for mb in m.members] == [
@@ -102,9 +103,11 @@ def test_sles12_udp_multicast_two_rings_become_two_knet_links(tmp_path: Path) ->
     assert _note(m, "ringnumber 1 -> linknumber 1").kind == "rewrite"
     assert _note(m, "transport udp -> knet").why.endswith("udp multicast is gone with it")
     assert _note(m, "consensus: 6000").what.endswith("dropped")
-    assert _note(m, "logger_subsys QUORUM").kind == "dropped"
+    assert _note(m, "logger_subsys QUORUM").kind == "rewrite"
     text = _corosync_accepts(m, tmp_path, "s12-2")
-    for line in ("link_mode: passive", "linknumber: 1", "mcastport: 5407", "expected_votes: 3"):
+    for line in ("link_mode: passive", "linknumber: 1", "mcastport: 5407", "subsys: QUORUM"):
+        assert line in text
+    for line in ("expected_votes: 3", "two_node: 0"):
         assert line in text
     for gone in ("mcastaddr", "bindnetaddr", "ringnumber", "rrp_mode", "secauth", "consensus"):
         assert gone not in text

@@ -915,7 +915,7 @@ def knet_conf(
     name: str,
     members: list[Member],
     totem: dict[str, Any],
-    logging: dict[str, str],
+    logging: dict[str, Any],
     crypto: bool = True,
     quorum: dict[str, Any] | None = None,
     extra: dict[str, Any] | None = None,

@@ -154,6 +154,8 @@ def _settings(doc: CorosyncDocument) -> dict[str, tuple[str, Any]]:
 
 
 class _Ais:
+    #: logging's logger_subsys sections are written (corosync 2's subsystems are 3's)
+    subsys_kept = False
     #: what the old release did with a consensus below 1.2 x token
     no_minimum = " (openais 0.80 had none)"
     #: why a cluster whose file names none is called hacluster
@@ -482,14 +484,26 @@ class _Ais:
             )
 
     # -- logging and the other sections ------------------------------------------------
-    def logging(self) -> dict[str, str]:
+    def logging(self) -> dict[str, Any]:
         n0 = self.nodes[0]
         section = n0.conf.section("logging")
-        out: dict[str, str] = {}
+        out: dict[str, Any] = {}
         for c in section.child_nodes() if section is not None else []:
             loc = self.loc(n0, c)
             if isinstance(c, Block):
                 subsys = Section(c).get("subsys") or ""
+                if self.subsys_kept:
+                    self.note(
+                        "rewrite",
+                        loc,
+                        "corosync.conf logging",
+                        f"logger_subsys {subsys}".rstrip(),
+                        "kept: corosync 3 reads logger_subsys as 2 did (corosync.conf(5))",
+                    )
+                    out.setdefault("logger_subsys", []).append(
+                        {e.key: " ".join(e.values) for e in c.entries()}
+                    )
+                    continue
                 self.note(
                     "dropped",
                     loc,

@@ -58,6 +58,7 @@ def _as_dict(block: Block) -> dict[str, Any]:
 class _C2(_Ais):
     """The openais builder with corosync 2's nodelist, quorum, crypto and rings."""
 
+    subsys_kept = True
     # corosync 2.3.4 on adds token_coefficient only for the members of a nodelist
     # (exec/totemconfig.c:236 of v2.4.5): a udp multicast file's token was what it said
     no_minimum = " (corosync 2 added token_coefficient to a nodelist's members only)"
