@@ -209,9 +209,10 @@ def test_migrate_carries_a_corosync_1_stack(tmp_path: Path) -> None:
     assert [o.node for o in only.outputs if o.path.endswith("corosync.conf")] == written
 
 
-def test_migrate_reports_a_corosync_2_stack(tmp_path: Path) -> None:
-    """corosync 2's udpu with an ``interface`` section (corosync 3 has knet instead): a
-    TODO that says corosync 2, not the corosync 1 plugin's reason."""
+def test_migrate_carries_a_corosync_2_stack(tmp_path: Path) -> None:
+    """corosync 2's udpu with an ``interface`` section (corosync 3 has knet instead): it
+    was a TODO that said corosync 2; since tests/test_migrate_c2.py it is migrated: a
+    knet corosync.conf is written and the ringnumber line gets its report line."""
     from lintkit import tree
     from xencfg import migrate
 
@@ -221,8 +222,11 @@ def test_migrate_reports_a_corosync_2_stack(tmp_path: Path) -> None:
         "\t\tnodeid: 1\n\t}\n}\nquorum {\n\tprovider: corosync_votequorum\n}\n"
     )
     root = tree(tmp_path, "n1", {"etc/corosync/corosync.conf": conf, "etc/xen/vm/a": XM_DOMU})
-    todo = [n for n in migrate.plan([str(root)]).notes if n.target == "corosync.conf"]
-    assert len(todo) == 1 and "corosync 2 " in todo[0].what and "knet" in todo[0].why
+    m = migrate.plan([str(root)])
+    assert not any("written for corosync" in n.what for n in m.notes)
+    assert any(n.what == "ringnumber 0 -> linknumber 0" for n in m.notes)
+    written = next(o for o in m.outputs if o.path.endswith("corosync.conf")).data.decode()
+    assert "transport: knet" in written and "name: n1" in written
 
 
 def test_xm_empty_bootargs_is_dropped_not_given_to_xl(tmp_path: Path) -> None:

@@ -915,14 +915,16 @@ def knet_conf(
     name: str,
     members: list[Member],
     totem: dict[str, Any],
-    logging: dict[str, str],
+    logging: dict[str, Any],
     crypto: bool = True,
+    quorum: dict[str, Any] | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> CorosyncDocument:
     """The corosync 3 file every migration writes (from heartbeat or from openais):
     knet, crypto (aes256/sha256 with /etc/corosync/authkey) unless ``crypto`` is off,
     the nodelist of ``members`` (a member without an address is reached by its name),
-    votequorum (two_node for two members), then ``totem``'s timing and the ``logging``
-    section."""
+    votequorum (two_node for two members; ``quorum``: options carried over it), then
+    ``totem``'s settings, the ``logging`` section and ``extra`` sections (uidgid)."""
     head: dict[str, Any] = {"version": 2, "cluster_name": name, "transport": "knet"}
     if crypto:
         head.update({"crypto_cipher": "aes256", "crypto_hash": "sha256"})
@@ -937,14 +939,17 @@ def knet_conf(
         else:
             node["ring0_addr"] = m.name
         nodelist.append(node)
-    quorum: dict[str, Any] = {"provider": "corosync_votequorum"}
-    if len(members) == 2:
-        quorum["two_node"] = 1
+    votes: dict[str, Any] = {"provider": "corosync_votequorum"}
+    if len(members) == 2 and "device" not in (quorum or {}):
+        # ("two_node and quorum device cannot be configured at the same time",
+        # exec/votequorum.c:1301 of corosync v3.1.7)
+        votes["two_node"] = 1
     return CorosyncDocument.new(
         {
             "totem": {**head, **totem},
             "nodelist": {"node": nodelist},
-            "quorum": quorum,
+            "quorum": {**votes, **(quorum or {})},
             "logging": logging,
+            **(extra or {}),
         }
     )

@@ -154,6 +154,20 @@ def _settings(doc: CorosyncDocument) -> dict[str, tuple[str, Any]]:
 
 
 class _Ais:
+    #: logging's logger_subsys sections are written (corosync 2's subsystems are 3's)
+    subsys_kept = False
+    #: what the old release did with a consensus below 1.2 x token
+    no_minimum = " (openais 0.80 had none)"
+    #: why a cluster whose file names none is called hacluster
+    no_name_why = (
+        "openais.conf and corosync 1's file name no cluster: pass --cluster-name "
+        "to choose one (DLM, clvmd and shared volume groups record it)"
+    )
+    #: why the authkey is a new one
+    key_why = (
+        "knet's crypto needs a key shared by all nodes; corosync 1's 128-byte key is not reused"
+    )
+
     def __init__(
         self, nodes: list[AisNode], cib_nodes: list[tuple[str, str]], cluster_name: str | None
     ) -> None:
@@ -358,6 +372,32 @@ class _Ais:
                 )
 
     # -- totem -----------------------------------------------------------------------
+    def carry(
+        self, e: Entry, val: str, loc: str, out: dict[str, Any], skip: tuple[str, ...]
+    ) -> None:
+        """A totem option corosync 3 reads alike goes into ``out``, transport becomes
+        knet; any other, but those of ``skip`` (written otherwise), gets its dropped line."""
+        if e.key in TOTEM_KEPT:
+            out[e.key] = val
+            self.note("rewrite", loc, "corosync.conf totem", f"{e.key}: {val}", "kept")
+        elif e.key == "transport":
+            self.note(
+                "rewrite",
+                loc,
+                "corosync.conf totem",
+                f"transport {val} -> knet",
+                "corosync 3 encrypts and runs several links only with knet"
+                + ("; udp multicast is gone with it" if val == "udp" else ""),
+            )
+        elif e.key not in skip:
+            self.note(
+                "dropped",
+                loc,
+                "-",
+                f"totem {e.key} {val}".rstrip(),
+                TOTEM_DROPPED.get(e.key, "not a corosync 3 totem option (corosync.conf(5) of 3.1)"),
+            )
+
     def totem(self, members: list[Member]) -> tuple[dict[str, Any], bool]:
         """The totem settings carried (timing and the like) and whether crypto is on."""
         n0 = self.nodes[0]
@@ -369,10 +409,7 @@ class _Ais:
         for e in entries:
             val = " ".join(e.values)
             loc = self.loc(n0, e)
-            if e.key in TOTEM_KEPT:
-                out[e.key] = val
-                self.note("rewrite", loc, "corosync.conf totem", f"{e.key}: {val}", "kept")
-            elif e.key == "secauth":
+            if e.key == "secauth":
                 crypto = val.lower() not in ("off", "no", "0")
                 self.note(
                     "rewrite" if crypto else "manual",
@@ -395,25 +432,8 @@ class _Ais:
                     "knet runs every link itself (link_mode passive: the highest-priority "
                     "link that is up); the redundant ring protocol is gone",
                 )
-            elif e.key == "transport":
-                self.note(
-                    "rewrite",
-                    loc,
-                    "corosync.conf totem",
-                    f"transport {val} -> knet",
-                    "corosync 3 dropped udp multicast as its default and keeps knet for "
-                    "encryption and several links",
-                )
-            elif e.key not in ("version", "cluster_name", "nodeid"):
-                self.note(
-                    "dropped",
-                    loc,
-                    "-",
-                    f"totem {e.key} {val}".rstrip(),
-                    TOTEM_DROPPED.get(
-                        e.key, "not a corosync 3 totem option (corosync.conf(5) of 3.1)"
-                    ),
-                )
+            else:
+                self.carry(e, val, loc, out, ("version", "cluster_name", "nodeid"))
         if "secauth" not in keys:
             self.note(
                 "rewrite",
@@ -455,8 +475,8 @@ class _Ais:
                 if note.what == f"consensus: {consensus}" and note.why == "kept":
                     note.what = f"consensus: {consensus} dropped"
                     note.why = (
-                        f"below 1.2 x token ({eff} ms), corosync.conf(5)'s minimum (openais "
-                        f"0.80 had none): corosync 3 computes {int(eff * 1.2)} ms"
+                        f"below 1.2 x token ({eff} ms), corosync.conf(5)'s minimum"
+                        f"{self.no_minimum}: corosync 3 computes {int(eff * 1.2)} ms"
                     )
             self.b.timing.append(
                 f"consensus {consensus} ms < 1.2 x {eff}: not written, corosync 3 takes "
@@ -464,14 +484,26 @@ class _Ais:
             )
 
     # -- logging and the other sections ------------------------------------------------
-    def logging(self) -> dict[str, str]:
+    def logging(self) -> dict[str, Any]:
         n0 = self.nodes[0]
         section = n0.conf.section("logging")
-        out: dict[str, str] = {}
+        out: dict[str, Any] = {}
         for c in section.child_nodes() if section is not None else []:
             loc = self.loc(n0, c)
             if isinstance(c, Block):
                 subsys = Section(c).get("subsys") or ""
+                if self.subsys_kept:
+                    self.note(
+                        "rewrite",
+                        loc,
+                        "corosync.conf logging",
+                        f"logger_subsys {subsys}".rstrip(),
+                        "kept: corosync 3 reads logger_subsys as 2 did (corosync.conf(5))",
+                    )
+                    out.setdefault("logger_subsys", []).append(
+                        {e.key: " ".join(e.values) for e in c.entries()}
+                    )
+                    continue
                 self.note(
                     "dropped",
                     loc,
@@ -634,17 +666,39 @@ class _Ais:
                 where or "-",
                 "/etc/corosync/authkey",
                 "a new random 256-byte key" + (f" (replaces {where})" if where else ""),
-                "knet's crypto needs a key shared by all nodes; corosync 1's 128-byte key "
-                "is not reused",
+                self.key_why,
             )
+
+    def quorum(self, count: int) -> dict[str, Any]:
+        """votequorum's options beyond knet_conf's (none: the plugin had no votequorum)."""
+        if count == 2:
+            self.note(
+                "rewrite",
+                "2 members",
+                "corosync.conf quorum",
+                "two_node: 1",
+                "Pacemaker's plugin had no quorum of its own for two nodes (the CIB's "
+                "no-quorum-policy decided); votequorum's two_node lets a lone node of two "
+                "keep quorum (and sets wait_for_all: both nodes must be up once at start)",
+            )
+        return {}
+
+    def extra(self) -> dict[str, Any]:
+        """Sections written as they were (none: uidgid is a TODO, see sections)."""
+        return {}
 
 
 def to_knet(
-    nodes: list[AisNode], cib_nodes: list[tuple[str, str]], cluster_name: str | None = None
+    nodes: list[AisNode],
+    cib_nodes: list[tuple[str, str]],
+    cluster_name: str | None = None,
+    builder: type[_Ais] = _Ais,
 ) -> tuple[StackResult, bool]:
     """The corosync 3 configuration of an openais / corosync 1 cluster (``cib_nodes``:
-    the CIB's node unames with the report name of their line), and whether it encrypts."""
-    a = _Ais(nodes, cib_nodes, cluster_name)
+    the CIB's node unames with the report name of their line), and whether it encrypts;
+    ``builder``: the class that reads the old files (:mod:`xencfg.stack_c2`'s for
+    corosync 2)."""
+    a = builder(nodes, cib_nodes, cluster_name)
     for n in nodes:
         t = n.conf.totem
         given = t.get("cluster_name") if t is not None else None
@@ -655,24 +709,12 @@ def to_knet(
     name = a.b.cluster_name()
     for note in a.b.notes:
         if note.kind == "manual" and note.target == "corosync.conf totem cluster_name":
-            note.why = (
-                "openais.conf and corosync 1's file name no cluster: pass --cluster-name "
-                "to choose one (DLM, clvmd and shared volume groups record it)"
-            )
+            note.why = a.no_name_why
     totem, crypto = a.totem(members)
-    if len(members) == 2:
-        a.note(
-            "rewrite",
-            "2 members",
-            "corosync.conf quorum",
-            "two_node: 1",
-            "Pacemaker's plugin had no quorum of its own for two nodes (the CIB's "
-            "no-quorum-policy decided); votequorum's two_node lets a lone node of two keep "
-            "quorum (and sets wait_for_all: both nodes must be up once at start)",
-        )
+    quorum = a.quorum(len(members))
     logging = a.logging()
     a.sections()
     a.differences()
     a.authkey(crypto)
-    doc = knet_conf(name, members, totem, logging, crypto=crypto)
+    doc = knet_conf(name, members, totem, logging, crypto=crypto, quorum=quorum, extra=a.extra())
     return StackResult(doc, members, a.b.notes, a.b.timing, name), crypto

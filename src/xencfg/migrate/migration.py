@@ -70,7 +70,8 @@ class Migration:
     lio: list[Any] = attrs.Factory(list)
     #: the nodes that get corosync and Pacemaker (those that ran heartbeat)
     stack_nodes: list[str] = attrs.Factory(list)
-    #: the stack the cluster ran: "heartbeat", or "openais" (openais / corosync 1)
+    #: the stack the cluster ran: "heartbeat", "openais" (openais / corosync 1) or
+    #: "corosync2" or "cman"
     old_stack: str = "heartbeat"
     #: corosync.conf encrypts (an authkey is written); off where openais had secauth off
     crypto: bool = True
@@ -181,6 +182,18 @@ _OLD_STEPS = {
         "resources stop with it.",
         "Keep it from starting at boot (`chkconfig openais off`, or `chkconfig pacemaker "
         "off; chkconfig corosync off`).",
+    ),
+    "corosync2": (
+        "back up /etc/corosync and the CIB (`cibadmin -Q > cib-backup.xml`).",
+        "Stop the cluster on every node (`pcs cluster stop --all`, or `systemctl stop "
+        "pacemaker corosync` on each, the DC last); the resources stop with it. corosync 2 "
+        "and 3 cannot form one cluster (udp/udpu and knet do not talk).",
+    ),
+    "cman": (
+        "back up /etc/cluster and the CIB (`cibadmin -Q > cib-backup.xml`).",
+        "Stop the cluster on every node: `service pacemaker stop; service cman stop` (or "
+        "`service rgmanager stop` first); the resources stop with it.",
+        "Keep it from starting at boot (`chkconfig pacemaker off; chkconfig cman off`).",
     ),
 }
 

@@ -9,6 +9,8 @@ from ..discover import NodeTree, display_path
 from ..errors import XencfgError
 from ..stack import NodeFiles, Note, StackResult
 from ..stack_ais import AisNode, to_knet
+from ..stack_c2 import to_knet_c2
+from ..stack_cman import to_knet_cman
 from .migration import Migration, load_as
 
 
@@ -28,6 +30,69 @@ def _service_d(tree: NodeTree) -> list[tuple[Any, str]]:
         if doc.sections("service"):
             out.append((doc, f"{tree.name}:{display_path(path)}"))
     return out
+
+
+def _c2_conf(tree: NodeTree) -> tuple[Any, str] | None:
+    """The node's corosync 2 file and its report name: /etc/corosync/corosync.conf with
+    a key of corosync 1 or 2 only (rrp_mode, ringnumber) and none of corosync 1, or a
+    ``transport: udp``/``udpu`` with no key of corosync 3 (pcs of RHEL 7 writes no
+    interface section)."""
+    from ..formats.lines.corosync import release_evidence
+
+    for f in tree.files:
+        if f.format != "corosync" or not str(f.path).endswith("corosync/corosync.conf"):
+            continue
+        doc = load_as(f, "corosync")
+        if doc is None:
+            continue
+        seen = release_evidence(doc)
+        udp = doc.totem is not None and doc.totem.get("transport") in ("udp", "udpu")
+        if (seen is not None and seen[0] == "<3.0") or (seen is None and udp):
+            return doc, f"{tree.name}:{f.display}"
+    return None
+
+
+def c2_nodes(found: Any, nodes: list[NodeFiles]) -> list[AisNode]:
+    """The node trees that run corosync 2 (each with its NodeFiles)."""
+    out = []
+    for tree, nf in zip(found.nodes, nodes, strict=True):
+        got = _c2_conf(tree)
+        if got is None:
+            continue
+        nf.where[id(got[0])] = got[1]
+        key = tree.etc / "corosync" / "authkey"
+        out.append(
+            AisNode(nf, got[0], f"{tree.name}:/etc/corosync/authkey" if key.is_file() else None)
+        )
+    return out
+
+
+def cman_nodes(found: Any, nodes: list[NodeFiles]) -> list[tuple[NodeFiles, Any]]:
+    """The node trees with a cman cluster.conf that names clusternodes (RHEL 6), each
+    with its NodeFiles and the parsed file."""
+    out = []
+    for tree, nf in zip(found.nodes, nodes, strict=True):
+        for f in tree.files:
+            doc = load_as(f, "cman") if f.format == "cman" else None
+            if doc is not None and doc.nodes:
+                nf.where[id(doc)] = f"{tree.name}:{f.display}"
+                out.append((nf, doc))
+                break
+    return out
+
+
+def cman_stack(
+    m: Migration, cman: list[tuple[NodeFiles, Any]], cib: Any, cluster_name: str | None
+) -> tuple[StackResult, bool]:
+    """corosync 3's file for a cman cluster into ``m``'s report, and whether it
+    encrypts (``cib``: as for :func:`ais_stack`, whose two-node TODO it shares)."""
+    stack, crypto = to_knet_cman(cman, cluster_name)
+    m.notes.extend(stack.notes)
+    m.timing, m.members, m.cluster_name = stack.timing, stack.members, stack.cluster_name
+    m.old_stack, m.crypto = "cman", crypto
+    if cib is not None and len(stack.members) == 2:
+        m.notes.extend(_ignore_quorum(cib))
+    return stack, crypto
 
 
 def _ais_conf(tree: NodeTree, services: bool) -> tuple[Any, str] | None:
@@ -93,15 +158,16 @@ def _cib_nodes(cib: Any) -> list[tuple[str, str]]:
 
 
 def ais_stack(
-    m: Migration, ais: list[AisNode], cib: Any, cluster_name: str | None
+    m: Migration, ais: list[AisNode], cib: Any, cluster_name: str | None, old: str = "openais"
 ) -> tuple[StackResult, bool]:
-    """corosync 3's file for an openais / corosync 1 cluster into ``m``'s report (``cib``:
-    the newest (file, document) of the nodes, or the one given, whose nodes are the
-    members), and whether it encrypts."""
-    stack, crypto = to_knet(ais, _cib_nodes(cib) if cib is not None else [], cluster_name)
+    """corosync 3's file for an openais / corosync 1 cluster (``old``: "corosync2", a
+    corosync 2 one) into ``m``'s report (``cib``: the newest (file, document) of the
+    nodes, or the one given, whose nodes are the members), and whether it encrypts."""
+    build = to_knet_c2 if old == "corosync2" else to_knet
+    stack, crypto = build(ais, _cib_nodes(cib) if cib is not None else [], cluster_name)
     m.notes.extend(stack.notes)
     m.timing, m.members, m.cluster_name = stack.timing, stack.members, stack.cluster_name
-    m.old_stack, m.crypto = "openais", crypto
+    m.old_stack, m.crypto = old, crypto
     if cib is not None and len(stack.members) == 2:
         m.notes.extend(_ignore_quorum(cib))
     return stack, crypto

@@ -15,7 +15,7 @@ from ..syntax.source import encode
 from .agents import iet_resources, ipaddr2, moved_agents, xm_fencing
 from .agents import primitive_note as _primitive_note
 from .migration import KEY_BYTES, Migration, Output, load_as, notes_of, parse_failure, unreadable
-from .part_ais import ais_nodes, ais_stack
+from .part_ais import ais_nodes, ais_stack, c2_nodes, cman_nodes, cman_stack
 
 
 def _old_corosync(found: Any) -> list[Note]:
@@ -519,7 +519,11 @@ def plan_stack(
         unreadable(m, source, fmt, where)
     heartbeat = any(n.hacf is not None for n in nodes)
     ais = [] if heartbeat else ais_nodes(found, nodes)
+    was = "openais"
     if not heartbeat and not ais:
+        ais, was = c2_nodes(found, nodes), "corosync2"
+    cman = [] if heartbeat or ais else cman_nodes(found, nodes)
+    if not heartbeat and not ais and not cman:
         old = _old_corosync(found)
         if explicit:
             raise XencfgError(
@@ -541,9 +545,13 @@ def plan_stack(
                 f" (<{cib[1].root_tag}>)"
             )
         secrets.extend(cib[1].secrets())
-    if ais:
-        moved, crypto = ais_stack(m, ais, cib, cluster_name)
-        running = [any(a.files is nf for a in ais) for nf in nodes]
+    if ais or cman:
+        if cman:
+            moved, crypto = cman_stack(m, cman, cib, cluster_name)
+        else:
+            moved, crypto = ais_stack(m, ais, cib, cluster_name, was)
+        runs = [a.files for a in ais] + [nf for nf, _ in cman]
+        running = [any(r is nf for r in runs) for nf in nodes]
         stack_files(m, found, moved, running, "openais or corosync", crypto)
         if cib is None:
             m.notes.append(

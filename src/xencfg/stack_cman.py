@@ -1,0 +1,174 @@
+"""RHEL 6's cman (/etc/cluster/cluster.conf, with Pacemaker or rgmanager) -> corosync 3
+(knet): the ``stack`` part of ``xencfg migrate`` for a cluster that ran cman.
+
+cman wrote corosync's configuration itself from cluster.conf; corosync 3 has no cman, so
+the file is built by :func:`xencfg.stack.knet_conf` from the clusternodes: each one's
+name and nodeid, its address from /etc/hosts, ``<cman two_node="1">``. Fencing moves to
+Pacemaker: each fence device is a TODO that names its agent for a stonith resource.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .stack import Member, NodeFiles, StackResult, _Builder, _names_match, knet_conf
+from .stack_c2 import KNET_MAX_NODEID
+
+
+def to_knet_cman(
+    nodes: list[tuple[NodeFiles, Any]], cluster_name: str | None = None
+) -> tuple[StackResult, bool]:
+    """The corosync 3 configuration of a cman cluster (``nodes``: each node's NodeFiles
+    and its parsed cluster.conf; the first node's is read), and whether it encrypts
+    (always: cman encrypted with a key made of the cluster name)."""
+    b = _Builder([nf for nf, _ in nodes], cluster_name)
+    nf0, doc = nodes[0]
+    members: list[Member] = []
+    used: set[int] = set()
+    for node in doc.nodes:
+        name = node.name or "?"
+        where = nf0.loc(doc, node)
+        nodeid = node.nodeid
+        if nodeid is None or not 0 < nodeid <= KNET_MAX_NODEID or nodeid in used:
+            b.note(
+                "rewrite",
+                where,
+                "corosync.conf nodelist",
+                f"clusternode {name}: nodeid {node.get('nodeid')} -> a new id",
+                "knet requires an explicit nodeid below 65536 and one per node: the CIB's "
+                "node ids become the new ones",
+            )
+            nodeid = None
+        else:
+            used.add(nodeid)
+        m = Member(name, nodeid or 0)
+        addr = _address(nodes, name)
+        if addr is None:
+            b.note(
+                "manual",
+                where,
+                f"corosync.conf ring0_addr of {name}",
+                f"{name} ring0_addr {name}: no /etc/hosts line names it",
+                "cman resolved the clusternode name; corosync 3 does too at start: check "
+                "that it gives the address the nodes reach each other on",
+            )
+        else:
+            m.addrs[0], m.sources[0] = addr
+            b.note(
+                "rewrite",
+                addr[1],
+                f"corosync.conf ring0_addr of {name}",
+                f"{name} ring0_addr {addr[0]}",
+                "cman used the address the clusternode name resolves to",
+            )
+        members.append(m)
+    free = (i for i in range(1, KNET_MAX_NODEID + 1) if i not in used)
+    for m in members:
+        m.nodeid = m.nodeid or next(free)
+    b.note(
+        "rewrite",
+        nf0.loc(doc),
+        "corosync.conf nodelist",
+        "members " + ", ".join(f"{m.name} (nodeid {m.nodeid})" for m in members),
+        "cluster.conf's clusternodes, with their names and nodeids (corosync 3 with knet "
+        "needs both)",
+    )
+    name = b.cluster_name()
+    cman = doc.cman
+    two = cman.get("two_node") if cman is not None else None
+    if len(members) == 2:
+        b.note(
+            "rewrite",
+            nf0.loc(doc, cman) if two else "2 members",
+            "corosync.conf quorum",
+            "two_node: 1" + (f' (<cman two_node="{two}">)' if two else ""),
+            "votequorum's two_node lets a lone node of two keep quorum as cman's did (and "
+            "sets wait_for_all: both nodes must be up once at start)",
+        )
+    _fencing(b, nf0, doc)
+    _leftovers(b, nf0, doc)
+    b.note(
+        "rewrite",
+        "-",
+        "/etc/corosync/authkey",
+        "a new random 256-byte key, crypto_cipher aes256, crypto_hash sha256",
+        "cman encrypted with a key made of the cluster name; knet needs a key file shared "
+        "by all nodes",
+    )
+    conf = knet_conf(name, members, {}, {"to_syslog": "yes"})
+    return StackResult(conf, members, b.notes, b.timing, name), True
+
+
+def _address(nodes: list[tuple[NodeFiles, Any]], name: str) -> tuple[str, str] | None:
+    """The first /etc/hosts address of a node tree that names ``name`` (or its short
+    name), with the report name of its line."""
+    for nf, _ in nodes:
+        hosts = nf.hosts
+        for line in hosts.lines if hosts is not None else []:
+            a = line.address
+            if a is None or line.scoped or a.is_loopback:
+                continue
+            if any(h.lower() == name.lower() or _names_match(name, h) for h in line.names):
+                return str(a), nf.loc(hosts, line)
+    return None
+
+
+def _fencing(b: _Builder, nf: NodeFiles, doc: Any) -> None:
+    """A line per fence device: fence_pcmk (cman handing fencing to Pacemaker) is
+    dropped, any other is a TODO that names its agent for a Pacemaker stonith resource."""
+    for dev in doc.fencedevices:
+        agent, dname = dev.get("agent") or "?", dev.get("name") or "?"
+        where = nf.loc(doc, dev)
+        if agent == "fence_pcmk":
+            b.note(
+                "dropped",
+                where,
+                "-",
+                f"fencedevice {dname} (fence_pcmk)",
+                "cman handed its fencing to Pacemaker: the CIB's stonith resources fence "
+                "now, with no cman in between",
+            )
+            continue
+        users = [n.name for n in doc.nodes if any(d.get("name") == dname for d in n.fence)]
+        params = " ".join(
+            f"{k}={v}" for k, v in dev.to_dict().items() if k not in ("name", "agent")
+        )
+        b.note(
+            "manual",
+            where,
+            "cib.xml stonith",
+            f"fencedevice {dname}: agent {agent}"
+            + (f" (fences {', '.join(u or '?' for u in users)})" if users else ""),
+            f"fenced is gone with cman: make a stonith:{agent} resource in the CIB "
+            f"(pcs stonith create {dname} {agent} {params} pcmk_host_list=...), with each "
+            "node's <device> attributes (port=...)".replace("  ", " "),
+        )
+
+
+def _leftovers(b: _Builder, nf: NodeFiles, doc: Any) -> None:
+    """Lines for what cluster.conf held besides the members and fencing."""
+    if doc.quorumd is not None:
+        b.note(
+            "manual",
+            nf.loc(doc, doc.quorumd),
+            "corosync.conf quorum",
+            "quorumd (qdiskd's quorum disk) not carried",
+            "corosync 3 has no quorum disk: corosync-qdevice with a qnetd host does its job",
+        )
+    if doc.fence_daemon is not None:
+        b.note(
+            "dropped",
+            nf.loc(doc, doc.fence_daemon),
+            "-",
+            "fence_daemon " + " ".join(f"{k}={v}" for k, v in doc.fence_daemon.to_dict().items()),
+            "fenced's options: Pacemaker fences (its stonith-timeout and startup-fencing)",
+        )
+    for vm in doc.vms:
+        b.note(
+            "manual",
+            nf.loc(doc, vm),
+            "cib.xml",
+            f"rgmanager vm {vm.get('name')}",
+            "rgmanager is gone with cman: make it an ocf:heartbeat:Xen (or VirtualDomain) "
+            "resource in the CIB",
+        )
