@@ -36,14 +36,23 @@ _WORDS = frozenset({"password", "passwd", "secret"})
 def _spellings(secret: str) -> set[str]:
     """The forms a secret takes in our outputs: itself, escaped in XML (the CIB and
     cluster.conf as written), in JSON, and both (a converted CIB inside a JSON report)."""
-    import json
-
     # (xml.sax.saxutils.escape, spelled out: importing it pulls in urllib and costs
     # every lint 40 ms of start-up)
     xml = secret.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
     xml = xml.replace('"', "&quot;")
     xmls = {xml, xml.replace("'", "&apos;")}
-    return {secret, *xmls} | {json.dumps(v)[1:-1] for v in (secret, *xmls)}
+    return {secret, *xmls} | {_in_json(v) for v in (secret, *xmls)}
+
+
+def _in_json(text: str) -> str:
+    """``text`` as a JSON string holds it, quotes left off. JSON escapes only quotes,
+    backslashes and what is not printable ASCII; a text without them is itself, which
+    spares a lint the json module's import (its report is text)."""
+    if text.isascii() and text.isprintable() and '"' not in text and "\\" not in text:
+        return text
+    import json
+
+    return json.dumps(text)[1:-1]
 
 
 def redact(text: str, secrets: Iterable[str]) -> str:
