@@ -37,7 +37,7 @@ _SHELL_FORMATS = TEMPLATE_FORMATS - {"cib"}  # an XML value may hold anything
 #: may hold '%' signs, an XML value anything).
 _SED_MARKER = re.compile(r"%[A-Z][A-Z0-9_]*%")
 _SED_FORMATS = _SHELL_FORMATS - {"authkeys"}
-_QUOTED = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_QUOTED = lazy_re(r'"[^"\\]*(?:\\.[^"\\]*)*"')
 
 
 def template_marker(text: str, fmt: str) -> tuple[int, int, str] | None:
