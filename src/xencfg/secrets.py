@@ -122,7 +122,7 @@ _SECRET_START = (
     lazy_re(r"(?i)passw(?:or)?d|\bsecret|\bcommunity"),  # iscsid, xm/xl, xend, drbd, CIB
 )
 #: A word after the start: what masking replaces (quotes and punctuation stay).
-_WORD = re.compile(r"[^\s\"'=:;,()\[\]{}<>]+")
+_WORD = lazy_re(r"[^\s\"'=:;,()\[\]{}<>]+")
 #: A line that ends where a secret's value should begin (the value broke onto the next line).
 _DANGLING = lazy_re(
     r"(?i)(?:passw(?:or)?d(?:_in)?|secret)[\s\"']*[=:]?[\s\"']*$"
@@ -132,7 +132,7 @@ _DANGLING = lazy_re(
 #: word starts: tried at every character of a long word, it was quadratic.)
 _ATTR = lazy_re(r"""(?<![\w:.-])([\w:.-]+)[ \t]*=[ \t]*(?:"([^"]*)"|'([^']*)')""")
 #: Names of CIB parameters that hold a secret (``passwd``, ``stonith-password``...).
-_SECRET_NAME = re.compile(r"(?i)pass|secret|authkey|community")
+_SECRET_NAME = lazy_re(r"(?i)pass|secret|authkey|community")
 
 
 def _mask_xml(line: str, found: list[str]) -> str | None:

@@ -7,6 +7,7 @@ from typing import Any
 
 import attrs
 
+from ..._lazy import lazy_re
 from ...errors import ValidationError
 from ...syntax.blocks import (
     Block,
@@ -20,7 +21,7 @@ from .keywords import ADDRESS_FAMILIES
 
 # -- values -----------------------------------------------------------------
 
-_ESCAPE = re.compile(r"\\(.)", re.S)
+_ESCAPE = lazy_re(r"\\(.)", re.S)
 
 
 def unquote(raw: str) -> str:

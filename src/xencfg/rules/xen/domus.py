@@ -37,10 +37,10 @@ _SHARED_PREFIXES = (
 )
 
 
-_MPATH_NAME = re.compile(r"mpath[a-z0-9]+")
+_MPATH_NAME = lazy_re(r"mpath[a-z0-9]+")
 
 
-_PARTITION = re.compile(r"(?:-part|p)?\d+$")
+_PARTITION = lazy_re(r"(?:-part|p)?\d+$")
 
 
 #: A WWID as scsi_id prints it (whitespace made '_'): the ID type digit (1 T10 vendor,
