@@ -8,7 +8,7 @@ so does :func:`decimal`, above every range a daemon checks.
 
 from __future__ import annotations
 
-from .._lazy import lazy_re
+import re
 
 #: Significant digits past any C integer (a 128-bit one has 39).
 MAX_DIGITS = 40
@@ -41,11 +41,11 @@ def atoi(text: str | None) -> int:
     return signed_decimal(m.group(1)) if m else 0
 
 
-_ATOI = lazy_re(r"\s*([+-]?[0-9]+)")
+_ATOI = re.compile(r"\s*([+-]?[0-9]+)")
 
 #: ``ULONG_MAX`` of a 64-bit C library: where :func:`strtoul` saturates.
 ULONG_MAX = 2**64 - 1
-_STRTOUL = lazy_re(r"[ \t\n\v\f\r]*([+-]?)([0-9]+)")
+_STRTOUL = re.compile(r"[ \t\n\v\f\r]*([+-]?)([0-9]+)")
 
 
 def strtoul(text: str, at: int = 0) -> tuple[int, int] | None:

@@ -613,8 +613,8 @@ class _Builder:
 
 
 #: A run of name characters, and what follows a colon in an attribute name.
-_NAME_RUN = lazy_re(r"""[^\s<>/="'!?]*""")
-_ATTR_REST = lazy_re(r"""[^\s<>/="']*\s*=""")
+_NAME_RUN = re.compile(r"""[^\s<>/="'!?]*""")
+_ATTR_REST = re.compile(r"""[^\s<>/="']*\s*=""")
 
 
 def _namespaced(text: str) -> bool:

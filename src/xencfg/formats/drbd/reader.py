@@ -166,7 +166,7 @@ def _foreign_top_word(text: str) -> tuple[int, str] | None:
     return None
 
 
-_WORD = lazy_re(r'[^\s{};"#]+')
+_WORD = re.compile(r'[^\s{};"#]+')
 
 
 def _shortened(word: str, most: int = 30) -> str:

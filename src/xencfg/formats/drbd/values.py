@@ -7,7 +7,6 @@ from typing import Any
 
 import attrs
 
-from ..._lazy import lazy_re
 from ...errors import ValidationError
 from ...syntax.blocks import (
     Block,
@@ -21,7 +20,7 @@ from .keywords import ADDRESS_FAMILIES
 
 # -- values -----------------------------------------------------------------
 
-_ESCAPE = lazy_re(r"\\(.)", re.S)
+_ESCAPE = re.compile(r"\\(.)", re.S)
 
 
 def unquote(raw: str) -> str:

@@ -767,7 +767,7 @@ _WS = lazy_re(r"[ \t\f\v\r\ufeff]*")
 #: Between statements: blanks, comments, newlines.
 _GAP = re.compile(r"[ \t\f\v\r\ufeff\n]*(?:#[^\n]*[ \t\f\v\r\ufeff\n]*)*")
 _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
-_OP = lazy_re(r"\+=|=")
+_OP = re.compile(r"\+=|=")
 #: A statement's end: ``;`` (another may follow on the line), or the end of the line.
 _END = lazy_re(r"[ \t\f\v\r\ufeff]*(?:(;)|(?:#[^\n]*)?(?:\n|\Z))")
 
