@@ -211,5 +211,79 @@ def test_lazy_re_compiles_on_first_use_and_answers_as_re_does() -> None:
     m = pattern.fullmatch("A")
     assert m is not None and m.groups() == ("A", None)
     assert "fullmatch" in vars(pattern)  # later calls skip __getattr__
+    # ... and its hook: a class with __getattr__ sends every read through it, which cost
+    # a short match a quarter of its time (hot in strtoul, the drbd reader)
+    assert not hasattr(type(pattern), "__getattr__")
     assert pattern.sub("x", "aAbc") == re.compile(r"(a)(b)?", re.I).sub("x", "aAbc") == "xxc"
     assert (pattern.pattern, pattern.flags & re.I, pattern.groups) == ("(a)(b)?", re.I, 2)
+
+
+#: ``python -m xencfg lint examples/two-node`` as the command's own process (``main()``
+#: reads sys.argv), then what it imported and whether it froze its start-up.
+PROCESS = """\
+import gc, runpy, sys
+sys.argv = ["xencfg", "lint", *sys.argv[1:]]
+try:
+    runpy.run_module("xencfg", run_name="__main__")
+except SystemExit:
+    pass
+mods = ("hashlib", "json", "tomllib", "lark", "lxml.etree")
+found = {"modules": {m: m in sys.modules for m in mods},
+         "frozen": gc.get_freeze_count(), "gc": gc.isenabled()}
+import json
+print(json.dumps(found))
+"""
+
+
+def _process(*args: str, cwd: Path | None = None) -> dict[str, object]:
+    out = subprocess.run(
+        [sys.executable, "-c", PROCESS, *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=cwd,
+    )
+    assert out.returncode == 0, out.stderr
+    found: dict[str, object] = json.loads(out.stdout.strip().splitlines()[-1])
+    return found
+
+
+def test_a_clean_lint_of_the_example_imports_no_hashlib_nor_json(tmp_path: Path) -> None:
+    """issue 21: hashlib (OpenSSL's set-up, about 4 ms) is imported where a digest is
+    made (fingerprints of findings, a key of 32 or 40 characters, Lark's cache name);
+    json where a report or a secret's escaping needs it. (No settings file above the
+    copy, so no tomllib either; the example's CIB needs lxml, no file needs Lark.)"""
+    tree = tmp_path / "two-node"
+    shutil.copytree(EXAMPLE, tree)
+    for key in tree.glob("*/etc/ha.d/authkeys"):
+        key.chmod(0o600)
+    found = _process(str(tree), cwd=tmp_path)
+    assert found["modules"] == {
+        "hashlib": False,
+        "json": False,
+        "tomllib": False,
+        "lark": False,
+        "lxml.etree": True,
+    }
+    # the other side: a finding is fingerprinted, a JSON report needs json
+    (tree / "alpha" / "etc" / "hostname").write_text("gamma\n")
+    found = _process("--output-format", "json", str(tree), cwd=tmp_path)
+    assert found["modules"]["hashlib"] is True and found["modules"]["json"] is True
+
+
+def test_the_command_process_freezes_its_start_up_and_collects_after() -> None:
+    """The command's process freezes what its start-up made (``cli._settled``) and
+    leaves the garbage collector on; ``main(argv)`` in a caller's process freezes
+    nothing."""
+    found = _process(str(EXAMPLE))
+    assert isinstance(found["frozen"], int) and found["frozen"] > 10000
+    assert found["gc"] is True
+    code = (
+        "import gc, sys\nfrom xencfg.cli import main\n"
+        "try:\n    main(['lint', sys.argv[1]])\nexcept SystemExit:\n    pass\n"
+        "print(gc.get_freeze_count(), gc.isenabled())"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(EXAMPLE)], capture_output=True, text=True, timeout=120
+    )
+    assert out.stdout.split()[-2:] == ["0", "True"], out.stderr

@@ -17,7 +17,6 @@ box beside two dom0s is storage, not a third node.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -29,6 +28,7 @@ if TYPE_CHECKING:
     from .formats.drbd import Resource
     from .formats.lines.ietallow import Rule as IetRule
 
+from ._lazy import lazy_re
 from .discover import NodeRoot, SourceFile
 from .document import Document
 from .findings import Location
@@ -818,7 +818,7 @@ def _wwid_matches(scsi_id: str, wwid: str) -> bool:
 
 
 #: Runs of blanks and of the '_' scsi_id writes for them.
-_WWID_GAPS = re.compile(r"[ _]+")
+_WWID_GAPS = lazy_re(r"[ _]+")
 
 
 def _storage_chain(cluster: Cluster, model: ClusterModel) -> list[StorageLink]:

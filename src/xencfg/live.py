@@ -371,7 +371,7 @@ PROC_FILES: dict[str, str] = {
     "/proc/net/iet/session": "iet-proc",
 }
 
-_SECTION = re.compile(r"^#==\[ (?P<kind>[^\]]+?) \]=*#\s*$")
+_SECTION = lazy_re(r"^#==\[ (?P<kind>[^\]]+?) \]=*#\s*$")
 
 
 #: How sosreport (``sosreport-HOST-....tar.xz``, older ``.tar.bz2``) and supportconfig
@@ -408,7 +408,7 @@ def _has_sections(path: Path) -> bool:
     return _SECTION_HEAD.search(head) is not None
 
 
-_SECTION_HEAD = re.compile(r"^#==\[ [A-Z][^\]]*\]=+#\s*$", re.M)
+_SECTION_HEAD = lazy_re(r"^#==\[ [A-Z][^\]]*\]=+#\s*$", re.M)
 
 
 def is_state_root(path: Path) -> bool:

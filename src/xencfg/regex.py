@@ -328,7 +328,7 @@ class _Nfa:
         raise _Unsupported(op)
 
 
-_WORD = re.compile(r"\w")
+_WORD = lazy_re(r"\w")
 
 
 def _at(kind: str, text: str, pos: int) -> bool:

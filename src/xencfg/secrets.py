@@ -36,14 +36,23 @@ _WORDS = frozenset({"password", "passwd", "secret"})
 def _spellings(secret: str) -> set[str]:
     """The forms a secret takes in our outputs: itself, escaped in XML (the CIB and
     cluster.conf as written), in JSON, and both (a converted CIB inside a JSON report)."""
-    import json
-
     # (xml.sax.saxutils.escape, spelled out: importing it pulls in urllib and costs
     # every lint 40 ms of start-up)
     xml = secret.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
     xml = xml.replace('"', "&quot;")
     xmls = {xml, xml.replace("'", "&apos;")}
-    return {secret, *xmls} | {json.dumps(v)[1:-1] for v in (secret, *xmls)}
+    return {secret, *xmls} | {_in_json(v) for v in (secret, *xmls)}
+
+
+def _in_json(text: str) -> str:
+    """``text`` as a JSON string holds it, quotes left off. JSON escapes only quotes,
+    backslashes and what is not printable ASCII; a text without them is itself, which
+    spares a lint the json module's import (its report is text)."""
+    if text.isascii() and text.isprintable() and '"' not in text and "\\" not in text:
+        return text
+    import json
+
+    return json.dumps(text)[1:-1]
 
 
 def redact(text: str, secrets: Iterable[str]) -> str:
@@ -113,7 +122,7 @@ _SECRET_START = (
     lazy_re(r"(?i)passw(?:or)?d|\bsecret|\bcommunity"),  # iscsid, xm/xl, xend, drbd, CIB
 )
 #: A word after the start: what masking replaces (quotes and punctuation stay).
-_WORD = re.compile(r"[^\s\"'=:;,()\[\]{}<>]+")
+_WORD = lazy_re(r"[^\s\"'=:;,()\[\]{}<>]+")
 #: A line that ends where a secret's value should begin (the value broke onto the next line).
 _DANGLING = lazy_re(
     r"(?i)(?:passw(?:or)?d(?:_in)?|secret)[\s\"']*[=:]?[\s\"']*$"
@@ -123,7 +132,7 @@ _DANGLING = lazy_re(
 #: word starts: tried at every character of a long word, it was quadratic.)
 _ATTR = lazy_re(r"""(?<![\w:.-])([\w:.-]+)[ \t]*=[ \t]*(?:"([^"]*)"|'([^']*)')""")
 #: Names of CIB parameters that hold a secret (``passwd``, ``stonith-password``...).
-_SECRET_NAME = re.compile(r"(?i)pass|secret|authkey|community")
+_SECRET_NAME = lazy_re(r"(?i)pass|secret|authkey|community")
 
 
 def _mask_xml(line: str, found: list[str]) -> str | None:

@@ -10,8 +10,6 @@ Lint says once that the file is a template and checks nothing else in it.
 
 from __future__ import annotations
 
-import re
-
 from .._lazy import lazy_re
 
 #: The formats whose syntax has no use for ``{{``, ``{% %}`` or ``<% %>`` outside a
@@ -35,9 +33,9 @@ _SHELL_MARKER = lazy_re(r"\$\{[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]\s]*\])?\}")
 _SHELL_FORMATS = TEMPLATE_FORMATS - {"cib"}  # an XML value may hold anything
 #: ``%NODE_01%``: a placeholder some install scripts replace with sed (an authkeys key
 #: may hold '%' signs, an XML value anything).
-_SED_MARKER = re.compile(r"%[A-Z][A-Z0-9_]*%")
+_SED_MARKER = lazy_re(r"%[A-Z][A-Z0-9_]*%")
 _SED_FORMATS = _SHELL_FORMATS - {"authkeys"}
-_QUOTED = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_QUOTED = lazy_re(r'"[^"\\]*(?:\\.[^"\\]*)*"')
 
 
 def template_marker(text: str, fmt: str) -> tuple[int, int, str] | None:

@@ -12,7 +12,6 @@ the message with line numbers blanked, and the text of the finding's line
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -43,6 +42,10 @@ def fingerprints(
 ) -> list[str]:
     """One stable fingerprint per finding (same order as ``findings``); ``first_lines``
     the file line a text starts at, where it is not 1 (a supportconfig section)."""
+    if not findings:  # (a clean lint does not import hashlib: OpenSSL's set-up, ~4 ms)
+        return []
+    import hashlib
+
     lines: dict[str, list[str]] = {}
     seen: Counter[str] = Counter()
     out = []

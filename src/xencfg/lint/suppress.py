@@ -19,7 +19,6 @@ lasting way to silence a CIB finding.
 
 from __future__ import annotations
 
-import re
 from typing import NamedTuple
 
 from .._lazy import lazy_re
@@ -33,7 +32,7 @@ NEXT_LINE_ONLY = frozenset(f.name for f in specs() if f.comments == "whole-line"
 XML = frozenset(f.name for f in specs() if f.comments == "xml")
 
 _DIRECTIVE = lazy_re(r"xencfg:\s*(ignore(?:-next-line|-file)?)(?![-\w])(?:\[([A-Za-z0-9_, ]*)\])?")
-_WHOLE_LINE = re.compile(r"^\s*(#|!|;|<!--)")
+_WHOLE_LINE = lazy_re(r"^\s*(#|!|;|<!--)")
 
 
 def how(fmt: str | None, code: str) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import hashlib
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -88,6 +87,8 @@ def _plain_parser(name: str, start: str) -> Lark:
 
 
 def _build(name: str, start: str, options: dict[str, Any]) -> Lark:
+    import hashlib
+
     from lark import Lark, __version__
 
     from .. import __version__ as ours

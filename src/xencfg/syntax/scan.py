@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 import attrs
@@ -30,6 +30,7 @@ from .terminals import IGNORED, TERMINALS
 from .tree import Tok, building
 
 _FAIL = "_FAIL"  # the catch-all group: a character no terminal takes
+_STATES = 6  # the reader's states (see scan)
 _END_GROUP = "_END"  # the group of a statement's end in :func:`_one_value`
 _OPEN_GROUP = "_OPEN"  # ... of a block's opener
 _AFTER_GROUP = "_AFTER"  # ... and of what follows the opener (Shape.after_open)
@@ -92,12 +93,31 @@ class Shape:
 
 
 @functools.cache
-def _lexers(shape: Shape) -> tuple[tuple[Callable[[str, int], Any], list[str]], ...]:
-    """One ``match`` per reader state, as Lark's contextual lexer has one per parser
+def _lexer(shape: Shape, state: int) -> tuple[Callable[[str, int], Any], list[str]]:
+    """The ``match`` of one reader state, as Lark's contextual lexer has one per parser
     state: the grammar's terminals the state takes and the ignored ones, in Lark's
-    order, and a catch-all last (compiled once per process: a constant of the grammar);
-    with it the terminal of each group number (``Match.lastindex``: an index costs less
-    per token than a group's name)."""
+    order, and a catch-all last (compiled once per process, on the state's first use:
+    a file seldom enters every state, and a state's pattern of a whole grammar's
+    terminals is a costly compile; issue 21); with it the terminal of each group number
+    (``Match.lastindex``: an index costs less per token than a group's name)."""
+    kinds = _accepted(shape)[state]
+    ignored = IGNORED[shape.grammar]
+    alternatives = [
+        f"(?P<{name}>{regex})"
+        for name, regex in TERMINALS[shape.grammar]
+        if name in kinds or name in ignored
+    ]
+    alternatives.append(rf"(?P<{_FAIL}>[\s\S])")
+    skip = "" if shape.skip is None else f"(?:{dict(TERMINALS[shape.grammar])[shape.skip]})?"
+    rx = re.compile(skip + "(?:" + "|".join(alternatives) + ")")
+    names = [""] * (rx.groups + 1)
+    for name, index in rx.groupindex.items():
+        names[index] = name
+    return rx.match, names
+
+
+def _accepted(shape: Shape) -> tuple[Collection[str | None], ...]:
+    """The terminals each reader state takes (the states of :func:`scan`)."""
     list_open, list_close, list_sep = shape.list_terms or ("", "", "")
     item = {*shape.key, shape.close, *shape.blank, *shape.atoms}
     if not shape.key:
@@ -106,7 +126,7 @@ def _lexers(shape: Shape) -> tuple[tuple[Callable[[str, int], Any], list[str]], 
     head.add(shape.open_gap)
     if shape.close_after_item:
         head.add(shape.close)
-    accepted = (
+    return (
         item,
         head,
         {shape.after_open, *(shape.key if shape.open_item else ())},
@@ -114,22 +134,6 @@ def _lexers(shape: Shape) -> tuple[tuple[Callable[[str, int], Any], list[str]], 
         {*shape.values, list_sep, list_close},
         {shape.open},
     )
-    ignored = IGNORED[shape.grammar]
-    out = []
-    for kinds in accepted:
-        alternatives = [
-            f"(?P<{name}>{regex})"
-            for name, regex in TERMINALS[shape.grammar]
-            if name in kinds or name in ignored
-        ]
-        alternatives.append(rf"(?P<{_FAIL}>[\s\S])")
-        skip = "" if shape.skip is None else f"(?:{dict(TERMINALS[shape.grammar])[shape.skip]})?"
-        rx = re.compile(skip + "(?:" + "|".join(alternatives) + ")")
-        names = [""] * (rx.groups + 1)
-        for name, index in rx.groupindex.items():
-            names[index] = name
-        out.append((rx.match, names))
-    return tuple(out)
 
 
 @functools.cache
@@ -202,15 +206,23 @@ def scan(text: str, shape: Shape, builder: Any) -> Any:
     inline = False  # the head being read follows an opener on its line (open_item)
     kept = frozenset(n for n, _ in TERMINALS[shape.grammar] if n[0] != "_") - ignored
     shared = _shared_punctuation(shape, kept - callbacks.keys()) if building() else {}
-    # per state and group number: the terminal, how its token is made, what it does
-    steps = [
-        [
-            (kind, _making(kind, kept, shared, callbacks, ignored), _action(shape, st, kind))
-            for kind in names
-        ]
-        for st, (_, names) in enumerate(_lexers(shape))
-    ]
-    matchers = [match for match, _ in _lexers(shape)]
+    # per state and group number: the terminal, how its token is made, what it does;
+    # both made when the reader first enters the state (a stand-in matcher until then)
+    steps: list[list[tuple[str, int, int]]] = [[] for _ in range(_STATES)]
+
+    def first(st: int) -> Callable[[str, int], Any]:
+        def match(text: str, at: int) -> Any:
+            matcher, names = _lexer(shape, st)
+            steps[st] = [
+                (kind, _making(kind, kept, shared, callbacks, ignored), _action(shape, st, kind))
+                for kind in names
+            ]
+            matchers[st] = matcher
+            return matcher(text, at)
+
+        return match
+
+    matchers = [first(st) for st in range(_STATES)]
     quick_rx = _one_value(shape) if not callbacks.keys() & {*values, end, shape.open} else None
     one_value, one_names = quick_rx if quick_rx is not None else (None, [])
     quick_end = end or ""  # (set wherever _one_value gives a match)

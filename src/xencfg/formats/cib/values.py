@@ -160,7 +160,7 @@ _NAME_MORE = _NAME_START + r"\-.0-9\xb7\u0300-\u036f\u203f-\u2040"
 _NCNAME = lazy_re(f"[{_NAME_START}][{_NAME_MORE}]*")
 #: heartbeat 2's crm.dtd types ids as CDATA and says "a short name consisting simple
 #: ascii characters [a-zA-Z0-9_\-]" (crm.dtd line 20): a digit may lead there.
-_HB2_ID = re.compile(r"[A-Za-z0-9_-]+")
+_HB2_ID = lazy_re(r"[A-Za-z0-9_-]+")
 
 
 def is_xml_id(text: str) -> bool:

@@ -33,9 +33,9 @@ WRAPPER = "xencfg-fragments"
 
 _START = re.compile(r"<([^\s/>!?]+)")
 _ATTR = lazy_re(r"(\s+)([^\s=/>]+)(\s*=\s*)(?:\"([^\"]*)\"|'([^']*)')")
-_TAIL = re.compile(r"\s*(/?)>")
+_TAIL = lazy_re(r"\s*(/?)>")
 _URL = lazy_re(r"""["'][a-z][a-z0-9+.-]*://""", re.I)
-_XMLDECL = re.compile(r"\A(\ufeff?)<\?xml\b[^>]*\?>")
+_XMLDECL = lazy_re(r"\A(\ufeff?)<\?xml\b[^>]*\?>")
 
 
 @attrs.define(eq=False, slots=True)

@@ -22,7 +22,7 @@ a usable key, key lines *before* ``auth`` (heartbeat skips them), a key after
 
 from __future__ import annotations
 
-import hashlib
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar
@@ -61,13 +61,23 @@ _PLACEHOLDERS = frozenset(
         "secretkey",
     }
 )
-#: Tutorials also hash a placeholder (``echo yoursecretpassword | sha1sum``).
-_HASHED = frozenset(
-    hashlib.new(algo, (p + nl).encode("utf-8", "surrogateescape")).hexdigest()
-    for p in ("yoursecretpassword", "password", "secret", "changeme", "heartbeat")
-    for nl in ("", "\n")
-    for algo in ("sha1", "md5")
-)
+
+
+@functools.cache
+def _hashed() -> frozenset[str]:
+    """Tutorials also hash a placeholder (``echo yoursecretpassword | sha1sum``): its
+    sha1 and md5 digests. Made on first need: hashlib's import (OpenSSL's set-up) is
+    about 4 ms of a lint's start-up, and only a key of 32 or 40 characters can be one."""
+    import hashlib
+
+    return frozenset(
+        hashlib.new(algo, (p + nl).encode("utf-8", "surrogateescape")).hexdigest()
+        for p in ("yoursecretpassword", "password", "secret", "changeme", "heartbeat")
+        for nl in ("", "\n")
+        for algo in ("sha1", "md5")
+    )
+
+
 #: Shorter keys are guessable.
 MIN_KEY_LENGTH = 16
 
@@ -76,7 +86,10 @@ def is_weak_key(key: str | None) -> bool:
     """Whether a key is a known placeholder, a hash of one, or shorter than 16 characters."""
     if not key:
         return True
-    return key.lower() in _PLACEHOLDERS or key.lower() in _HASHED or len(key) < MIN_KEY_LENGTH
+    low = key.lower()
+    if low in _PLACEHOLDERS or len(key) < MIN_KEY_LENGTH:
+        return True
+    return len(low) in (32, 40) and low in _hashed()
 
 
 @attrs.define(weakref_slot=False, repr=False)

@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 import attrs
 
+from ..._lazy import lazy_re
 from ...problems import ValueProblem
 from ...syntax.blocks import Entry
 from ...syntax.numbers import atoi, decimal, shown
@@ -268,7 +269,7 @@ STONITH_NO_SECRET = frozenset(
 )
 #: A ``stonith_host`` value that is no password whatever the plugin: an address, a
 #: path, a number (a port, a flag).
-PLAIN_STONITH_VALUE = re.compile(r"[\d.:]+|/\S*|\*")
+PLAIN_STONITH_VALUE = lazy_re(r"[\d.:]+|/\S*|\*")
 
 
 #: STONITH plugins whose ``stonith -t TYPE -n`` lists no parameter (cluster-glue

@@ -819,7 +819,7 @@ def _context(exc: Exception) -> str:
     return "(this ')' closes no open list)" if getattr(tok, "type", "") == "RPAR" else ""
 
 
-_MIDWORD_COMMENT = re.compile(r"""[^\s()'"#]#[^\n]*\)""")
+_MIDWORD_COMMENT = lazy_re(r"""[^\s()'"#]#[^\n]*\)""")
 
 
 def _midword_comment(text: str, opener: int) -> str:

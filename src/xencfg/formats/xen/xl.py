@@ -163,7 +163,7 @@ def _tsc_mode_ok(text: str) -> bool:
 
 #: libxlu_vif.c (4.2 to 4.17): the rate and the replenishment interval, as regexec reads them.
 _VIF_RATE = lazy_re(r"[0-9]+[GMK]?[Bb]/s")
-_VIF_INTERVAL = re.compile(r"[0-9]+[mu]?s?")
+_VIF_INTERVAL = lazy_re(r"[0-9]+[mu]?s?")
 _UINT32_MAX = 2**32 - 1
 
 
@@ -291,7 +291,7 @@ _ACTIONS = (
     "soft-reset",
 )
 #: A UUID as libxl_uuid_from_string reads it (36 characters, either case).
-_UUID = re.compile(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
+_UUID = lazy_re(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
 
 #: /etc/xen/xl.conf settings (xl.conf(5)).
 XL_CONF_KEYS = frozenset(

@@ -4,8 +4,6 @@ fails when the guest starts. Split from :mod:`.xl` (the config file's syntax and
 
 from __future__ import annotations
 
-import re
-
 from ..._lazy import lazy_re
 from ...syntax.numbers import atoi
 from .xl import _span
@@ -29,8 +27,8 @@ _DISK_VALUES = {
 }
 _DISK_PREFIX = lazy_re(r"(?:raw|qcow2?|vhd|iscsi|e?nbd|drbd|tapdisk|tap2?|aio|ioemu|file|phy):")
 _DISK_UNKNOWN_PREFIX = lazy_re(r"[a-z][a-z0-9]*:(?=[^a-z0-9]|$)")
-_DISK_UNKNOWN_KEY = re.compile(r"[a-z][-a-z0-9]*=[^,],?")
-_DISK_POSITIONAL = re.compile(r"[^=,]*,|[^=,]+,?")
+_DISK_UNKNOWN_KEY = lazy_re(r"[a-z][-a-z0-9]*=[^,],?")
+_DISK_POSITIONAL = lazy_re(r"[^=,]*,|[^=,]+,?")
 
 
 #: Flags libxlu_disk_l.l gained in 4.17 (trusted, untrusted) and 4.19 (grant_usage),

@@ -63,7 +63,7 @@ FORMAT = "xm"
 _TO_PUA = {0xDC80 + i: 0xF780 + i for i in range(128)}
 _FROM_PUA = {v: k for k, v in _TO_PUA.items()}
 _HAS_SURROGATE = re.compile("[\udc80-\udcff]")
-_HAS_PUA = re.compile("[\uf780-\uf7ff]")
+_HAS_PUA = lazy_re("[\uf780-\uf7ff]")
 
 
 class NotLiteral(Exception):

@@ -3,7 +3,6 @@ guests, disks a node lacks (XN001-XN006)."""
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -38,10 +37,10 @@ _SHARED_PREFIXES = (
 )
 
 
-_MPATH_NAME = re.compile(r"mpath[a-z0-9]+")
+_MPATH_NAME = lazy_re(r"mpath[a-z0-9]+")
 
 
-_PARTITION = re.compile(r"(?:-part|p)?\d+$")
+_PARTITION = lazy_re(r"(?:-part|p)?\d+$")
 
 
 #: A WWID as scsi_id prints it (whitespace made '_'): the ID type digit (1 T10 vendor,
@@ -90,7 +89,7 @@ def identities(domus: list[Loaded]) -> dict[int, int]:
         text = item.doc.source or ""
         for key in (
             ("rel", _rel(item)),
-            ("text", hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()),
+            ("text", text),
             ("guest", _guest(item) or f"?{i}"),
         ):
             if key in seen:
