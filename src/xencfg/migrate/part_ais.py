@@ -8,9 +8,9 @@ from typing import Any
 from ..discover import NodeTree, display_path
 from ..errors import XencfgError
 from ..stack import NodeFiles, Note, StackResult
-from ..stack_ais import AisNode, to_knet
-from ..stack_c2 import to_knet_c2
-from ..stack_cman import to_knet_cman
+from ..stack.cman import to_knet_cman
+from ..stack.corosync2 import to_knet_c2
+from ..stack.openais import AisNode, to_knet
 from .migration import Migration, load_as
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import attrs
 
-from .formats.lines.corosync import (
+from ..formats.lines.corosync import (
     DEFAULT_TOKEN_COEFFICIENT,
     CorosyncDocument,
 )

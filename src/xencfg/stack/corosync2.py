@@ -2,7 +2,7 @@
 ``rrp_mode``) -> corosync 3 (knet): the ``stack`` part of ``xencfg migrate`` for a cluster
 that already runs votequorum and a nodelist.
 
-The openais path (:mod:`xencfg.stack_ais`) reads the same kind of file; this one differs
+The openais path (:mod:`xencfg.stack.openais`) reads the same kind of file; this one differs
 where corosync 2 does: the nodelist and quorum sections are carried, crypto follows
 corosync 2's defaults, ``rrp_mode`` becomes ``link_mode`` and each ring's ``mcastport``
 stays its link's port. The file is built by :func:`xencfg.stack.knet_conf`.
@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from .formats.lines.corosync import ring_address
-from .stack import Member, StackResult, _short
-from .stack_ais import AisNode, _Ais, _names, to_knet
-from .syntax.blocks import Block, Entry
-from .syntax.numbers import decimal_or_none
+from ..formats.lines.corosync import ring_address
+from ..syntax.blocks import Block, Entry
+from ..syntax.numbers import decimal_or_none
+from .heartbeat import Member, StackResult, _short
+from .openais import AisNode, _Ais, _names, to_knet
 
 #: knet takes node ids below 65536 ("Knet requires nodeid to be less than", exec/
 #: totemconfig.c:1453 of v3.1.7); corosync 2 made ids of IPv4 addresses (above it).

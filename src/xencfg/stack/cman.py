@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .stack import Member, NodeFiles, StackResult, _Builder, _names_match, knet_conf
-from .stack_c2 import KNET_MAX_NODEID
+from .corosync2 import KNET_MAX_NODEID
+from .heartbeat import Member, NodeFiles, StackResult, _Builder, _names_match, knet_conf
 
 
 def to_knet_cman(

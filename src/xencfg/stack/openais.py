@@ -14,13 +14,15 @@ from typing import Any
 
 import attrs
 
-from .formats.lines.corosync import (
+from ..formats.lines.corosync import (
     DEFAULT_TOKEN_COEFFICIENT,
     INTEGER_KEYS,
     CorosyncDocument,
     Section,
 )
-from .stack import (
+from ..syntax.blocks import Block, Entry
+from ..syntax.numbers import decimal_or_none
+from .heartbeat import (
     SYSLOG_FACILITIES,
     Member,
     NodeFiles,
@@ -30,8 +32,6 @@ from .stack import (
     _short,
     knet_conf,
 )
-from .syntax.blocks import Block, Entry
-from .syntax.numbers import decimal_or_none
 
 #: totem options corosync 3 reads with corosync 1's meaning (corosync.conf(5) of 3.1),
 #: written as they were: the timing numbers corosync types (INTEGER_KEYS) but those
@@ -696,7 +696,7 @@ def to_knet(
 ) -> tuple[StackResult, bool]:
     """The corosync 3 configuration of an openais / corosync 1 cluster (``cib_nodes``:
     the CIB's node unames with the report name of their line), and whether it encrypts;
-    ``builder``: the class that reads the old files (:mod:`xencfg.stack_c2`'s for
+    ``builder``: the class that reads the old files (:mod:`xencfg.stack.corosync2`'s for
     corosync 2)."""
     a = builder(nodes, cib_nodes, cluster_name)
     for n in nodes:
