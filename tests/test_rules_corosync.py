@@ -502,3 +502,31 @@ def test_cs015_totem_word_refused(tmp_path: Path, line: str, refused: bool, daem
     if "transport" in line:
         old = {"corosync": Version.parse("3.0.3")}
         assert lint.run([str(root)], select=["CS015"], versions=old).findings == []
+
+
+@pytest.mark.parametrize(
+    ("addr", "refused"),
+    [
+        ("<NODE2_IP_ADDRESS>", True),
+        ('"10.0.0.2"', True),
+        ("10.0.0.2", False),
+        ("beta", False),
+    ],
+)
+def test_xc005_ring_address_neither_ip_nor_host_name(
+    tmp_path: Path, addr: str, refused: bool
+) -> None:
+    """A template's placeholder left as a node's ring address (matelukas/maas-ha's
+    corosync.conf has ``ring0_addr: <NODE3_IP_ADDRESS>``; found by the realfiles round):
+    corosync hands the value to getaddrinfo, which resolves nothing, and ``corosync -t``
+    3.1.7 refuses the file (run below); quotes are no syntax of corosync.conf, they are
+    part of the value. A host name is left to resolution (beta is in the node's
+    /etc/hosts)."""
+    text = conf(nodes=(("alpha", 1, "10.0.0.1"), ("beta", 2, addr)))
+    root = node(tmp_path, "n", text)
+    said = [m for m in messages("XC005", root) if "neither an IP address nor a host name" in m]
+    assert bool(said) == refused, messages("XC005", root)
+    if addr == "beta":
+        return  # (the tree's /etc/hosts is not the one corosync -t resolves with here)
+    ok, out = daemon_accepts(root, tmp_path)
+    assert ok != refused, out

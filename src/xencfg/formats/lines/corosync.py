@@ -138,6 +138,9 @@ LOGGING_WORDS: dict[str, tuple[str, ...]] = {
 _NODE_KEY = re.compile(r"^nodelist\.node\.\d+\.")
 #: A node's ring (link) address key, its link number in group 1.
 _RING_ADDR = re.compile(r"nodelist\.node\.[0-9]+\.ring([0-9]+)_addr")
+#: What a ring address may be made of: a host name's letters, digits, '-', '.' and '_',
+#: or an IP address (':' of IPv6 and its '%' scope): anything else resolves to nothing.
+_HOST_OR_IP = re.compile(r"[A-Za-z0-9_.:%-]+")
 
 
 def check_value(value: str) -> None:
@@ -532,6 +535,15 @@ class CorosyncDocument(TreeDocument):
                     entry,
                     f'{name} "{value}": corosync reads the rest of the line as the address'
                     ' and cannot resolve it ("failed to parse node address")',
+                )
+            elif ring is not None and not _HOST_OR_IP.fullmatch(value):
+                # a template's placeholder left in (<NODE3_IP>): no IP and no host name,
+                # so getaddrinfo finds nothing and corosync 3.1.7 -t refuses the file
+                yield ValueProblem(
+                    entry,
+                    f'{name} "{value}" is neither an IP address nor a host name (a'
+                    " template's placeholder?): corosync cannot resolve it and refuses the"
+                    ' file ("failed to parse node address")',
                 )
         yield from self._interface_address_problems(flat)
         for totem in self.sections("totem"):
