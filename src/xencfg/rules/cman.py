@@ -529,3 +529,28 @@ def service_domain_undefined(item: Loaded) -> Iterator[Finding]:
                 " exist: rgmanager places it on any node, restricted or not",
                 item.where(vm),
             )
+
+
+@rule("CM011", "cluster-name-missing", "error", formats=("cman",))
+def cluster_name_missing(item: Loaded) -> Iterator[Finding]:
+    """``<cluster>`` has no ``name``.
+
+    Why it matters: cman does not start. RHEL 6's cman reads the name before it joins
+    (cman/daemon/cmanconfig.c ``read_cman_nodes``: "cannot find cluster name in config
+    file", reported to ``cman_tool join`` as "Can't find cluster name in CCS"), and
+    ccs_config_validate's cluster.rng requires the attribute. rgmanager's own test
+    files (rgmanager/src/daemons/tests/*.conf in the cluster sources) leave it out
+    because they never reach cman; copied to /etc/cluster they keep the node out.
+
+    Example: ``<cluster config_version="1">`` or a bare ``<cluster>``.
+
+    Fix: name the cluster (``<cluster name="xen" config_version="1">``, 15 characters
+    at most), the same on every node.
+    """
+    doc = _cman(item)
+    if doc.name is None:
+        yield make(
+            "CM011",
+            "<cluster> has no name: cman does not start (Can't find cluster name in CCS)",
+            item.where(doc.cluster),
+        )
