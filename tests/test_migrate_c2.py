@@ -109,6 +109,12 @@ def test_sles12_udp_multicast_two_rings_become_two_knet_links(tmp_path: Path) ->
         assert line in text
     for line in ("expected_votes: 3", "two_node: 0"):
         assert line in text
+    # rrp's passive took turns between the rings; knet's passive sends on the up link of
+    # highest knet_link_priority (corosync.conf(5) of 3.1: "passive: the active link with
+    # the highest priority (highest number) will be used"): ring 0 is set to stay first
+    prio = _note(m, "rrp_mode passive -> knet_link_priority link 0: 2, link 1: 1")
+    assert prio.source.endswith(f"{conf}:28")
+    assert text.count("knet_link_priority: 2") == 1 and text.count("knet_link_priority: 1") == 1
     for gone in ("mcastaddr", "bindnetaddr", "ringnumber", "rrp_mode", "secauth", "consensus"):
         assert gone not in text
     _clean(text)

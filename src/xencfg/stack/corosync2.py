@@ -262,6 +262,8 @@ class _C2(_Ais):
                 mode = LINK_MODES.get(val)
                 if mode is not None and len(self.link_opts) > 1:
                     out["link_mode"] = mode
+                    if mode == "passive":
+                        self._priorities(loc)
                 self.note(
                     "rewrite",
                     loc,
@@ -301,6 +303,26 @@ class _C2(_Ais):
         )
         self._timing(out, len(members))
         return out, crypto
+
+    def _priorities(self, loc: str) -> None:
+        """knet_link_priority on each link, ring 0 highest: rrp's passive took turns
+        between the rings, knet's passive sends on the up link of highest priority (the
+        lowest link id among equals, corosync.conf(5) of 3.1), so ring 0 stays the
+        preferred link by name and not only by its number."""
+        ranked = sorted(self.link_opts, key=lambda o: o["linknumber"])
+        for rank, o in enumerate(ranked):
+            o["knet_link_priority"] = len(ranked) - rank
+        said = ", ".join(f"link {o['linknumber']}: {o['knet_link_priority']}" for o in ranked)
+        self.note(
+            "rewrite",
+            loc,
+            "corosync.conf knet link priority",
+            f"rrp_mode passive -> knet_link_priority {said}",
+            "rrp's passive mode took turns between the rings; knet's passive sends on the "
+            "up link with the highest knet_link_priority (corosync.conf(5) of 3.1), so ring "
+            "0 is the preferred link and ring 1 takes over when it fails. link_mode rr "
+            "would take turns as rrp did, per packet",
+        )
 
     def quorum(self, count: int) -> dict[str, Any]:
         """votequorum's options as corosync 2 had them."""
