@@ -14,6 +14,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 import xencfg
 from test_migrate_round24 import _corosync_accepts, _note
 from xencfg import migrate
@@ -318,3 +320,27 @@ def test_corosync2_odd_files_give_todos_and_a_file_corosync_takes(tmp_path: Path
     assert _note(m, "quorum device { ... } kept").kind == "manual"
     text = _corosync_accepts(m, tmp_path, "a")
     assert "host: qnetd.example.com" in text and "two_node" not in text
+
+
+def test_a_bare_corosync2_file_is_recognised_by_the_node_release(tmp_path: Path) -> None:
+    """totem names only version and cluster_name: no transport, rrp_mode or ringnumber,
+    no key of corosync 3 either. corosync 2 ran it over udp multicast (its default
+    transport), corosync 3 over knet, so the file alone does not say which ran it; CentOS
+    7's release file (corosync 2.4) does. It is carried as corosync 2's, with aes256/sha1
+    (2's crypto default, exec/totemconfig.c:411 of v2.4.5) written out, and a report line
+    names the release file. The same files without the release file are corosync 3's
+    already: nothing to migrate."""
+    m = _plan("centos7bare")
+    assert m.old_stack == "corosync2"
+    said = _note(m, "no transport (corosync 2 by c7-a:/etc/redhat-release (release 7)) -> knet")
+    assert said.source.endswith("centos7bare/c7-a/etc/corosync/corosync.conf:1")
+    assert [(mb.name, mb.nodeid, mb.addrs) for mb in m.members] == [
+        ("c7-a", 1, {0: "10.31.0.1"}),
+        ("c7-b", 2, {0: "10.31.0.2"}),
+    ]
+    text = _corosync_accepts(m, tmp_path, "c7-b")
+    for line in ("transport: knet", "crypto_cipher: aes256", "crypto_hash: sha1"):
+        assert line in text
+    _clean(text)
+    with pytest.raises(xencfg.XencfgError, match="nothing to migrate"):
+        _plan("nobare")

@@ -276,6 +276,17 @@ class _C2(_Ais):
                 )
             else:
                 self.carry(e, val, loc, out, ("version", "cluster_name"))
+        if n0.release is not None and totem is not None:
+            self.note(
+                "rewrite",
+                self.loc(n0, totem.block),
+                "corosync.conf totem transport",
+                f"no transport (corosync 2 by {n0.release}) -> knet",
+                "corosync 2's default transport was udp multicast (totem.transport unset), "
+                "corosync 3's is knet: the file names no key of either, so the node's "
+                "release decided that it ran corosync 2; knet sends unicast between the "
+                "nodelist's addresses",
+            )
         if self.link_opts and any(len(o) > 1 for o in self.link_opts):
             out["interface"] = sorted(self.link_opts, key=lambda o: o["linknumber"])
         lone = cipher != "none" and hash_ == "none"

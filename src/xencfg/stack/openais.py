@@ -87,12 +87,14 @@ class AisNode:
     openais.conf or corosync 1 corosync.conf it runs with; ``authkey``: the report name
     of its /etc/ais/authkey or /etc/corosync/authkey, if it has one; ``services``: the
     files of /etc/corosync/service.d (RHEL 6 loads Pacemaker's plugin from service.d/pcmk),
-    with their report names in ``files.where``."""
+    with their report names in ``files.where``; ``release``: where a corosync 2 file
+    that names no key of its generation was read as one (the node's release file)."""
 
     files: NodeFiles
     conf: CorosyncDocument
     authkey: str | None = None
     services: list[CorosyncDocument] = attrs.Factory(list)
+    release: str | None = None
 
 
 def _network(raw: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network | None, bool]:
