@@ -344,3 +344,33 @@ def test_a_bare_corosync2_file_is_recognised_by_the_node_release(tmp_path: Path)
     _clean(text)
     with pytest.raises(xencfg.XencfgError, match="nothing to migrate"):
         _plan("nobare")
+
+
+def test_corosync2_authkey_is_kept_where_corosync3_reads_it(tmp_path: Path) -> None:
+    """corosync 2's key (corosync-keygen of 2.x: 128 bytes) is written again, not a new
+    one: corosync -t of 3.1.7 takes it (its keyfile set to the written key) and refuses
+    127 bytes ("Could only read 1016 bits of minimum 1024 bits", run for this change).
+    Keys that differ between the nodes, or one too short, give a new key and say why."""
+    m = _plan("centos7bare")
+    old = (FIXTURES / "centos7bare/c7-a/etc/corosync/authkey").read_bytes()
+    keys = [o.data for o in m.outputs if o.path.endswith("authkey")]
+    assert keys == [old, old]
+    kept = _note(m, "corosync 2's key kept (128 bytes, 1024 bits)")
+    assert kept.source == "c7-a:/etc/corosync/authkey, c7-b:/etc/corosync/authkey"
+    _corosync_accepts(m, tmp_path, "c7-a")
+
+    for case, a, b, said in (
+        ("short", b"k" * 127, b"k" * 127, "holds 1016 bits"),
+        ("differ", b"a" * 128, b"b" * 128, "keys differ"),
+    ):
+        root = tmp_path / case
+        shutil.copytree(FIXTURES / "centos7bare", root / "centos7bare")
+        for node, data in (("c7-a", a), ("c7-b", b)):
+            key = root / "centos7bare" / node / "etc/corosync/authkey"
+            key.write_bytes(data)
+            key.chmod(0o600)
+        got = _plan("centos7bare", root)
+        new = _note(got, "a new random 256-byte key (the old one not kept)")
+        assert said in new.why
+        written = {o.data for o in got.outputs if o.path.endswith("authkey")}
+        assert len(written) == 1 and len(written.pop()) == 256

@@ -9,7 +9,7 @@ from ..discover import NodeTree, display_path
 from ..errors import XencfgError
 from ..stack import NodeFiles, Note, StackResult
 from ..stack.cman import to_knet_cman
-from ..stack.corosync2 import to_knet_c2
+from ..stack.corosync2 import MAX_KEY_READ, to_knet_c2
 from ..stack.openais import AisNode, to_knet
 from .migration import Migration, load_as
 
@@ -84,6 +84,18 @@ def _c2_conf(tree: NodeTree) -> tuple[Any, str, str | None] | None:
     return None
 
 
+def _key_bytes(tree: NodeTree) -> bytes | None:
+    """The node's /etc/corosync/authkey (its first MAX_KEY_READ bytes), or None where it
+    cannot be read inside the tree."""
+    from ..discover import in_root
+
+    try:
+        with open(in_root(tree.etc / "corosync" / "authkey", tree.root, tree.etc), "rb") as f:
+            return f.read(MAX_KEY_READ)
+    except (OSError, ValueError, XencfgError):
+        return None
+
+
 def c2_nodes(found: Any, nodes: list[NodeFiles]) -> list[AisNode]:
     """The node trees that run corosync 2 (each with its NodeFiles)."""
     out = []
@@ -94,7 +106,8 @@ def c2_nodes(found: Any, nodes: list[NodeFiles]) -> list[AisNode]:
         nf.where[id(got[0])] = got[1]
         key = tree.etc / "corosync" / "authkey"
         authkey = f"{tree.name}:/etc/corosync/authkey" if key.is_file() else None
-        out.append(AisNode(nf, got[0], authkey, release=got[2]))
+        data = _key_bytes(tree) if authkey else None
+        out.append(AisNode(nf, got[0], authkey, release=got[2], key=data))
     return out
 
 
