@@ -374,3 +374,46 @@ def test_corosync2_authkey_is_kept_where_corosync3_reads_it(tmp_path: Path) -> N
         assert said in new.why
         written = {o.data for o in got.outputs if o.path.endswith("authkey")}
         assert len(written) == 1 and len(written.pop()) == 256
+
+
+def test_cman_totem_logging_and_altname_are_carried(tmp_path: Path) -> None:
+    """cman handed cluster.conf's ``<totem>`` attributes to corosync's totem and wrote
+    ``<logging>`` into its logging section; ``<altname>`` was its second ring. Each is
+    carried with a line citing its XML line: token and consensus kept, secauth dropped
+    (knet's crypto), the altnames (addresses from /etc/hosts) knet link 1, to_syslog,
+    logfile (to_logfile added: corosync 3 writes no file without it) and debug kept.
+    corosync -t (3.1.7) accepts the result; with no ``<totem token>`` cman's own 10000
+    ms (cman.h of cluster 3: DEFAULT_TOKEN_TIMEOUT) is written out, with what corosync
+    3's default would have made of it."""
+    m = _plan("cman6")
+    conf = "cman6/c6-a/etc/cluster/cluster.conf"
+    assert [mb.addrs for mb in m.members] == [
+        {0: "10.60.0.1", 1: "10.61.0.1"},
+        {0: "10.60.0.2", 1: "10.61.0.2"},
+    ]
+    assert _note(m, '<altname name="c6-a-ring1"> -> ring1_addr 10.61.0.1').source.endswith(
+        f"{conf}:8"
+    )
+    assert _note(m, '<totem token="21000"> -> token: 21000').source.endswith(f"{conf}:4")
+    assert _note(m, '<totem secauth="off">').kind == "dropped"
+    assert _note(m, '<logging debug="on"> -> debug: on').source.endswith(f"{conf}:5")
+    text = _corosync_accepts(m, tmp_path, "c6-b")
+    for line in ("token: 21000", "consensus: 25200", "ring1_addr: 10.61.0.2", "debug: on"):
+        assert line in text
+    for line in ("to_logfile: yes", "logfile: /var/log/cluster/cluster.log"):
+        assert line in text
+    assert "secauth" not in text
+    _clean(text)
+
+    root = tmp_path / "bare"
+    shutil.copytree(FIXTURES / "cman6", root / "cman6")
+    for node in ("c6-a", "c6-b"):
+        path = root / "cman6" / node / "etc/cluster/cluster.conf"
+        lines = path.read_text().splitlines(keepends=True)
+        path.write_text("".join(ln for ln in lines if "<totem" not in ln))
+    m = _plan("cman6", root)
+    said = _note(m, "token: 10000 (cman's default, no <totem token>)")
+    assert "corosync 3's default would be 3000 ms here" in said.why
+    text = _corosync_accepts(m, tmp_path, "c6-a")
+    assert "token: 10000" in text
+    _clean(text)
