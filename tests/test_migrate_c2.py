@@ -344,6 +344,23 @@ def test_a_bare_corosync2_file_is_recognised_by_the_node_release(tmp_path: Path)
     _clean(text)
     with pytest.raises(xencfg.XencfgError, match="nothing to migrate"):
         _plan("nobare")
+    # Debian 9 and SLES 12 shipped corosync 2 too; Debian 10 corosync 3
+    for i, (name, text, said) in enumerate(
+        (
+            ("debian_version", "9.13\n", "/etc/debian_version (9.13)"),
+            ("os-release", 'ID="sles"\nVERSION_ID="12.5"\n', "/etc/os-release (SLES 12)"),
+            ("debian_version", "10.13\n", None),
+        )
+    ):
+        root = tmp_path / f"release{i}"
+        shutil.copytree(FIXTURES / "nobare", root / "nobare")
+        for node in ("c7-a", "c7-b"):
+            (root / "nobare" / node / "etc" / name).write_text(text)
+        if said is None:
+            with pytest.raises(xencfg.XencfgError, match="nothing to migrate"):
+                _plan("nobare", root)
+        else:
+            assert _note(_plan("nobare", root), f"no transport (corosync 2 by c7-a:{said})")
 
 
 def test_corosync2_authkey_is_kept_where_corosync3_reads_it(tmp_path: Path) -> None:

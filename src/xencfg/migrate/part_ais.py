@@ -33,9 +33,11 @@ def _service_d(tree: NodeTree) -> list[tuple[Any, str]]:
 
 
 #: Releases that shipped corosync 2 (RHEL/CentOS 7: 2.4; Debian 8 and 9: 2.3, 2.4;
-#: Debian 10 and RHEL 8 ship 3.0): a file naming no key of its generation is theirs.
+#: SLES 12: 2.3, 2.4; Debian 10 and RHEL 8 ship 3.0; SLES 15 is not read, its service
+#: packs differ): a file naming no key of its generation is theirs.
 COROSYNC2_RED_HAT = 7
 COROSYNC2_DEBIAN = ("8", "9")
+COROSYNC2_SLES = "12"
 
 
 def _corosync2_release(tree: NodeTree) -> str | None:
@@ -46,13 +48,18 @@ def _corosync2_release(tree: NodeTree) -> str | None:
 
     if red_hat_release(tree.root, tree.etc) == COROSYNC2_RED_HAT:
         return f"{tree.name}:/etc/redhat-release (release {COROSYNC2_RED_HAT})"
-    try:
-        f = in_root(tree.etc / "debian_version", tree.root, tree.etc)
-        head = read_text(f, limit=256, follow=False, head=True).strip()
-    except (OSError, ValueError, XencfgError):
-        return None
-    if head.split(".")[0] in COROSYNC2_DEBIAN:
-        return f"{tree.name}:/etc/debian_version ({head})"
+    for name in ("debian_version", "os-release"):
+        try:
+            f = in_root(tree.etc / name, tree.root, tree.etc)
+            head = read_text(f, limit=4096, follow=False, head=True).strip()
+        except (OSError, ValueError, XencfgError):
+            continue
+        if name == "debian_version" and head.split(".")[0] in COROSYNC2_DEBIAN:
+            return f"{tree.name}:/etc/debian_version ({head})"
+        fields = dict(ln.partition("=")[::2] for ln in head.splitlines())
+        version = fields.get("VERSION_ID", "").strip('"').split(".")[0]
+        if fields.get("ID", "").strip('"') == "sles" and version == COROSYNC2_SLES:
+            return f"{tree.name}:/etc/os-release (SLES {version})"
     return None
 
 
