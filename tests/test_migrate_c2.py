@@ -14,6 +14,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 import xencfg
 from test_migrate_round24 import _corosync_accepts, _note
 from xencfg import migrate
@@ -109,6 +111,12 @@ def test_sles12_udp_multicast_two_rings_become_two_knet_links(tmp_path: Path) ->
         assert line in text
     for line in ("expected_votes: 3", "two_node: 0"):
         assert line in text
+    # rrp's passive took turns between the rings; knet's passive sends on the up link of
+    # highest knet_link_priority (corosync.conf(5) of 3.1: "passive: the active link with
+    # the highest priority (highest number) will be used"): ring 0 is set to stay first
+    prio = _note(m, "rrp_mode passive -> knet_link_priority link 0: 2, link 1: 1")
+    assert prio.source.endswith(f"{conf}:28")
+    assert text.count("knet_link_priority: 2") == 1 and text.count("knet_link_priority: 1") == 1
     for gone in ("mcastaddr", "bindnetaddr", "ringnumber", "rrp_mode", "secauth", "consensus"):
         assert gone not in text
     _clean(text)
@@ -312,3 +320,117 @@ def test_corosync2_odd_files_give_todos_and_a_file_corosync_takes(tmp_path: Path
     assert _note(m, "quorum device { ... } kept").kind == "manual"
     text = _corosync_accepts(m, tmp_path, "a")
     assert "host: qnetd.example.com" in text and "two_node" not in text
+
+
+def test_a_bare_corosync2_file_is_recognised_by_the_node_release(tmp_path: Path) -> None:
+    """totem names only version and cluster_name: no transport, rrp_mode or ringnumber,
+    no key of corosync 3 either. corosync 2 ran it over udp multicast (its default
+    transport), corosync 3 over knet, so the file alone does not say which ran it; CentOS
+    7's release file (corosync 2.4) does. It is carried as corosync 2's, with aes256/sha1
+    (2's crypto default, exec/totemconfig.c:411 of v2.4.5) written out, and a report line
+    names the release file. The same files without the release file are corosync 3's
+    already: nothing to migrate."""
+    m = _plan("centos7bare")
+    assert m.old_stack == "corosync2"
+    said = _note(m, "no transport (corosync 2 by c7-a:/etc/redhat-release (release 7)) -> knet")
+    assert said.source.endswith("centos7bare/c7-a/etc/corosync/corosync.conf:1")
+    assert [(mb.name, mb.nodeid, mb.addrs) for mb in m.members] == [
+        ("c7-a", 1, {0: "10.31.0.1"}),
+        ("c7-b", 2, {0: "10.31.0.2"}),
+    ]
+    text = _corosync_accepts(m, tmp_path, "c7-b")
+    for line in ("transport: knet", "crypto_cipher: aes256", "crypto_hash: sha1"):
+        assert line in text
+    _clean(text)
+    with pytest.raises(xencfg.XencfgError, match="nothing to migrate"):
+        _plan("nobare")
+    # Debian 9 and SLES 12 shipped corosync 2 too; Debian 10 corosync 3
+    for i, (name, text, said) in enumerate(
+        (
+            ("debian_version", "9.13\n", "/etc/debian_version (9.13)"),
+            ("os-release", 'ID="sles"\nVERSION_ID="12.5"\n', "/etc/os-release (SLES 12)"),
+            ("debian_version", "10.13\n", None),
+        )
+    ):
+        root = tmp_path / f"release{i}"
+        shutil.copytree(FIXTURES / "nobare", root / "nobare")
+        for node in ("c7-a", "c7-b"):
+            (root / "nobare" / node / "etc" / name).write_text(text)
+        if said is None:
+            with pytest.raises(xencfg.XencfgError, match="nothing to migrate"):
+                _plan("nobare", root)
+        else:
+            assert _note(_plan("nobare", root), f"no transport (corosync 2 by c7-a:{said})")
+
+
+def test_corosync2_authkey_is_kept_where_corosync3_reads_it(tmp_path: Path) -> None:
+    """corosync 2's key (corosync-keygen of 2.x: 128 bytes) is written again, not a new
+    one: corosync -t of 3.1.7 takes it (its keyfile set to the written key) and refuses
+    127 bytes ("Could only read 1016 bits of minimum 1024 bits", run for this change).
+    Keys that differ between the nodes, or one too short, give a new key and say why."""
+    m = _plan("centos7bare")
+    old = (FIXTURES / "centos7bare/c7-a/etc/corosync/authkey").read_bytes()
+    keys = [o.data for o in m.outputs if o.path.endswith("authkey")]
+    assert keys == [old, old]
+    kept = _note(m, "corosync 2's key kept (128 bytes, 1024 bits)")
+    assert kept.source == "c7-a:/etc/corosync/authkey, c7-b:/etc/corosync/authkey"
+    _corosync_accepts(m, tmp_path, "c7-a")
+
+    for case, a, b, said in (
+        ("short", b"k" * 127, b"k" * 127, "holds 1016 bits"),
+        ("differ", b"a" * 128, b"b" * 128, "keys differ"),
+    ):
+        root = tmp_path / case
+        shutil.copytree(FIXTURES / "centos7bare", root / "centos7bare")
+        for node, data in (("c7-a", a), ("c7-b", b)):
+            key = root / "centos7bare" / node / "etc/corosync/authkey"
+            key.write_bytes(data)
+            key.chmod(0o600)
+        got = _plan("centos7bare", root)
+        new = _note(got, "a new random 256-byte key (the old one not kept)")
+        assert said in new.why
+        written = {o.data for o in got.outputs if o.path.endswith("authkey")}
+        assert len(written) == 1 and len(written.pop()) == 256
+
+
+def test_cman_totem_logging_and_altname_are_carried(tmp_path: Path) -> None:
+    """cman handed cluster.conf's ``<totem>`` attributes to corosync's totem and wrote
+    ``<logging>`` into its logging section; ``<altname>`` was its second ring. Each is
+    carried with a line citing its XML line: token and consensus kept, secauth dropped
+    (knet's crypto), the altnames (addresses from /etc/hosts) knet link 1, to_syslog,
+    logfile (to_logfile added: corosync 3 writes no file without it) and debug kept.
+    corosync -t (3.1.7) accepts the result; with no ``<totem token>`` cman's own 10000
+    ms (cman.h of cluster 3: DEFAULT_TOKEN_TIMEOUT) is written out, with what corosync
+    3's default would have made of it."""
+    m = _plan("cman6")
+    conf = "cman6/c6-a/etc/cluster/cluster.conf"
+    assert [mb.addrs for mb in m.members] == [
+        {0: "10.60.0.1", 1: "10.61.0.1"},
+        {0: "10.60.0.2", 1: "10.61.0.2"},
+    ]
+    assert _note(m, '<altname name="c6-a-ring1"> -> ring1_addr 10.61.0.1').source.endswith(
+        f"{conf}:8"
+    )
+    assert _note(m, '<totem token="21000"> -> token: 21000').source.endswith(f"{conf}:4")
+    assert _note(m, '<totem secauth="off">').kind == "dropped"
+    assert _note(m, '<logging debug="on"> -> debug: on').source.endswith(f"{conf}:5")
+    text = _corosync_accepts(m, tmp_path, "c6-b")
+    for line in ("token: 21000", "consensus: 25200", "ring1_addr: 10.61.0.2", "debug: on"):
+        assert line in text
+    for line in ("to_logfile: yes", "logfile: /var/log/cluster/cluster.log"):
+        assert line in text
+    assert "secauth" not in text
+    _clean(text)
+
+    root = tmp_path / "bare"
+    shutil.copytree(FIXTURES / "cman6", root / "cman6")
+    for node in ("c6-a", "c6-b"):
+        path = root / "cman6" / node / "etc/cluster/cluster.conf"
+        lines = path.read_text().splitlines(keepends=True)
+        path.write_text("".join(ln for ln in lines if "<totem" not in ln))
+    m = _plan("cman6", root)
+    said = _note(m, "token: 10000 (cman's default, no <totem token>)")
+    assert "corosync 3's default would be 3000 ms here" in said.why
+    text = _corosync_accepts(m, tmp_path, "c6-a")
+    assert "token: 10000" in text
+    _clean(text)

@@ -71,6 +71,8 @@ class CmanNode(Element):
 
     #: The ``<fence><method>`` elements, in order (fenced tries them one after another).
     methods: list[FenceMethod] = attrs.Factory(list)
+    #: ``<altname name=...>``: the node's second ring (cman's RRP ring 1).
+    altname: Element | None = None
 
     @property
     def fence(self) -> list[Element]:
@@ -124,6 +126,10 @@ class CmanDocument(SourceDocument):
     quorumd: Element | None = None
     #: ``<fence_daemon>``: fenced's options (``clean_start``, ``post_join_delay``).
     fence_daemon: Element | None = None
+    #: ``<totem>``: attributes cman hands to corosync's totem (token, consensus, ...).
+    totem: Element | None = None
+    #: ``<logging>``: to_syslog, to_logfile, logfile, debug (cman wrote corosync's).
+    logging: Element | None = None
     #: rgmanager's failover domains (``<rm><failoverdomains>``).
     failoverdomains: list[FailoverDomain] = attrs.Factory(list)
     #: rgmanager's ``<vm>`` resources (Xen guests), anywhere under ``<rm>``.
@@ -255,6 +261,9 @@ _DEVICE = ("cluster", "fencedevices", "fencedevice")
 _CMAN = ("cluster", "cman")
 _QUORUMD = ("cluster", "quorumd")
 _FENCED = ("cluster", "fence_daemon")
+_ALTNAME = (*_NODE, "altname")
+_TOTEM = ("cluster", "totem")
+_LOGGING = ("cluster", "logging")
 _DOMAIN = ("cluster", "rm", "failoverdomains", "failoverdomain")
 _DOMAIN_NODE = (*_DOMAIN, "failoverdomainnode")
 #: Attributes one element may have: lxml finds each value by walking the element's
@@ -315,6 +324,12 @@ def parse(text: str, path: str | None = None) -> CmanDocument:
                 doc.quorumd = _element(e, count, share)
             elif where == _FENCED and doc.fence_daemon is None:
                 doc.fence_daemon = _element(e, count, share)
+            elif where == _ALTNAME and doc.nodes[-1].altname is None:
+                doc.nodes[-1].altname = _element(e, count, share)
+            elif where == _TOTEM and doc.totem is None:
+                doc.totem = _element(e, count, share)
+            elif where == _LOGGING and doc.logging is None:
+                doc.logging = _element(e, count, share)
             elif where == _DOMAIN:
                 doc.failoverdomains.append(_element(e, count, share, FailoverDomain))
             elif where == _DOMAIN_NODE:

@@ -9,7 +9,7 @@ from ..discover import NodeTree, display_path
 from ..errors import XencfgError
 from ..stack import NodeFiles, Note, StackResult
 from ..stack.cman import to_knet_cman
-from ..stack.corosync2 import to_knet_c2
+from ..stack.corosync2 import MAX_KEY_READ, to_knet_c2
 from ..stack.openais import AisNode, to_knet
 from .migration import Migration, load_as
 
@@ -32,11 +32,44 @@ def _service_d(tree: NodeTree) -> list[tuple[Any, str]]:
     return out
 
 
-def _c2_conf(tree: NodeTree) -> tuple[Any, str] | None:
-    """The node's corosync 2 file and its report name: /etc/corosync/corosync.conf with
-    a key of corosync 1 or 2 only (rrp_mode, ringnumber) and none of corosync 1, or a
-    ``transport: udp``/``udpu`` with no key of corosync 3 (pcs of RHEL 7 writes no
-    interface section)."""
+#: Releases that shipped corosync 2 (RHEL/CentOS 7: 2.4; Debian 8 and 9: 2.3, 2.4;
+#: SLES 12: 2.3, 2.4; Debian 10 and RHEL 8 ship 3.0; SLES 15 is not read, its service
+#: packs differ): a file naming no key of its generation is theirs.
+COROSYNC2_RED_HAT = 7
+COROSYNC2_DEBIAN = ("8", "9")
+COROSYNC2_SLES = "12"
+
+
+def _corosync2_release(tree: NodeTree) -> str | None:
+    """The node's release file where it names a corosync 2 distribution, as a report
+    line's source, else None."""
+    from ..discover import in_root, red_hat_release
+    from ..syntax.source import read_text
+
+    if red_hat_release(tree.root, tree.etc) == COROSYNC2_RED_HAT:
+        return f"{tree.name}:/etc/redhat-release (release {COROSYNC2_RED_HAT})"
+    for name in ("debian_version", "os-release"):
+        try:
+            f = in_root(tree.etc / name, tree.root, tree.etc)
+            head = read_text(f, limit=4096, follow=False, head=True).strip()
+        except (OSError, ValueError, XencfgError):
+            continue
+        if name == "debian_version" and head.split(".")[0] in COROSYNC2_DEBIAN:
+            return f"{tree.name}:/etc/debian_version ({head})"
+        fields = dict(ln.partition("=")[::2] for ln in head.splitlines())
+        version = fields.get("VERSION_ID", "").strip('"').split(".")[0]
+        if fields.get("ID", "").strip('"') == "sles" and version == COROSYNC2_SLES:
+            return f"{tree.name}:/etc/os-release (SLES {version})"
+    return None
+
+
+def _c2_conf(tree: NodeTree) -> tuple[Any, str, str | None] | None:
+    """The node's corosync 2 file, its report name and what made a bare file corosync
+    2's: /etc/corosync/corosync.conf with a key of corosync 1 or 2 only (rrp_mode,
+    ringnumber) and none of corosync 1, a ``transport: udp``/``udpu`` with no key of
+    corosync 3 (pcs of RHEL 7 writes no interface section), or no transport at all on a
+    release that shipped corosync 2 (its default transport is udp multicast, 3's knet)
+    with a nodelist and votequorum (corosync 1 had neither)."""
     from ..formats.lines.corosync import release_evidence
 
     for f in tree.files:
@@ -48,8 +81,26 @@ def _c2_conf(tree: NodeTree) -> tuple[Any, str] | None:
         seen = release_evidence(doc)
         udp = doc.totem is not None and doc.totem.get("transport") in ("udp", "udpu")
         if (seen is not None and seen[0] == "<3.0") or (seen is None and udp):
-            return doc, f"{tree.name}:{f.display}"
+            return doc, f"{tree.name}:{f.display}", None
+        bare = seen is None and doc.totem is not None and not doc.totem.get("transport")
+        quorum = doc.section("quorum")
+        if bare and doc.nodes and quorum is not None and quorum.get("provider"):
+            release = _corosync2_release(tree)
+            if release is not None:
+                return doc, f"{tree.name}:{f.display}", release
     return None
+
+
+def _key_bytes(tree: NodeTree) -> bytes | None:
+    """The node's /etc/corosync/authkey (its first MAX_KEY_READ bytes), or None where it
+    cannot be read inside the tree."""
+    from ..discover import in_root
+
+    try:
+        with open(in_root(tree.etc / "corosync" / "authkey", tree.root, tree.etc), "rb") as f:
+            return f.read(MAX_KEY_READ)
+    except (OSError, ValueError, XencfgError):
+        return None
 
 
 def c2_nodes(found: Any, nodes: list[NodeFiles]) -> list[AisNode]:
@@ -61,9 +112,9 @@ def c2_nodes(found: Any, nodes: list[NodeFiles]) -> list[AisNode]:
             continue
         nf.where[id(got[0])] = got[1]
         key = tree.etc / "corosync" / "authkey"
-        out.append(
-            AisNode(nf, got[0], f"{tree.name}:/etc/corosync/authkey" if key.is_file() else None)
-        )
+        authkey = f"{tree.name}:/etc/corosync/authkey" if key.is_file() else None
+        data = _key_bytes(tree) if authkey else None
+        out.append(AisNode(nf, got[0], authkey, release=got[2], key=data))
     return out
 
 

@@ -702,13 +702,13 @@ def convert_cib(
 def stack_files(
     m: Migration, found: Any, stack: StackResult, runs: list[bool], old: str, crypto: bool = True
 ) -> None:
-    """corosync.conf (and with ``crypto`` the one new authkey) for each node tree that
-    ``runs`` the old stack or is a member; a storage box (neither: ``old`` names what it
-    does not run) gets none: corosync there would not find itself in the nodelist ('No
-    valid name found for local host'). A node whose corosync.conf is already the
-    generated one gets no new copy."""
+    """corosync.conf (and with ``crypto`` the one authkey: ``stack.key``, the kept one,
+    else a new one) for each node tree that ``runs`` the old stack or is a member; a
+    storage box (neither: ``old`` names what it does not run) gets none: corosync there
+    would not find itself in the nodelist ('No valid name found for local host'). A node
+    whose corosync.conf is already the generated one gets no new copy."""
     conf = encode(api.dumps(stack.corosync))
-    key = _random.token_bytes(KEY_BYTES)
+    key = stack.key or _random.token_bytes(KEY_BYTES)
     members = {mb.name.lower() for mb in stack.members}
     for tree, running in zip(found.nodes, runs, strict=True):
         if not running and tree.name.lower() not in members:

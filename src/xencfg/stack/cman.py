@@ -11,8 +11,44 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..syntax.numbers import decimal_or_none
 from .corosync2 import KNET_MAX_NODEID
 from .heartbeat import Member, NodeFiles, StackResult, _Builder, _names_match, knet_conf
+
+#: ``<totem>`` attributes cman handed to corosync's totem that corosync 3 reads alike
+#: (corosync.conf(5) of 3.1): the timing and flow-control constants.
+TOTEM_KEPT = (
+    "token",
+    "token_retransmit",
+    "hold",
+    "token_retransmits_before_loss_const",
+    "join",
+    "send_join",
+    "consensus",
+    "merge",
+    "downcheck",
+    "fail_recv_const",
+    "seqno_unchanged_const",
+    "miss_count_const",
+    "window_size",
+    "max_messages",
+)
+#: cman's token where ``<totem token>`` says none (cman/daemon/cman.h of cluster 3:
+#: DEFAULT_TOKEN_TIMEOUT 10000); corosync 3's is 3000 ms + token_coefficient (650 ms)
+#: per node over two (corosync.conf(5) of 3.1).
+CMAN_TOKEN = 10000
+COROSYNC3_TOKEN, COROSYNC3_COEFFICIENT = 3000, 650
+#: ``<logging>`` attributes corosync 3's logging section reads alike (cman wrote them into
+#: corosync's logging: cluster.conf(5) of cluster 3, logging).
+LOGGING_KEPT = (
+    "to_syslog",
+    "to_logfile",
+    "logfile",
+    "debug",
+    "syslog_facility",
+    "syslog_priority",
+    "logfile_priority",
+)
 
 
 def to_knet_cman(
@@ -61,6 +97,7 @@ def to_knet_cman(
                 f"{name} ring0_addr {addr[0]}",
                 "cman used the address the clusternode name resolves to",
             )
+        _altname(b, nodes, nf0, doc, node, m)
         members.append(m)
     free = (i for i in range(1, KNET_MAX_NODEID + 1) if i not in used)
     for m in members:
@@ -95,7 +132,7 @@ def to_knet_cman(
         "cman encrypted with a key made of the cluster name; knet needs a key file shared "
         "by all nodes",
     )
-    conf = knet_conf(name, members, {}, {"to_syslog": "yes"})
+    conf = knet_conf(name, members, _totem(b, nf0, doc, len(members)), _logging(b, nf0, doc))
     return StackResult(conf, members, b.notes, b.timing, name), True
 
 
@@ -172,3 +209,101 @@ def _leftovers(b: _Builder, nf: NodeFiles, doc: Any) -> None:
             "rgmanager is gone with cman: make it an ocf:heartbeat:Xen (or VirtualDomain) "
             "resource in the CIB",
         )
+
+
+def _altname(
+    b: _Builder, nodes: list[tuple[NodeFiles, Any]], nf: NodeFiles, doc: Any, node: Any, m: Member
+) -> None:
+    """``<altname name=...>``: cman's second ring, knet link 1 at the address /etc/hosts
+    gives the name (else the name: corosync 3 resolves it at start)."""
+    alt = node.altname.get("name") if node.altname is not None else None
+    if not alt:
+        return
+    where = nf.loc(doc, node.altname)
+    addr = _address(nodes, alt)
+    m.addrs.setdefault(0, m.name)
+    m.addrs[1], m.sources[1] = addr if addr is not None else (alt, where)
+    b.note(
+        "rewrite" if addr is not None else "manual",
+        where,
+        f"corosync.conf ring1_addr of {m.name}",
+        f'<altname name="{alt}"> -> ring1_addr {m.addrs[1]} (knet link 1)',
+        "cman ran a second ring on the altname; knet runs it as link 1 (link_mode passive: "
+        "link 0 is used while it is up, corosync.conf(5) of 3.1)"
+        + ("" if addr is not None else "; no /etc/hosts line names it: check it resolves"),
+    )
+
+
+def _totem(b: _Builder, nf: NodeFiles, doc: Any, count: int) -> dict[str, Any]:
+    """``<totem>``'s timing attributes, and cman's token where it sets none."""
+    out: dict[str, Any] = {}
+    t = doc.totem
+    where = nf.loc(doc, t) if t is not None else nf.loc(doc)
+    for k, v in t.attributes.items() if t is not None else []:
+        if k in TOTEM_KEPT and decimal_or_none(v) is not None:
+            out[k] = v
+            b.note(
+                "rewrite",
+                where,
+                "corosync.conf totem",
+                f'<totem {k}="{v}"> -> {k}: {v}',
+                "cman handed <totem>'s attributes to corosync's totem; corosync 3 reads them alike",
+            )
+        else:
+            b.note(
+                "dropped",
+                where,
+                "-",
+                f'<totem {k}="{v}">',
+                "not a corosync 3 timing option (knet's crypto and links replace secauth, "
+                "keyfile and rrp_mode)",
+            )
+    if "token" not in out:
+        out["token"] = CMAN_TOKEN
+        default = COROSYNC3_TOKEN + COROSYNC3_COEFFICIENT * max(0, count - 2)
+        b.note(
+            "rewrite",
+            where,
+            "corosync.conf totem",
+            f"token: {CMAN_TOKEN} (cman's default, no <totem token>)",
+            f"cman ran corosync with a {CMAN_TOKEN} ms token unless cluster.conf said "
+            f"otherwise; corosync 3's default would be {default} ms here (3000 + 650 per "
+            "node over two), declaring a node dead sooner than the fencing delays were "
+            "set for: written out",
+        )
+    if count > 2 and "token_coefficient" not in out:
+        out["token_coefficient"] = 0
+        b.note(
+            "rewrite",
+            where,
+            "corosync.conf totem",
+            "token_coefficient: 0",
+            "corosync 3 adds 650 ms per node over two to a nodelist's token; cman's "
+            "corosync 1 did not: the token stays what it was",
+        )
+    return out
+
+
+def _logging(b: _Builder, nf: NodeFiles, doc: Any) -> dict[str, Any]:
+    """``<logging>``'s attributes corosync 3 reads alike (syslog only where none)."""
+    lg = doc.logging
+    if lg is None:
+        return {"to_syslog": "yes"}
+    out: dict[str, Any] = {}
+    where = nf.loc(doc, lg)
+    for k, v in lg.attributes.items():
+        kept = k in LOGGING_KEPT
+        if kept:
+            out[k] = v
+        b.note(
+            "rewrite" if kept else "dropped",
+            where,
+            "corosync.conf logging" if kept else "-",
+            f'<logging {k}="{v}">' + (f" -> {k}: {v}" if kept else ""),
+            "cman wrote <logging> into corosync's logging section; corosync 3 reads it alike"
+            if kept
+            else "not a corosync 3 logging option",
+        )
+    if "logfile" in out and "to_logfile" not in out:
+        out["to_logfile"] = "yes"
+    return out or {"to_syslog": "yes"}

@@ -28,6 +28,11 @@ COROSYNC2_CRYPTO = ("aes256", "sha1")
 #: had 3des.
 KNET_CIPHERS = ("none", "aes256", "aes192", "aes128")
 KNET_HASHES = ("none", "md5", "sha1", "sha256", "sha384", "sha512")
+#: knet's smallest key: 1024 bits (corosync -t of 3.1.7 refuses a 127-byte key: "Could
+#: only read 1016 bits of minimum 1024 bits"; corosync-keygen of 2.x wrote 128 bytes).
+MIN_KEY_BYTES = 128
+#: The most of an old key read: knet uses up to 4096 bytes (KNET_MAX_KEY_LEN).
+MAX_KEY_READ = 4096
 #: rrp_mode -> link_mode: passive sent on one ring at a time, active on every ring;
 #: knet's passive uses the highest-priority link that is up, active all of them.
 LINK_MODES = {"passive": "passive", "active": "active"}
@@ -262,6 +267,8 @@ class _C2(_Ais):
                 mode = LINK_MODES.get(val)
                 if mode is not None and len(self.link_opts) > 1:
                     out["link_mode"] = mode
+                    if mode == "passive":
+                        self._priorities(loc)
                 self.note(
                     "rewrite",
                     loc,
@@ -274,6 +281,17 @@ class _C2(_Ais):
                 )
             else:
                 self.carry(e, val, loc, out, ("version", "cluster_name"))
+        if n0.release is not None and totem is not None:
+            self.note(
+                "rewrite",
+                self.loc(n0, totem.block),
+                "corosync.conf totem transport",
+                f"no transport (corosync 2 by {n0.release}) -> knet",
+                "corosync 2's default transport was udp multicast (totem.transport unset), "
+                "corosync 3's is knet: the file names no key of either, so the node's "
+                "release decided that it ran corosync 2; knet sends unicast between the "
+                "nodelist's addresses",
+            )
         if self.link_opts and any(len(o) > 1 for o in self.link_opts):
             out["interface"] = sorted(self.link_opts, key=lambda o: o["linknumber"])
         lone = cipher != "none" and hash_ == "none"
@@ -293,7 +311,7 @@ class _C2(_Ais):
             if lone
             else "corosync 2 encrypted with aes256/sha1 unless secauth was off (exec/"
             "totemconfig.c:411 of 2.4.5), corosync 3 with nothing unless told: written out; "
-            "knet uses a new /etc/corosync/authkey"
+            "knet uses /etc/corosync/authkey (its own line)"
             if crypto
             else "messages were neither signed nor encrypted and still are not: any host on "
             "the network can join the cluster; set crypto_cipher and crypto_hash and copy "
@@ -301,6 +319,65 @@ class _C2(_Ais):
         )
         self._timing(out, len(members))
         return out, crypto
+
+    def _priorities(self, loc: str) -> None:
+        """knet_link_priority on each link, ring 0 highest: rrp's passive took turns
+        between the rings, knet's passive sends on the up link of highest priority (the
+        lowest link id among equals, corosync.conf(5) of 3.1), so ring 0 stays the
+        preferred link by name and not only by its number."""
+        ranked = sorted(self.link_opts, key=lambda o: o["linknumber"])
+        for rank, o in enumerate(ranked):
+            o["knet_link_priority"] = len(ranked) - rank
+        said = ", ".join(f"link {o['linknumber']}: {o['knet_link_priority']}" for o in ranked)
+        self.note(
+            "rewrite",
+            loc,
+            "corosync.conf knet link priority",
+            f"rrp_mode passive -> knet_link_priority {said}",
+            "rrp's passive mode took turns between the rings; knet's passive sends on the "
+            "up link with the highest knet_link_priority (corosync.conf(5) of 3.1), so ring "
+            "0 is the preferred link and ring 1 takes over when it fails. link_mode rr "
+            "would take turns as rrp did, per packet",
+        )
+
+    def authkey(self, crypto: bool) -> None:
+        """corosync 2's /etc/corosync/authkey is kept where every node has the same one of
+        1024 bits or more: corosync 3 reads the same file alike (corosync -t of 3.1.7
+        takes a 128-byte key and refuses 127 bytes: "Could only read 1016 bits of minimum
+        1024 bits"); it is already on every node, and corosync-keygen of 2.x wrote 128
+        random bytes, far over aes256's 32. Else a new key, and the reason."""
+        keyed = [n for n in self.nodes if n.key is not None]
+        keys = {n.key for n in keyed}
+        if not crypto or not keyed:
+            super().authkey(crypto)
+            return
+        where = ", ".join(str(n.authkey) for n in keyed)
+        key = next(iter(keys))
+        missing = [n.files.name for n in self.nodes if n.key is None]
+        if len(keys) == 1 and key is not None and len(key) >= MIN_KEY_BYTES:
+            self.kept_key = key
+            self.note(
+                "rewrite",
+                where,
+                "/etc/corosync/authkey",
+                f"corosync 2's key kept ({len(key)} bytes, {len(key) * 8} bits)"
+                + (f"; written to {', '.join(missing)} too" if missing else ""),
+                "corosync 3's knet reads the same key file (at least 1024 bits: corosync -t "
+                "of 3.1.7); it is the same on every node already. Run corosync-keygen and "
+                "copy the new key to every node at the cut-over if the old one may have "
+                "left the cluster",
+            )
+            return
+        self.note(
+            "rewrite",
+            where,
+            "/etc/corosync/authkey",
+            "a new random 256-byte key (the old one not kept)",
+            "the nodes' keys differ, so corosync 2's crypto could not have joined them"
+            if len(keys) > 1
+            else f"the old key holds {len(key or b'') * 8} bits; corosync 3 refuses fewer "
+            "than 1024 ('Could only read ... of minimum 1024 bits', corosync -t of 3.1.7)",
+        )
 
     def quorum(self, count: int) -> dict[str, Any]:
         """votequorum's options as corosync 2 had them."""

@@ -183,6 +183,8 @@ class StackResult:
     notes: list[Note]
     timing: list[str]
     cluster_name: str
+    #: the old cluster's key where it is kept (corosync 2's), else None: a new one
+    key: bytes | None = attrs.field(default=None, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {

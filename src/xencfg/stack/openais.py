@@ -87,12 +87,17 @@ class AisNode:
     openais.conf or corosync 1 corosync.conf it runs with; ``authkey``: the report name
     of its /etc/ais/authkey or /etc/corosync/authkey, if it has one; ``services``: the
     files of /etc/corosync/service.d (RHEL 6 loads Pacemaker's plugin from service.d/pcmk),
-    with their report names in ``files.where``."""
+    with their report names in ``files.where``; ``release``: where a corosync 2 file
+    that names no key of its generation was read as one (the node's release file)."""
 
     files: NodeFiles
     conf: CorosyncDocument
     authkey: str | None = None
     services: list[CorosyncDocument] = attrs.Factory(list)
+    release: str | None = None
+    #: the bytes of its /etc/corosync/authkey (corosync 2's nodes only: openais's key
+    #: is not reused), None where it has none
+    key: bytes | None = attrs.field(default=None, repr=False)
 
 
 def _network(raw: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network | None, bool]:
@@ -658,6 +663,9 @@ class _Ais:
                     else "Pacemaker logs without ha_logd",
                 )
 
+    #: the old key, where it is written again instead of a new one (:meth:`authkey`)
+    kept_key: bytes | None = None
+
     def authkey(self, crypto: bool) -> None:
         where = next((n.authkey for n in self.nodes if n.authkey), None)
         if crypto:
@@ -717,4 +725,4 @@ def to_knet(
     a.differences()
     a.authkey(crypto)
     doc = knet_conf(name, members, totem, logging, crypto=crypto, quorum=quorum, extra=a.extra())
-    return StackResult(doc, members, a.b.notes, a.b.timing, name), crypto
+    return StackResult(doc, members, a.b.notes, a.b.timing, name, a.kept_key), crypto
