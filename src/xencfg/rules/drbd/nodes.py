@@ -191,7 +191,11 @@ def _conflicts(cluster: Cluster, kind: str, code: str) -> Iterator[Finding]:
         docs = [_drbd(i) for i in items]
         memo: dict[int, Any] = cluster.fact("drbd:conflicts", dict)
         if id(items) not in memo:
-            memo[id(items)] = find_conflicts(docs)
+            memo[id(items)] = find_conflicts(
+                docs,
+                [(_drbd(i), r) for i, r in _resources(cluster, items)],
+                lambda r, h: _effective(cluster, r, h),
+            )
         found = [c for c in memo[id(items)] if c.kind == kind]
         names = _owners_of(cluster, items) if found else {}
         unused = set()
