@@ -218,8 +218,11 @@ def word_drbdadm_splits(item: Loaded) -> Iterator[Finding]:
     secret = set(doc.secrets())
     short_words = item.versions.of("drbd", item.node or "").older_than(DRBD_84)
     longest = 80 if short_words else 128
+
+    def shown(text: str) -> str:  # (made for a finding only: most words pass)
+        return "the value" if text.strip('"') in secret else f"'{written(text, 200)}'"
+
     for kind, text, at, head in _lexed(doc.source or ""):
-        shown = "the value" if text.strip('"') in secret else f"'{written(text, 200)}'"
         if kind == "STRING":
             if len(_ESCAPE_OR_CHAR.findall(text[1:-1])) > _QUOTED_MAX:
                 yield make(
@@ -240,14 +243,14 @@ def word_drbdadm_splits(item: Loaded) -> Iterator[Finding]:
             odd = next(c for c in text if allowed.fullmatch(c) is None)
             yield make(
                 "DR016",
-                f"'{head}': {shown} holds {odd!r}, which drbdadm's scanner does not read "
+                f"'{head}': {shown(text)} holds {odd!r}, which drbdadm's scanner does not read "
                 "inside an unquoted word; it refuses the file (quote the value)",
                 item.where(at),
             )
         elif allowed is _PLAIN_WORD and len(text) > longest:
             yield make(
                 "DR016",
-                f"'{head}': {shown} is {len(text)} characters long, more than drbdadm's "
+                f"'{head}': {shown(text)} is {len(text)} characters long, more than drbdadm's "
                 f"scanner reads as one unquoted word ({longest}); it refuses the file "
                 "(quote the value)",
                 item.where(at),

@@ -143,12 +143,18 @@ def minor_reused(cluster: Cluster) -> Iterator[Finding]:
 
 
 def _ip_owners(cluster: Cluster, items: list[Loaded]) -> dict[str, str]:
-    """IP -> the ``on`` host (short name) whose address it is, in one node's files."""
-    out: dict[str, str] = {}
+    """IP -> the ``on`` host (short name) whose address it is, in one node's files;
+    once per run and node (DR002 and DR003 both ask)."""
+    memo: dict[int, dict[str, str]] = cluster.fact("drbd:ip-owners", dict)
+    if id(items) in memo:
+        return memo[id(items)]
+    out = memo[id(items)] = {}
     for _, res in _resources(cluster, items):
         for h in _on_hosts(res):
-            if h.address is not None and h.address.ip and len(h.names) == 1:
-                out.setdefault(h.address.ip, short(h.name))
+            names = h.names
+            a = h.address if len(names) == 1 else None
+            if a is not None and a.ip:
+                out.setdefault(a.ip, short(names[0]))
     return out
 
 
@@ -185,7 +191,11 @@ def _conflicts(cluster: Cluster, kind: str, code: str) -> Iterator[Finding]:
         docs = [_drbd(i) for i in items]
         memo: dict[int, Any] = cluster.fact("drbd:conflicts", dict)
         if id(items) not in memo:
-            memo[id(items)] = find_conflicts(docs)
+            memo[id(items)] = find_conflicts(
+                docs,
+                [(_drbd(i), r) for i, r in _resources(cluster, items)],
+                lambda r, h: _effective(cluster, r, h),
+            )
         found = [c for c in memo[id(items)] if c.kind == kind]
         names = _owners_of(cluster, items) if found else {}
         unused = set()
