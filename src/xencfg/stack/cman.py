@@ -14,25 +14,8 @@ from typing import Any
 from ..syntax.numbers import decimal_or_none
 from .corosync2 import KNET_MAX_NODEID
 from .heartbeat import Member, NodeFiles, StackResult, _Builder, _names_match, knet_conf
+from .openais import TOTEM_KEPT  # (cman handed <totem>'s attributes to corosync alike)
 
-#: ``<totem>`` attributes cman handed to corosync's totem that corosync 3 reads alike
-#: (corosync.conf(5) of 3.1): the timing and flow-control constants.
-TOTEM_KEPT = (
-    "token",
-    "token_retransmit",
-    "hold",
-    "token_retransmits_before_loss_const",
-    "join",
-    "send_join",
-    "consensus",
-    "merge",
-    "downcheck",
-    "fail_recv_const",
-    "seqno_unchanged_const",
-    "miss_count_const",
-    "window_size",
-    "max_messages",
-)
 #: cman's token where ``<totem token>`` says none (cman/daemon/cman.h of cluster 3:
 #: DEFAULT_TOKEN_TIMEOUT 10000); corosync 3's is 3000 ms + token_coefficient (650 ms)
 #: per node over two (corosync.conf(5) of 3.1).
