@@ -137,10 +137,17 @@ def cman_stack(
 ) -> tuple[StackResult, bool]:
     """corosync 3's file for a cman cluster into ``m``'s report, and whether it
     encrypts (``cib``: as for :func:`ais_stack`, whose two-node TODO it shares)."""
-    stack, crypto = to_knet_cman(cman, cluster_name)
+    return report_stack(m, *to_knet_cman(cman, cluster_name), "cman", cib)
+
+
+def report_stack(
+    m: Migration, stack: StackResult, crypto: bool, old: str, cib: Any
+) -> tuple[StackResult, bool]:
+    """``stack`` into ``m``'s report (its notes, timing, members and name, the old stack
+    and crypto), with the two-node ``no-quorum-policy`` TODO of :func:`_ignore_quorum`."""
     m.notes.extend(stack.notes)
     m.timing, m.members, m.cluster_name = stack.timing, stack.members, stack.cluster_name
-    m.old_stack, m.crypto = "cman", crypto
+    m.old_stack, m.crypto = old, crypto
     if cib is not None and len(stack.members) == 2:
         m.notes.extend(_ignore_quorum(cib))
     return stack, crypto
@@ -215,13 +222,9 @@ def ais_stack(
     corosync 2 one) into ``m``'s report (``cib``: the newest (file, document) of the
     nodes, or the one given, whose nodes are the members), and whether it encrypts."""
     build = to_knet_c2 if old == "corosync2" else to_knet
-    stack, crypto = build(ais, _cib_nodes(cib) if cib is not None else [], cluster_name)
-    m.notes.extend(stack.notes)
-    m.timing, m.members, m.cluster_name = stack.timing, stack.members, stack.cluster_name
-    m.old_stack, m.crypto = old, crypto
-    if cib is not None and len(stack.members) == 2:
-        m.notes.extend(_ignore_quorum(cib))
-    return stack, crypto
+    return report_stack(
+        m, *build(ais, _cib_nodes(cib) if cib is not None else [], cluster_name), old, cib
+    )
 
 
 def _ignore_quorum(cib: Any) -> list[Note]:

@@ -15,7 +15,7 @@ from ..syntax.source import encode
 from .agents import iet_resources, ipaddr2, moved_agents, xm_fencing
 from .agents import primitive_note as _primitive_note
 from .migration import KEY_BYTES, Migration, Output, load_as, notes_of, parse_failure, unreadable
-from .part_ais import ais_nodes, ais_stack, c2_nodes, cman_nodes, cman_stack
+from .part_ais import ais_nodes, ais_stack, c2_nodes, cman_nodes, cman_stack, report_stack
 
 
 def _old_corosync(found: Any) -> list[Note]:
@@ -565,9 +565,8 @@ def plan_stack(
                 )
             )
         return cib is not None and convert_cib(m, cib[0], moved.members, cib_target)
-    stack: StackResult = to_corosync(nodes, cluster_name)
-    m.notes.extend(stack.notes)
-    m.timing, m.members, m.cluster_name = stack.timing, stack.members, stack.cluster_name
+    # (no cib: the no-quorum-policy TODO of report_stack is the plugin paths' own)
+    stack, _ = report_stack(m, to_corosync(nodes, cluster_name), True, "heartbeat", None)
     stack_files(m, found, stack, [nf.hacf is not None for nf in nodes], "heartbeat (no ha.cf)")
     haresources = _haresources(found, nodes, m.notes)
     if cib is not None:

@@ -11,16 +11,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..formats.lines.corosync import DEFAULT_TOKEN, DEFAULT_TOKEN_COEFFICIENT
 from ..syntax.numbers import decimal_or_none
 from .corosync2 import KNET_MAX_NODEID
 from .heartbeat import Member, NodeFiles, StackResult, _Builder, _names_match, knet_conf
 from .openais import TOTEM_KEPT  # (cman handed <totem>'s attributes to corosync alike)
 
 #: cman's token where ``<totem token>`` says none (cman/daemon/cman.h of cluster 3:
-#: DEFAULT_TOKEN_TIMEOUT 10000); corosync 3's is 3000 ms + token_coefficient (650 ms)
+#: DEFAULT_TOKEN_TIMEOUT 10000); corosync 3's is DEFAULT_TOKEN + DEFAULT_TOKEN_COEFFICIENT
 #: per node over two (corosync.conf(5) of 3.1).
 CMAN_TOKEN = 10000
-COROSYNC3_TOKEN, COROSYNC3_COEFFICIENT = 3000, 650
 #: ``<logging>`` attributes corosync 3's logging section reads alike (cman wrote them into
 #: corosync's logging: cluster.conf(5) of cluster 3, logging).
 LOGGING_KEPT = (
@@ -243,14 +243,15 @@ def _totem(b: _Builder, nf: NodeFiles, doc: Any, count: int) -> dict[str, Any]:
             )
     if "token" not in out:
         out["token"] = CMAN_TOKEN
-        default = COROSYNC3_TOKEN + COROSYNC3_COEFFICIENT * max(0, count - 2)
+        default = DEFAULT_TOKEN + DEFAULT_TOKEN_COEFFICIENT * max(0, count - 2)
         b.note(
             "rewrite",
             where,
             "corosync.conf totem",
             f"token: {CMAN_TOKEN} (cman's default, no <totem token>)",
             f"cman ran corosync with a {CMAN_TOKEN} ms token unless cluster.conf said "
-            f"otherwise; corosync 3's default would be {default} ms here (3000 + 650 per "
+            f"otherwise; corosync 3's default would be {default} ms here ({DEFAULT_TOKEN} + "
+            f"{DEFAULT_TOKEN_COEFFICIENT} per "
             "node over two), declaring a node dead sooner than the fencing delays were "
             "set for: written out",
         )
@@ -261,7 +262,8 @@ def _totem(b: _Builder, nf: NodeFiles, doc: Any, count: int) -> dict[str, Any]:
             where,
             "corosync.conf totem",
             "token_coefficient: 0",
-            "corosync 3 adds 650 ms per node over two to a nodelist's token; cman's "
+            f"corosync 3 adds {DEFAULT_TOKEN_COEFFICIENT} ms per node over two to a "
+            "nodelist's token; cman's "
             "corosync 1 did not: the token stays what it was",
         )
     return out

@@ -15,6 +15,7 @@ from typing import Any
 import attrs
 
 from ..formats.lines.corosync import (
+    DEFAULT_TOKEN,
     DEFAULT_TOKEN_COEFFICIENT,
     INTEGER_KEYS,
     CorosyncDocument,
@@ -453,11 +454,11 @@ class _Ais:
 
     def _timing(self, out: dict[str, Any], count: int) -> None:
         token = decimal_or_none(str(out.get("token", "")))
-        base = token if token is not None else 3000
+        base = token if token is not None else DEFAULT_TOKEN
         if token is None:
             self.b.timing.append(
                 f"token not set: corosync 1 declared a token lost after {COROSYNC1_TOKEN_MS} "
-                "ms, corosync 3 waits 3000 ms by default (kept: node failures are seen "
+                f"ms, corosync 3 waits {DEFAULT_TOKEN} ms by default (kept: node failures are seen "
                 "about 2 s later)"
             )
         else:
