@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
 import attrs
@@ -120,6 +121,12 @@ def _verdicts(item: Loaded, *kinds: str) -> Iterator[tuple[object, str, Verdict,
             yield node, key, verdict, schema
 
 
+def _in_force(item: Loaded, component: str) -> InForce:
+    """The release of ``component`` in force on the item's node, for a schema verdict
+    that depends on another component (``Schema.judge``'s ``other``)."""
+    return item.versions.of(component, item.node or "")
+
+
 def _all_verdicts(item: Loaded) -> list[tuple[object, str, Verdict, Schema]]:
     """Every keyword's verdict, judged once per run: XC004, XC008 and XC009 read them
     all (a node of 2000 DRBD resources has some 100,000 keyword uses)."""
@@ -131,11 +138,7 @@ def _all_verdicts(item: Loaded) -> list[tuple[object, str, Verdict, Schema]]:
     uses = _offered(item, KeywordUsing, "keyword_uses")
     if schema is None or uses is None:
         return found
-    inforce = item.versions.of(schema.component, item.node or "")
-
-    def other(component: str) -> InForce:
-        return item.versions.of(component, item.node or "")
-
+    inforce, other = _in_force(item, schema.component), partial(_in_force, item)
     for ctx, key, node in uses():
         verdict = schema.judge(ctx, key, inforce, other)
         if verdict is None and getattr(node, "values", None):
@@ -157,12 +160,9 @@ def _readable(item: Loaded, word: str, suggestion: str | None) -> str | None:
     schema = schema_for(item.file.format)
     if schema is None or not suggestion:
         return suggestion
-    inforce = item.versions.of(schema.component, item.node or "")
+    inforce, other = _in_force(item, schema.component), partial(_in_force, item)
     if not inforce.known:
         return suggestion
-
-    def other(component: str) -> InForce:
-        return item.versions.of(component, item.node or "")
 
     def read(ctx: str, name: str) -> bool:
         verdict = schema.judge(ctx, name, inforce, other)

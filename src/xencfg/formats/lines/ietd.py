@@ -21,7 +21,7 @@ from ...errors import ValidationError
 from ...problems import KeywordProblem, ValueProblem
 from ...suggest import suggest
 from ...syntax.blocks import Entry
-from ...syntax.numbers import decimal, decimal_or_none, is_decimal, shown
+from ...syntax.numbers import LONG_MAX, decimal, decimal_or_none, is_decimal, shown
 from ...syntax.tree import Node, render
 from ...versions import IET_LUN_KEYS_ANY_CASE
 from ..schema import Keyword, Schema
@@ -600,7 +600,7 @@ def _lun_range_problem(number: int) -> str | None:
     LONG_MAX and the u32 keeps the low 32 bits, so 4294967296 is LUN 0."""
     if number <= IET_MAX_LUN:
         return None
-    read = min(number, 2**63 - 1) % 2**32
+    read = min(number, LONG_MAX) % 2**32
     told = f"LUN {shown(number)} is above {IET_MAX_LUN}, the highest IET takes"
     if read <= IET_MAX_LUN:
         return f"{told}: ietd reads it into 32 bits, as LUN {read}"

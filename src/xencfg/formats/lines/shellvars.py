@@ -160,7 +160,6 @@ class Command(Entry):
     """Any other shell line, kept as raw words and never run."""
 
 
-#: ocfs2-tools' /etc/sysconfig/o2cb variables and their types.
 #: The O2CB_* timeouts the init script writes to o2nm's configfs, and the most o2nm takes
 #: there: nodemanager.c ``o2nm_cluster_attr_write`` returns -ERANGE for
 #: ``tmp >= (u32)-1`` (a number past ULONG_MAX: simple_strtoul's reading is no better).
@@ -168,7 +167,7 @@ _O2NM_TIMEOUTS = frozenset(
     {"O2CB_IDLE_TIMEOUT_MS", "O2CB_KEEPALIVE_DELAY_MS", "O2CB_RECONNECT_DELAY_MS"}
 )
 _O2NM_MAX = 2**32 - 2
-
+#: ocfs2-tools' /etc/sysconfig/o2cb variables and their types.
 O2CB_VARS: dict[str, str] = {
     "O2CB_ENABLED": "bool",
     "O2CB_STACK": "str",

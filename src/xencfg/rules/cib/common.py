@@ -17,6 +17,7 @@ from ...cluster import (
 )
 from ...formats.cib.model import Primitive, _tag
 from ...formats.cib.values import canon_name
+from ...versions import PACEMAKER_3_0_2
 from ..documents import cib_doc as _cib
 
 
@@ -99,6 +100,14 @@ def _same_object(a: Any, b: Any) -> bool:
     if _tag(a) == "op":
         return a.get("name") == b.get("name") and a.get("interval", "0") == b.get("interval", "0")
     return True
+
+
+def fencing_names_unread(item: Loaded) -> bool:
+    """Whether the release this CIB runs on ignores Pacemaker 3.0.2's ``fencing-*``
+    option names: a heartbeat 2 CIB, or a Pacemaker known to be older (``dc-version``,
+    ``--target``); where the release is not known, the new name implies 3.0.2 or later."""
+    older = item.versions.of("pacemaker", item.node).older_than(PACEMAKER_3_0_2)
+    return _cib(item).dialect == "heartbeat-2" or older
 
 
 def _is_ocfs2_fs(prim: Primitive) -> bool:

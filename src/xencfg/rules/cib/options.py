@@ -15,9 +15,8 @@ from ...formats.cib.options import FENCING_RENAMES
 from ...formats.cib.values import canon_name
 from ...formats.cib.xmltext import WRAPPER
 from ...suggest import did_you_mean
-from ...versions import PACEMAKER_3_0_2
 from .. import make, rule
-from .common import _cib, units
+from .common import _cib, fencing_names_unread, units
 
 # -- option names ------------------------------------------------------------------
 
@@ -195,8 +194,7 @@ def unknown_option(item: Loaded) -> Iterator[Finding]:
             continue  # an agent's own state (see the docstring)
         old = FENCING_RENAMES.get(p.keyword)
         if old is not None:
-            hb2 = doc.dialect == "heartbeat-2"
-            if hb2 or item.versions.of("pacemaker", item.node).older_than(PACEMAKER_3_0_2):
+            if fencing_names_unread(item):
                 yield make(
                     "CB011",
                     f"cluster option '{p.keyword}' is Pacemaker 3.0.2's name for '{old}': "

@@ -14,10 +14,9 @@ from ...cluster import (
 from ...findings import Finding, Location
 from ...formats.cib.model import CibDocument, NvPair, _tag
 from ...formats.cib.values import canon_name, duration_ms, parse_bool
-from ...versions import PACEMAKER_3_0_2
 from .. import make, rule
 from ..documents import multipath_doc as _mp
-from .common import Unit, _cib, _is_ocfs2_fs, units
+from .common import Unit, _cib, _is_ocfs2_fs, fencing_names_unread, units
 from .guests import _drbd_resources, _two_primaries
 
 # -- STONITH -----------------------------------------------------------------------
@@ -29,8 +28,7 @@ def _stonith_option(unit: Unit) -> tuple[Loaded, NvPair] | None:
     last = None
     for item in unit.items:
         names = {"stonith-enabled"}
-        older = item.versions.of("pacemaker", item.node).older_than(PACEMAKER_3_0_2)
-        if _cib(item).dialect != "heartbeat-2" and not older:
+        if not fencing_names_unread(item):
             names.add("fencing-enabled")  # its 3.0.2 name (CB011 where older runs)
         for pair in _cib(item).option_pairs():
             if canon_name(pair.name) in names:
