@@ -18,8 +18,8 @@ from xencfg import lint
 from xencfg.versions import parse_targets
 
 #: A two-node Xen cluster as Pacemaker 2.1.5's ``cibadmin -Q`` prints it (pcs-style ids),
-#: with a fencing device per node; ``{VW}``, ``{DC}``, ``{RESOURCES}`` and
-#: ``{CONSTRAINTS}`` are filled in per test.
+#: with a fencing device (a power switch serving both nodes); ``{VW}``, ``{DC}``,
+#: ``{RESOURCES}`` and ``{CONSTRAINTS}`` are filled in per test.
 CIB = """<cib crm_feature_set="3.16.2" validate-with="{VW}" epoch="7"
      num_updates="0" admin_epoch="0" have-quorum="1">
   <configuration>
@@ -37,7 +37,7 @@ CIB = """<cib crm_feature_set="3.16.2" validate-with="{VW}" epoch="7"
       <primitive class="stonith" id="fence-xen1" type="fence_ipmilan">
         <instance_attributes id="fence-xen1-instance_attributes">
           <nvpair id="fence-xen1-instance_attributes-ip" name="ip" value="10.0.1.1"/>
-          <nvpair id="fence-xen1-ia-hosts" name="pcmk_host_list" value="xen1"/>
+          <nvpair id="fence-xen1-ia-hosts" name="pcmk_host_list" value="xen1 xen2"/>
         </instance_attributes>
         <operations>
           <op id="fence-xen1-monitor-interval-60s" interval="60s" name="monitor"/>

@@ -10,10 +10,13 @@ import attrs
 from ...cluster import (
     Cluster,
     Loaded,
+    memberships,
+    short,
 )
 from ...findings import Finding, Location
-from ...formats.cib.model import CibDocument, NvPair, _tag
+from ...formats.cib.model import CibDocument, NvPair, Primitive, _tag
 from ...formats.cib.values import canon_name, duration_ms, parse_bool
+from ...versions import PACEMAKER_1_1
 from .. import make, rule
 from ..documents import multipath_doc as _mp
 from .common import Unit, _cib, _is_ocfs2_fs, fencing_names_unread, units
@@ -388,6 +391,114 @@ def stonith_device_without_host(item: Loaded) -> Iterator[Finding]:
         )
         error = status_fails and doc.dialect != "heartbeat-2" and in_force.at_least(PACEMAKER_1_1_8)
         yield attrs.evolve(found, severity="error") if error else found
+
+
+def _words(value: str | None) -> list[str]:
+    """A host list as the fencer splits it (spaces, commas, semicolons; Pacemaker 1.1
+    fencing/commands.c ``parse_host_list``, cluster-glue's plugins take spaces or commas)."""
+    return (value or "").replace(",", " ").replace(";", " ").split()
+
+
+def _targets(prim: Primitive, pcmk_lists: bool) -> frozenset[str] | None:
+    """The nodes (casefolded short names) a STONITH device is configured to fence, or
+    ``None`` when the configuration does not say: an agent that lists its hosts at run
+    time, or ``pcmk_host_check=none`` (any node). Generous where releases differ: the
+    plugin's own host parameter and Pacemaker's lists together."""
+    hosts: set[str] = set()
+    check = (prim.param("pcmk_host_check") or "").strip().lower() if pcmk_lists else ""
+    if pcmk_lists:
+        hosts.update(_words(prim.param("pcmk_host_list")))
+        for pair in _words(prim.param("pcmk_host_map")):
+            hosts.add(pair.replace("=", ":").partition(":")[0])
+    known = HOST_PARAMS.get(prim.type or "")
+    if check == "none" or (check not in ("", "static-list") and known is None):
+        return None
+    if known is not None:
+        hosts.update(w for n in known[0] for w in _words(prim.param(n)))
+    elif check != "static-list" and not hosts:
+        return None  # the agent's own ``list`` answers (dynamic-list)
+    return frozenset(short(h).casefold() for h in hosts if h)
+
+
+def _cluster_members(
+    cluster: Cluster, unit: Unit
+) -> dict[str, tuple[str, Location | None, list[Location]]]:
+    """The members a CIB unit's fencing must reach: casefolded short name -> (the name, its
+    node in the CIB, the ha.cf lines that name it). The members are its heartbeat cluster's (ha.cf
+    and the CIB's nodes), else the CIB's own ``nodes``; ping and remote nodes are not
+    fenced so."""
+    out: dict[str, tuple[str, Location | None, list[Location]]] = {}
+    for item in unit.items:
+        for node in _cib(item).nodes:
+            if node.uname and (node.type or "normal").lower() in ("normal", "member"):
+                key = short(node.uname).casefold()
+                out.setdefault(key, (node.uname, item.where(node), []))
+    files = {id(i) for i in unit.items}
+    layers = [
+        c for c in cluster.model.heartbeat_clusters if any(id(e) in files for e in c.evidence)
+    ]
+    evidence = {id(e) for c in layers for e in c.evidence}
+    for m in memberships(cluster):
+        if m.item.file.format != "hacf" or id(m.item) not in evidence:
+            continue
+        for name in m.names:
+            out.setdefault(short(name).casefold(), (name, None, []))[2].append(m.where(name))
+    return out
+
+
+@rule("CB037", "node-without-stonith-device", "error", scope="cluster", hazard=True)
+def node_without_stonith_device(cluster: Cluster) -> Iterator[Finding]:
+    """STONITH is enabled, and no STONITH resource is configured to fence one of the
+    cluster's nodes.
+
+    Why it matters: a node is fenced only by a device whose host list names it. heartbeat
+    2's stonithd keeps each started device's ``stonith_get_hostlist`` (stonithd.c
+    ``stonithRA_start_post``) and fences a node only with a device that lists it; from
+    Pacemaker 1.1 the fencer reads ``pcmk_host_list``/``pcmk_host_map`` (a static list),
+    else asks the device (fencing/commands.c ``target_list_type``, 2.1.5
+    daemons/fenced/fenced_commands.c), and a cluster-glue plugin answers with its own
+    ``hostname``/``hostlist`` parameter (see CB036). When the node nobody can fence
+    fails, fencing fails ("No devices found in cluster to fence"), the node stays
+    unclean and its resources are not recovered anywhere: the cluster blocks on exactly
+    the failure it was built for.
+
+    Judged only when every STONITH resource of the CIB says its hosts in its
+    configuration (a plugin's host parameter, ``pcmk_host_list``, ``pcmk_host_map``,
+    ``pcmk_host_check=static-list``); an agent that lists its hosts at run time, or
+    ``pcmk_host_check=none``, may fence anyone and nothing is said. Names are compared
+    without case and domain. Not with watchdog fencing (see CB005).
+
+    Example: a clone of ``external/ipmi`` with ``hostname=xen1`` and no device for
+    ``xen2``.
+
+    Fix: add a device for the node (one ``external/ipmi`` per node, each banned from the
+    node it fences: CB019), or list the node in ``hostlist``/``pcmk_host_list``; then
+    ``stonith_admin --list NODE`` (heartbeat: ``stonith -t TYPE ... -l``) must name it.
+    """
+    for unit in units(cluster):
+        on, where = _stonith_enabled(unit)
+        if not on or where is None or any(_watchdog_fencing(_cib(i)) for i in unit.scope):
+            continue
+        devices = [(i, p) for i in unit.scope for p in _cib(i).primitives if p.is_stonith]
+        if not devices:
+            continue  # CB005
+        covered: set[str] = set()
+        for item, prim in devices:
+            older = item.versions.of("pacemaker", item.node).older_than(PACEMAKER_1_1)
+            targets = _targets(prim, not older and _cib(item).dialect != "heartbeat-2")
+            if targets is None:
+                break
+            covered |= targets
+        else:
+            for key, (name, in_cib, in_hacf) in _cluster_members(cluster, unit).items():
+                if key not in covered:
+                    yield make(
+                        "CB037",
+                        f"no STONITH resource fences node {name}: when it fails, fencing"
+                        " fails and its resources are not recovered",
+                        in_cib or where,
+                        [*in_hacf, *(i.where(p) for i, p in devices)],
+                    )
 
 
 @rule("CB008", "no-monitor-op", "warning", formats=("cib",))
