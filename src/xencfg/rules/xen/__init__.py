@@ -1,6 +1,7 @@
 """Xen rules: domU identities, disks, MACs, xend relocation against the CIB.
 
-One module per concern: :mod:`.domus` (domUs across the cluster), :mod:`.placement`
+One module per concern: :mod:`.domus` (domUs across the cluster), :mod:`.autostart`
+(guests xendomains starts beside the cluster), :mod:`.placement`
 (where the CIB lets a guest run against its DRBD hosts), :mod:`.xend` (relocation and
 xend-config.sxp), :mod:`.configs` (one domU config at a time); :mod:`.common` holds
 what they share. Importing the package registers every XN rule (they run in code
@@ -9,6 +10,6 @@ order, whatever the module).
 
 from __future__ import annotations
 
-from . import common, configs, domus, placement, xend
+from . import autostart, common, configs, domus, placement, xend
 
-__all__ = ["common", "configs", "domus", "placement", "xend"]
+__all__ = ["autostart", "common", "configs", "domus", "placement", "xend"]
