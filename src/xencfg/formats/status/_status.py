@@ -35,11 +35,14 @@ class StatusDocument(SourceDocument):
 MAX_DIGITS = 20
 
 
-def source_line() -> int:
-    """The ``line`` field of a record: where it was read, for the findings that point
-    at it. Not compared (the same state read from two captures is equal) and not
-    shown (:func:`as_dict` leaves it out)."""
-    return attrs.field(default=0, eq=False, repr=False)
+@attrs.define
+class Record:
+    """A record read from captured output. :attr:`line` is where it was read, for the
+    findings that point at it: given by keyword (``Volume(..., line=no)``), not compared
+    (the same state read from two captures is equal) and not shown (:func:`as_dict`
+    leaves it out)."""
+
+    line: int = attrs.field(default=0, eq=False, repr=False, kw_only=True)
 
 
 def number(s: str | None) -> int | None:

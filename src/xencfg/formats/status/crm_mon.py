@@ -28,7 +28,7 @@ from typing import Any
 import attrs
 
 from .._xmlstream import events, line_of
-from ._status import StatusDocument, as_dict, fail, lines, source_line
+from ._status import Record, StatusDocument, as_dict, fail, lines
 
 FORMAT = "crm-mon-xml"
 
@@ -40,7 +40,7 @@ def _yes(v: str | None) -> bool:
 
 
 @attrs.define
-class MonNode:
+class MonNode(Record):
     """A cluster node as crm_mon sees it."""
 
     name: str
@@ -48,11 +48,10 @@ class MonNode:
     standby: bool = False
     unclean: bool = False
     maintenance: bool = False
-    line: int = source_line()
 
 
 @attrs.define
-class MonResource:
+class MonResource(Record):
     """One resource instance: agent, role, health and the nodes running it."""
 
     id: str
@@ -64,7 +63,6 @@ class MonResource:
     nodes: list[str] = attrs.Factory(list)
     #: the enclosing clone / group / bundle id, if any.
     parent: str | None = None
-    line: int = source_line()
 
     @property
     def base_id(self) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 
-from ._status import StatusDocument, as_dict, lines, misplaced, number, source_line
+from ._status import Record, StatusDocument, as_dict, lines, misplaced, number
 
 FORMAT = "ip-addr"
 
@@ -27,7 +27,7 @@ _LINK = re.compile(r"^\s*link/")
 
 
 @attrs.define
-class Address:
+class Address(Record):
     """One address on one interface."""
 
     interface: str
@@ -37,7 +37,6 @@ class Address:
     scope: str | None = None
     #: the alias label (``eth0:1``) or the interface name.
     label: str | None = None
-    line: int = source_line()
 
 
 @attrs.define(weakref_slot=False)

@@ -20,7 +20,7 @@ from typing import Any
 
 import attrs
 
-from ._status import StatusDocument, as_dict, fail, lines, misplaced, number, source_line
+from ._status import Record, StatusDocument, as_dict, fail, lines, misplaced, number
 
 FORMAT = "iscsi-node"
 
@@ -40,7 +40,7 @@ _SECRET = re.compile(r"\.auth\.password(_in)?$")
 
 
 @attrs.define
-class NodeRecord:
+class NodeRecord(Record):
     """One node record: a target at one portal, through one iface."""
 
     target: str
@@ -50,7 +50,6 @@ class NodeRecord:
     iface: str | None = None
     #: ``automatic``, ``manual`` or ``onboot``; only ``-o show`` prints it.
     startup: str | None = None
-    line: int = source_line()
 
 
 @attrs.define(weakref_slot=False)

@@ -16,7 +16,7 @@ from typing import Any
 
 import attrs
 
-from ._status import StatusDocument, as_dict, lines, misplaced, number, source_line
+from ._status import Record, StatusDocument, as_dict, lines, misplaced, number
 
 FORMAT = "iscsi-session"
 
@@ -39,7 +39,7 @@ class Lun:
 
 
 @attrs.define
-class Session:
+class Session(Record):
     """One logged-in (or trying) session to a target portal."""
 
     target: str
@@ -50,7 +50,6 @@ class Session:
     connection_state: str | None = None
     session_state: str | None = None
     luns: list[Lun] = attrs.Factory(list)
-    line: int = source_line()
 
     @property
     def logged_in(self) -> bool:

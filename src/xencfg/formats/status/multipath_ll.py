@@ -16,7 +16,7 @@ from typing import Any
 import attrs
 
 from .._memo import Shared
-from ._status import StatusDocument, as_dict, lines, misplaced, number, source_line
+from ._status import Record, StatusDocument, as_dict, lines, misplaced, number
 
 FORMAT = "multipath-ll"
 
@@ -55,7 +55,7 @@ _PATH_NEW = re.compile(
 
 
 @attrs.define
-class Path:
+class Path(Record):
     """One SCSI path: ``host:channel:target:lun``, device node, dev_t and states."""
 
     hctl: tuple[int | None, int | None, int | None, int | None]
@@ -68,7 +68,6 @@ class Path:
     path_state: str
     #: sysfs state (``running``/``offline``), newer layout only.
     online_state: str | None = None
-    line: int = source_line()
 
     @property
     def ok(self) -> bool:
@@ -89,18 +88,17 @@ _DOWN = frozenset({"faulty", "shaky", "i/o timeout", "disconnected"})
 
 
 @attrs.define
-class PathGroup:
+class PathGroup(Record):
     """A priority group: selector policy, priority and status."""
 
     policy: str | None
     prio: int | None
     status: str
     paths: list[Path] = attrs.Factory(list)
-    line: int = source_line()
 
 
 @attrs.define
-class Map:
+class Map(Record):
     """A multipath map: alias (or WWID), WWID, dm device and hardware."""
 
     alias: str
@@ -115,7 +113,6 @@ class Map:
     wp: str | None = None
     action: str | None = None
     groups: list[PathGroup] = attrs.Factory(list)
-    line: int = source_line()
 
     @property
     def paths(self) -> list[Path]:
