@@ -29,6 +29,16 @@ class StatusDocument(SourceDocument):
     def dumps(self) -> str:
         return self.source
 
+    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
+        """The format, then the model's fields in declaration order, records as dicts
+        (:func:`as_dict`); fields kept out of ``repr`` (secrets, bookkeeping) left out."""
+        base = {f.name for f in attrs.fields(StatusDocument)}
+        return {"format": self.format} | {
+            f.name: as_dict(getattr(self, f.name))
+            for f in attrs.fields(type(self))
+            if f.name not in base and f.repr is not False
+        }
+
 
 #: Digits in a count any of these commands prints (a 64-bit counter has 20); longer is
 #: not state, and ``int()`` refuses strings past 4,300 digits with a ValueError.

@@ -28,7 +28,7 @@ from typing import Any
 import attrs
 
 from .._xmlstream import events, line_of
-from ._status import Record, StatusDocument, as_dict, fail, lines
+from ._status import Record, StatusDocument, fail, lines
 
 FORMAT = "crm-mon-xml"
 
@@ -84,16 +84,6 @@ class CrmMonDocument(StatusDocument):
     def running(self, rid: str) -> list[MonResource]:
         """The instances of resource ``rid`` (clone instances included)."""
         return [r for r in self.resources if rid in (r.id, r.base_id)]
-
-    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
-        return {
-            "format": FORMAT,
-            "version": self.version,
-            "dc": self.dc,
-            "with_quorum": self.with_quorum,
-            "nodes": as_dict(self.nodes),
-            "resources": as_dict(self.resources),
-        }
 
 
 _SECTION = re.compile(r"^(?P<name>[A-Z][A-Za-z ]*):\s*$")

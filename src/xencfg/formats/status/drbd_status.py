@@ -42,7 +42,7 @@ from typing import Any
 
 import attrs
 
-from ._status import Record, StatusDocument, as_dict, fail, first_col, lines
+from ._status import Record, StatusDocument, fail, first_col, lines
 
 FORMAT = "drbd-status"
 
@@ -108,9 +108,6 @@ class DrbdStatusDocument(StatusDocument):
 
     def resource(self, name: str) -> ResourceState | None:
         return next((r for r in self.resources if r.name == name), None)
-
-    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
-        return {"format": FORMAT, "resources": as_dict(self.resources)}
 
 
 def _int(v: object) -> int | None:

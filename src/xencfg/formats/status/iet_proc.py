@@ -15,11 +15,10 @@ is empty (a volume file has no sessions).
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import attrs
 
-from ._status import Record, StatusDocument, as_dict, lines, misplaced, number
+from ._status import Record, StatusDocument, lines, misplaced, number
 
 FORMAT = "iet-proc"
 
@@ -92,9 +91,6 @@ class IetProcDocument(StatusDocument):
         if any(t.sessions for t in self.targets):
             return "session"
         return None
-
-    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
-        return {"format": FORMAT, "targets": as_dict(self.targets)}
 
 
 def _cid(line: str) -> re.Match[str] | None:

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from typing import Any
 
 import attrs
 
-from ._status import Record, StatusDocument, as_dict, lines, misplaced, number
+from ._status import Record, StatusDocument, lines, misplaced, number
 
 FORMAT = "ip-addr"
 
@@ -59,9 +58,6 @@ class IpAddrDocument(StatusDocument):
             except ValueError:
                 continue
         return False
-
-    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
-        return {"format": FORMAT, "addresses": as_dict(self.addresses)}
 
 
 def parse(text: str, path: str | None = None) -> IpAddrDocument:

@@ -16,11 +16,10 @@ every output.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import attrs
 
-from ._status import Record, StatusDocument, as_dict, fail, lines, misplaced, number
+from ._status import Record, StatusDocument, fail, lines, misplaced, number
 
 FORMAT = "iscsi-node"
 
@@ -62,9 +61,6 @@ class IscsiNodeDocument(StatusDocument):
 
     def secrets(self) -> list[str]:
         return list(self._secrets)
-
-    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
-        return {"format": FORMAT, "records": as_dict(self.records)}
 
 
 def _bare(address: str) -> str:

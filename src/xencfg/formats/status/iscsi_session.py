@@ -12,11 +12,10 @@ empty document.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import attrs
 
-from ._status import Record, StatusDocument, as_dict, lines, misplaced, number
+from ._status import Record, StatusDocument, lines, misplaced, number
 
 FORMAT = "iscsi-session"
 
@@ -68,9 +67,6 @@ class IscsiSessionDocument(StatusDocument):
 
     format = FORMAT
     sessions: list[Session] = attrs.Factory(list)
-
-    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
-        return {"format": FORMAT, "sessions": as_dict(self.sessions)}
 
 
 _KEYS = {

@@ -11,12 +11,11 @@ hwhandler='..' wp=rw``, ``|-+- policy='round-robin 0' prio=1 status=active``,
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import attrs
 
 from .._memo import Shared
-from ._status import Record, StatusDocument, as_dict, lines, misplaced, number
+from ._status import Record, StatusDocument, lines, misplaced, number
 
 FORMAT = "multipath-ll"
 
@@ -133,9 +132,6 @@ class MultipathLlDocument(StatusDocument):
     def map(self, key: str) -> Map | None:
         """The map whose alias, WWID or dm name is ``key``."""
         return next((m for m in self.maps if key in (m.alias, m.wwid, m.dm)), None)
-
-    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
-        return {"format": FORMAT, "maps": as_dict(self.maps)}
 
 
 _BLANKS = re.compile(r"\s{2,}")

@@ -19,7 +19,7 @@ from typing import Any
 
 import attrs
 
-from ._status import Record, StatusDocument, as_dict, fail, lines, misplaced
+from ._status import Record, StatusDocument, fail, lines, misplaced
 
 FORMAT = "xl-list"
 
@@ -70,9 +70,6 @@ class XlListDocument(StatusDocument):
         """The guests the hypervisor holds: not Domain-0, not a managed domain xend
         only has on record (:attr:`Domain.defined_only`)."""
         return [d for d in self.domains if not d.is_dom0 and not d.defined_only]
-
-    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
-        return {"format": FORMAT, "domains": as_dict(self.domains)}
 
 
 def _sxp(text: str, path: str | None) -> XlListDocument:
