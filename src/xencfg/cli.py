@@ -72,13 +72,14 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FORMAT",
         help="read every given file as FORMAT (for files with odd names, and for '-')",
     )
-    lp.add_argument(
-        "--stdin-filename",
-        metavar="PATH",
-        help="the name of the file read from '-' (its format and report path)",
-    )
-    lp.add_argument(
-        "--config", metavar="FILE", help="settings file (default: found from PATH upwards)"
+    _options(
+        lp,
+        (
+            "--stdin-filename",
+            "PATH",
+            "the name of the file read from '-' (its format and report path)",
+        ),
+        ("--config", "FILE", "settings file (default: found from PATH upwards)"),
     )
     lp.add_argument(
         "--output-format",
@@ -99,31 +100,28 @@ def _parser() -> argparse.ArgumentParser:
         "the release a component runs (drbd=8.3, multipath-tools=0.4.7); "
         "overrides [tool.xencfg.versions] and what the files suggest",
     )
-    lp.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
-    lp.add_argument(
-        "--exit-zero", action="store_true", help="exit 0 even with findings (2 stays 2)"
-    )
-    lp.add_argument(
-        "--baseline",
-        metavar="FILE",
-        help="record the findings in FILE when it does not exist; then report only new ones",
-    )
-    lp.add_argument(
-        "--update-baseline", action="store_true", help="record the findings in --baseline FILE"
-    )
-    lp.add_argument(
-        "--context",
-        metavar="DIR",
-        help="check the whole tree at DIR, report only findings in (or related to) "
-        "the PATHs given (the pre-commit hook)",
-    )
-    lp.add_argument(
-        "--fix",
-        action="store_true",
-        help="make the safe, mechanical fixes the rules know (atomic writes), then lint again",
-    )
-    lp.add_argument(
-        "--diff", action="store_true", help="print the fixes --fix would make; write nothing"
+    _options(
+        lp,
+        ("--strict", None, "exit 1 on warnings too"),
+        ("--exit-zero", None, "exit 0 even with findings (2 stays 2)"),
+        (
+            "--baseline",
+            "FILE",
+            "record the findings in FILE when it does not exist; then report only new ones",
+        ),
+        ("--update-baseline", None, "record the findings in --baseline FILE"),
+        (
+            "--context",
+            "DIR",
+            "check the whole tree at DIR, report only findings in (or related to) "
+            "the PATHs given (the pre-commit hook)",
+        ),
+        (
+            "--fix",
+            None,
+            "make the safe, mechanical fixes the rules know (atomic writes), then lint again",
+        ),
+        ("--diff", None, "print the fixes --fix would make; write nothing"),
     )
     lp.add_argument(
         "--color",
@@ -131,19 +129,20 @@ def _parser() -> argparse.ArgumentParser:
         default="auto",
         help="colour the text report (auto: on a terminal, unless NO_COLOR is set)",
     )
-    lp.add_argument("-q", "--quiet", action="store_true", help="print the findings only")
-    lp.add_argument(
-        "--statistics", action="store_true", help="print how many findings of each rule"
-    )
-    lp.add_argument("--show-secrets", action="store_true", help="do not mask secrets")
-    lp.add_argument("-v", "--verbose", action="store_true", help="say which files were read")
-    lp.add_argument(
-        "--live",
-        action="store_true",
-        help="also capture this machine's live state (read-only commands: drbdadm status, "
-        "multipath -ll, crm_mon, ...) and check it against its files (default PATH: /); "
-        "the state belongs to the node rooted at /, so with other PATHs it is a node of "
-        "its own, named after this machine, beside them",
+    _options(
+        lp,
+        ("-q --quiet", None, "print the findings only"),
+        ("--statistics", None, "print how many findings of each rule"),
+        ("--show-secrets", None, "do not mask secrets"),
+        ("-v --verbose", None, "say which files were read"),
+        (
+            "--live",
+            None,
+            "also capture this machine's live state (read-only commands: drbdadm status, "
+            "multipath -ll, crm_mon, ...) and check it against its files (default PATH: /); "
+            "the state belongs to the node rooted at /, so with other PATHs it is a node of "
+            "its own, named after this machine, beside them",
+        ),
     )
 
     rp = sub.add_parser(
@@ -166,26 +165,29 @@ def _parser() -> argparse.ArgumentParser:
         description="List the formats xencfg reads (the names --as and xencfg.load take). "
         "The --write-* options regenerate this repository's docs from the format specs.",
     )
-    fp.add_argument(
-        "--write-docs",
-        metavar="DIR",
-        help="update the table of DIR/index.md from the format specs and each format page's"
-        " keyword table from its schema",
-    )
-    fp.add_argument(
-        "--write-hooks",
-        metavar="REPO",
-        help="update the files: pattern of REPO's .pre-commit-hooks.yaml and docs/integration.md",
-    )
-    fp.add_argument(
-        "--write-readme",
-        metavar="REPO",
-        help="update the formats of REPO's README.md ('Supported today') from the format specs",
-    )
-    fp.add_argument(
-        "--write-api",
-        metavar="REPO",
-        help="update the load/loads overloads of REPO's src/xencfg/api.py from the format specs",
+    _options(
+        fp,
+        (
+            "--write-docs",
+            "DIR",
+            "update the table of DIR/index.md from the format specs and each format page's"
+            " keyword table from its schema",
+        ),
+        (
+            "--write-hooks",
+            "REPO",
+            "update the files: pattern of REPO's .pre-commit-hooks.yaml and docs/integration.md",
+        ),
+        (
+            "--write-readme",
+            "REPO",
+            "update the formats of REPO's README.md ('Supported today') from the format specs",
+        ),
+        (
+            "--write-api",
+            "REPO",
+            "update the load/loads overloads of REPO's src/xencfg/api.py from the format specs",
+        ),
     )
 
     gp = sub.add_parser(
@@ -346,6 +348,17 @@ def _plan_options(
     parser.add_argument("-o", "--output", metavar=metavar, help=where)
     parser.add_argument("--check", action="store_true", help=check)
     parser.add_argument("--report", choices=("text", "json"), default="text", help=report)
+
+
+def _options(parser: argparse.ArgumentParser, *rows: tuple[str, str | None, str]) -> None:
+    """Plain options, in help order: ``(flags, metavar, help)`` rows, the flags
+    blank-separated (``-q --quiet``); an option with a metavar takes a value, one
+    without is a switch (``store_true``)."""
+    for flags, metavar, what in rows:
+        if metavar is None:
+            parser.add_argument(*flags.split(), action="store_true", help=what)
+        else:
+            parser.add_argument(*flags.split(), metavar=metavar, help=what)
 
 
 def _role_option(parser: argparse.ArgumentParser, more: str) -> None:

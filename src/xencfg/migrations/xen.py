@@ -27,7 +27,8 @@ import attrs
 
 from ..errors import XencfgError
 from ..formats.xen import xl
-from ..formats.xen.domu import COMPUTED, Assignment, Code, parse_disk
+from ..formats.xen.device_specs import parse_disk
+from ..formats.xen.domu import COMPUTED, Assignment, Code
 from ..formats.xen.xend import XendDocument
 from ..formats.xen.xm import XmDocument
 from ..syntax.numbers import decimal

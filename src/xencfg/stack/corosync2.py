@@ -15,7 +15,7 @@ from typing import Any
 from ..formats.lines.corosync import ring_address
 from ..syntax.blocks import Block, Entry
 from ..syntax.numbers import decimal_or_none
-from .heartbeat import Member, StackResult, _short
+from .common import Member, StackResult, _short
 from .openais import AisNode, _Ais, _names, to_knet
 
 #: knet takes node ids below 65536 ("Knet requires nodeid to be less than", exec/

@@ -23,16 +23,8 @@ from ..formats.lines.corosync import (
 )
 from ..syntax.blocks import Block, Entry
 from ..syntax.numbers import decimal_or_none
-from .heartbeat import (
-    SYSLOG_FACILITIES,
-    Member,
-    NodeFiles,
-    StackResult,
-    _Builder,
-    _names_match,
-    _short,
-    knet_conf,
-)
+from .common import Member, NodeFiles, StackResult, _names_match, _short
+from .heartbeat import SYSLOG_FACILITIES, _Builder, knet_conf
 
 #: totem options corosync 3 reads with corosync 1's meaning (corosync.conf(5) of 3.1),
 #: written as they were: the timing numbers corosync types (INTEGER_KEYS) but those

@@ -42,6 +42,18 @@ from xencfg.formats.cib.convert.tables import add_nvpair, source_line, unique_id
 from xencfg.formats.cib.values import schema_version
 
 from ...syntax.numbers import decimal, is_decimal
+from .upgrade_tables import (
+    DEFAULT_VALUED,
+    DROPPED_OPTIONS,
+    META_DROPPED,
+    META_RENAMES,
+    OP_META_DROPPED,
+    RENAMED_OPTIONS,
+    RESOURCE_TAGS,
+    ROLE_ATTRS,
+    ROLE_NAMES,
+    STONITH_RENAMES,
+)
 
 __all__ = ["CURRENT", "TARGETS", "upgrade"]
 
@@ -51,60 +63,6 @@ CURRENT = "pacemaker-3.9"
 TARGETS = ("pacemaker-1.0", "pacemaker-1.1", "current")
 KIND = "current"
 
-#: cluster options the current Pacemaker ignores or refuses: name -> why (upgrade-2.10.xsl's
-#: cluster-properties table with an empty ``with``, upgrade-3.10-0's remove-after-stop, and
-#: the ones Pacemaker maintains itself)
-DROPPED_OPTIONS = {
-    "cluster-infrastructure": "Pacemaker writes its own ('corosync'); the old stack's value would "
-    "mislead tools (upgrade-2.10.xsl drops heartbeat/openais/cman)",
-    "dc-version": "the DC writes the version it runs",
-    "expected-quorum-votes": "corosync (votequorum) counts the votes; see corosync.conf's "
-    "quorum section (upgrade-2.10.xsl)",
-    "remove-after-stop": "no longer supported (upgrade-3.10-0.xsl)",
-    "notification-agent": "replaced by alerts: configure an <alert> by hand (upgrade-2.10.xsl)",
-    "notification-recipient": "replaced by alerts: configure an <alert> by hand (upgrade-2.10.xsl)",
-    "last-lrm-refresh": "bookkeeping of the old cluster (the time of its last resource "
-    "refresh); the new cluster keeps its own",
-}
-#: cluster options upgrade-2.10.xsl renames (the ones upgrade06 left with underscores)
-RENAMED_OPTIONS = {
-    name: name.replace("_", "-")
-    for name in [
-        "cluster_recheck_interval",
-        "dc_deadtime",
-        "election_timeout",
-        "shutdown_escalation",
-        "startup_fencing",
-    ]
-}
-#: resource meta attributes Pacemaker 2.1 renamed (the old names are deprecated)
-META_RENAMES = {"master-max": "promoted-max", "master-node-max": "promoted-node-max"}
-#: meta attributes upgrade-3.10-4.xsl drops: name -> what to use instead
-META_DROPPED = {
-    "restart-type": "no longer supported; set 'kind' on the constraints that should restart "
-    "dependants (upgrade-3.10-4.xsl)",
-}
-OP_META_DROPPED = ("can_fail", "role_after_failure")
-#: meta attributes whose value 'default' meant 'unset' (upgrade-3.10-0.xsl drops them)
-DEFAULT_VALUED = frozenset(
-    {"is-managed", "migration-threshold", "resource-stickiness", "target-role"}
-)
-#: stonith instance attributes upgrade-2.10.xsl renames (``pcmk_X_cmd`` -> ``pcmk_X_action``)
-STONITH_RENAMES = {
-    f"pcmk_{action}_cmd": f"pcmk_{action}_action"
-    for action in ("list", "monitor", "off", "on", "reboot", "status")
-}
-ROLE_NAMES = {"master": "Promoted", "slave": "Unpromoted"}
-#: attributes holding a role, by element
-ROLE_ATTRS = {
-    "op": ("role",),
-    "rule": ("role",),
-    "rsc_location": ("role",),
-    "rsc_colocation": ("rsc-role", "with-rsc-role"),
-    "resource_set": ("role",),
-    "rsc_ticket": ("rsc-role",),
-}
-RESOURCE_TAGS = ("primitive", "group", "clone", "master", "template", "bundle")
 CURRENT_VERSION = (3, 9)
 
 

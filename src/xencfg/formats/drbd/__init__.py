@@ -24,10 +24,9 @@ from .document import FORMAT, DrbdDocument
 from .include import Config, load_config, resolve_include
 from .keywords import SCHEMA, keywords_for
 from .reader import parse, parse_lark, sniff
+from .spellings import FLAGS_TO_84, SYNCER_TO_84, sections_84
 from .values import STYLE, Address, Device, MetaDisk, Skip, unquote
 from .views import (
-    FLAGS_TO_84,
-    SYNCER_TO_84,
     Connection,
     Effective,
     Endpoint,
@@ -35,7 +34,6 @@ from .views import (
     Link,
     Resource,
     Volume,
-    sections_84,
     settings_of,
 )
 

@@ -29,17 +29,30 @@ class StatusDocument(SourceDocument):
     def dumps(self) -> str:
         return self.source
 
+    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
+        """The format, then the model's fields in declaration order, records as dicts
+        (:func:`as_dict`); fields kept out of ``repr`` (secrets, bookkeeping) left out."""
+        base = {f.name for f in attrs.fields(StatusDocument)}
+        return {"format": self.format} | {
+            f.name: as_dict(getattr(self, f.name))
+            for f in attrs.fields(type(self))
+            if f.name not in base and f.repr is not False
+        }
+
 
 #: Digits in a count any of these commands prints (a 64-bit counter has 20); longer is
 #: not state, and ``int()`` refuses strings past 4,300 digits with a ValueError.
 MAX_DIGITS = 20
 
 
-def source_line() -> int:
-    """The ``line`` field of a record: where it was read, for the findings that point
-    at it. Not compared (the same state read from two captures is equal) and not
-    shown (:func:`as_dict` leaves it out)."""
-    return attrs.field(default=0, eq=False, repr=False)
+@attrs.define
+class Record:
+    """A record read from captured output. :attr:`line` is where it was read, for the
+    findings that point at it: given by keyword (``Volume(..., line=no)``), not compared
+    (the same state read from two captures is equal) and not shown (:func:`as_dict`
+    leaves it out)."""
+
+    line: int = attrs.field(default=0, eq=False, repr=False, kw_only=True)
 
 
 def number(s: str | None) -> int | None:

@@ -28,7 +28,7 @@ from typing import Any
 import attrs
 
 from .._xmlstream import events, line_of
-from ._status import StatusDocument, as_dict, fail, lines, source_line
+from ._status import Record, StatusDocument, fail, lines
 
 FORMAT = "crm-mon-xml"
 
@@ -40,7 +40,7 @@ def _yes(v: str | None) -> bool:
 
 
 @attrs.define
-class MonNode:
+class MonNode(Record):
     """A cluster node as crm_mon sees it."""
 
     name: str
@@ -48,11 +48,10 @@ class MonNode:
     standby: bool = False
     unclean: bool = False
     maintenance: bool = False
-    line: int = source_line()
 
 
 @attrs.define
-class MonResource:
+class MonResource(Record):
     """One resource instance: agent, role, health and the nodes running it."""
 
     id: str
@@ -64,7 +63,6 @@ class MonResource:
     nodes: list[str] = attrs.Factory(list)
     #: the enclosing clone / group / bundle id, if any.
     parent: str | None = None
-    line: int = source_line()
 
     @property
     def base_id(self) -> str:
@@ -86,16 +84,6 @@ class CrmMonDocument(StatusDocument):
     def running(self, rid: str) -> list[MonResource]:
         """The instances of resource ``rid`` (clone instances included)."""
         return [r for r in self.resources if rid in (r.id, r.base_id)]
-
-    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
-        return {
-            "format": FORMAT,
-            "version": self.version,
-            "dc": self.dc,
-            "with_quorum": self.with_quorum,
-            "nodes": as_dict(self.nodes),
-            "resources": as_dict(self.resources),
-        }
 
 
 _SECTION = re.compile(r"^(?P<name>[A-Z][A-Za-z ]*):\s*$")

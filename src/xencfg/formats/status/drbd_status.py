@@ -42,7 +42,7 @@ from typing import Any
 
 import attrs
 
-from ._status import StatusDocument, as_dict, fail, first_col, lines, source_line
+from ._status import Record, StatusDocument, fail, first_col, lines
 
 FORMAT = "drbd-status"
 
@@ -71,14 +71,13 @@ class PeerVolume:
 
 
 @attrs.define
-class Connection:
+class Connection(Record):
     """The connection to one peer node."""
 
     peer: str
     state: str = "Connected"
     peer_role: str | None = None
     volumes: list[PeerVolume] = attrs.Factory(list)
-    line: int = source_line()
 
     @property
     def connected(self) -> bool:
@@ -86,7 +85,7 @@ class Connection:
 
 
 @attrs.define
-class ResourceState:
+class ResourceState(Record):
     """One resource as the kernel has it."""
 
     name: str
@@ -94,7 +93,6 @@ class ResourceState:
     suspended: str | None = None
     volumes: list[LocalVolume] = attrs.Factory(list)
     connections: list[Connection] = attrs.Factory(list)
-    line: int = source_line()
 
     @property
     def disks(self) -> list[str]:
@@ -110,9 +108,6 @@ class DrbdStatusDocument(StatusDocument):
 
     def resource(self, name: str) -> ResourceState | None:
         return next((r for r in self.resources if r.name == name), None)
-
-    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
-        return {"format": FORMAT, "resources": as_dict(self.resources)}
 
 
 def _int(v: object) -> int | None:

@@ -15,11 +15,10 @@ is empty (a volume file has no sessions).
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import attrs
 
-from ._status import StatusDocument, as_dict, lines, misplaced, number, source_line
+from ._status import Record, StatusDocument, lines, misplaced, number
 
 FORMAT = "iet-proc"
 
@@ -33,7 +32,7 @@ _IOMODE = re.compile(r"\siomode:(?P<iomode>\S+)")
 
 
 @attrs.define
-class Volume:
+class Volume(Record):
     """A LUN the target exports (``state`` 0 is running, kernel IDEV_RUNNING)."""
 
     lun: int
@@ -41,17 +40,15 @@ class Volume:
     iotype: str
     iomode: str | None = None
     path: str | None = None
-    line: int = source_line()
 
 
 @attrs.define
-class Connection:
+class Connection(Record):
     """One TCP connection of a session: the initiator's address as the socket has it."""
 
     cid: int
     ip: str
     state: str
-    line: int = source_line()
 
     @property
     def address(self) -> str:
@@ -60,24 +57,22 @@ class Connection:
 
 
 @attrs.define
-class Session:
+class Session(Record):
     """An initiator logged in to the target."""
 
     sid: int
     initiator: str
     connections: list[Connection] = attrs.Factory(list)
-    line: int = source_line()
 
 
 @attrs.define
-class Target:
+class Target(Record):
     """A target the running ietd set up in the kernel."""
 
     tid: int
     name: str
     volumes: list[Volume] = attrs.Factory(list)
     sessions: list[Session] = attrs.Factory(list)
-    line: int = source_line()
 
 
 @attrs.define(weakref_slot=False)
@@ -96,9 +91,6 @@ class IetProcDocument(StatusDocument):
         if any(t.sessions for t in self.targets):
             return "session"
         return None
-
-    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
-        return {"format": FORMAT, "targets": as_dict(self.targets)}
 
 
 def _cid(line: str) -> re.Match[str] | None:

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from typing import Any
 
 import attrs
 
-from ._status import StatusDocument, as_dict, lines, misplaced, number, source_line
+from ._status import Record, StatusDocument, lines, misplaced, number
 
 FORMAT = "ip-addr"
 
@@ -27,7 +26,7 @@ _LINK = re.compile(r"^\s*link/")
 
 
 @attrs.define
-class Address:
+class Address(Record):
     """One address on one interface."""
 
     interface: str
@@ -37,7 +36,6 @@ class Address:
     scope: str | None = None
     #: the alias label (``eth0:1``) or the interface name.
     label: str | None = None
-    line: int = source_line()
 
 
 @attrs.define(weakref_slot=False)
@@ -60,9 +58,6 @@ class IpAddrDocument(StatusDocument):
             except ValueError:
                 continue
         return False
-
-    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
-        return {"format": FORMAT, "addresses": as_dict(self.addresses)}
 
 
 def parse(text: str, path: str | None = None) -> IpAddrDocument:

@@ -16,11 +16,10 @@ every output.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import attrs
 
-from ._status import StatusDocument, as_dict, fail, lines, misplaced, number, source_line
+from ._status import Record, StatusDocument, fail, lines, misplaced, number
 
 FORMAT = "iscsi-node"
 
@@ -40,7 +39,7 @@ _SECRET = re.compile(r"\.auth\.password(_in)?$")
 
 
 @attrs.define
-class NodeRecord:
+class NodeRecord(Record):
     """One node record: a target at one portal, through one iface."""
 
     target: str
@@ -50,7 +49,6 @@ class NodeRecord:
     iface: str | None = None
     #: ``automatic``, ``manual`` or ``onboot``; only ``-o show`` prints it.
     startup: str | None = None
-    line: int = source_line()
 
 
 @attrs.define(weakref_slot=False)
@@ -63,9 +61,6 @@ class IscsiNodeDocument(StatusDocument):
 
     def secrets(self) -> list[str]:
         return list(self._secrets)
-
-    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
-        return {"format": FORMAT, "records": as_dict(self.records)}
 
 
 def _bare(address: str) -> str:

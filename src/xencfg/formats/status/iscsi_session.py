@@ -12,11 +12,10 @@ empty document.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import attrs
 
-from ._status import StatusDocument, as_dict, lines, misplaced, number, source_line
+from ._status import Record, StatusDocument, lines, misplaced, number
 
 FORMAT = "iscsi-session"
 
@@ -39,7 +38,7 @@ class Lun:
 
 
 @attrs.define
-class Session:
+class Session(Record):
     """One logged-in (or trying) session to a target portal."""
 
     target: str
@@ -50,7 +49,6 @@ class Session:
     connection_state: str | None = None
     session_state: str | None = None
     luns: list[Lun] = attrs.Factory(list)
-    line: int = source_line()
 
     @property
     def logged_in(self) -> bool:
@@ -69,9 +67,6 @@ class IscsiSessionDocument(StatusDocument):
 
     format = FORMAT
     sessions: list[Session] = attrs.Factory(list)
-
-    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
-        return {"format": FORMAT, "sessions": as_dict(self.sessions)}
 
 
 _KEYS = {

@@ -11,12 +11,11 @@ hwhandler='..' wp=rw``, ``|-+- policy='round-robin 0' prio=1 status=active``,
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import attrs
 
 from .._memo import Shared
-from ._status import StatusDocument, as_dict, lines, misplaced, number, source_line
+from ._status import Record, StatusDocument, lines, misplaced, number
 
 FORMAT = "multipath-ll"
 
@@ -55,7 +54,7 @@ _PATH_NEW = re.compile(
 
 
 @attrs.define
-class Path:
+class Path(Record):
     """One SCSI path: ``host:channel:target:lun``, device node, dev_t and states."""
 
     hctl: tuple[int | None, int | None, int | None, int | None]
@@ -68,7 +67,6 @@ class Path:
     path_state: str
     #: sysfs state (``running``/``offline``), newer layout only.
     online_state: str | None = None
-    line: int = source_line()
 
     @property
     def ok(self) -> bool:
@@ -89,18 +87,17 @@ _DOWN = frozenset({"faulty", "shaky", "i/o timeout", "disconnected"})
 
 
 @attrs.define
-class PathGroup:
+class PathGroup(Record):
     """A priority group: selector policy, priority and status."""
 
     policy: str | None
     prio: int | None
     status: str
     paths: list[Path] = attrs.Factory(list)
-    line: int = source_line()
 
 
 @attrs.define
-class Map:
+class Map(Record):
     """A multipath map: alias (or WWID), WWID, dm device and hardware."""
 
     alias: str
@@ -115,7 +112,6 @@ class Map:
     wp: str | None = None
     action: str | None = None
     groups: list[PathGroup] = attrs.Factory(list)
-    line: int = source_line()
 
     @property
     def paths(self) -> list[Path]:
@@ -136,9 +132,6 @@ class MultipathLlDocument(StatusDocument):
     def map(self, key: str) -> Map | None:
         """The map whose alias, WWID or dm name is ``key``."""
         return next((m for m in self.maps if key in (m.alias, m.wwid, m.dm)), None)
-
-    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
-        return {"format": FORMAT, "maps": as_dict(self.maps)}
 
 
 _BLANKS = re.compile(r"\s{2,}")

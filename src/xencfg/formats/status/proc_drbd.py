@@ -20,7 +20,7 @@ from typing import Any
 import attrs
 
 from .._memo import Shared
-from ._status import StatusDocument, as_dict, lines, misplaced, number, source_line
+from ._status import Record, StatusDocument, as_dict, lines, misplaced, number
 
 FORMAT = "proc-drbd"
 
@@ -56,7 +56,7 @@ class SyncProgress:
 
 
 @attrs.define
-class Minor:
+class Minor(Record):
     """One DRBD device's state line and counters."""
 
     minor: int
@@ -74,7 +74,6 @@ class Minor:
     sync: SyncProgress | None = None
     #: 8.0's ``resync:``/``act_log:`` tables, ``used`` kept as written (``0/61``).
     tables: dict[str, dict[str, str]] = attrs.Factory(dict)
-    line: int = source_line()
 
     @property
     def role(self) -> str | None:

@@ -7,8 +7,6 @@ compared with the names the configuration gives the node.
 
 from __future__ import annotations
 
-from typing import Any
-
 import attrs
 
 from ._status import StatusDocument, fail, lines
@@ -24,9 +22,6 @@ class UnameDocument(StatusDocument):
     name: str = ""
     #: the kernel release, when ``uname -a`` was captured.
     release: str | None = None
-
-    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
-        return {"format": FORMAT, "name": self.name, "release": self.release}
 
 
 def parse(text: str, path: str | None = None) -> UnameDocument:

@@ -19,7 +19,7 @@ from typing import Any
 
 import attrs
 
-from ._status import StatusDocument, as_dict, fail, lines, misplaced, source_line
+from ._status import Record, StatusDocument, fail, lines, misplaced
 
 FORMAT = "xl-list"
 
@@ -33,7 +33,7 @@ _SXP_STATE = re.compile(r"\(state\s+([-rbpscd]{6})\)")
 
 
 @attrs.define
-class Domain:
+class Domain(Record):
     """One running (or paused, or dying) domain."""
 
     name: str
@@ -42,7 +42,6 @@ class Domain:
     vcpus: int | None = None
     #: the six state letters (``r-----``, ``-b----``).
     state: str | None = None
-    line: int = source_line()
 
     @property
     def is_dom0(self) -> bool:
@@ -71,9 +70,6 @@ class XlListDocument(StatusDocument):
         """The guests the hypervisor holds: not Domain-0, not a managed domain xend
         only has on record (:attr:`Domain.defined_only`)."""
         return [d for d in self.domains if not d.is_dom0 and not d.defined_only]
-
-    def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
-        return {"format": FORMAT, "domains": as_dict(self.domains)}
 
 
 def _sxp(text: str, path: str | None) -> XlListDocument:

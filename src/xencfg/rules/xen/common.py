@@ -13,7 +13,7 @@ from ..documents import xl_doc as _xl
 
 if TYPE_CHECKING:
     from ...formats.drbd import Resource as DrbdResource
-    from ...formats.xen.domu import DiskSpec
+    from ...formats.xen.device_specs import DiskSpec
 
 
 DOMU_FORMATS = ("xm", "xl")

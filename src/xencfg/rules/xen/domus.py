@@ -18,7 +18,7 @@ from ..documents import drbd_doc as _drbd
 from ..documents import multipath_doc as _multipath
 
 if TYPE_CHECKING:
-    from ...formats.xen.domu import DiskSpec
+    from ...formats.xen.device_specs import DiskSpec
 
 from ..._lazy import lazy_re
 from ...syntax.numbers import decimal

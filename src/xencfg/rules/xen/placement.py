@@ -18,7 +18,7 @@ from ..documents import domu_doc as _domu
 if TYPE_CHECKING:
     from ...formats.cib.resources import Primitive
     from ...formats.drbd import Resource as DrbdResource
-    from ...formats.xen.domu import DiskSpec
+    from ...formats.xen.device_specs import DiskSpec
     from ..cib.placement import Placement
 
 from ...syntax.numbers import decimal
