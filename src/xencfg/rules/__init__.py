@@ -44,6 +44,7 @@ MODULES = (
     "storage",
     "drbd",
     "heartbeat",
+    "haresources",
     "ocfs2",
     "corosync",
     "cman",
