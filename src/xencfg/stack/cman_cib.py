@@ -36,8 +36,9 @@ FENCE_RENAMED = {
 }
 #: A ``<device>``'s attributes that name the node on a shared device: they become the
 #: node's entry of ``pcmk_host_map`` (fence_xvm's ``domain`` is its port: clufter's
-#: ccs_revitalize in filters/cluster/fencedevices/fencedevice).
-PORT_ATTRS = ("port", "plug", "domain")
+#: ccs_revitalize in filters/cluster/fencedevices/fencedevice; fence_scsi's and
+#: fence_manual's ``nodename`` is the node's name, which Pacemaker passes itself).
+PORT_ATTRS = ("port", "plug", "domain", "nodename")
 #: fenced's agents that cannot be a stonith resource: why, for the report.
 FENCE_REFUSED = {
     "fence_manual": "fenced waited for an operator's fence_ack_manual; Pacemaker has no "
@@ -142,6 +143,7 @@ def _fencing(cib: CibBuilder, root: Any) -> bool:
     per_device: dict[str, int] = {}
     for key in uses:
         per_device[key[0]] = per_device.get(key[0], 0) + 1
+    refused: set[str] = set()
     for key, users in uses.items():
         dname, own_items = key
         dev = devices.get(dname)
@@ -157,6 +159,9 @@ def _fencing(cib: CibBuilder, root: Any) -> bool:
         if agent == "fence_pcmk":
             continue  # (cman handed fencing to Pacemaker: a line of its own in the stack part)
         if agent in FENCE_REFUSED:
+            if dname in refused:
+                continue
+            refused.add(dname)
             cib.note(
                 "manual", dev, f"fencedevice {dname} ({agent}) not carried", FENCE_REFUSED[agent]
             )
@@ -187,6 +192,14 @@ def _fencing(cib: CibBuilder, root: Any) -> bool:
             "whose <fence> methods name the device (each node's port in the host map)",
         )
     _levels(cib, levels, made)
+    if made and any("passwd" in d.attrib for d in devices.values()):
+        cib.note(
+            "manual",
+            root.find("fencedevices"),
+            "fence passwords carried into cib.xml in cleartext, as cluster.conf held them",
+            "every node and 'cibadmin -Q' shows them (lint CB009): password_script=PATH "
+            "reads a password from a root-only script instead",
+        )
     return bool(made)
 
 
