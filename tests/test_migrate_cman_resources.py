@@ -299,3 +299,14 @@ def test_a_cman_cluster_with_a_cib_keeps_it() -> None:
     m = _plan("good", topo6)
     assert not [o for o in m.outputs if "from cluster.conf" in o.why]
     assert [o for o in m.outputs if o.path == "cib.xml"]
+
+
+def test_the_cluster_conf_cib_is_current_whatever_the_target() -> None:
+    """``--to pacemaker=1.0`` converts a heartbeat CIB to the 1.0 form; the CIB made of
+    cluster.conf holds fencing levels, which Pacemaker 1.0 had not, and is for today's
+    Pacemaker: it stays pacemaker-3.9, and a line says so."""
+    roots = sorted(str(p) for p in (FIXTURES / "gfs-three").iterdir())
+    m = migrate.plan(roots, only=("stack",), pacemaker_target="1.0")
+    _, root = _cib(m)
+    assert root.get("validate-with") == "pacemaker-3.9"
+    assert _note(m, "written in the current schema, not pacemaker-1.0").kind == "info"

@@ -255,9 +255,12 @@ def _ignore_quorum(cib: Any) -> list[Note]:
     return out
 
 
-def cman_cib(m: Migration, cman: list[tuple[NodeFiles, Any]], members: list[Any]) -> None:
+def cman_cib(
+    m: Migration, cman: list[tuple[NodeFiles, Any]], members: list[Any], target: str
+) -> None:
     """cib.xml made of the first node's cluster.conf (fencing, rgmanager's services) into
-    ``m``, with its report lines."""
+    ``m``, with its report lines (``target``: the CIB schema asked for; this CIB is
+    written in the current one only, which a line says)."""
     from ..stack.cman_cib import cluster_conf_cib
     from ..syntax.source import encode
     from .migration import Output
@@ -265,6 +268,17 @@ def cman_cib(m: Migration, cman: list[tuple[NodeFiles, Any]], members: list[Any]
     nf, doc = cman[0]
     text, notes = cluster_conf_cib(doc, nf.loc(doc), members)
     m.notes.extend(notes)
+    if target != "current":
+        m.notes.append(
+            Note(
+                "info",
+                nf.loc(doc),
+                "cib.xml",
+                f"the CIB made of cluster.conf is written in the current schema, not {target}",
+                "it is made for today's Pacemaker (fencing levels and the agents it names "
+                "are newer than Pacemaker 1.0)",
+            )
+        )
     m.outputs.append(
         Output(
             "", "cib.xml", encode(text), 0o600, "the CIB for cibadmin --replace (from cluster.conf)"
