@@ -268,7 +268,7 @@ def test_fence_manual_is_refused_and_a_node_without_fencing_keeps_stonith_on(
     with the node's own ipaddr on its ``<device>`` is a resource for that node. With no
     device at all carried, stonith-enabled stays true and crm_verify refuses to start
     resources until one is added, which the report says (fencing is never lost
-    silently)."""
+    silently); a device no node names is reported too."""
     m = _plan("trees", _tree(tmp_path, MANUAL))
     _, root = _cib(m)
     assert _note(m, "fencedevice human (fence_manual) not carried").kind == "manual"
@@ -288,6 +288,9 @@ def test_fence_manual_is_refused_and_a_node_without_fencing_keeps_stonith_on(
     assert enabled is not None and enabled.get("value") == "true"
     todo = _note(m, "no fence device carried: stonith-enabled stays true")
     assert todo.kind == "manual" and "pcs stonith create" in todo.why
+    assert (
+        _note(m, "fencedevice ipmi (fence_ipmilan): no node's <fence> names it").kind == "dropped"
+    )
     said = _crm_verify(text, tmp_path)
     assert said and all("STONITH" in ln or "stonith" in ln for ln in said), said
 

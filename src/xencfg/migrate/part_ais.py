@@ -257,16 +257,28 @@ def _ignore_quorum(cib: Any) -> list[Note]:
 
 def cman_cib(
     m: Migration, cman: list[tuple[NodeFiles, Any]], members: list[Any], target: str
-) -> None:
+) -> bool:
     """cib.xml made of the first node's cluster.conf (fencing, rgmanager's services) into
     ``m``, with its report lines (``target``: the CIB schema asked for; this CIB is
-    written in the current one only, which a line says)."""
+    written in the current one only, which a line says); whether it was made."""
     from ..stack.cman_cib import cluster_conf_cib
     from ..syntax.source import encode
     from .migration import Output
 
     nf, doc = cman[0]
-    text, notes = cluster_conf_cib(doc, nf.loc(doc), members)
+    try:
+        text, notes = cluster_conf_cib(doc, nf.loc(doc), members)
+    except XencfgError as exc:
+        m.notes.append(
+            Note(
+                "manual",
+                nf.loc(doc),
+                "cib.xml",
+                f"no CIB made of cluster.conf: {exc}",
+                "write the CIB (resources, constraints, fencing) by hand",
+            )
+        )
+        return False
     m.notes.extend(notes)
     if target != "current":
         m.notes.append(
@@ -284,3 +296,4 @@ def cman_cib(
             "", "cib.xml", encode(text), 0o600, "the CIB for cibadmin --replace (from cluster.conf)"
         )
     )
+    return True

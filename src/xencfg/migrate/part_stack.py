@@ -562,8 +562,7 @@ def plan_stack(
         running = [any(r is nf for r in runs) for nf in nodes]
         stack_files(m, found, moved, running, "openais or corosync", crypto)
         if cib is None and cman:
-            cman_cib(m, cman, moved.members, cib_target)
-            return True
+            return cman_cib(m, cman, moved.members, cib_target)
         if cib is None:
             m.notes.append(
                 Note(

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._lazy import etree
+from ..errors import XencfgError
 from ..formats.cman import _tags, is_secret
 from ..secrets import MASK
 from ..syntax.source import encode
@@ -51,7 +52,10 @@ def cluster_conf_cib(doc: Any, where: str, members: list[Member]) -> tuple[str, 
     """The CIB of a cman cluster.conf ``doc`` (its report name ``where``; ``members``: the
     corosync nodelist, whose nodeids the CIB's nodes take), and its report lines."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-    root = etree.fromstring(encode(doc.source), parser)
+    try:
+        root = etree.fromstring(encode(doc.source), parser)
+    except (etree.XMLSyntaxError, ValueError) as exc:
+        raise XencfgError(f"{where}: cannot read it as XML for the CIB ({exc})") from None
     # libxml2 gives a start tag's last line; the report names its first, as the stack
     # part's lines do (the format's own scan finds the start tags in the same order)
     elements = [e for e in root.iter() if isinstance(e.tag, str)]
@@ -192,6 +196,15 @@ def _fencing(cib: CibBuilder, root: Any) -> bool:
             "whose <fence> methods name the device (each node's port in the host map)",
         )
     _levels(cib, levels, made)
+    used = {k[0] for k in uses}
+    for dname, dev in devices.items():
+        if dname not in used:
+            cib.note(
+                "dropped",
+                dev,
+                f"fencedevice {dname} ({dev.get('agent')}): no node's <fence> names it",
+                "fenced never ran it either; a stonith resource needs the nodes it fences",
+            )
     if made and any("passwd" in d.attrib for d in devices.values()):
         cib.note(
             "manual",

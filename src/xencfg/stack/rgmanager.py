@@ -486,7 +486,7 @@ def _between(
         dep = svc.get("depend", "")
         if dep:
             first = made.get(dep.removeprefix("service:").removeprefix("vm:"))
-            if first is None:
+            if first is None or first == rid:
                 cib.note(
                     "manual",
                     top,
