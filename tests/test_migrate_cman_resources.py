@@ -70,6 +70,13 @@ def _meta(root: etree._Element, rid: str) -> dict[str, str]:
     }
 
 
+def _levels(root: etree._Element) -> list[tuple[str | None, ...]]:
+    return [
+        (lv.get("target"), lv.get("index"), lv.get("devices"))
+        for lv in root.iterfind("configuration/fencing-topology/fencing-level")
+    ]
+
+
 def _crm_verify(text: str, tmp: Path) -> list[str]:
     """peer-crm-verify's errors and warnings on ``text`` but the empty status's."""
     wrapper = shared_path("oracle", "peers", "peer-crm-verify")
@@ -112,11 +119,7 @@ def test_rhel5_pair_fencing_becomes_stonith_with_levels(tmp_path: Path) -> None:
     apc = _params(root, "fence-apc")
     assert apc["pcmk_host_map"] == "xen5a:1;xen5b:2" and apc["password"] == "apcSecret7"
     assert "ipaddr" not in apc and "login" not in apc and "passwd" not in apc
-    levels = [
-        (lv.get("target"), lv.get("index"), lv.get("devices"))
-        for lv in root.iterfind("configuration/fencing-topology/fencing-level")
-    ]
-    assert levels == [
+    assert _levels(root) == [
         ("xen5a", "1", "fence-ipmi-xen5a"),
         ("xen5a", "2", "fence-apc"),
         ("xen5b", "1", "fence-ipmi-xen5b"),
@@ -196,11 +199,7 @@ def test_three_nodes_apc_ports_dual_power_and_gfs(tmp_path: Path) -> None:
     assert _params(root, "fence-apc1")["pcmk_host_map"] == "gfs1:1;gfs2:2;gfs3:3"
     apc2 = _params(root, "fence-apc2")
     assert apc2["pcmk_host_map"] == "gfs3:3" and apc2["password_script"] == "/root/apc2-pass"
-    levels = [
-        (lv.get("target"), lv.get("index"), lv.get("devices"))
-        for lv in root.iterfind("configuration/fencing-topology/fencing-level")
-    ]
-    assert levels == [("gfs3", "1", "fence-apc1,fence-apc2")]
+    assert _levels(root) == [("gfs3", "1", "fence-apc1,fence-apc2")]
     assert _note(m, "gfs3: <device name='apc2' action='on'>").kind == "dropped"
     assert _params(root, "clusterfs-home")["fstype"] == "gfs2"
     assert _note(m, "<clusterfs home> fstype=gfs -> gfs2").kind == "manual"
@@ -246,7 +245,11 @@ MANUAL = """<?xml version="1.0"?>
     <fencedevice agent="fence_manual" name="human"/>
     <fencedevice agent="fence_ipmilan" name="ipmi" login="admin" passwd="hunter2x"/>
   </fencedevices>
-  <rm><service name="s"><ip address="10.9.9.9"/></service></rm>
+  <rm>
+    <failoverdomains><failoverdomain name="spare"/></failoverdomains>
+    <resources><script name="spare" file="/etc/init.d/spare"/></resources>
+    <service name="s"><ip address="10.9.9.9"/></service>
+  </rm>
 </cluster>
 """
 
@@ -268,7 +271,8 @@ def test_fence_manual_is_refused_and_a_node_without_fencing_keeps_stonith_on(
     with the node's own ipaddr on its ``<device>`` is a resource for that node. With no
     device at all carried, stonith-enabled stays true and crm_verify refuses to start
     resources until one is added, which the report says (fencing is never lost
-    silently); a device no node names is reported too."""
+    silently); a device no node names, a failover domain no service names and a shared
+    resource no ref= names are reported too."""
     m = _plan("trees", _tree(tmp_path, MANUAL))
     _, root = _cib(m)
     assert _note(m, "fencedevice human (fence_manual) not carried").kind == "manual"
@@ -280,6 +284,8 @@ def test_fence_manual_is_refused_and_a_node_without_fencing_keeps_stonith_on(
     }
     assert _note(m, "b's device ipmi ipaddr=10.9.1.2 -> ip=10.9.1.2").kind == "rewrite"
     assert "hunter2x" not in m.report_markdown()
+    assert _note(m, "failover domain spare: no service names it").kind == "dropped"
+    assert _note(m, "<script spare> in <resources>: no ref= names it").kind == "dropped"
     bare = MANUAL.replace('<device name="ipmi" ipaddr="10.9.1.2"/>', '<device name="human"/>')
     m = _plan("trees", _tree(tmp_path / "bare", bare))
     text, root = _cib(m)

@@ -235,6 +235,7 @@ def services(cib: CibBuilder, root: Any, nodes: list[str]) -> None:
         _service_meta(cib, top, target, svc)
         _domain(cib, top, rid, svc, domains, nodes)
     _between(cib, rm, made, shared)
+    _unused(cib, rm, shared, domains)
     gfs = [
         str(r.get("id"))
         for r in cib.resources
@@ -242,6 +243,33 @@ def services(cib: CibBuilder, root: Any, nodes: list[str]) -> None:
     ]
     if gfs:
         _dlm(cib, gfs)
+
+
+def _unused(
+    cib: CibBuilder, rm: Any, shared: dict[tuple[str, str], Any], domains: dict[Any, Any]
+) -> None:
+    """A line for each shared resource no ``ref=`` names and each failover domain no
+    service or vm names: rgmanager ran neither, so neither is in the CIB."""
+    refs = {
+        (el.tag, el.get("ref")) for el in rm.iter() if isinstance(el.tag, str) and el.get("ref")
+    }
+    for (tag, key), el in shared.items():
+        if (tag, key) not in refs:
+            cib.note(
+                "dropped",
+                el,
+                f"<{tag} {key}> in <resources>: no ref= names it",
+                "rgmanager started only the resources its services name",
+            )
+    named = {el.get("domain") for el in rm if isinstance(el.tag, str)}
+    for name, dom in domains.items():
+        if name not in named:
+            cib.note(
+                "dropped",
+                dom,
+                f"failover domain {name}: no service names it",
+                "a domain only placed the services that named it",
+            )
 
 
 def _service_meta(cib: CibBuilder, el: Any, target: Any, svc: dict[str, str]) -> None:
