@@ -4,9 +4,9 @@ makes the CIB of cluster.conf, its fence devices and rgmanager's services.
 The fixtures under tests/fixtures/cmanres are written for these tests: ``rhel5-xen`` is a
 RHEL 5 Xen pair (per-node IPMI devices with a shared APC switch as the second method,
 an ordered restricted and an unordered nofailback failover domain, services with ip + fs
-+ script and lvm + fs + an unknown postgres-8, three ``<vm>``\\ s); ``gfs-three`` three
-nodes on fence_apc ports (gfs3 with two switches, off/off/on/on), a GFS ``<clusterfs>``
-exported over NFS and ``<totem token>``.
++ script and lvm + fs + an unknown postgres-8, three ``<vm>``\\ s, guest1's xm config in
+etc/xen); ``gfs-three`` three nodes on fence_apc ports (gfs3 with two switches,
+off/off/on/on), a GFS ``<clusterfs>`` exported over NFS and ``<totem token>``.
 
 Each CIB goes through crm_verify (Pacemaker 2.1.5, the ../shared peer-crm-verify) and
 ``xencfg lint``. What the mapping follows: fence-agents' fencing.py (``all_opt`` keys the
@@ -319,3 +319,14 @@ def test_the_cluster_conf_cib_is_current_whatever_the_target() -> None:
     _, root = _cib(m)
     assert root.get("validate-with") == "pacemaker-3.9"
     assert _note(m, "written in the current schema, not pacemaker-1.0").kind == "info"
+
+
+def test_the_xen_agent_starts_the_config_the_xen_part_writes() -> None:
+    """vm guest1's xmfile is /etc/xen/guest1, the file the ``xen`` part rewrites in xl
+    syntax at the same path on each node (resource-agents 4.12's Xen: ``xentool=$(which
+    xl || which xm)``, so today's dom0 runs it with xl)."""
+    m = migrate.plan(sorted(str(p) for p in (FIXTURES / "rhel5-xen").iterdir()))
+    _, root = _cib(m)
+    xmfile = _params(root, "vm-guest1")["xmfile"]
+    written = {(o.node, "/" + o.path) for o in m.outputs if o.path.startswith("etc/xen/")}
+    assert written == {("xen5a", xmfile), ("xen5b", xmfile)}
