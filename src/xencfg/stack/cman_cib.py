@@ -196,15 +196,12 @@ def _fencing(cib: CibBuilder, root: Any) -> bool:
             "whose <fence> methods name the device (each node's port in the host map)",
         )
     _levels(cib, levels, made)
-    used = {k[0] for k in uses}
-    for dname, dev in devices.items():
-        if dname not in used:
-            cib.note(
-                "dropped",
-                dev,
-                f"fencedevice {dname} ({dev.get('agent')}): no node's <fence> names it",
-                "fenced never ran it either; a stonith resource needs the nodes it fences",
-            )
+    cib.unused(
+        devices,
+        {k[0] for k in uses},
+        lambda name, dev: f"fencedevice {name} ({dev.get('agent')}): no node's <fence> names it",
+        "fenced never ran it either; a stonith resource needs the nodes it fences",
+    )
     if made and any("passwd" in d.attrib for d in devices.values()):
         cib.note(
             "manual",

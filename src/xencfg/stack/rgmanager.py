@@ -114,6 +114,15 @@ class CibBuilder:
         for k, v in values.items():
             etree.SubElement(block, "nvpair", {"id": self.new_id(owner, k), "name": k, "value": v})
 
+    def unused(
+        self, found: dict[Any, Any], used: set[Any], what: Callable[[Any, Any], str], why: str
+    ) -> None:
+        """A dropped line for each element of ``found`` (by key) whose key is not ``used``:
+        rgmanager and fenced ran only what something named."""
+        for key, el in found.items():
+            if key not in used:
+                self.note("dropped", el, what(key, el), why)
+
     def meta(self, target: Any, values: dict[str, str]) -> None:
         """``values`` into ``target``'s meta attributes (one block)."""
         block = target.find("meta_attributes")
@@ -191,15 +200,15 @@ def services(cib: CibBuilder, root: Any, nodes: list[str]) -> None:
     domains = {d.get("name"): d for d in rm.iterfind("failoverdomains/failoverdomain")}
     made: dict[str, str] = {}  # service name -> resource id
     for top in rm:
-        if not isinstance(top.tag, str) or top.tag in ("failoverdomains", "resources", "events"):
-            if isinstance(top.tag, str) and top.tag == "events":
-                cib.note(
-                    "manual",
-                    top,
-                    "rgmanager <events> not carried",
-                    "Pacemaker has no "
-                    "event scripts: alerts (pcs alert) or constraints do their work",
-                )
+        if not isinstance(top.tag, str) or top.tag in ("failoverdomains", "resources"):
+            continue
+        if top.tag == "events":
+            cib.note(
+                "manual",
+                top,
+                "rgmanager <events> not carried",
+                "Pacemaker has no event scripts: alerts (pcs alert) or constraints do their work",
+            )
             continue
         svc = _resolved(top, shared)
         if top.tag == "service":
@@ -219,9 +228,10 @@ def services(cib: CibBuilder, root: Any, nodes: list[str]) -> None:
                 continue
             target = group
         elif top.tag == "vm":
+            first = len(cib.resources)  # (its children, if any, follow it)
             if not _resource(cib, cib.resources, top, shared, []):
                 continue
-            target = cib.resources[-1]
+            target = cib.resources[first]
             rid = str(target.get("id"))
         else:
             cib.note(
@@ -253,23 +263,18 @@ def _unused(
     refs = {
         (el.tag, el.get("ref")) for el in rm.iter() if isinstance(el.tag, str) and el.get("ref")
     }
-    for (tag, key), el in shared.items():
-        if (tag, key) not in refs:
-            cib.note(
-                "dropped",
-                el,
-                f"<{tag} {key}> in <resources>: no ref= names it",
-                "rgmanager started only the resources its services name",
-            )
-    named = {el.get("domain") for el in rm if isinstance(el.tag, str)}
-    for name, dom in domains.items():
-        if name not in named:
-            cib.note(
-                "dropped",
-                dom,
-                f"failover domain {name}: no service names it",
-                "a domain only placed the services that named it",
-            )
+    cib.unused(
+        shared,
+        refs,
+        lambda key, _: f"<{key[0]} {key[1]}> in <resources>: no ref= names it",
+        "rgmanager started only the resources its services name",
+    )
+    cib.unused(
+        domains,
+        {el.get("domain") for el in rm if isinstance(el.tag, str)},
+        lambda name, _: f"failover domain {name}: no service names it",
+        "a domain only placed the services that named it",
+    )
 
 
 def _service_meta(cib: CibBuilder, el: Any, target: Any, svc: dict[str, str]) -> None:
