@@ -13,8 +13,9 @@ from typing import Any
 
 from ..formats.lines.corosync import DEFAULT_TOKEN, DEFAULT_TOKEN_COEFFICIENT
 from ..syntax.numbers import decimal_or_none
+from .common import Member, NodeFiles, StackResult, _names_match
 from .corosync2 import KNET_MAX_NODEID
-from .heartbeat import Member, NodeFiles, StackResult, _Builder, _names_match, knet_conf
+from .heartbeat import _Builder, knet_conf
 from .openais import TOTEM_KEPT  # (cman handed <totem>'s attributes to corosync alike)
 
 #: cman's token where ``<totem token>`` says none (cman/daemon/cman.h of cluster 3:

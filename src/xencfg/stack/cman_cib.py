@@ -17,7 +17,7 @@ from ..errors import XencfgError
 from ..formats.cman import _tags, is_secret
 from ..secrets import MASK
 from ..syntax.source import encode
-from .heartbeat import Member, Note
+from .common import Member, Note
 from .rgmanager import CibBuilder, services
 
 #: cluster.conf's (RHEL 5/6) fence parameter names -> today's: fence-agents' fencing.py

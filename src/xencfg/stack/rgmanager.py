@@ -17,7 +17,7 @@ from typing import Any
 
 from .._lazy import etree
 from ..syntax.numbers import decimal_or_none
-from .heartbeat import Member, Note
+from .common import Member, Note
 
 #: The schema the CIB is written in (that of ``cib convert --to current``).
 SCHEMA = "pacemaker-3.9"
