@@ -239,11 +239,12 @@ TWO_NODE_CMAN = """<?xml version="1.0"?>
 """
 
 
-def test_rhel6_cman_becomes_corosync3_with_a_todo_per_fence_device(tmp_path: Path) -> None:
+def test_rhel6_cman_becomes_corosync3_and_its_fence_devices_stonith(tmp_path: Path) -> None:
     """RHEL 6's cman wrote corosync's configuration from cluster.conf, and corosync 3 has
     no cman: the clusternodes (names, nodeids, addresses from /etc/hosts) become the
-    nodelist, ``<cman two_node="1">`` two_node, and each fence device (fenced is gone)
-    a TODO naming its agent for a Pacemaker stonith resource, its password masked.
+    nodelist, ``<cman two_node="1">`` two_node, and, with no CIB, each fence device (fenced
+    is gone) a stonith resource of the CIB made of cluster.conf, its password masked in
+    the report (tests/test_migrate_cman_resources.py has the rest).
     topo6's three-node cman + Pacemaker cluster (fence_pcmk, which hands fencing to
     Pacemaker) gets fence_pcmk dropped; corosync -t accepts both files."""
     m = _plan("good", TOPO6.parent)
@@ -260,9 +261,10 @@ def test_rhel6_cman_becomes_corosync3_with_a_todo_per_fence_device(tmp_path: Pat
         shutil.copytree(TOPO6 / node / "etc", root / node / "etc")
         (root / node / "etc" / "cluster" / "cluster.conf").write_text(TWO_NODE_CMAN)
     m = migrate.plan(sorted(str(p) for p in root.iterdir()), only=("stack",))
-    todo = _note(m, "fencedevice ipmi-fir2: agent fence_ipmilan (fences fir2)")
-    assert todo.kind == "manual" and todo.source.endswith("fir1/etc/cluster/cluster.conf:16")
-    assert "stonith:fence_ipmilan" in todo.why and "s3cret" not in todo.why
+    made = _note(m, "fencedevice ipmi-fir2 (fence_ipmilan) -> stonith resource fence-ipmi-fir2")
+    assert made.kind == "rewrite" and made.source.endswith("fir1/etc/cluster/cluster.conf:16")
+    assert "pcmk_host_list=fir2" in made.what
+    assert "s3cret" not in m.report_markdown() and "s3cret" not in made.what
     assert _note(m, 'two_node: 1 (<cman two_node="1">)').kind == "rewrite"
     text = _corosync_accepts(m, tmp_path, "fir1")
     assert "two_node: 1" in text and "crypto_cipher: aes256" in text

@@ -136,8 +136,9 @@ def cman_stack(
     m: Migration, cman: list[tuple[NodeFiles, Any]], cib: Any, cluster_name: str | None
 ) -> tuple[StackResult, bool]:
     """corosync 3's file for a cman cluster into ``m``'s report, and whether it
-    encrypts (``cib``: as for :func:`ais_stack`, whose two-node TODO it shares)."""
-    return report_stack(m, *to_knet_cman(cman, cluster_name), "cman", cib)
+    encrypts (``cib``: as for :func:`ais_stack`, whose two-node TODO it shares; without
+    one the CIB is made of cluster.conf, :func:`cman_cib`)."""
+    return report_stack(m, *to_knet_cman(cman, cluster_name, cib is None), "cman", cib)
 
 
 def report_stack(
@@ -252,3 +253,47 @@ def _ignore_quorum(cib: Any) -> list[Note]:
                 )
             )
     return out
+
+
+def cman_cib(
+    m: Migration, cman: list[tuple[NodeFiles, Any]], members: list[Any], target: str
+) -> bool:
+    """cib.xml made of the first node's cluster.conf (fencing, rgmanager's services) into
+    ``m``, with its report lines (``target``: the CIB schema asked for; this CIB is
+    written in the current one only, which a line says); whether it was made."""
+    from ..stack.cman_cib import cluster_conf_cib
+    from ..syntax.source import encode
+    from .migration import Output
+
+    nf, doc = cman[0]
+    try:
+        text, notes = cluster_conf_cib(doc, nf.loc(doc), members)
+    except XencfgError as exc:
+        m.notes.append(
+            Note(
+                "manual",
+                nf.loc(doc),
+                "cib.xml",
+                f"no CIB made of cluster.conf: {exc}",
+                "write the CIB (resources, constraints, fencing) by hand",
+            )
+        )
+        return False
+    m.notes.extend(notes)
+    if target != "current":
+        m.notes.append(
+            Note(
+                "info",
+                nf.loc(doc),
+                "cib.xml",
+                f"the CIB made of cluster.conf is written in the current schema, not {target}",
+                "it is made for today's Pacemaker (fencing levels and the agents it names "
+                "are newer than Pacemaker 1.0)",
+            )
+        )
+    m.outputs.append(
+        Output(
+            "", "cib.xml", encode(text), 0o600, "the CIB for cibadmin --replace (from cluster.conf)"
+        )
+    )
+    return True

@@ -15,7 +15,15 @@ from ..syntax.source import encode
 from .agents import iet_resources, ipaddr2, moved_agents, xm_fencing
 from .agents import primitive_note as _primitive_note
 from .migration import KEY_BYTES, Migration, Output, load_as, notes_of, parse_failure, unreadable
-from .part_ais import ais_nodes, ais_stack, c2_nodes, cman_nodes, cman_stack, report_stack
+from .part_ais import (
+    ais_nodes,
+    ais_stack,
+    c2_nodes,
+    cman_cib,
+    cman_nodes,
+    cman_stack,
+    report_stack,
+)
 
 
 def _old_corosync(found: Any) -> list[Note]:
@@ -553,6 +561,8 @@ def plan_stack(
         runs = [a.files for a in ais] + [nf for nf, _ in cman]
         running = [any(r is nf for r in runs) for nf in nodes]
         stack_files(m, found, moved, running, "openais or corosync", crypto)
+        if cib is None and cman:
+            return cman_cib(m, cman, moved.members, cib_target)
         if cib is None:
             m.notes.append(
                 Note(

@@ -13,8 +13,9 @@ from typing import Any
 
 from ..formats.lines.corosync import DEFAULT_TOKEN, DEFAULT_TOKEN_COEFFICIENT
 from ..syntax.numbers import decimal_or_none
+from .common import Member, NodeFiles, StackResult, _names_match
 from .corosync2 import KNET_MAX_NODEID
-from .heartbeat import Member, NodeFiles, StackResult, _Builder, _names_match, knet_conf
+from .heartbeat import _Builder, knet_conf
 from .openais import TOTEM_KEPT  # (cman handed <totem>'s attributes to corosync alike)
 
 #: cman's token where ``<totem token>`` says none (cman/daemon/cman.h of cluster 3:
@@ -35,11 +36,13 @@ LOGGING_KEPT = (
 
 
 def to_knet_cman(
-    nodes: list[tuple[NodeFiles, Any]], cluster_name: str | None = None
+    nodes: list[tuple[NodeFiles, Any]], cluster_name: str | None = None, carried: bool = False
 ) -> tuple[StackResult, bool]:
     """The corosync 3 configuration of a cman cluster (``nodes``: each node's NodeFiles
     and its parsed cluster.conf; the first node's is read), and whether it encrypts
-    (always: cman encrypted with a key made of the cluster name)."""
+    (always: cman encrypted with a key made of the cluster name). ``carried``: the CIB is
+    made of cluster.conf (:mod:`.rgmanager`), whose lines say what became of the fence
+    devices and vms (no TODO for them here)."""
     b = _Builder([nf for nf, _ in nodes], cluster_name)
     nf0, doc = nodes[0]
     members: list[Member] = []
@@ -105,8 +108,8 @@ def to_knet_cman(
             "votequorum's two_node lets a lone node of two keep quorum as cman's did (and "
             "sets wait_for_all: both nodes must be up once at start)",
         )
-    _fencing(b, nf0, doc)
-    _leftovers(b, nf0, doc)
+    _fencing(b, nf0, doc, carried)
+    _leftovers(b, nf0, doc, carried)
     b.note(
         "rewrite",
         "-",
@@ -133,7 +136,7 @@ def _address(nodes: list[tuple[NodeFiles, Any]], name: str) -> tuple[str, str] |
     return None
 
 
-def _fencing(b: _Builder, nf: NodeFiles, doc: Any) -> None:
+def _fencing(b: _Builder, nf: NodeFiles, doc: Any, carried: bool) -> None:
     """A line per fence device: fence_pcmk (cman handing fencing to Pacemaker) is
     dropped, any other is a TODO that names its agent for a Pacemaker stonith resource."""
     for dev in doc.fencedevices:
@@ -148,6 +151,8 @@ def _fencing(b: _Builder, nf: NodeFiles, doc: Any) -> None:
                 "cman handed its fencing to Pacemaker: the CIB's stonith resources fence "
                 "now, with no cman in between",
             )
+            continue
+        if carried:
             continue
         users = [n.name for n in doc.nodes if any(d.get("name") == dname for d in n.fence)]
         params = " ".join(
@@ -165,7 +170,7 @@ def _fencing(b: _Builder, nf: NodeFiles, doc: Any) -> None:
         )
 
 
-def _leftovers(b: _Builder, nf: NodeFiles, doc: Any) -> None:
+def _leftovers(b: _Builder, nf: NodeFiles, doc: Any, carried: bool) -> None:
     """Lines for what cluster.conf held besides the members and fencing."""
     if doc.quorumd is not None:
         b.note(
@@ -183,7 +188,7 @@ def _leftovers(b: _Builder, nf: NodeFiles, doc: Any) -> None:
             "fence_daemon " + " ".join(f"{k}={v}" for k, v in doc.fence_daemon.to_dict().items()),
             "fenced's options: Pacemaker fences (its stonith-timeout and startup-fencing)",
         )
-    for vm in doc.vms:
+    for vm in [] if carried else doc.vms:
         b.note(
             "manual",
             nf.loc(doc, vm),
