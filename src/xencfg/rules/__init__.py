@@ -45,6 +45,7 @@ MODULES = (
     "drbd",
     "heartbeat",
     "haresources",
+    "boot",
     "ocfs2",
     "corosync",
     "cman",

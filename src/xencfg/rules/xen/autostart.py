@@ -10,6 +10,7 @@ from ...cluster import Cluster, Loaded
 from ...discover import NodeRoot, OutsideRoot, in_root
 from ...findings import Finding, Location
 from .. import make, rule
+from ..boot import started_at_boot
 from ..documents import domu_doc as _domu
 from .common import _domus, _where
 
@@ -19,15 +20,6 @@ AUTO_DIR = "/etc/xen/auto"
 
 #: The files of a node that hold xendomains' settings.
 XENDOMAINS_SETTINGS = ("sysconfig/xendomains", "default/xendomains")
-
-#: Where init systems enable services, below a node's /etc: SysV runlevel links
-#: (Red Hat's rc.d/rcN.d, SUSE's init.d/rcN.d, Debian's rcN.d) and systemd's wants.
-_BOOT_DIRS = (
-    *(f"rc.d/rc{n}.d" for n in "2345"),
-    *(f"init.d/rc{n}.d" for n in "2345"),
-    *(f"rc{n}.d" for n in "2345"),
-    "systemd/system/multi-user.target.wants",
-)
 
 
 def _cluster_guests(cluster: Cluster) -> dict[str, Location]:
@@ -74,12 +66,6 @@ def _auto_dir(cluster: Cluster, tree: NodeRoot, node: str | None) -> str | None:
             if value is not None:
                 return value.strip() or None
     return AUTO_DIR
-
-
-def _xendomains_off(tree: NodeRoot) -> bool:
-    """Whether the tree shows the init system's boot links and none is xendomains'."""
-    dirs = [tree.etc / d for d in _BOOT_DIRS if (tree.etc / d).is_dir()]
-    return bool(dirs) and not any("xendomains" in e.name for d in dirs for e in d.iterdir())
 
 
 def _entries(tree: NodeRoot, folder: str) -> Iterator[tuple[str, Path]]:
@@ -142,7 +128,7 @@ def cluster_domu_autostarted(cluster: Cluster) -> Iterator[Finding]:
     domus = _domus(cluster)
     trees = {id(d.file.tree): (d.file.tree, d.node) for d in domus if d.file.tree is not None}
     for tree, node in trees.values():
-        if tree is None or _xendomains_off(tree):
+        if tree is None or started_at_boot(tree, "xendomains") is False:
             continue
         folder = _auto_dir(cluster, tree, node)
         for shown, real in _entries(tree, folder) if folder else ():
