@@ -274,3 +274,23 @@ def test_xendomains_as_resource_and_at_boot(tmp_path: Path) -> None:
     """xendomains' start creates every guest of /etc/xen/auto not running here."""
     root = node(tmp_path, haresources="xen1 xendomains\n", links=("rc.d/rc3.d/S98xendomains",))
     assert hb018(root) == [("error", "xendomains")]
+
+
+# -- several nodes --------------------------------------------------------------------
+
+
+def test_node_without_a_cib_is_judged_by_its_clusters(tmp_path: Path) -> None:
+    """xen2's tree holds only /etc: what its cluster runs comes from xen1's CIB (the
+    CIB is one for the whole cluster), and each node's own links are judged."""
+    hacf = "node xen1\nnode xen2\ncrm yes\n"
+    one = node(
+        tmp_path / "a",
+        resources=prim("web", "lsb:httpd"),
+        links=("rc.d/rc3.d/S85httpd",),
+        files={"ha.d/ha.cf": hacf},
+    )
+    two = node(tmp_path / "b", links=("rc.d/rc3.d/S85httpd",), files={"ha.d/ha.cf": hacf})
+    two = two.rename(tmp_path / "b" / "xen2")
+    found = lint.run([str(one), str(two)], select=["HB018"]).findings
+    assert sorted(f.message.split(" on ")[1].split(")")[0] for f in found) == ["xen1", "xen2"]
+    assert {f.location.path for f in found} == {f"{one}/var/lib/heartbeat/crm/cib.xml"}

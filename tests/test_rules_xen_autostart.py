@@ -115,3 +115,14 @@ def test_haresources_xen_resource(tmp_path: Path) -> None:
     (root / "etc/ha.d").mkdir()
     (root / "etc/ha.d/haresources").write_text("xen1 drbddisk::web Xen::/etc/xen/vm/web\n")
     assert xn019(root) == [SAID]
+
+
+def test_xendomains_stop_link_only(tmp_path: Path) -> None:
+    """A ``K`` link stops xendomains in that runlevel (``chkconfig xendomains off``
+    leaves K links in every runlevel): it starts nothing at boot (rules/boot.py reads
+    the links for XN019 and HB018 alike)."""
+    root = node(tmp_path)
+    os.symlink("../vm/web", root / "etc/xen/auto/web")
+    (root / "etc/rc.d/rc3.d").mkdir(parents=True)
+    os.symlink("../init.d/xendomains", root / "etc/rc.d/rc3.d/K02xendomains")
+    assert xn019(root) == []
