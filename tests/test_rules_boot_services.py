@@ -294,3 +294,33 @@ def test_node_without_a_cib_is_judged_by_its_clusters(tmp_path: Path) -> None:
     found = lint.run([str(one), str(two)], select=["HB018"]).findings
     assert sorted(f.message.split(" on ")[1].split(")")[0] for f in found) == ["xen1", "xen2"]
     assert {f.location.path for f in found} == {f"{one}/var/lib/heartbeat/crm/cib.xml"}
+
+
+# -- a sosreport's captured output ------------------------------------------------------
+
+CHKCONFIG = """\
+heartbeat      	0:off	1:off	2:on	3:on	4:on	5:on	6:off
+httpd          	0:off	1:off	2:{on}	3:{on}	4:off	5:{on}	6:off
+
+xinetd based services:
+	rsync:	off
+"""
+
+
+@pytest.mark.parametrize(("state", "found"), [("on", [("warning", "httpd")]), ("off", [])])
+def test_sosreport_chkconfig_list(tmp_path: Path, state: str, found: list[object]) -> None:
+    """sos's RedHatServices plugin saves ``chkconfig --list`` as
+    sos_commands/services/chkconfig_--list; a sosreport holds no /etc/rc.d."""
+    root = node(tmp_path, resources=prim("web", "lsb:httpd"))
+    out = root / "sos_commands/services/chkconfig_--list"
+    out.parent.mkdir(parents=True)
+    out.write_text(CHKCONFIG.replace("{on}", state))
+    assert hb018(root) == found
+
+
+def test_sosreport_systemctl_list_unit_files(tmp_path: Path) -> None:
+    root = node(tmp_path, resources=prim("web", "systemd:httpd"))
+    out = root / "sos_commands/systemd/systemctl_list-unit-files"
+    out.parent.mkdir(parents=True)
+    out.write_text("UNIT FILE        STATE\nhttpd.service    enabled\nsshd.service  enabled\n")
+    assert hb018(root) == [("warning", "httpd")]

@@ -27,13 +27,30 @@ BOOT_DIRS = (
 _START = re.compile(r"S\d+(.+)")
 
 
+#: What a sosreport captured of the init system's settings, below its root: sos's
+#: services plugin (RedHatServices: ``chkconfig --list``; sos 1.x: the startup
+#: plugin) and systemd plugin (``systemctl list-unit-files``). Debian's sosreports
+#: copy /etc/rc*.d itself (DebianServices ``add_copy_spec("/etc/rc*.d")``).
+CAPTURED = (
+    "sos_commands/services/chkconfig_--list",
+    "sos_commands/startup/chkconfig_--list",
+    "sos_commands/systemd/systemctl_list-unit-files",
+)
+
+#: A ``chkconfig --list`` line (``httpd  0:off 1:off 2:on 3:on 4:on 5:on 6:off``).
+_CHKCONFIG = re.compile(r"(\S+)\s+((?:[0-6]:(?:on|off)\s*){7})")
+#: A ``systemctl list-unit-files`` line (``httpd.service  enabled``).
+_UNIT_FILE = re.compile(r"(\S+)\.service\s+enabled\b")
+
+
 def boot_links(tree: NodeRoot) -> dict[str, str] | None:
-    """The services the node's init system starts at boot, each with the link that
-    says so (below the node's /etc): ``S??NAME`` in a runlevel folder of 2 to 5,
-    ``NAME.service`` in multi-user.target.wants. ``None`` when the tree holds none of
-    these folders: then nothing is known of what is enabled. A folder that is a
-    symlink (RHEL's /etc/rc3.d -> rc.d/rc3.d) is read where it points, never followed
-    (an absolute one would read this machine's /etc)."""
+    """The services the node's init system starts at boot, each with what says so:
+    ``S??NAME`` in a runlevel folder of 2 to 5 below /etc, ``NAME.service`` in
+    multi-user.target.wants, or a sosreport's captured ``chkconfig --list`` (on in a
+    runlevel of 2 to 5) or ``systemctl list-unit-files`` (enabled). ``None`` when the
+    tree holds none of these: then nothing is known of what is enabled. A runlevel
+    folder that is a symlink (RHEL's /etc/rc3.d -> rc.d/rc3.d) is read where it
+    points, never followed (an absolute one would read this machine's /etc)."""
     found: dict[str, str] | None = None
     for folder in BOOT_DIRS:
         path = tree.etc / folder
@@ -50,7 +67,33 @@ def boot_links(tree: NodeRoot) -> dict[str, str] | None:
             if folder.startswith("systemd/") and name.endswith(".service"):
                 service = name.removesuffix(".service")
             if service:
-                found.setdefault(service, f"{folder}/{name}")
+                found.setdefault(service, f"/etc/{folder}/{name}")
+    captured = _captured(tree)
+    if captured is None:
+        return found
+    return {**captured, **(found or {})}
+
+
+def _captured(tree: NodeRoot) -> dict[str, str] | None:
+    """The services a sosreport's captured output shows enabled, each with the
+    file and the words that say so; ``None`` when the tree holds no such output."""
+    from ..errors import XencfgError
+    from ..syntax.source import read_text
+
+    found: dict[str, str] | None = None
+    for rel in CAPTURED if tree.slash is not None else ():
+        try:
+            text = read_text(tree.root / rel, limit=1 << 20, follow=False)
+        except XencfgError:  # (absent, unreadable, not a regular file)
+            continue
+        found = {} if found is None else found
+        for line in text.splitlines():
+            sysv = _CHKCONFIG.fullmatch(line.strip())
+            if sysv and any(f"{n}:on" in sysv.group(2) for n in "2345"):
+                found.setdefault(sysv.group(1), f"{rel}: {' '.join(sysv.group(2).split())}")
+            unit = _UNIT_FILE.match(line.strip())
+            if unit:
+                found.setdefault(unit.group(1), f"{rel}: enabled")
     return found
 
 
@@ -227,9 +270,10 @@ def cluster_service_started_at_boot(cluster: Cluster) -> Iterator[Finding]:
 
     Judged on node trees that hold the init system's boot links (``S??NAME`` in
     rc.d/rcN.d, init.d/rcN.d or rcN.d for runlevels 2-5; ``NAME.service`` in
-    systemd's multi-user.target.wants); a tree without them says nothing of what is
-    enabled. The cluster stack itself (heartbeat, corosync, pacemaker) is meant to
-    start at boot.
+    systemd's multi-user.target.wants) or, in a sosreport, the captured ``chkconfig
+    --list`` (on in a runlevel of 2 to 5) or ``systemctl list-unit-files``
+    (enabled); a tree without them says nothing of what is enabled. The cluster
+    stack itself (heartbeat, corosync, pacemaker) is meant to start at boot.
 
     Example: ``<primitive id="web" class="lsb" type="httpd"/>`` and a link
     /etc/rc.d/rc3.d/S85httpd.
@@ -256,7 +300,7 @@ def cluster_service_started_at_boot(cluster: Cluster) -> Iterator[Finding]:
                 severity, why = verdict
             yield make(
                 "HB018",
-                f"{name} is started at boot by the init system (/etc/{links[name]} on"
+                f"{name} is started at boot by the init system ({links[name]} on"
                 f" {node}) and by the cluster ({how}): {why}",
                 where,
                 severity=severity,
