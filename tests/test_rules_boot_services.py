@@ -324,3 +324,24 @@ def test_sosreport_systemctl_list_unit_files(tmp_path: Path) -> None:
     out.parent.mkdir(parents=True)
     out.write_text("UNIT FILE        STATE\nhttpd.service    enabled\nsshd.service  enabled\n")
     assert hb018(root) == [("warning", "httpd")]
+
+
+def test_drbd_init_promotes_by_become_primary_on(tmp_path: Path) -> None:
+    """``startup { become-primary-on xen1; }``: the init script's ``sh-b-pri all``
+    promotes r0 on xen1 at boot; the message names the resource."""
+    drbd = """resource r0 {
+  protocol C;
+  startup { become-primary-on xen1; }
+  on xen1 { device /dev/drbd0; disk /dev/sdb1; address 10.0.0.1:7788; meta-disk internal; }
+  on xen2 { device /dev/drbd0; disk /dev/sdb1; address 10.0.0.2:7788; meta-disk internal; }
+}
+"""
+    root = node(
+        tmp_path,
+        resources=clone("drbd-r0", "ocf:linbit:drbd", "master"),
+        links=("rc.d/rc3.d/S70drbd",),
+        files={"drbd.conf": drbd},
+    )
+    found = lint.run([str(root)], select=["HB018"]).findings
+    assert [f.severity for f in found] == ["warning"]
+    assert "promotes 'r0' here at boot (become-primary-on xen1" in found[0].message

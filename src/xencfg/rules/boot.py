@@ -232,6 +232,25 @@ def _o2cb_verdict(cluster: Cluster, node: str) -> tuple[str, str] | None:
     return "warning", "the init script starts the OCFS2 control daemon outside the cluster"
 
 
+def _drbd_verdict(cluster: Cluster, node: str) -> tuple[str, str] | None:
+    """Where the drbd init script promotes a resource on ``node`` at boot
+    (``become-primary-on`` this node or ``both``), the reason that says so. Still a
+    warning: whether DRBD lets a node whose peer is away become primary (its disk
+    Consistent, the peer unknown) depends on its fencing policy, not read here."""
+    from ..cluster import short
+    from .cib.guests import _drbd_resources, _effective
+
+    for _, res in _drbd_resources(cluster, node):
+        eff = _effective(cluster, res, node)
+        said = eff.sections.get("startup", {}).get("become-primary-on") if eff else None
+        if said and (said == "both" or short(str(said)) == short(node)):
+            return "warning", (
+                f"the init script promotes '{res.name}' here at boot (become-primary-on"
+                f" {said}, sh-b-pri all), a primary the cluster did not choose"
+            )
+    return None
+
+
 @rule("HB018", "cluster-service-started-at-boot", "warning", scope="cluster", hazard=True)
 def cluster_service_started_at_boot(cluster: Cluster) -> Iterator[Finding]:
     """A service the cluster manages is also started by the init system at boot.
@@ -250,8 +269,9 @@ def cluster_service_started_at_boot(cluster: Cluster) -> Iterator[Finding]:
       SHOULD NOT enable this init script when using a cluster manager such as
       Pacemaker") brings every resource up, waits for the peer (``wait-con-int``) and
       promotes where ``become-primary-on`` says (``sh-b-pri all``), outside the
-      cluster. (``drbddisk`` in haresources only promotes: there the init script must
-      stay on, and nothing is said.)
+      cluster (the message names the resource where it names this node or
+      ``both``). (``drbddisk`` in haresources only promotes: there the init script
+      must stay on, and nothing is said.)
     * ``o2cb`` with ocf:ocfs2:o2cb / ocf:pacemaker:o2cb and ``O2CB_ENABLED=true``:
       the init script loads the o2cb stack (``O2CB_STACK`` unset or ``o2cb``), and the
       agent's monitor, which its start runs first, finds "Wrong stack" and returns
@@ -298,6 +318,8 @@ def cluster_service_started_at_boot(cluster: Cluster) -> Iterator[Finding]:
                 if verdict is None:
                     continue
                 severity, why = verdict
+            elif name == "drbd":
+                severity, why = _drbd_verdict(cluster, node) or (severity, why)
             yield make(
                 "HB018",
                 f"{name} is started at boot by the init system ({links[name]} on"
