@@ -19,6 +19,11 @@ Sources the verdicts rest on (read through the search tool):
   the agent never starts ietd, so the iscsitarget init script stays on with it.
 * Xen tools/hotplug/Linux/init.d/xendomains ``start``: ``for dom in $XENDOMAINS_AUTO/*``
   ... create, asking only whether the guest runs on this node.
+* resource-agents heartbeat/apache.in: ``silent_status`` reads the ``PidFile`` of the
+  httpd configuration (the one the init script's httpd writes) and ``start_apache``
+  logs "already running"; heartbeat/nfsserver: ``nfsserver_monitor`` runs the init
+  script's ``status`` (/etc/init.d/nfsserver, nfs or nfs-kernel-server): both probes
+  find the init system's daemon running.
 * heartbeat haresources(5): a resource is /etc/ha.d/resource.d/NAME or
   /etc/init.d/NAME; drbddisk (drbd-utils scripts/drbddisk) only runs ``drbdadm
   primary``/``secondary``, so the drbd init script must run with it.

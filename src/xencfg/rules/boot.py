@@ -263,7 +263,9 @@ def cluster_service_started_at_boot(cluster: Cluster) -> Iterator[Finding]:
     default ``stop_start``, stops it everywhere and starts it on one; heartbeat 1 has
     no probe (haresources(5): a resource is a resource.d or /etc/init.d script), and
     the service runs on the standby as well, without its group's address and
-    filesystem. Some services go worse:
+    filesystem. The same holds for ocf:heartbeat:apache (its status reads the
+    ``PidFile`` the init script's httpd writes) and ocf:heartbeat:nfsserver (its
+    monitor runs the init script's ``status``). Some services go worse:
 
     * ``drbd`` with ocf:linbit:drbd: the init script (drbd-utils scripts/drbd: "You
       SHOULD NOT enable this init script when using a cluster manager such as
