@@ -350,3 +350,24 @@ def test_drbd_init_promotes_by_become_primary_on(tmp_path: Path) -> None:
     found = lint.run([str(root)], select=["HB018"]).findings
     assert [f.severity for f in found] == ["warning"]
     assert "promotes 'r0' here at boot (become-primary-on xen1" in found[0].message
+
+
+def test_supportconfig_chkconfig_txt(tmp_path: Path) -> None:
+    """supportconfig's ``chkconfig_info``: ``log_cmd chkconfig.txt 'chkconfig --list'``
+    (SUSE's SCA patterns read it as ``getSection('chkconfig.txt', 'chkconfig
+    --list')``); the file's other sections (``ls -lR /etc/init.d/``) are not read."""
+    root = tmp_path / "scc_xen1_261207_0600"
+    root.mkdir()
+    (root / "ha.txt").write_text(
+        "#==[ Configuration File ]===========================#\n"
+        "# /etc/ha.d/haresources - Last Modified Size: 40\n"
+        "xen1 IPaddr::10.0.0.9 httpd iscsitarget\n"
+    )
+    banner = "#==[ Command ]======================================#\n"
+    (root / "chkconfig.txt").write_text(
+        f"{banner}# /sbin/chkconfig --list\n{CHKCONFIG.replace('{on}', 'on')}\n"
+        f"{banner}# /bin/ls -lR /etc/init.d/\niscsitarget 0:off 1:off 2:on 3:on 4:on 5:on 6:off\n"
+    )
+    found = lint.run([str(root)], select=["HB018"]).findings
+    assert [f.message.split(" is started")[0] for f in found] == ["httpd"]
+    assert "(chkconfig.txt: 0:off 1:off 2:on 3:on 4:off 5:on 6:off on" in found[0].message

@@ -27,14 +27,17 @@ BOOT_DIRS = (
 _START = re.compile(r"S\d+(.+)")
 
 
-#: What a sosreport captured of the init system's settings, below its root: sos's
-#: services plugin (RedHatServices: ``chkconfig --list``; sos 1.x: the startup
-#: plugin) and systemd plugin (``systemctl list-unit-files``). Debian's sosreports
-#: copy /etc/rc*.d itself (DebianServices ``add_copy_spec("/etc/rc*.d")``).
-CAPTURED = (
-    "sos_commands/services/chkconfig_--list",
-    "sos_commands/startup/chkconfig_--list",
-    "sos_commands/systemd/systemctl_list-unit-files",
+#: What a sosreport or supportconfig captured of the init system's settings, below
+#: its root, with the command of the supportconfig section to read (``None``: the whole
+#: file): sos's services plugin (RedHatServices: ``chkconfig --list``; sos 1.x: the
+#: startup plugin) and systemd plugin (``systemctl list-unit-files``); supportconfig's
+#: ``chkconfig_info`` (``log_cmd chkconfig.txt 'chkconfig --list'``). Debian's
+#: sosreports copy /etc/rc*.d itself (DebianServices ``add_copy_spec("/etc/rc*.d")``).
+CAPTURED: tuple[tuple[str, str | None], ...] = (
+    ("sos_commands/services/chkconfig_--list", None),
+    ("sos_commands/startup/chkconfig_--list", None),
+    ("sos_commands/systemd/systemctl_list-unit-files", None),
+    ("chkconfig.txt", "chkconfig --list"),
 )
 
 #: A ``chkconfig --list`` line (``httpd  0:off 1:off 2:on 3:on 4:on 5:on 6:off``).
@@ -46,9 +49,10 @@ _UNIT_FILE = re.compile(r"(\S+)\.service\s+enabled\b")
 def boot_links(tree: NodeRoot) -> dict[str, str] | None:
     """The services the node's init system starts at boot, each with what says so:
     ``S??NAME`` in a runlevel folder of 2 to 5 below /etc, ``NAME.service`` in
-    multi-user.target.wants, or a sosreport's captured ``chkconfig --list`` (on in a
-    runlevel of 2 to 5) or ``systemctl list-unit-files`` (enabled). ``None`` when the
-    tree holds none of these: then nothing is known of what is enabled. A runlevel
+    multi-user.target.wants, or the ``chkconfig --list`` (on in a runlevel of 2 to 5)
+    or ``systemctl list-unit-files`` (enabled) a sosreport or supportconfig captured.
+    ``None`` when the tree holds none of these: then nothing is known of what is
+    enabled. A runlevel
     folder that is a symlink (RHEL's /etc/rc3.d -> rc.d/rc3.d) is read where it
     points, never followed (an absolute one would read this machine's /etc)."""
     found: dict[str, str] | None = None
@@ -75,19 +79,32 @@ def boot_links(tree: NodeRoot) -> dict[str, str] | None:
 
 
 def _captured(tree: NodeRoot) -> dict[str, str] | None:
-    """The services a sosreport's captured output shows enabled, each with the
-    file and the words that say so; ``None`` when the tree holds no such output."""
+    """The services a sosreport's or supportconfig's captured output shows enabled,
+    each with the file and the words that say so; ``None`` when the tree holds no
+    such output."""
     from ..errors import XencfgError
     from ..syntax.source import read_text
 
     found: dict[str, str] | None = None
-    for rel in CAPTURED if tree.slash is not None else ():
+    for rel, command in CAPTURED if tree.slash is not None else ():
         try:
-            text = read_text(tree.root / rel, limit=1 << 20, follow=False)
+            text = read_text(tree.root / rel, limit=1 << 22, follow=False)
         except XencfgError:  # (absent, unreadable, not a regular file)
             continue
+        lines = text.splitlines()
+        if command is not None:
+            from ..live import sections
+
+            lines = [
+                line
+                for kind, header, first, last in sections(text)
+                if kind == "Command" and header.endswith(command)
+                for line in lines[first - 1 : last]
+            ]
+            if not lines:
+                continue
         found = {} if found is None else found
-        for line in text.splitlines():
+        for line in lines:
             sysv = _CHKCONFIG.fullmatch(line.strip())
             if sysv and any(f"{n}:on" in sysv.group(2) for n in "2345"):
                 found.setdefault(sysv.group(1), f"{rel}: {' '.join(sysv.group(2).split())}")
@@ -292,8 +309,8 @@ def cluster_service_started_at_boot(cluster: Cluster) -> Iterator[Finding]:
 
     Judged on node trees that hold the init system's boot links (``S??NAME`` in
     rc.d/rcN.d, init.d/rcN.d or rcN.d for runlevels 2-5; ``NAME.service`` in
-    systemd's multi-user.target.wants) or, in a sosreport, the captured ``chkconfig
-    --list`` (on in a runlevel of 2 to 5) or ``systemctl list-unit-files``
+    systemd's multi-user.target.wants) or, in a sosreport or supportconfig, the
+    captured ``chkconfig --list`` (on in a runlevel of 2 to 5) or ``systemctl list-unit-files``
     (enabled); a tree without them says nothing of what is enabled. The cluster
     stack itself (heartbeat, corosync, pacemaker) is meant to start at boot.
 
