@@ -6,11 +6,11 @@ import os
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
+from ...bootlinks import started_at_boot
 from ...cluster import Cluster, Loaded
 from ...discover import NodeRoot, OutsideRoot, in_root
 from ...findings import Finding, Location
 from .. import make, rule
-from ..boot import started_at_boot
 from ..documents import domu_doc as _domu
 from .common import _domus, _where
 
