@@ -1,0 +1,278 @@
+"""Lint truth on whole clusters of four stack shapes no earlier fixture had (the
+third red-team, session 25): each tree under tests/fixtures/unseen3/SHAPE/ is one
+cluster, per node, written from what the distribution shipped, with the release
+files a real node has (/etc/SuSE-release, /etc/debian_version, /etc/lsb-release,
+/etc/redhat-release). Every finding lint gives on it is asserted here with why it
+is true for the releases the tree runs; the single files were run through the peers
+in /work/shared/oracle/peers (each test says which). The trees' README.md says
+what each node runs."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from lintkit import tree
+from xencfg import lint
+from xencfg.formats.schema import Version
+
+UNSEEN3 = Path(__file__).parent / "fixtures" / "unseen3"
+SLES = "sles11sp2-hae-ocfs2-pcmk"
+WHEEZY = "wheezy-hb3-pcmk11-drbd83-xl-xm-iet"
+PRECISE = "precise-corosync14-pcmk116-drbd83-xl"
+RHEL5 = "rhel5-cman-rgmanager-clvm-gfs-xm"
+
+#: what each tree's distribution shipped (its README), for the declared runs
+SHIPPED = {
+    SLES: {
+        "drbd": "8.4",
+        "corosync": "1.4",
+        "pacemaker": "1.1.6",
+        "multipath-tools": "0.4.9",
+        "xen": "4.1",
+    },
+    WHEEZY: {
+        "drbd": "8.3",
+        "heartbeat": "3.0.5",
+        "pacemaker": "1.1.7",
+        "xen": "4.1",
+        "iscsitarget": "1.4.20",
+        "open-iscsi": "2.0.873",
+    },
+    PRECISE: {"drbd": "8.3", "corosync": "1.4", "pacemaker": "1.1.6", "xen": "4.1"},
+    RHEL5: {"multipath-tools": "0.4.7", "cman": "2.0", "xen": "3.0"},
+}
+
+
+def _copy(shape: str, tmp_path: Path) -> Path:
+    """The tree with the secret files' modes the nodes have (git keeps neither 0600
+    nor 0400; a 0644 iscsid.conf with the CHAP password is IS104's, a true warning)."""
+    root = tmp_path / shape
+    shutil.copytree(UNSEEN3 / shape, root, symlinks=True)
+    for keys in root.glob("*/etc/ha.d/authkeys"):
+        keys.chmod(0o600)
+    for keys in root.glob("*/etc/corosync/authkey"):
+        keys.chmod(0o400)
+    for chap in root.glob("*/etc/iscsi/iscsid.conf"):
+        chap.chmod(0o600)
+    return root
+
+
+def _lint(root: Path, declared: bool = False, select: list[str] | None = None) -> lint.LintResult:
+    nodes = [str(n) for n in sorted(root.iterdir()) if n.is_dir()]
+    versions = {k: Version.parse(v) for k, v in SHIPPED[root.name].items()} if declared else None
+    return lint.run(nodes, select=select or (), versions=versions)
+
+
+def _found(result: lint.LintResult, root: Path) -> set[tuple[str, str, int, str]]:
+    """{(code, path below the shape folder, line, severity)}; no rule failed."""
+    assert not [f for f in result.findings if f.code in ("XC001", "XC002", "XC006")]
+    return {
+        (f.code, str(Path(f.path).absolute().relative_to(root.absolute())), f.line, f.severity)
+        for f in result.findings
+    }
+
+
+# -- SLES 11 SP2 HAE: openais/corosync 1.4 + pcmk plugin, OCFS2 on the pcmk stack ----
+
+
+def test_sles11_hae_ocfs2_on_the_pcmk_stack_is_clean(tmp_path: Path) -> None:
+    """Two dom0s: corosync 1.4 with ``service { ver: 0 name: pacemaker }`` (the plugin
+    starts the daemons; SUSE's use_mgmtd/use_logd), two rings ``rrp_mode: passive``,
+    ``secauth: on`` with a 0400 authkey; a Pacemaker 1.1.6 CIB (pacemaker-1.2) with
+    SBD, a cloned controld/o2cb (ocf:ocfs2:o2cb)/clvmd (ocf:lvm2:clvmd)/LVM/OCFS2
+    group, three ocf:heartbeat:Xen guests with xm files; DRBD 8.4 in SUSE's
+    drbd.d/global_common.conf + *.res layout; multipath 0.4.9 on an EVA. No
+    /etc/ocfs2/cluster.conf (ocfs2_controld.pcmk takes the members from the cluster),
+    /etc/sysconfig/o2cb with ``O2CB_STACK=pcmk`` on hae1 and none on hae2.
+    Peers: peer-drbdadm --mode 84 --node hae1/hae2 (the includes pasted into one file):
+    OK; peer-multipath: OK; peer-crm-verify: only the empty status section's
+    "Scheduling node ... for fencing"; peer-xm-python on web01, db01, mail: OK.
+    Nothing to say, undeclared or with the shipped releases declared: no nodelist
+    asked of corosync 1 (CS016 is corosync 3's), no cluster.conf nor o2cb node names
+    asked of OCFS2 on the pcmk stack."""
+    root = _copy(SLES, tmp_path)
+    assert _found(_lint(root), root) == set()
+    assert _found(_lint(root, declared=True), root) == set()
+
+
+def test_o2cb_settings_are_not_compared_where_the_init_script_does_not_start_o2cb(
+    tmp_path: Path,
+) -> None:
+    """Was a false OC008 error (three) once hae2 got ocfs2-tools' sysconfig file with
+    other timeouts: ocfs2-tools' o2cb.init.sh ``start()`` exits unless
+    ``O2CB_ENABLED=true`` (1.8.7's /etc/init.d/o2cb, line 1744), and on the pcmk stack
+    ocf:ocfs2:o2cb (Pacemaker's extra/resources/o2cb) writes ``OCF_RESKEY_stack``
+    (default pcmk) to /sys/fs/ocfs2/cluster_stack and starts ocfs2_controld.pcmk
+    without reading the file. Only ``online_o2cb()`` calls ``set_timeouts_o2cb``, so
+    between two enabled nodes on the pcmk stack the timeouts are not compared either;
+    the stack itself still is, and enabled o2cb-stack nodes keep every check."""
+    root = _copy(SLES, tmp_path)
+    sysconfig = root / "hae2" / "etc" / "sysconfig"
+    sysconfig.mkdir(parents=True)
+    timeouts = "O2CB_IDLE_TIMEOUT_MS=60000\nO2CB_HEARTBEAT_THRESHOLD=61\n"
+    (sysconfig / "o2cb").write_text("O2CB_ENABLED=false\nO2CB_BOOTCLUSTER=\n" + timeouts)
+    assert _found(_lint(root, select=["OC008"]), root) == set()
+
+    def oc008(a: str, b: str) -> list[str]:
+        one = tree(tmp_path / a[:12] / b[:12], "one", {"etc/sysconfig/o2cb": a})
+        two = tree(tmp_path / a[:12] / b[:12], "two", {"etc/sysconfig/o2cb": b})
+        found = lint.run([str(one), str(two)], select=["OC008"]).findings
+        return [f.message.split(" is ")[0] for f in found]
+
+    pcmk = "O2CB_ENABLED=true\nO2CB_STACK=pcmk\n"
+    assert oc008(pcmk, pcmk + timeouts) == []
+    assert oc008(pcmk, "O2CB_ENABLED=true\nO2CB_STACK=o2cb\n") == ["O2CB_STACK"]
+    enabled = "O2CB_ENABLED=true\n"
+    assert oc008(enabled, enabled + timeouts) == [
+        "O2CB_IDLE_TIMEOUT_MS",
+        "O2CB_HEARTBEAT_THRESHOLD",
+    ]
+
+
+# -- Debian wheezy: heartbeat 3.0.5 + Pacemaker 1.1.7, DRBD 8.3, xm and xl, IET box --
+
+
+def test_wheezy_heartbeat3_drbd83_xm_and_xl_on_an_iet_box(tmp_path: Path) -> None:
+    """castor and pollux (wheezy, /etc/debian_version 7.11): ha.cf ``pacemaker
+    respawn`` (heartbeat 3.0.4's spelling of ``crm respawn``), ucast on the crossover
+    and bcast on the LAN; Pacemaker 1.1.7's CIB on heartbeat (external/ipmi with
+    ``passwd_method file``, two DRBD masters, four ocf:heartbeat:Xen guests); DRBD 8.3
+    with drbd.conf's ``include "drbd.d/*.res"``; Xen 4.1 with xend-config.sxp *and*
+    xl.conf (xen-utils-4.1 ships both, /etc/default/xen ``TOOLSTACK=xm``); open-iscsi
+    with CHAP to tank (squeeze, 6.0.10, iscsitarget 1.4.20.2 in /etc/iet).
+    Peers: peer-heartbeat --node castor (ha.cf with eth0/eth1 mapped to lo):
+    "configuration validated"; peer-drbdadm --mode 83 --node castor/pollux: OK;
+    peer-crm-verify: the empty status's fencing warnings and rsc_order ``score``
+    (deprecated in 2.x, what crm shell wrote for 1.1.7); peer-xm-python and peer-xl
+    on ns1.cfg and web.cfg: OK; peer-iscsiadm: every node.* key known.
+
+    Undeclared, only XC004's advice, as info, on ``syncer`` and ``rate`` in both
+    dom0s' global_common.conf: the files prove only "DRBD before 9.0" (lint reads no
+    release off /etc/debian_version), and the advice says it holds from 8.4 on and
+    to keep ``rate`` while 8.3 runs: true. With wheezy's DRBD 8.3 declared, nothing
+    (``syncer``/``rate`` are 8.3's own spelling). Xen is read as 4.1-4.4 from both
+    files: no complaint that xm and xl sit side by side."""
+    root = _copy(WHEEZY, tmp_path)
+    common = "{}/etc/drbd.d/global_common.conf"
+    assert _found(_lint(root), root) == {
+        # DRBD 8.4 reads 'syncer' as an old spelling; advice conditioned on 8.4 (info)
+        ("XC004", common.format("castor"), 34, "info"),
+        ("XC004", common.format("pollux"), 34, "info"),
+        # 'rate' -> 'resync-rate' from 8.4 on; 9.0 with drbd-utils < 9.29 refuse it
+        ("XC004", common.format("castor"), 35, "info"),
+        ("XC004", common.format("pollux"), 35, "info"),
+    }
+    assert _found(_lint(root, declared=True), root) == set()
+
+
+# -- Ubuntu 12.04: corosync 1.4.2 (ver: 1) + Pacemaker 1.1.6, DRBD 8.3.11, xl --------
+
+
+def test_precise_corosync14_ver1_udpu_three_nodes_drbd_on_two(tmp_path: Path) -> None:
+    """kvm1-3 (12.04.5: /etc/lsb-release, debian_version ``wheezy/sid``): corosync
+    1.4.2 ``transport: udpu`` with ``member { memberaddr }`` in the interface (how
+    corosync 1.4 lists unicast peers: no nodelist, which came with 2.0),
+    ``service { ver: 1 name: pacemaker }`` (pacemakerd from its own init script),
+    ``secauth: off``; Pacemaker 1.1.6 (ids = unames, as on the plugin); DRBD 8.3
+    between kvm1 and kvm2 only (``location ... kvm3 -inf`` on the master), xl with
+    /etc/default/xen ``TOOLSTACK=xl``.
+    Peers: peer-drbdadm --mode 83 --node kvm1/kvm2: OK; peer-crm-verify: fencing of
+    the empty status and rsc_order ``score`` only; peer-xl on gitlab.cfg and
+    build.cfg: OK.
+    Undeclared, XC004's conditional advice on the 8.3 spellings (``no-disk-barrier``,
+    ``no-disk-flushes``, ``syncer``, ``rate``) as info on the two DRBD nodes: true
+    (each says from DRBD 8.4 on, keep it while an older release runs); declared 8.3,
+    nothing. No CS016 (a nodelist is corosync 2's and 3's), no CS006/CS008 (secauth
+    off on corosync 1: no key read)."""
+    root = _copy(PRECISE, tmp_path)
+    common = "{}/etc/drbd.d/global_common.conf"
+    expected = set()
+    for node in ("kvm1", "kvm2"):
+        # 21 no-disk-barrier, 22 no-disk-flushes: 8.4 spells 'disk-barrier no' ...;
+        # 31 syncer, 32 rate: 8.4 moves them to disk/net/options ('resync-rate')
+        expected |= {("XC004", common.format(node), line, "info") for line in (21, 22, 31, 32)}
+    assert _found(_lint(root), root) == expected
+    assert _found(_lint(root, declared=True), root) == set()
+
+
+# -- RHEL 5.8: cman 2 + rgmanager <vm> services, CLVM, GFS, multipath 0.4.7 ----------
+
+
+def test_rhel5_cman_rgmanager_clvm_gfs_three_dom0s(tmp_path: Path) -> None:
+    """rhx1-3 (RHEL 5.8): cluster.conf with three fence_ipmilan nodes and three
+    ``<vm migrate="live" path="/etc/xen">`` services in a restricted failover domain;
+    lvm.conf ``locking_type = 3`` (lvmconf --enable-cluster) on all three; GFS on a
+    clustered LV (/etc/fstab, the gfs init script mounts it); xend relocation open to
+    ``^rhx[123]\\.example\\.com$``; device-mapper-multipath 0.4.7 on a CLARiiON
+    (``prio_callout mpath_prio_emc``, ``getuid_callout scsi_id``).
+    Peers: peer-multipath takes the file (0.9.4 only says it ignores getuid_callout,
+    prio_callout, selector and udev_dir, which 0.4.7 reads); peer-xm-python on the
+    three guests: OK.
+    Undeclared, XC004's advice as info on ``udev_dir``, ``selector``,
+    ``getuid_callout`` (twice) and ``prio_callout`` (twice) per node: the file proves
+    only "multipath-tools 0.4.7 or later", and each message names the release from
+    which the keyword is ignored and says to keep it while an older one runs: true.
+    Declared RHEL 5's 0.4.7: nothing."""
+    root = _copy(RHEL5, tmp_path)
+    expected = set()
+    for node in ("rhx1", "rhx2", "rhx3"):
+        # 8 udev_dir, 10 selector (0.5.0 ignores), 12/26 getuid_callout (0.9.0),
+        # 13/27 prio_callout (0.4.9 ignores; 'prio' from then on)
+        for line in (8, 10, 12, 13, 26, 27):
+            expected.add(("XC004", f"{node}/etc/multipath.conf", line, "info"))
+    assert _found(_lint(root), root) == expected
+    assert _found(_lint(root, declared=True), root) == set()
+
+
+# -- LV002: lvm.conf's locking differs between cluster nodes -------------------------
+
+
+@pytest.mark.parametrize(("shape", "node"), [(RHEL5, "rhx2"), (SLES, "hae2")])
+def test_one_node_with_local_lvm_locking_in_a_clvm_cluster(
+    tmp_path: Path, shape: str, node: str
+) -> None:
+    """Missed before, under cman and under pcmk alike: one node's lvm.conf back at
+    ``locking_type = 1`` (a package update restored the default, or lvmconf was never
+    run there). lvm2 lib/metadata/metadata.c ``_vg_bad_status_bits``: a clustered VG
+    with ``!locking_is_clustered()`` logs "Skipping clustered volume group", so that
+    node activates no LV of vg_xen and its guests cannot start there."""
+    root = _copy(shape, tmp_path)
+    conf = root / node / "etc" / "lvm" / "lvm.conf"
+    text = conf.read_text()
+    line = text[: text.index("locking_type = 3")].count("\n") + 1
+    conf.write_text(text.replace("locking_type = 3", "locking_type = 1"))
+    rel = f"{node}/etc/lvm/lvm.conf"
+    assert _found(_lint(root, select=["LV002"]), root) == {("LV002", rel, line, "error")}
+
+
+def test_lv002_compares_cluster_nodes_only(tmp_path: Path) -> None:
+    """An unset locking_type is LVM's default 1 (local); a node that only serves
+    storage (an IET box with its own VG) is not compared; every node at 3, or every
+    node local, is nothing to say."""
+    clvm = "global {\n    locking_type = 3\n}\n"
+    local = "global {\n    umask = 077\n}\n"
+    cib = (
+        '<cib validate-with="pacemaker-1.0"><configuration><crm_config/>'
+        '<nodes><node id="a" uname="a"/><node id="b" uname="b"/></nodes>'
+        "<resources/><constraints/></configuration></cib>"
+    )
+    ietd = "Target iqn.2001-04.com.example:vg\n\tLun 0 Path=/dev/san/vg,Type=blockio\n"
+
+    def lv002(b_lvm: str, box: bool = False) -> list[tuple[str, int]]:
+        at = tmp_path / f"{len(b_lvm)}-{box}"
+        cib_path = "var/lib/heartbeat/crm/cib.xml"
+        roots = [
+            tree(at, "a", {"etc/lvm/lvm.conf": clvm, cib_path: cib}),
+            tree(at, "b", {"etc/lvm/lvm.conf": b_lvm, cib_path: cib}),
+        ]
+        if box:
+            roots.append(tree(at, "san", {"etc/lvm/lvm.conf": local, "etc/ietd.conf": ietd}))
+        found = lint.run([str(r) for r in roots], select=["LV002"]).findings
+        return [(Path(f.path).parent.parent.parent.name, f.line) for f in found]
+
+    assert lv002(local) == [("b", 1)]
+    assert lv002(clvm, box=True) == []
+    assert lv002(clvm) == []
