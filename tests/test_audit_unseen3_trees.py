@@ -276,3 +276,25 @@ def test_lv002_compares_cluster_nodes_only(tmp_path: Path) -> None:
     assert lv002(local) == [("b", 1)]
     assert lv002(clvm, box=True) == []
     assert lv002(clvm) == []
+
+
+def test_openais_080_reads_its_key_beside_openais_conf(tmp_path: Path) -> None:
+    """Was a false CS008 error on the SLES 11 tree laid out as SLES 11 GA has it
+    (/etc/ais/openais.conf, ``secauth: on``, the key from ais-keygen in
+    /etc/ais/authkey): openais 0.80's exec/totemconfig.c reads
+    ``getenv("OPENAIS_TOTEM_AUTHKEY_FILE")``, else "/etc/ais/authkey" (ais-keygen
+    writes it there, "Writing openais key to /etc/ais/authkey"), never corosync's
+    /etc/corosync/authkey. A missing key, or one only where corosync looks, stays
+    CS008."""
+    text = (UNSEEN3 / SLES / "hae1" / "etc" / "corosync" / "corosync.conf").read_text()
+    key = "k" * 128
+
+    def cs008(files: dict[str, str]) -> list[str]:
+        root = tree(tmp_path / str(len(files)) / next(iter(files))[4:8], "n", files)
+        found = lint.run([str(root)], select=["CS008"]).findings
+        return [Path(f.path).name for f in found]
+
+    conf = {"etc/ais/openais.conf": text}
+    assert cs008({**conf, "etc/ais/authkey": key}) == []
+    assert cs008(conf) == ["openais.conf"]
+    assert cs008({"etc/corosync/authkey": key, **conf}) == ["openais.conf"]

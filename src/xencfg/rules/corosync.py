@@ -548,7 +548,10 @@ def _keyfile(item: Loaded) -> Path | None:
     from ..formats.lines.corosync import DEFAULT_KEYFILE
 
     totem = _coro(item).totem
-    key = "/" + ((totem.keyfile if totem is not None else None) or DEFAULT_KEYFILE).lstrip("/")
+    # openais 0.80's exec/totemconfig.c reads /etc/ais/authkey (OPENAIS_TOTEM_AUTHKEY_FILE
+    # unset), not corosync's: SLES 11 GA's, openSUSE 11.1's key sits beside openais.conf
+    default = "/etc/ais/authkey" if _is_openais(item) else DEFAULT_KEYFILE
+    key = "/" + ((totem.keyfile if totem is not None else None) or default).lstrip("/")
     if key.startswith("/etc/"):
         return tree.etc / key[len("/etc/") :]
     return tree.slash / key.lstrip("/") if tree.slash is not None else None
@@ -569,7 +572,8 @@ def _why_on(item: Loaded) -> str:
 def authkey_missing(item: Loaded) -> Iterator[Finding]:
     """Crypto is on and the key file is missing or shorter than 1024 bits.
 
-    The key file is ``keyfile``, by default /etc/corosync/authkey. Crypto is on in
+    The key file is ``keyfile``, by default /etc/corosync/authkey (/etc/ais/authkey
+    for openais 0.80's /etc/ais/openais.conf). Crypto is on in
     corosync 3 with ``secauth: on`` or a crypto key; in corosync 1 and 2 it is on
     unless ``secauth: off`` (or, in 2, ``crypto_cipher`` and ``crypto_hash`` both
     ``none``): a file for those releases without a ``secauth`` line needs the key
