@@ -132,6 +132,48 @@ def test_o2cb_settings_are_not_compared_where_the_init_script_does_not_start_o2c
     ]
 
 
+LEFTOVER = (
+    "node:\n\tip_port = 7777\n\tip_address = 192.168.100.11\n\tnumber = 0\n\tname = hae1\n"
+    "\tcluster = ocfs2\n\ncluster:\n\tnode_count = 1\n\tname = ocfs2\n"
+)
+
+
+@pytest.mark.parametrize("evidence", ["cib", "sysconfig"])
+def test_a_leftover_ocfs2_cluster_conf_on_the_pcmk_stack_names_no_member(
+    tmp_path: Path, evidence: str
+) -> None:
+    """Was three false errors (HB001 twice, for the CIB's and DRBD's hae2) and OC006,
+    DR005 warnings: an /etc/ocfs2/cluster.conf left from o2cb's own stack (ocfs2console
+    wrote it with hae1 only) on both nodes of the SLES 11 tree. On the pcmk stack
+    nothing reads it: ocf:ocfs2:o2cb (Pacemaker's extra/resources/o2cb) loads
+    ocfs2_stack_user, writes ``OCF_RESKEY_stack`` (pcmk) to cluster_stack and starts
+    ocfs2_controld.pcmk, which takes the members from the cluster; o2cb.init.sh with
+    ``O2CB_STACK=pcmk`` runs ``online_user`` (no ``register_cluster_o2cb``). Either
+    sign is enough: the CIB's o2cb resource, or sysconfig/o2cb's stack. The same file
+    on o2cb's own stack (neither sign) keeps HB001 and OC006."""
+    root = _copy(SLES, tmp_path)
+    for node in ("hae1", "hae2"):
+        (root / node / "etc" / "ocfs2").mkdir()
+        (root / node / "etc" / "ocfs2" / "cluster.conf").write_text(LEFTOVER)
+    if evidence == "sysconfig":  # no o2cb resource: o2cb.init.sh starts the pcmk stack
+        for node in ("hae1", "hae2"):
+            cib = root / node / "var" / "lib" / "heartbeat" / "crm" / "cib.xml"
+            cib.write_text(cib.read_text().replace('type="o2cb"', 'type="Dummy"'))
+        o2cb = root / "hae1" / "etc" / "sysconfig" / "o2cb"
+        o2cb.write_text(o2cb.read_text().replace("O2CB_ENABLED=false", "O2CB_ENABLED=true"))
+        (root / "hae2" / "etc" / "sysconfig").mkdir()
+        shutil.copy(o2cb, root / "hae2" / "etc" / "sysconfig")
+    assert _found(_lint(root), root) == set()
+    for node in ("hae1", "hae2"):
+        cib = root / node / "var" / "lib" / "heartbeat" / "crm" / "cib.xml"
+        cib.write_text(cib.read_text().replace('type="o2cb"', 'type="Dummy"'))
+        o2cb = root / node / "etc" / "sysconfig" / "o2cb"
+        if o2cb.exists():
+            o2cb.write_text(o2cb.read_text().replace("O2CB_STACK=pcmk", "O2CB_STACK=o2cb"))
+    codes = {code for code, _, _, _ in _found(_lint(root), root)}
+    assert {"HB001", "OC006"} <= codes
+
+
 # -- Debian wheezy: heartbeat 3.0.5 + Pacemaker 1.1.7, DRBD 8.3, xm and xl, IET box --
 
 

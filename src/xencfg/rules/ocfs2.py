@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ..cluster import Cluster, Loaded, memberships
+from ..cluster import Cluster, Loaded, memberships, ocfs2_conf_unread
 from ..findings import Finding
 from ..formats.view import to_int
 from ..syntax.numbers import decimal, shown
@@ -244,12 +244,17 @@ def member_missing(cluster: Cluster) -> Iterator[Finding]:
     domain and case, as ``uname -n`` does. A node without such lists of its
     own is compared with the other nodes' lists that name one of its
     cluster.conf nodes: a storage pair's DRBD (the boxes exporting the LUN
-    over iSCSI) is another cluster.
+    over iSCSI) is another cluster. Not for a node whose OCFS2 runs on the pcmk or
+    cman stack (``O2CB_STACK=pcmk`` in sysconfig/o2cb, or an o2cb resource in its
+    CIB): ocfs2_controld takes the members from the cluster and reads no cluster.conf.
 
     Fix: add a ``node:`` stanza for every cluster node (and raise ``node_count``).
     """
     lists = [m for m in memberships(cluster) if m.source != "ocfs2"]
+    unread = ocfs2_conf_unread(cluster)
     for item in cluster.docs("ocfs2"):
+        if item.node in unread:
+            continue  # OCFS2 on the pcmk or cman stack takes its members from the cluster
         doc = _ocfs2(item)
         have = {short(n.name) for n in doc.nodes if n.name}
         if not have:
