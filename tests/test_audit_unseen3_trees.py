@@ -340,3 +340,28 @@ def test_openais_080_reads_its_key_beside_openais_conf(tmp_path: Path) -> None:
     assert cs008({**conf, "etc/ais/authkey": key}) == []
     assert cs008(conf) == ["openais.conf"]
     assert cs008({"etc/corosync/authkey": key, **conf}) == ["openais.conf"]
+
+
+def test_vm_configs_on_the_shared_gfs_are_not_known_missing(tmp_path: Path) -> None:
+    """Was a false CM007 warning per ``<vm>`` on every node of the RHEL 5 tree once
+    the guests' configs moved to the GFS (``path="/gfs/xen"``, what Red Hat's
+    Virtualization guide for RHEL 5 clusters advises so that every node sees one copy)
+    while one local guest stayed in /etc/xen: vm.sh runs ``xm create --path=/gfs/xen
+    NAME``, and a node's /etc tree holds nothing of /gfs, so "no node has a guest
+    config" is not known. A path under /etc, or one a read config lies in, is still
+    checked."""
+    root = _copy(RHEL5, tmp_path)
+    for node in ("rhx1", "rhx2", "rhx3"):
+        conf = root / node / "etc" / "cluster" / "cluster.conf"
+        conf.write_text(conf.read_text().replace('path="/etc/xen"', 'path="/gfs/xen"'))
+        for guest in ("erp", "intranet", "ldap"):
+            (root / node / "etc" / "xen" / guest).unlink()
+        scratch = (
+            'name = "scratch"\nmemory = 512\ndisk = [ "phy:/dev/VolGroup00/scratch,xvda,w" ]\n'
+        )
+        (root / node / "etc" / "xen" / "scratch").write_text(scratch)
+    assert _found(_lint(root, select=["CM007"]), root) == set()
+    for node in ("rhx1", "rhx2", "rhx3"):  # the files should have been in /etc/xen
+        conf = root / node / "etc" / "cluster" / "cluster.conf"
+        conf.write_text(conf.read_text().replace('path="/gfs/xen"', 'path="/etc/xen"'))
+    assert len(_found(_lint(root, select=["CM007"]), root)) == 9
