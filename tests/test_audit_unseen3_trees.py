@@ -210,6 +210,35 @@ def test_wheezy_heartbeat3_drbd83_xm_and_xl_on_an_iet_box(tmp_path: Path) -> Non
     assert _found(_lint(root, declared=True), root) == set()
 
 
+def test_the_same_dom0s_on_squeeze_with_xen40_and_pacemaker10(tmp_path: Path) -> None:
+    """The wheezy dom0s as squeeze had them (6.0.10): heartbeat 3.0.3 ``crm respawn``,
+    Pacemaker 1.0.9 (``validate-with="pacemaker-1.0"``, its dc-version), Xen 4.0 with
+    xm only (no xl.conf, xen-utils-4.0's pygrub and squeeze's 2.6.32-5-xen kernel),
+    ``TOOLSTACK=`` empty. Read as Pacemaker 1.0.9-1.0.x and Xen before 4.5; the same
+    four XC004 infos undeclared, nothing with squeeze's releases declared."""
+    root = _copy(WHEEZY, tmp_path)
+    for node in ("castor", "pollux"):
+        etc = root / node / "etc"
+        (etc / "debian_version").write_text("6.0.10\n")
+        (etc / "xen" / "xl.conf").unlink()
+        hacf = etc / "ha.d" / "ha.cf"
+        hacf.write_text(hacf.read_text().replace("pacemaker respawn", "crm respawn"))
+        (etc / "default" / "xen").write_text("TOOLSTACK=\n")
+        for cfg in (etc / "xen").glob("*.cfg"):
+            text = cfg.read_text().replace("xen-4.1", "xen-4.0")
+            cfg.write_text(text.replace("3.2.0-4-amd64", "2.6.32-5-xen-amd64"))
+        cib = root / node / "var" / "lib" / "heartbeat" / "crm" / "cib.xml"
+        text = cib.read_text().replace('"pacemaker-1.2" crm_feature_set="3.0.6"', '"pacemaker-1.0"')
+        cib.write_text(text.replace("1.1.7-ee0730e1", "1.0.9-74392a28"))
+    result = _lint(root)
+    assert {f.code for f in result.findings} == {"XC004"}
+    assert "Pacemaker 1.0.9 or later, before 1.1" in result.cluster.versions.describe()["pacemaker"]
+    squeeze = {"drbd": "8.3", "heartbeat": "3.0.3", "pacemaker": "1.0.9", "xen": "4.0"}
+    nodes = [str(n) for n in sorted(root.iterdir()) if n.is_dir()]
+    declared = {k: Version.parse(v) for k, v in squeeze.items()}
+    assert lint.run(nodes, versions=declared).findings == []
+
+
 # -- Ubuntu 12.04: corosync 1.4.2 (ver: 1) + Pacemaker 1.1.6, DRBD 8.3.11, xl --------
 
 
