@@ -394,3 +394,20 @@ def test_vm_configs_on_the_shared_gfs_are_not_known_missing(tmp_path: Path) -> N
         conf = root / node / "etc" / "cluster" / "cluster.conf"
         conf.write_text(conf.read_text().replace('path="/gfs/xen"', 'path="/etc/xen"'))
     assert len(_found(_lint(root, select=["CM007"]), root)) == 9
+
+
+def test_rgmanager_live_migration_against_xend_relocation(tmp_path: Path) -> None:
+    """Missed before: XN007 read only the CIB's allow-migrate. rgmanager's vm.sh
+    (``xm_migrate``: ``cmd="xm migrate $migrate_opt $OCF_RESKEY_name $target"``,
+    ``-l`` for the default ``migrate="live"``) migrates a ``<vm>`` service on
+    ``clusvcadm -M`` to the member's name; rhx2's hosts-allow narrowed to
+    ``^rhx[23]...`` refuses rhx1 (xend's ``hostAllowed`` matches the peer's address
+    and getfqdn). A warning: rgmanager migrates only when asked."""
+    root = _copy(RHEL5, tmp_path)
+    sxp = root / "rhx2" / "etc" / "xen" / "xend-config.sxp"
+    text = sxp.read_text()
+    line = text[: text.index("xend-relocation-hosts-allow")].count("\n") + 1
+    sxp.write_text(text.replace("^rhx[123]", "^rhx[23]"))
+    found = _lint(root, select=["XN007"])
+    assert _found(found, root) == {("XN007", "rhx2/etc/xen/xend-config.sxp", line, "warning")}
+    assert "rhx1 cannot migrate erp, intranet, ldap here" in found.findings[0].message
