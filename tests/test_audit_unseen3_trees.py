@@ -411,3 +411,40 @@ def test_rgmanager_live_migration_against_xend_relocation(tmp_path: Path) -> Non
     found = _lint(root, select=["XN007"])
     assert _found(found, root) == {("XN007", "rhx2/etc/xen/xend-config.sxp", line, "warning")}
     assert "rhx1 cannot migrate erp, intranet, ldap here" in found.findings[0].message
+
+
+def _nodelist_instead_of_members(root: Path) -> None:
+    """The precise tree's corosync.conf with its ``member`` lines swapped for a
+    corosync 2 ``nodelist`` of the three nodes."""
+    import re
+
+    nodelist = "".join(
+        f"\tnode {{\n\t\tring0_addr: 10.20.0.{i}\n\t\tnodeid: {i}\n\t}}\n" for i in (1, 2, 3)
+    )
+    for node in ("kvm1", "kvm2", "kvm3"):
+        conf = root / node / "etc" / "corosync" / "corosync.conf"
+        text = re.sub(r"\t\tmember \{\n\t\t\tmemberaddr: [0-9.]+\n\t\t\}\n", "", conf.read_text())
+        conf.write_text(text + "\nnodelist {\n" + nodelist + "}\n")
+
+
+def test_corosync1_udpu_with_a_nodelist_and_no_member(tmp_path: Path) -> None:
+    """Missed before, and a false CS002 beside it. A corosync 2 ``nodelist`` pasted
+    into Ubuntu 12.04's corosync 1.4.2 file in place of the ``member`` lines: v1.4.9
+    exec/totemconfig.c fills the udpu member list only from
+    ``interface.member.memberaddr`` and its validation asks for none; totemudpu.c sends
+    to that list only, so each node stays alone: CS017 (error) on each node. CS002 had
+    counted corosync 2.3.4's ``token_coefficient`` (650 ms per node beyond two, commit
+    58176d67 "Add token_coefficient option", first in v2.3.4) on the nodelist: consensus
+    3600 is 1.2 x token 3000 on corosync 1, where there is no coefficient; it stays a
+    warning where corosync 2.4 is declared (token 3650)."""
+    root = _copy(PRECISE, tmp_path)
+    _nodelist_instead_of_members(root)
+    found = _found(_lint(root, declared=True), root)
+    iface = [f for f in found if f[0] == "CS017"]
+    assert [(code, path) for code, path, _, _ in sorted(iface)] == [
+        ("CS017", f"{n}/etc/corosync/corosync.conf") for n in ("kvm1", "kvm2", "kvm3")
+    ]
+    assert found == set(iface)
+    nodes = [str(n) for n in sorted(root.iterdir()) if n.is_dir()]
+    on_2_4 = lint.run(nodes, select=["CS002"], versions={"corosync": Version.parse("2.4")})
+    assert [f.message.split(" is ")[0] for f in on_2_4.findings] == ["consensus 3600 ms"] * 3
