@@ -257,7 +257,12 @@ def test_precise_corosync14_ver1_udpu_three_nodes_drbd_on_two(tmp_path: Path) ->
     ``no-disk-flushes``, ``syncer``, ``rate``) as info on the two DRBD nodes: true
     (each says from DRBD 8.4 on, keep it while an older release runs); declared 8.3,
     nothing. No CS016 (a nodelist is corosync 2's and 3's), no CS006/CS008 (secauth
-    off on corosync 1: no key read)."""
+    off on corosync 1: no key read).
+    Not seen (open, no file shows it): 12.04 ships resource-agents 3.9.2, whose
+    ocf:heartbeat:Xen runs ``xm`` only (``check_binary xm``, ``xm create``, ``xm
+    migrate --live``); xl came to the agent with f1456730c "Replace use of xm with
+    xl", first in v3.9.6. With ``TOOLSTACK=xl`` these guests start only while xend
+    runs too; lint knows no resource-agents release to say so."""
     root = _copy(PRECISE, tmp_path)
     common = "{}/etc/drbd.d/global_common.conf"
     expected = set()
