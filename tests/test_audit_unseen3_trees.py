@@ -453,3 +453,26 @@ def test_corosync1_udpu_with_a_nodelist_and_no_member(tmp_path: Path) -> None:
     nodes = [str(n) for n in sorted(root.iterdir()) if n.is_dir()]
     on_2_4 = lint.run(nodes, select=["CS002"], versions={"corosync": Version.parse("2.4")})
     assert [f.message.split(" is ")[0] for f in on_2_4.findings] == ["consensus 3600 ms"] * 3
+
+
+def test_a_dom0_using_an_iet_lun_by_path_is_shut_out(tmp_path: Path) -> None:
+    """Missed before: IS016 knew a target's users only by multipath WWIDs, and the
+    wheezy dom0s name tank's LUNs by udev's path (``/dev/disk/by-path/ip-10.0.2.30:
+    3260-iscsi-IQN-lun-0``, no multipath). tank's initiators.allow narrowed to pollux
+    (iscsitarget 1.4 usr/plain.c ``initiator_match``: only the listed addresses log
+    in), then castor's CHAP password changed (usr/chap.c "No valid user/pass
+    combination"): each is castor's IS016, at its disk line as related location."""
+    root = _copy(WHEEZY, tmp_path)
+    allow = root / "tank" / "etc" / "iet" / "initiators.allow"
+    allow.write_text(allow.read_text().replace("10.0.2.21, 10.0.2.22", "10.0.2.22"))
+    found = _lint(root, select=["IS016"]).findings
+    assert [(f.line, f.message.split(":")[0]) for f in found] == [
+        (2, "castor uses LUN(s) of iqn.2013-02.org.example")
+    ]
+    assert "initiators.allow does not admit castor" in found[0].message
+    assert [Path(r.path).name for r in found[0].related] == ["initiators.allow", "mail.cfg"]
+    allow.write_text(allow.read_text().replace("10.0.2.22", "10.0.2.21, 10.0.2.22"))
+    iscsid = root / "castor" / "etc" / "iscsi" / "iscsid.conf"
+    iscsid.write_text(iscsid.read_text().replace("Dai5ohvaeb7o", "Dai5ohvaeb7X"))
+    found = _lint(root, select=["IS016"]).findings
+    assert ["another password than IncomingUser" in f.message for f in found] == [True]
