@@ -9,6 +9,7 @@ what each node runs."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -69,8 +70,9 @@ def _lint(root: Path, declared: bool = False, select: list[str] | None = None) -
 def _found(result: lint.LintResult, root: Path) -> set[tuple[str, str, int, str]]:
     """{(code, path below the shape folder, line, severity)}; no rule failed."""
     assert not [f for f in result.findings if f.code in ("XC001", "XC002", "XC006")]
+    top = os.path.abspath(root)  # (a report path may be relative, with '..' in it)
     return {
-        (f.code, str(Path(f.path).absolute().relative_to(root.absolute())), f.line, f.severity)
+        (f.code, os.path.relpath(os.path.abspath(f.path), top), f.line, f.severity)
         for f in result.findings
     }
 
