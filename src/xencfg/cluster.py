@@ -190,7 +190,10 @@ def memberships(cluster: Cluster) -> list[Membership]:
 
     def compute() -> list[Membership]:
         out = []
+        unread = ocfs2_conf_unread(cluster)
         for item in cluster.loaded:
+            if item.file.format == "ocfs2" and item.node in unread:
+                continue
             m = _memberships(item)
             if m is not None and m.names:
                 out.append(m)
@@ -198,6 +201,43 @@ def memberships(cluster: Cluster) -> list[Membership]:
 
     # once per run (a CIB's node list is a walk of its XML), a new list for each caller
     return list(cluster.fact("memberships", compute))
+
+
+def ocfs2_conf_unread(cluster: Cluster) -> frozenset[str]:
+    """The nodes whose OCFS2 runs on a userspace stack, where ocfs2_controld takes the
+    members from the cluster and nothing reads /etc/ocfs2/cluster.conf (a leftover of
+    o2cb's own stack names no member there): ``O2CB_STACK=pcmk`` or ``cman`` in the
+    node's sysconfig/o2cb (else default/o2cb, as o2cb.init.sh picks), or an
+    ``ocf:ocfs2:o2cb`` / ``ocf:pacemaker:o2cb`` resource in its CIB, which loads
+    ocfs2_stack_user and writes its ``stack`` (pcmk by default) to cluster_stack
+    (Pacemaker's extra/resources/o2cb)."""
+
+    from .formats.cib import CibDocument
+    from .formats.lines.shellvars import ShellvarsDocument
+
+    def compute() -> frozenset[str]:
+        out: set[str] = set()
+        seen: set[str] = set()
+        settings = sorted(
+            cluster.typed("shellvars", ShellvarsDocument),
+            key=lambda pair: "default/o2cb" in pair[0].file.display,
+        )
+        for item, doc in settings:
+            path = item.file.display.replace("\\", "/")
+            if not item.node or item.node in seen:
+                continue
+            if path.endswith(("sysconfig/o2cb", "default/o2cb")):
+                seen.add(item.node)
+                if doc.get("O2CB_STACK") in ("pcmk", "cman"):
+                    out.add(item.node)
+        for item, cib in cluster.typed("cib", CibDocument):
+            if item.node and any(
+                p.type == "o2cb" and p.provider in ("ocfs2", "pacemaker") for p in cib.primitives
+            ):
+                out.add(item.node)
+        return frozenset(out)
+
+    return cluster.fact("ocfs2-conf-unread", compute)
 
 
 # -- the cluster model ---------------------------------------------------------------
@@ -511,7 +551,10 @@ def _ocfs2_layer(cluster: Cluster, model: ClusterModel, node: _NodeOf) -> None:
     evidence: list[Loaded] = []
     from .formats.lines.ocfs2 import Ocfs2Document
 
+    unread = ocfs2_conf_unread(cluster)
     for item, doc in cluster.typed("ocfs2", Ocfs2Document):
+        if item.node in unread:
+            continue  # (OCFS2 on the pcmk or cman stack: nothing reads it)
         for n in doc.nodes:
             if not n.name:
                 continue

@@ -222,6 +222,9 @@ COROSYNC_2 = Version.parse("2.0")
 COROSYNC_3 = Version.parse("3.0")
 #: corosync 3.1 refuses an unknown ``transport`` (3.0 took it as knet; CS015).
 COROSYNC_3_1 = Version.parse("3.1")
+#: corosync 2.3.4 brought ``token_coefficient`` (commit 58176d67 "Add token_coefficient
+#: option", first in v2.3.4): before it the token of a 3+ node nodelist is ``token``.
+COROSYNC_TOKEN_COEFFICIENT = Version.parse("2.3.4")
 #: Xen 4.1 brought xl (and xl.conf).
 XEN_XL = Version.parse("4.1")
 #: Xen 4.5 removed xend and xm: xl is the only toolstack.

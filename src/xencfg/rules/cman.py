@@ -347,7 +347,9 @@ def vm_config_missing(cluster: Cluster) -> Iterator[Finding]:
     in ``path`` and no config whose ``name =`` is NAME on any node, the start fails
     on every node and the service ends ``failed`` unless the domain was registered
     in xend or libvirt, which no file here shows: hence a warning. Only checked
-    where the nodes' guest configs were read at all.
+    where the nodes' guest configs were read at all, and for a ``path`` under /etc or
+    one some read config lies in (a ``path="/gfs/xen"`` on the shared GFS, as Red
+    Hat's guides advise, is outside a node's /etc: not known here).
 
     Example: ``<vm name="mail" path="/etc/xen"/>`` while the guest's file is
     /etc/xen/mail.cfg with ``name = "mail01"``.
@@ -366,6 +368,8 @@ def vm_config_missing(cluster: Cluster) -> Iterator[Finding]:
             if not name or name in domains:
                 continue
             dirs = [d.rstrip("/") for d in (vm.get("path") or "/etc/xen").split(":") if d]
+            if not any(d.startswith("/etc/") or any(p.endswith(d) for _, p in files) for d in dirs):
+                continue  # (a path on shared storage, as /gfs/xen, that no file read lies in)
             if any(
                 f in (name, f"{name}.xml") and parent.endswith(d)
                 for f, parent in files

@@ -16,7 +16,7 @@ from ..cluster import Cluster, Loaded, joined
 from ..discover import modes_are_real
 from ..findings import Finding
 from ..syntax.numbers import decimal_or_none
-from ..versions import COROSYNC_2, COROSYNC_3, COROSYNC_3_1
+from ..versions import COROSYNC_2, COROSYNC_3, COROSYNC_3_1, COROSYNC_TOKEN_COEFFICIENT
 from . import make, repeats, rule, twice
 from .documents import cib_doc as _cib
 from .documents import corosync_doc as _coro
@@ -94,7 +94,8 @@ def consensus_too_short(item: Loaded) -> Iterator[Finding]:
 
     Fix: remove ``consensus`` (corosync computes 1.2 x token) or set it to at least that.
     The token counted is the one totem runs with: ``token`` plus ``token_coefficient``
-    (650 ms) per node beyond two.
+    (650 ms) per node beyond two, from corosync 2.3.4 on (before it, and in corosync 1,
+    which reads no nodelist, ``token`` alone).
 
     Not judged in openais 0.80's /etc/ais/openais.conf (SLES 11, openSUSE 11.1): its
     totem has no such minimum and ships below it (openais exec/totemconfig.c:
@@ -107,6 +108,10 @@ def consensus_too_short(item: Loaded) -> Iterator[Finding]:
     if totem is None or totem.consensus is None:
         return
     token = doc.effective_token()
+    if item.versions.of("corosync", item.node).older_than(COROSYNC_TOKEN_COEFFICIENT):
+        from ..formats.lines.corosync import DEFAULT_TOKEN
+
+        token = totem.token or DEFAULT_TOKEN  # (no token_coefficient yet)
     if totem.consensus < 1.2 * token:
         yield make(
             "CS002",
@@ -359,6 +364,42 @@ def nodelist_missing(item: Loaded) -> Iterator[Finding]:
         )
 
 
+@rule("CS017", "udpu-without-members", "error", formats=("corosync",), hazard=True)
+def udpu_without_members(item: Loaded) -> Iterator[Finding]:
+    """corosync 1 runs ``transport: udpu`` with an ``interface`` that lists no ``member``.
+
+    Why it matters: corosync 1's UDP unicast sends each message to the interface's
+    ``member { memberaddr }`` entries only (v1.4.9 exec/totemudpu.c walks
+    ``member_list``, filled from ``interface.member.memberaddr`` in totemconfig.c), and
+    its config check does not ask for one: corosync starts, reaches no peer, and every
+    node forms a membership of its own (each one quorate in a two-node cluster: they
+    fence each other or run the resources twice). A ``nodelist`` does not help: it is
+    corosync 2's, and corosync 1 reads none of it. Checked where corosync 1 is in
+    force (declared, or shown by ``aisexec``, ``service`` or ``member`` keys).
+
+    Example: Ubuntu 12.04's corosync 1.4.2 with ``transport: udpu`` and a
+    ``nodelist`` copied from corosync 2's documentation.
+
+    Fix: one ``member { memberaddr: ADDRESS }`` per node (itself included) in each
+    ``interface``, the same on every node.
+    """
+    doc = _coro(item)
+    if _is_openais(item) or doc.totem is None or doc.totem.transport != "udpu":
+        return
+    if generation(item) != 1:
+        return
+    for totem in doc.sections("totem"):
+        for iface in totem.blocks("interface"):
+            if not list(iface.blocks("member")):
+                yield make(
+                    "CS017",
+                    "transport udpu but this interface lists no member: corosync 1 sends"
+                    " to its members only, so every node stays alone"
+                    + (" (corosync 1 reads no nodelist)" if doc.sections("nodelist") else ""),
+                    item.where(iface),
+                )
+
+
 def _number(raw: str) -> int | None:
     """A decimal link number, or ``None`` (XC005 reports a bad one)."""
     return decimal_or_none(raw)
@@ -548,7 +589,10 @@ def _keyfile(item: Loaded) -> Path | None:
     from ..formats.lines.corosync import DEFAULT_KEYFILE
 
     totem = _coro(item).totem
-    key = "/" + ((totem.keyfile if totem is not None else None) or DEFAULT_KEYFILE).lstrip("/")
+    # openais 0.80's exec/totemconfig.c reads /etc/ais/authkey (OPENAIS_TOTEM_AUTHKEY_FILE
+    # unset), not corosync's: SLES 11 GA's, openSUSE 11.1's key sits beside openais.conf
+    default = "/etc/ais/authkey" if _is_openais(item) else DEFAULT_KEYFILE
+    key = "/" + ((totem.keyfile if totem is not None else None) or default).lstrip("/")
     if key.startswith("/etc/"):
         return tree.etc / key[len("/etc/") :]
     return tree.slash / key.lstrip("/") if tree.slash is not None else None
@@ -569,7 +613,8 @@ def _why_on(item: Loaded) -> str:
 def authkey_missing(item: Loaded) -> Iterator[Finding]:
     """Crypto is on and the key file is missing or shorter than 1024 bits.
 
-    The key file is ``keyfile``, by default /etc/corosync/authkey. Crypto is on in
+    The key file is ``keyfile``, by default /etc/corosync/authkey (/etc/ais/authkey
+    for openais 0.80's /etc/ais/openais.conf). Crypto is on in
     corosync 3 with ``secauth: on`` or a crypto key; in corosync 1 and 2 it is on
     unless ``secauth: off`` (or, in 2, ``crypto_cipher`` and ``crypto_hash`` both
     ``none``): a file for those releases without a ``secauth`` line needs the key

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ..cluster import Cluster, Loaded, memberships
+from ..cluster import Cluster, Loaded, memberships, ocfs2_conf_unread
 from ..findings import Finding
 from ..formats.view import to_int
 from ..syntax.numbers import decimal, shown
@@ -244,12 +244,17 @@ def member_missing(cluster: Cluster) -> Iterator[Finding]:
     domain and case, as ``uname -n`` does. A node without such lists of its
     own is compared with the other nodes' lists that name one of its
     cluster.conf nodes: a storage pair's DRBD (the boxes exporting the LUN
-    over iSCSI) is another cluster.
+    over iSCSI) is another cluster. Not for a node whose OCFS2 runs on the pcmk or
+    cman stack (``O2CB_STACK=pcmk`` in sysconfig/o2cb, or an o2cb resource in its
+    CIB): ocfs2_controld takes the members from the cluster and reads no cluster.conf.
 
     Fix: add a ``node:`` stanza for every cluster node (and raise ``node_count``).
     """
     lists = [m for m in memberships(cluster) if m.source != "ocfs2"]
+    unread = ocfs2_conf_unread(cluster)
     for item in cluster.docs("ocfs2"):
+        if item.node in unread:
+            continue  # OCFS2 on the pcmk or cman stack takes its members from the cluster
         doc = _ocfs2(item)
         have = {short(n.name) for n in doc.nodes if n.name}
         if not have:
@@ -420,20 +425,34 @@ def o2cb_differs(cluster: Cluster) -> Iterator[Finding]:
     delay against a written one is a warning: write the values out on every node
     while one runs.)
     The settings file is /etc/sysconfig/o2cb, else /etc/default/o2cb (Debian), as the
-    init script picks it.
+    init script picks it. A node whose file says ``O2CB_ENABLED=false`` is left out
+    (the init script does not start o2cb there; on the pcmk stack ocf:ocfs2:o2cb does,
+    without reading the file), and the timeouts are compared only between nodes on
+    the o2cb stack (the init script sets them nowhere else).
 
     Example: ``O2CB_IDLE_TIMEOUT_MS=60000`` on one node, unset (30000) on the other.
 
     Fix: keep sysconfig/o2cb identical on every node.
     """
-    files = _o2cb_files(cluster)
+    # o2cb.init.sh's start() exits unless O2CB_ENABLED=true: a node that writes it
+    # false (SLES 11 HAE, where ocf:ocfs2:o2cb starts the pcmk stack without reading
+    # the file) never uses these settings; and only online_o2cb() calls
+    # set_timeouts_o2cb, so the timeouts matter between nodes on the o2cb stack
+    files = {
+        node: item
+        for node, item in _o2cb_files(cluster).items()
+        if _o2cb(item).get("O2CB_ENABLED") in (None, "true")
+    }
     nodes = sorted(files)
     if len(nodes) < 2:
         return
     first = files[nodes[0]]
     for node in nodes[1:]:
         item = files[node]
+        o2cb_stack = {_in_force(first, "O2CB_STACK"), _in_force(item, "O2CB_STACK")} == {"o2cb"}
         for name in _MUST_MATCH:
+            if name != "O2CB_STACK" and not o2cb_stack:
+                continue
             a = _in_force(first, name)
             b = _in_force(item, name)
             if a == b:

@@ -260,3 +260,59 @@ def lvm_filter_lower_layer(cluster: Cluster) -> Iterator[Finding]:
                 lvm.where(doc.setting("devices/filter") or doc.setting("devices/global_filter")),
                 [item.where(anchor)],
             )
+
+
+#: lvm.conf's locking types that lock through the cluster (lib/locking/locking.c):
+#: 3, clvmd built in, and 2, an external library (RHEL 4's liblvm2clusterlock.so)
+_CLUSTER_LOCKING = (2, 3)
+
+
+@rule("LV002", "clvm-locking-differs", "error", scope="cluster", hazard=True)
+def clvm_locking_differs(cluster: Cluster) -> Iterator[Finding]:
+    """One cluster node's lvm.conf locks through clvmd, another node's does not.
+
+    Why it matters: a volume group made while clvmd locks (``locking_type = 3``,
+    what ``lvmconf --enable-cluster`` writes) is clustered, and LVM on a node with
+    local locking refuses it: ``Skipping clustered volume group`` (lvm2
+    lib/metadata/metadata.c, ``vg_is_clustered(vg) && !locking_is_clustered()``),
+    so that node activates none of its LVs and every guest or GFS on them fails to
+    start there. A VG made without the cluster flag is worse: the node with local
+    locking changes its metadata while the others hold cluster locks, and the
+    metadata is lost. Red Hat's Cluster Logical Volume Manager guide and SUSE's
+    HAE guide both set ``locking_type = 3`` on every node, whether clvmd runs under
+    cman or as ``ocf:lvm2:clvmd`` in Pacemaker. A node whose lvm.conf leaves it
+    unset locks locally (the default is 1); a node that only serves storage is
+    not compared.
+
+    Example: ``locking_type = 3`` on xen1 and xen2, ``locking_type = 1`` on xen3.
+
+    Fix: ``lvmconf --enable-cluster`` (``locking_type = 3``) on every node, then
+    restart clvmd.
+    """
+    model = cluster.model
+    members = model.members()
+    locking: dict[str, tuple[Loaded, int]] = {}
+    for node, lvms in cluster.by_node("lvm").items():
+        if not node or (members and not model.is_member(node)):
+            continue
+        doc = _lvm(lvms[0])
+        written = doc.setting("global/locking_type")
+        if written is not None and doc.locking_type is None:
+            continue  # a value LVM does not read as a number (XC005's)
+        locking[node] = (lvms[0], 1 if doc.locking_type is None else doc.locking_type)
+    clustered = sorted(n for n, (_, t) in locking.items() if t in _CLUSTER_LOCKING)
+    for node, (item, kind) in sorted(locking.items()):
+        peers = [n for n in clustered if n != node and model.same_cluster(n, node)]
+        if kind in _CLUSTER_LOCKING or not peers:
+            continue
+        other, (there, theirs) = peers[0], locking[peers[0]]
+        doc = _lvm(item)
+        shown = "unset (1, local)" if doc.setting("global/locking_type") is None else kind
+        yield make(
+            "LV002",
+            f"lvm.conf on {node} has locking_type {shown} but {other} locks through"
+            f" clvmd (locking_type {theirs}): LVM on {node} skips the clustered volume"
+            " groups, or changes a shared one without the cluster's locks",
+            item.where(doc.setting("global/locking_type")),
+            [there.where(_lvm(there).setting("global/locking_type"))],
+        )

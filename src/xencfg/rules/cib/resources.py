@@ -14,6 +14,7 @@ from ...cluster import (
     Cluster,
     Loaded,
     colocation_pairs,
+    ocfs2_conf_unread,
     order_pairs,
     short,
 )
@@ -45,7 +46,8 @@ def ocfs2_without_cluster(cluster: Cluster) -> Iterator[Finding]:
     Not for OCFS2 on Pacemaker's own stack: an ``o2cb`` resource (ocf:ocfs2:o2cb,
     ocf:pacemaker:o2cb) switches OCFS2 to the userspace stack ("pcmk" by default,
     ``ocfs2_controld.pcmk``), and a DLM ``controld`` with no cluster.conf on any node
-    is that stack too (SLES 11 and later): the members are Pacemaker's, cluster.conf
+    is that stack too (SLES 11 and later), as is a node whose sysconfig/o2cb says
+    ``O2CB_STACK=pcmk`` (or ``cman``): the members are the cluster's, cluster.conf
     is not read.
 
     Example: a ``Filesystem fstype=ocfs2`` clone over host1 and host2 while
@@ -54,10 +56,15 @@ def ocfs2_without_cluster(cluster: Cluster) -> Iterator[Finding]:
     Fix: list every cluster node in cluster.conf, identical on all nodes.
     """
     ocfs: list[tuple[Loaded, Ocfs2Document]] = []
+    unread: frozenset[str] = frozenset()
     if cluster.has("ocfs2"):  # (OCFS2's module is imported only then)
         from ...formats.lines.ocfs2 import Ocfs2Document
 
-        ocfs = list(cluster.typed("ocfs2", Ocfs2Document))
+        # a node whose OCFS2 runs on the pcmk or cman stack reads no cluster.conf
+        unread = ocfs2_conf_unread(cluster)
+        ocfs = [(d, o) for d, o in cluster.typed("ocfs2", Ocfs2Document) if d.node not in unread]
+        if not ocfs:
+            return
     if not cluster.nodes and not ocfs:
         return  # a CIB linted alone: nothing to compare with
     model = cluster.model
@@ -85,6 +92,8 @@ def ocfs2_without_cluster(cluster: Cluster) -> Iterator[Finding]:
                 continue
             node_list: list[str | None] = [*roots] or [None]
             for node in node_list:
+                if node in unread:
+                    continue
                 docs = [(d, o) for d, o in ocfs if d.node == node] if node else ocfs
                 if not docs:
                     yield make(

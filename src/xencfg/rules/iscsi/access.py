@@ -6,11 +6,13 @@ import ipaddress
 from collections.abc import Iterator
 from typing import Any
 
+from ..._lazy import lazy_re
 from ...cluster import Cluster, Loaded, short
 from ...findings import Finding, Location
 from ...suggest import closest
 from ...versions import IET_ETC
 from .. import make, rule, twice
+from ..documents import domu_doc as _domu
 from ..documents import iet_allow_doc as _allow
 from ..documents import ietd_doc as _ietd
 from ..documents import initiatorname_doc as _initiator
@@ -256,9 +258,10 @@ def _names_only(peers: list[Any]) -> bool:
 
 @rule("IS016", "initiator-shut-out", "warning", scope="cluster")
 def initiator_shut_out(cluster: Cluster) -> Iterator[Finding]:
-    """A node multipaths a LUN of an IET target that will not let it log in: the
-    target's initiators.allow does not admit the node, or the CHAP login of the
-    node's iscsid.conf matches no ``IncomingUser`` of the target.
+    """A node multipaths a LUN of an IET target (or a domU of it names one by path)
+    that will not let it log in: the target's initiators.allow does not admit the
+    node, or the CHAP login of the node's iscsid.conf matches no ``IncomingUser`` of
+    the target.
 
     Why it matters: the node's multipath.conf names the LUN's WWID (IET's
     ``ScsiId`` inside it), so its domUs or filesystems expect
@@ -269,7 +272,9 @@ def initiator_shut_out(cluster: Cluster) -> Iterator[Finding]:
     says "No valid user/pass combination for initiator"), so the device
     never appears on that node: typically the node added last, whose guests then
     fail to start there at the first failover. Each daemon accepts its own file;
-    only the files of both sides show it.
+    only the files of both sides show it. A dom0 without multipath whose xm/xl
+    config gives a disk as udev's ``/dev/disk/by-path/ip-PORTAL-iscsi-TARGET-lun-N``
+    uses the target the same way (Debian's open-iscsi initiators, one portal).
 
     The CHAP check reads the node's open-iscsi node records for the target
     where its tree holds them (``/etc/iscsi/nodes/TARGET/PORTAL/default``, or
@@ -300,7 +305,7 @@ def initiator_shut_out(cluster: Cluster) -> Iterator[Finding]:
     Fix: admit the node in initiators.allow and give it an ``IncomingUser``
     account that its iscsid.conf uses, on every box that exports the target.
     """
-    if not cluster.has("ietd") or not cluster.has("multipath"):
+    if not cluster.has("ietd") or not cluster.has("multipath", "xm", "xl"):
         return
     model = cluster.model
     # WWID -> node -> its first multipaths entry naming the WWID
@@ -310,6 +315,7 @@ def initiator_shut_out(cluster: Cluster) -> Iterator[Finding]:
             for m in _mp(item).multipaths:
                 if node and m.wwid:
                     wanted.setdefault(m.wwid, {}).setdefault(node, item.where(m.block))
+    by_path = _by_path_users(cluster)
     for item in _read_ietd(cluster):
         if item.node is None:
             continue
@@ -320,6 +326,9 @@ def initiator_shut_out(cluster: Cluster) -> Iterator[Finding]:
             for link in model.chain:
                 if link.target == t.name and link.box == box and link.wwid:
                     nodes = {**wanted.get(link.wwid, {}), **nodes}
+            multipathed = set(nodes)
+            for node, at in by_path.get(t.name or "", {}).items():
+                nodes.setdefault(node, at)
             incoming = [u for u in t.users if u.direction == "incoming" and u.name]
             line = _allow(acl).rule(t.name) if acl is not None else None
             shut: list[str] = []  # refused by the one initiators.allow line
@@ -354,22 +363,44 @@ def initiator_shut_out(cluster: Cluster) -> Iterator[Finding]:
                 names = ", ".join(shut)
                 several = len(shut) > 1
                 rule_at = acl.where(line.entry) if line is not None else acl.where()
+                verb = "multipath" if set(shut) <= multipathed else "use"
                 yield make(
                     "IS016",
-                    f"{names} multipath{'' if several else 's'} LUN(s) of {t.name}, but ietd "
+                    f"{names} {verb}{'' if several else 's'} LUN(s) of {t.name}, but ietd "
                     f"on {box} refuses {'their logins' if several else 'its login'}: "
                     f"{box}'s initiators.allow does not admit {names}{unread}",
                     item.where(t.entry),
                     [rule_at, *(nodes[n] for n in shut)],
                 )
             for node, why in chap:  # each node's own CHAP settings: one finding each
+                verb = "multipaths" if node in multipathed else "uses"
                 yield make(
                     "IS016",
-                    f"{node} multipaths LUN(s) of {t.name}, but ietd on {box} refuses its "
-                    f"login: {why}",
+                    f"{node} {verb} LUN(s) of {t.name}, but ietd on {box} refuses its login: {why}",
                     item.where(t.entry),
                     [nodes[node]],
                 )
+
+
+#: udev's name of an iSCSI LUN (60-persistent-storage.rules, path_id):
+#: /dev/disk/by-path/ip-PORTAL-iscsi-TARGET-lun-N, a partition's with -partM after it.
+_BY_PATH = lazy_re(r"/dev/disk/by-path/ip-.+?-iscsi-(.+)-lun-[0-9]+(?:-part[0-9]+)?$")
+
+
+def _by_path_users(cluster: Cluster) -> dict[str, dict[str, Location]]:
+    """Target name -> node -> the first domU config whose disk names one of its LUNs
+    by path: that node logs in to the target as surely as one that multipaths it."""
+    out: dict[str, dict[str, Location]] = {}
+    for fmt in ("xm", "xl"):
+        for item in cluster.docs(fmt):
+            if not item.node:
+                continue
+            for disk in _domu(item).disks:
+                m = _BY_PATH.search(disk.target or "")
+                if m is not None:
+                    where = item.where(_domu(item).assignment("disk"))
+                    out.setdefault(m[1], {}).setdefault(item.node, where)
+    return out
 
 
 def _admits_address(line: Any, addresses: Any) -> bool:

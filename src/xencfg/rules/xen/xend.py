@@ -8,6 +8,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+import attrs
+
 from ...cluster import Cluster, Loaded
 from ...findings import Finding, Location
 from ...versions import (
@@ -15,11 +17,13 @@ from ...versions import (
 )
 from .. import make, rule
 from ..documents import cib_doc as _cib
+from ..documents import cman_doc as _cman
 from ..documents import hosts_doc as _hosts
 from ..documents import xend_doc as _xend
 
 if TYPE_CHECKING:
     from ...formats.cib.resources import Primitive
+    from ...formats.cman import Element
     from ...formats.lines.hosts import IPAddress
 
 
@@ -30,6 +34,14 @@ def _migrating(cluster: Cluster) -> list[tuple[Loaded, Primitive]]:
             if prim.allow_migrate:
                 out.append((item, prim))
     return out
+
+
+def _rgmanager_vms(cluster: Cluster) -> list[tuple[Loaded, Element]]:
+    """rgmanager's ``<vm>`` services: vm.sh's ``xm_migrate`` runs ``xm migrate [-l]
+    NAME TARGET`` (``migrate="live"`` is its default, ``pause`` drops the -l) when
+    ``clusvcadm -M`` moves one, TARGET the member's cluster.conf name unless
+    ``migration_mapping`` maps it."""
+    return [(item, vm) for item in cluster.docs("cman") for vm in _cman(item).vms]
 
 
 def _xend_where(item: Loaded, *names: str) -> Location:
@@ -121,6 +133,12 @@ def relocation_vs_migration(cluster: Cluster) -> Iterator[Finding]:
     reported too: xend matches it with Python's backtracking ``re``, which can take
     minutes on a peer name that almost matches, and the migration hangs meanwhile.
 
+    rgmanager's ``<vm>`` services (RHEL 5 cluster.conf) are checked the same way where
+    no CIB allows migration: ``clusvcadm -M`` has vm.sh's ``xm_migrate`` run ``xm
+    migrate -l NAME TARGET`` (TARGET the member's name unless ``migration_mapping``
+    maps it; "Connection refused" it returns as OCF_ERR_CONFIGURED). rgmanager
+    migrates only when asked (a failover restarts the guest), so these are warnings.
+
     A node that runs xl only (no xend-config.sxp, but an xl.conf or Xen 4.5 or
     later in force) among nodes that run xend, as in a cluster half moved to xl,
     is reported too: ``xm migrate`` to it finds no relocation server (xend is gone
@@ -134,14 +152,31 @@ def relocation_vs_migration(cluster: Cluster) -> Iterator[Finding]:
     pattern without nested repetition (``^peer$``, ``^node[0-9]+$``); move every
     node to xl before allowing migration on a node that runs xl.
     """
+    migrating = _migrating(cluster)
+    vms = [] if migrating else _rgmanager_vms(cluster)
+    if not migrating and not vms:
+        return
+    cib_where = [item.where(p) for item, p in migrating] + [item.where(v) for item, v in vms]
+    # a primitive without id (the schema rules report it) is still a guest to migrate
+    names = {p.id or "a Xen primitive without id" for _, p in migrating}
+    names |= {v.get("name") or "a <vm> without name" for _, v in vms}
+    by_name = any(not p.param("node_ip_attribute") for _, p in migrating) or any(
+        not v.get("migration_mapping") for _, v in vms
+    )
+    allows = "the CIB allows live migration of" if migrating else "clusvcadm -M migrates"
+    found = _relocation(cluster, ", ".join(sorted(names)), cib_where, by_name, allows)
+    for f in found:
+        # rgmanager migrates only when asked (a failover restarts the guest): the
+        # migration an admin asks for fails, the guest keeps running where it is
+        yield f if migrating else attrs.evolve(f, severity="warning")
+
+
+def _relocation(
+    cluster: Cluster, prim_names: str, cib_where: list[Location], by_name: bool, allows: str
+) -> Iterator[Finding]:
+    """XN007's findings for the guests ``prim_names`` (``allows``: who migrates them)."""
     from ...regex import catastrophic
 
-    migrating = _migrating(cluster)
-    if not migrating:
-        return
-    cib_where = [item.where(prim) for item, prim in migrating]
-    # a primitive without id (the schema rules report it) is still a guest to migrate
-    prim_names = ", ".join(sorted({p.id or "a Xen primitive without id" for _, p in migrating}))
     xends: dict[str, Loaded] = {}
     for item in cluster.docs("xend"):
         if item.node is not None:
@@ -154,8 +189,7 @@ def relocation_vs_migration(cluster: Cluster) -> Iterator[Finding]:
         ):
             yield make(
                 "XN007",
-                f"xend relocation server is off on {node} but the CIB allows live migration"
-                f" of {prim_names}",
+                f"xend relocation server is off on {node} but {allows} {prim_names}",
                 _xend_where(item, "xend-relocation-server"),
                 cib_where,
             )
@@ -163,7 +197,6 @@ def relocation_vs_migration(cluster: Cluster) -> Iterator[Finding]:
         port = doc.effective("xend-relocation-port")
         if isinstance(port, int):
             ports[port].append(node)
-        by_name = not all(p.param("node_ip_attribute") for _, p in migrating)
         yield from _unreachable_listener(cluster, node, item, xends, by_name, prim_names, cib_where)
         allow = doc.effective("xend-relocation-hosts-allow") or []
         for pattern in allow:
@@ -187,7 +220,7 @@ def relocation_vs_migration(cluster: Cluster) -> Iterator[Finding]:
                     _xend_where(item, "xend-relocation-hosts-allow"),
                     cib_where,
                 )
-    yield from _xl_only_nodes(cluster, xends, prim_names, cib_where)
+    yield from _xl_only_nodes(cluster, xends, prim_names, cib_where, allows)
     if len(ports) > 1:
         common = Counter({p: len(n) for p, n in ports.items()}).most_common(1)[0][0]
         ref = ports[common][0]
@@ -309,7 +342,11 @@ def _unreachable_listener(
 
 
 def _xl_only_nodes(
-    cluster: Cluster, xends: dict[str, Loaded], prim_names: str, cib_where: list[Location]
+    cluster: Cluster,
+    xends: dict[str, Loaded],
+    prim_names: str,
+    cib_where: list[Location],
+    allows: str,
 ) -> Iterator[Finding]:
     """Nodes that run xl only (no xend-config.sxp; an xl.conf, or xl domU configs and
     Xen 4.5 or later in force) in a cluster whose other nodes run xend: live
@@ -328,8 +365,8 @@ def _xl_only_nodes(
         others = ", ".join(sorted(xends))
         yield make(
             "XN007",
-            f"{node} runs xl only (no xend-config.sxp) but {others} run xend, and the CIB"
-            f" allows live migration of {prim_names}: xm migrate finds no relocation"
+            f"{node} runs xl only (no xend-config.sxp) but {others} run xend, and {allows}"
+            f" {prim_names}: xm migrate finds no relocation"
             f" server on {node}, and xl migrate no xl it may use on {others} (xend runs"
             " there); move every node to xl before allowing migration across them",
             xl_conf.where() if xl_conf is not None else cib_where[0],
