@@ -356,6 +356,27 @@ def test_lv002_compares_cluster_nodes_only(tmp_path: Path) -> None:
     assert lv002(clvm) == []
 
 
+def test_lv002_on_a_node_without_shared_disks_is_a_warning(tmp_path: Path) -> None:
+    """A member whose files show no path to the shared disks (no multipath, iSCSI or
+    DRBD configuration: a quorum node) is told, but as a warning: lvm2 refuses a
+    clustered VG only on a node that sees it."""
+    clvm = "global {\n    locking_type = 3\n}\n"
+    cib = (
+        '<cib validate-with="pacemaker-1.0"><configuration><crm_config/>'
+        '<nodes><node id="a" uname="a"/><node id="b" uname="b"/></nodes>'
+        "<resources/><constraints/></configuration></cib>"
+    )
+    mp = "multipaths {\n  multipath {\n    wwid 3600a0b80001\n    alias data\n  }\n}\n"
+    cib_path = "var/lib/heartbeat/crm/cib.xml"
+    a = tree(tmp_path, "a", {"etc/lvm/lvm.conf": clvm, cib_path: cib, "etc/multipath.conf": mp})
+    b = tree(tmp_path, "b", {"etc/lvm/lvm.conf": "global {\n}\n", cib_path: cib})
+    found = lint.run([str(a), str(b)], select=["LV002"]).findings
+    assert [f.severity for f in found] == ["warning"]
+    (b / "etc/multipath.conf").write_text(mp)
+    found = lint.run([str(a), str(b)], select=["LV002"]).findings
+    assert [f.severity for f in found] == ["error"]
+
+
 def test_openais_080_reads_its_key_beside_openais_conf(tmp_path: Path) -> None:
     """Was a false CS008 error on the SLES 11 tree laid out as SLES 11 GA has it
     (/etc/ais/openais.conf, ``secauth: on``, the key from ais-keygen in

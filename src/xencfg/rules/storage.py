@@ -7,6 +7,8 @@ import os
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
 from .. import regex
 from ..cluster import Cluster, Loaded
 from ..findings import Finding
@@ -267,6 +269,10 @@ def lvm_filter_lower_layer(cluster: Cluster) -> Iterator[Finding]:
 _CLUSTER_LOCKING = (2, 3)
 
 
+#: Files that show a node reaching disks other nodes share.
+_SHARED_DISK_FORMATS = ("multipath", "initiatorname", "iscsid", "drbd")
+
+
 @rule("LV002", "clvm-locking-differs", "error", scope="cluster", hazard=True)
 def clvm_locking_differs(cluster: Cluster) -> Iterator[Finding]:
     """One cluster node's lvm.conf locks through clvmd, another node's does not.
@@ -282,7 +288,9 @@ def clvm_locking_differs(cluster: Cluster) -> Iterator[Finding]:
     HAE guide both set ``locking_type = 3`` on every node, whether clvmd runs under
     cman or as ``ocf:lvm2:clvmd`` in Pacemaker. A node whose lvm.conf leaves it
     unset locks locally (the default is 1); a node that only serves storage is
-    not compared.
+    not compared. A warning where none of the node's files shows it reaching the
+    shared disks (no multipath, iSCSI initiator or DRBD configuration: a quorum node,
+    say), since only a node that sees a clustered volume group is refused it.
 
     Example: ``locking_type = 3`` on xen1 and xen2, ``locking_type = 1`` on xen3.
 
@@ -308,7 +316,7 @@ def clvm_locking_differs(cluster: Cluster) -> Iterator[Finding]:
         other, (there, theirs) = peers[0], locking[peers[0]]
         doc = _lvm(item)
         shown = "unset (1, local)" if doc.setting("global/locking_type") is None else kind
-        yield make(
+        found = make(
             "LV002",
             f"lvm.conf on {node} has locking_type {shown} but {other} locks through"
             f" clvmd (locking_type {theirs}): LVM on {node} skips the clustered volume"
@@ -316,3 +324,6 @@ def clvm_locking_differs(cluster: Cluster) -> Iterator[Finding]:
             item.where(doc.setting("global/locking_type")),
             [there.where(_lvm(there).setting("global/locking_type"))],
         )
+        if not any(any(True for _ in cluster.docs(f, node)) for f in _SHARED_DISK_FORMATS):
+            found = attrs.evolve(found, severity="warning")  # it may not see the shared disks
+        yield found
