@@ -1,0 +1,347 @@
+"""CIB resources that open a DRBD device the CIB does not tie to the DRBD primary (CB038).
+
+The constraints are read as the scheduler reads them (Pacemaker 2.1.5's crm_simulate is
+the oracle: tests/test_rules_cib_drbd_order.py cites its output): a group places its
+members together and starts them in order; an INFINITY ``rsc_colocation`` (either way
+round, in a pair or in resource sets) places two resources together, and only one with
+the ``Master``/``Promoted`` role places a resource with the promoted instance of a
+master/slave set; an ``rsc_order`` (heartbeat 2's from/to/action/to_action, Pacemaker's
+first/then/first-action/then-action, sets with their ``action``) starts one resource
+after another's action, through chains of both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from ...cluster import Cluster, Loaded, colocation_pairs, order_pairs
+from ...findings import Finding
+from ...formats.cib.model import CibDocument, Primitive
+from ...formats.cib.values import INFINITY, parse_bool
+from ...formats.cib.views import _kids, _tag
+from .. import make, rule
+from ..documents import cib_doc as _cib
+from .common import units
+from .guests import (
+    _domu_for,
+    _drbd_resources,
+    _param_pair,
+    drbd_resource_of,
+    phy_devices,
+    primary_everywhere,
+)
+
+_HOLDERS = ("group", "clone", "master", "master_slave", "bundle")
+_PROMOTED = ("Master", "Promoted")
+
+
+def _promotable(el: Any) -> Any:
+    """The master/slave set (``master``, ``master_slave``, or a clone with
+    ``promotable=true``) holding ``el``; ``None`` when there is none."""
+    from ...formats.cib.resources import resource_view
+
+    for a in [el, *el.iterancestors()]:
+        tag = _tag(a)
+        if tag in ("master", "master_slave"):
+            return a
+        if tag == "clone" and parse_bool(resource_view(a).meta("promotable")) is True:
+            return a
+    return None
+
+
+def _holders(el: Any) -> list[Any]:
+    """``el`` and the groups and clones holding it, innermost first."""
+    out = [el]
+    for a in el.iterancestors():
+        if _tag(a) not in _HOLDERS:
+            break
+        out.append(a)
+    return out
+
+
+def _ids(els: list[Any]) -> set[str]:
+    """The ids of ``els`` and of every resource inside them."""
+    return {e.get("id") for el in els for e in el.iter() if _tag(e) in ("primitive", *_HOLDERS)} - {
+        None
+    }
+
+
+def _together(el: Any) -> set[str]:
+    """The ids a colocation may name to place ``el``: itself, its holders, and every
+    member of a group holding it (a group places its members together)."""
+    out = {h.get("id") for h in _holders(el)} - {None}
+    for h in _holders(el):
+        if _tag(h) == "group":
+            out |= _ids([h])
+    return out
+
+
+def _started_after(el: Any) -> set[str]:
+    """The ids that start only after ``el`` starts: itself and what it holds, and the
+    members after it in each group holding it (a group starts its members in order)."""
+    out = _ids([el])
+    child = el
+    for h in _holders(el)[1:]:
+        if _tag(h) == "group":
+            kids = [k for k in _kids(h) if _tag(k) in ("primitive", *_HOLDERS)]
+            if child in kids:
+                out |= _ids(kids[kids.index(child) + 1 :])
+        child = h
+    return out
+
+
+class _Constraints:
+    """One CIB's colocations and orders as pairs, read once."""
+
+    def __init__(self, cib: CibDocument) -> None:
+        self.resources = {r.id: r.el for r in cib.all_resources() if r.id}
+        # (rsc, its role, with-rsc, its role, score)
+        self.colocations: list[tuple[str, str | None, str, str | None, int]] = []
+        for c in cib.colocations:
+            roles = {m: s.role for s in reversed(c.sets) for m in s.members}
+            scores = {m: s.score for s in c.sets if s.score_raw is not None for m in s.members}
+            for a, b in colocation_pairs(c):
+                score = c.score
+                if c.sets and a in scores and scores.get(a) == scores.get(b):
+                    score = scores[a]  # (a set's own score within it)
+                ra = c.rsc_role if c.rsc == a else roles.get(a)
+                rb = c.with_rsc_role if c.with_rsc == b else roles.get(b)
+                self.colocations.append((a, ra, b, rb, score or 0))
+        # (first, its action, then, its action)
+        self.orders: list[tuple[str, str, str, str]] = []
+        for o in cib.orders:
+            actions = {m: s.el.get("action") or "start" for s in o.sets for m in s.members}
+            for f, t in order_pairs(o):
+                if o.first and o.then:
+                    self.orders.append((f, o.first_action, t, o.then_action))
+                else:
+                    self.orders.append((f, actions.get(f, "start"), t, actions.get(t, "start")))
+
+    def placed_with(self, user: Any, target: set[str], roles: tuple[str, ...], least: int) -> bool:
+        """Whether colocations of score ``least`` or more (chains through resources
+        outside master/slave sets) place ``user`` with ``target`` in one of ``roles``
+        (any role when empty)."""
+        seen = _together(user)
+        todo = list(seen)
+        while todo:
+            here = todo.pop()
+            for a, ra, b, rb, score in self.colocations:
+                if score < least or here not in (a, b):
+                    continue
+                other, role = (b, rb) if here == a else (a, ra)
+                if other in target:
+                    if not roles or role in roles:
+                        return True
+                    continue
+                el = self.resources.get(other)
+                if el is None or other in seen or _promotable(el) is not None:
+                    continue
+                new = _together(el) - seen
+                seen |= new
+                todo += new
+        return False
+
+    def started_after(self, user: Any, first: set[str], action: str) -> bool:
+        """Whether orders (chains of them through other starts) start ``user`` after
+        ``action`` of a resource in ``first``: then-action ``start`` each (a
+        ``promote`` of a primitive that is never promoted orders nothing)."""
+        after: set[str] = set()
+        grew = True
+        while grew:
+            grew = False
+            for f, fa, t, ta in self.orders:
+                el = self.resources.get(t)
+                if ta != "start" or el is None or t in after:
+                    continue
+                if (f in first and fa == action) or (f in after and fa == "start"):
+                    after |= _started_after(el)
+                    grew = True
+        return user.get("id") in after
+
+
+def _users(cluster: Cluster, item: Loaded, prim: Primitive) -> Iterator[tuple[str, Any, str]]:
+    """``(device, DRBD resource, node)`` for each DRBD device ``prim`` opens: a
+    Filesystem's ``device``, the ``phy:`` disks of a Xen guest's domU config, each read
+    with the drbd configuration of a node that has one."""
+    nodes = [n for n in dict.fromkeys([item.node, *cluster.nodes]) if n]
+    nodes = [n for n in nodes if _drbd_resources(cluster, n)]
+    pairs: list[tuple[str, str]] = []
+    if prim.type == "Filesystem":
+        device = prim.param("device") or (prim.param("1") if prim.rclass == "heartbeat" else None)
+        pairs = [(device, n) for n in nodes] if device else []
+    elif prim.is_xen and prim.xmfile:
+        pairs = [
+            (d, domu.node)
+            for domu in _domu_for(cluster, prim.xmfile)
+            if domu.node in nodes
+            for d in phy_devices(domu)
+        ]
+    done = set()
+    for device, node in pairs:
+        res = drbd_resource_of(cluster, device, node)
+        if res is not None and device not in done:
+            done.add(device)
+            yield device, res, node
+
+
+def _managers(cib: CibDocument, name: str) -> tuple[list[Any], list[Any], bool]:
+    """The master/slave sets of ``ocf:linbit:drbd`` (or ``ocf:heartbeat:drbd``) for DRBD
+    resource ``name``, its ``drbddisk`` primitives (one without an argument promotes
+    every resource), and whether another DRBD agent may manage it (one never promoted,
+    or with no ``drbd_resource``: not judged here)."""
+    masters, disks, other = [], [], False
+    for p in cib.primitives:
+        if p.type == "drbd" and p.rclass == "ocf" and p.provider in ("linbit", "heartbeat"):
+            target = p.param("drbd_resource")
+            owner = _promotable(p.el)
+            if target == name and owner is not None:
+                masters.append(owner)
+            elif target in (None, name):
+                other = True
+        elif p.type == "drbddisk" and (p.param("1") or p.param("resource")) in (None, name):
+            disks.append(p.el)
+    return masters, disks, other
+
+
+def _master_verdict(cons: _Constraints, user: Any, ms: Any) -> tuple[str, str] | None:
+    """``(severity, why)`` when ``user`` is not placed with the Master of ``ms`` and
+    started after its promote."""
+    ids, name = _ids([ms]), ms.get("id")
+    if not cons.placed_with(user, ids, _PROMOTED, INFINITY):
+        if cons.placed_with(user, ids, _PROMOTED, 1):
+            how = f"its colocation with the Master of '{name}' is below INFINITY (a preference)"
+        elif cons.placed_with(user, ids, (), INFINITY):
+            how = f"it is colocated with '{name}' but not with its Master (Promoted) role"
+        else:
+            how = f"no colocation ties it to the Master (Promoted) role of '{name}'"
+        severity = "warning" if "preference" in how else "error"
+        return severity, f"{how}: the scheduler may start it where the resource is Secondary"
+    if cons.started_after(user, ids, "promote"):
+        return None
+    if cons.started_after(user, ids, "start"):
+        how = f"it is ordered after the start of '{name}', not after its promote"
+    else:
+        how = f"it is not ordered after the promote of '{name}'"
+    return "error", f"{how}: the scheduler starts it before the promotion"
+
+
+def _disk_verdict(cons: _Constraints, user: Any, disk: Any) -> tuple[str, str] | None:
+    """``(severity, why)`` when ``user`` is not placed with ``drbddisk`` primitive
+    ``disk`` and started after it."""
+    name = disk.get("id")
+    done = _started_after(disk) | {h.get("id") for h in _holders(disk)}
+    for group in _holders(user)[1:]:
+        if _tag(group) == "group" and any(d is disk for d in group.iter()):
+            if user.get("id") in _started_after(disk):
+                return None
+            return "error", (
+                f"drbddisk '{name}' comes after it in group '{group.get('id')}' (a group"
+                " starts its members in order)"
+            )
+    if not cons.placed_with(user, _together(disk), (), INFINITY):
+        return "error", (
+            f"no INFINITY colocation ties it to drbddisk '{name}': the scheduler may start"
+            " it on another node"
+        )
+    if cons.started_after(user, done - {None}, "start"):
+        return None
+    return "warning", (
+        f"it is not ordered after drbddisk '{name}': both start at once and its start"
+        " fails when it opens the device first"
+    )
+
+
+def _verdict(
+    cons: _Constraints, user: Any, masters: list[Any], disks: list[Any]
+) -> tuple[str, str] | None:
+    """The first manager's verdict, ``None`` when any manager is tied to ``user``."""
+    verdicts = [
+        *(_master_verdict(cons, user, ms) for ms in masters),
+        *(_disk_verdict(cons, user, d) for d in disks),
+    ]
+    if not verdicts or any(v is None for v in verdicts):
+        return None
+    return verdicts[0]
+
+
+@rule("CB038", "drbd-user-not-tied-to-primary", "error", scope="cluster", hazard=True)
+def drbd_user_not_tied_to_primary(cluster: Cluster) -> Iterator[Finding]:
+    """A CIB resource opens a DRBD device (a ``Filesystem`` on /dev/drbdN or
+    /dev/drbd/by-res/RES, a ``Xen`` guest with a ``phy:`` disk there) that the CIB
+    does not place with the DRBD primary and start after its promotion.
+
+    Why it matters: a DRBD device opens only where its resource is primary (a
+    secondary refuses: "Wrong medium type"). With an ``ocf:linbit:drbd`` master/slave
+    set, the user must be colocated (INFINITY) with its ``Master`` (``Promoted``) role
+    and ordered after its ``promote``; Pacemaker 2.1.5's crm_simulate shows what
+    happens otherwise: without the role the Filesystem starts on the node where the
+    resource is Unpromoted, and with only ``first-action="start"`` (or
+    ``first-action="promote"`` without ``then-action``: the promote of a primitive
+    orders nothing) it starts before the promotion. heartbeat 2's ``drbddisk``
+    (``drbdadm primary``) must start before it on the same node: in the same group
+    before it, or colocated and ordered; colocated without an order, both start at
+    once (a race: warning). With nothing in the CIB that promotes the resource only
+    the init script's ``become-primary-on`` does, at boot on one node: a warning, as
+    the first start may work but every failover fails (not where the resource is
+    primary everywhere: ``become-primary-on both`` with two primaries).
+
+    Constraints are read through groups (members placed together, started in order),
+    colocations either way round, in pairs or resource sets (a set's ``role``), and
+    chains of colocations and orders through other resources; heartbeat 2's
+    ``from``/``to``/``to_role``/``action``/``to_action``, Pacemaker 1.0's
+    ``first-action``/``with-rsc-role`` and 2.1's ``Promoted`` role. The device names
+    the resource by each node's own drbd configuration (minor or by-res, as HB017);
+    a ``drbd:`` disk's block-drbd script promotes the resource itself, so it is not
+    checked. Fragments are not (their constraints may be in a CIB not linted).
+
+    Example: ``<rsc_colocation id="fs-on-drbd" rsc="fs" with-rsc="ms-r0"
+    score="INFINITY"/>`` and ``<rsc_order first="ms-r0" then="fs"/>`` for a Filesystem
+    on /dev/drbd0 of ``ms-r0``.
+
+    Fix: ``with-rsc-role="Master"`` (``Promoted`` on Pacemaker 2.1 and later) on the
+    colocation and ``first-action="promote" then-action="start"`` on the order
+    (``crm configure colocation fs-on-drbd inf: fs ms-r0:Master`` and ``order
+    fs-after-drbd inf: ms-r0:promote fs:start``); for heartbeat 2, ``drbddisk`` first in
+    the group.
+    """
+    seen: set[tuple[str, str | None, str]] = set()
+    for unit in units(cluster):
+        if len(unit.items) != 1 or _cib(unit.items[0]).is_fragment:
+            continue
+        item = unit.items[0]
+        cib = _cib(item)
+        cons: _Constraints | None = None
+        text = ""
+        for _, prim in unit.primitives():
+            for device, res, node in _users(cluster, item, prim):
+                cons = cons or _Constraints(cib)
+                text = text or cib.dumps()
+                masters, disks, other = _managers(cib, res.name)
+                if masters or disks:
+                    verdict = _verdict(cons, prim.el, masters, disks)
+                elif other or primary_everywhere(cluster, res, node):
+                    verdict = None
+                else:
+                    verdict = (
+                        "warning",
+                        (
+                            "nothing in the CIB promotes it, only the init script's"
+                            " become-primary-on at boot: the start fails after a failover"
+                        ),
+                    )
+                once = (text, prim.id, device)
+                if verdict is None or once in seen:
+                    continue
+                seen.add(once)
+                what = "Xen guest" if prim.is_xen else prim.type
+                param = "xmfile" if prim.is_xen else "device"
+                related = [item.where(m) for m in masters] + [item.where(d) for d in disks]
+                yield make(
+                    "CB038",
+                    f"{what} '{prim.id}' opens {device} of DRBD resource '{res.name}' but"
+                    f" {verdict[1]}; a Secondary refuses the open ('Wrong medium type')",
+                    item.where(_param_pair(prim, param) or prim),
+                    related,
+                    severity=verdict[0],
+                )
