@@ -31,8 +31,10 @@ CIB = "var/lib/heartbeat/crm/cib.xml"
 
 DRBD = """resource r0 {
   protocol C;{STARTUP}
-  on xen1 { device /dev/drbd0; disk /dev/sda5; address 10.0.0.1:7788; meta-disk internal; }
-  on xen2 { device /dev/drbd0; disk /dev/sda5; address 10.0.0.2:7788; meta-disk internal; }
+  on xen1 { device /dev/drbd0; disk /dev/sda5;
+    address 10.0.0.1:7788; meta-disk internal; }
+  on xen2 { device /dev/drbd0; disk /dev/sda5;
+    address 10.0.0.2:7788; meta-disk internal; }
 }
 """
 DOMU = 'name = "web"\nmemory = 512\ndisk = [ "{DISK},xvda,w" ]\n'
@@ -428,3 +430,32 @@ def test_nothing_promotes(tmp_path: Path) -> None:
 def test_no_drbd_device(tmp_path: Path) -> None:
     assert cb038(tree(tmp_path / "sdb", cib(master() + fs(device="/dev/sdb1")))) == []
     assert cb038(tree(tmp_path / "minor", cib(master() + fs(device="/dev/drbd7")))) == []
+
+
+DRBD9 = """resource r0 {
+  options { auto-promote {AUTO}; }
+  on xen1 { node-id 0; device /dev/drbd0; disk /dev/sda5;
+    address 10.0.0.1:7788; meta-disk internal; }
+  on xen2 { node-id 1; device /dev/drbd0; disk /dev/sda5;
+    address 10.0.0.2:7788; meta-disk internal; }
+  connection-mesh { hosts xen1 xen2; }
+}
+"""
+
+
+@pytest.mark.parametrize("auto", ["yes", "no"])
+def test_drbd9_auto_promote(auto: str, tmp_path: Path) -> None:
+    """DRBD 9 (inferred from ``node-id``) promotes on open (``auto-promote``, on by
+    default): nothing that promotes and no order is needed; the placement still is (a
+    peer already primary keeps the open from promoting)."""
+    conf = DRBD9.replace("{AUTO}", auto)
+    bare = tree(tmp_path / "bare", cib(fs()))
+    unordered = tree(tmp_path / "unordered", cib(master() + fs(), COLO.replace("{R}", "Master")))
+    apart = tree(tmp_path / "apart", cib(master() + fs()))
+    for root in (bare, unordered, apart):
+        for node in NODES:
+            (root / node / "etc/drbd.conf").write_text(conf)
+    promotes = auto == "yes"
+    assert [s for s, _ in cb038(bare)] == ([] if promotes else ["warning"])
+    assert [s for s, _ in cb038(unordered)] == ([] if promotes else ["error"])
+    assert [s for s, _ in cb038(apart)] == ["error"]

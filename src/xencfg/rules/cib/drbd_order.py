@@ -20,12 +20,14 @@ from ...findings import Finding
 from ...formats.cib.model import CibDocument, Primitive
 from ...formats.cib.values import INFINITY, parse_bool
 from ...formats.cib.views import _kids, _tag
+from ...versions import DRBD_9
 from .. import make, rule
 from ..documents import cib_doc as _cib
 from .common import units
 from .guests import (
     _domu_for,
     _drbd_resources,
+    _effective,
     _param_pair,
     drbd_resource_of,
     phy_devices,
@@ -204,7 +206,17 @@ def _managers(cib: CibDocument, name: str) -> tuple[list[Any], list[Any], bool]:
     return masters, disks, other
 
 
-def _master_verdict(cons: _Constraints, user: Any, ms: Any) -> tuple[str, str] | None:
+def _auto_promote(cluster: Cluster, res: Any, node: str) -> bool:
+    """DRBD 9's ``auto-promote`` (on by default: drbd.conf(5) 9, "options"): opening the
+    device for writing makes the resource primary where no peer is."""
+    if not cluster.versions.of("drbd", node).at_least(DRBD_9):
+        return False
+    eff = _effective(cluster, res, node)
+    said = eff.sections.get("options", {}).get("auto-promote") if eff is not None else None
+    return said is None or said is True or parse_bool(str(said)) is not False
+
+
+def _master_verdict(cons: _Constraints, user: Any, ms: Any, auto: bool) -> tuple[str, str] | None:
     """``(severity, why)`` when ``user`` is not placed with the Master of ``ms`` and
     started after its promote."""
     ids, name = _ids([ms]), ms.get("id")
@@ -217,7 +229,7 @@ def _master_verdict(cons: _Constraints, user: Any, ms: Any) -> tuple[str, str] |
             how = f"no colocation ties it to the Master (Promoted) role of '{name}'"
         severity = "warning" if "preference" in how else "error"
         return severity, f"{how}: the scheduler may start it where the resource is Secondary"
-    if cons.started_after(user, ids, "promote"):
+    if auto or cons.started_after(user, ids, "promote"):
         return None
     if cons.started_after(user, ids, "start"):
         how = f"it is ordered after the start of '{name}', not after its promote"
@@ -226,7 +238,7 @@ def _master_verdict(cons: _Constraints, user: Any, ms: Any) -> tuple[str, str] |
     return "error", f"{how}: the scheduler starts it before the promotion"
 
 
-def _disk_verdict(cons: _Constraints, user: Any, disk: Any) -> tuple[str, str] | None:
+def _disk_verdict(cons: _Constraints, user: Any, disk: Any, auto: bool) -> tuple[str, str] | None:
     """``(severity, why)`` when ``user`` is not placed with ``drbddisk`` primitive
     ``disk`` and started after it."""
     name = disk.get("id")
@@ -244,7 +256,7 @@ def _disk_verdict(cons: _Constraints, user: Any, disk: Any) -> tuple[str, str] |
             f"no INFINITY colocation ties it to drbddisk '{name}': the scheduler may start"
             " it on another node"
         )
-    if cons.started_after(user, done - {None}, "start"):
+    if auto or cons.started_after(user, done - {None}, "start"):
         return None
     return "warning", (
         f"it is not ordered after drbddisk '{name}': both start at once and its start"
@@ -253,12 +265,13 @@ def _disk_verdict(cons: _Constraints, user: Any, disk: Any) -> tuple[str, str] |
 
 
 def _verdict(
-    cons: _Constraints, user: Any, masters: list[Any], disks: list[Any]
+    cons: _Constraints, user: Any, masters: list[Any], disks: list[Any], auto: bool
 ) -> tuple[str, str] | None:
-    """The first manager's verdict, ``None`` when any manager is tied to ``user``."""
+    """The first manager's verdict, ``None`` when any manager is tied to ``user``
+    (``auto``: DRBD 9 promotes on open, so only where it runs counts)."""
     verdicts = [
-        *(_master_verdict(cons, user, ms) for ms in masters),
-        *(_disk_verdict(cons, user, d) for d in disks),
+        *(_master_verdict(cons, user, ms, auto) for ms in masters),
+        *(_disk_verdict(cons, user, d, auto) for d in disks),
     ]
     if not verdicts or any(v is None for v in verdicts):
         return None
@@ -284,7 +297,9 @@ def drbd_user_not_tied_to_primary(cluster: Cluster) -> Iterator[Finding]:
     once (a race: warning). With nothing in the CIB that promotes the resource only
     the init script's ``become-primary-on`` does, at boot on one node: a warning, as
     the first start may work but every failover fails (not where the resource is
-    primary everywhere: ``become-primary-on both`` with two primaries).
+    primary everywhere: ``become-primary-on both`` with two primaries). DRBD 9's
+    ``auto-promote`` (the default) makes the resource primary when the device is
+    opened where no peer is primary, so there only the placement is checked.
 
     Constraints are read through groups (members placed together, started in order),
     colocations either way round, in pairs or resource sets (a set's ``role``), and
@@ -318,9 +333,10 @@ def drbd_user_not_tied_to_primary(cluster: Cluster) -> Iterator[Finding]:
                 cons = cons or _Constraints(cib)
                 text = text or cib.dumps()
                 masters, disks, other = _managers(cib, res.name)
+                auto = _auto_promote(cluster, res, node)
                 if masters or disks:
-                    verdict = _verdict(cons, prim.el, masters, disks)
-                elif other or primary_everywhere(cluster, res, node):
+                    verdict = _verdict(cons, prim.el, masters, disks, auto)
+                elif other or auto or primary_everywhere(cluster, res, node):
                     verdict = None
                 else:
                     verdict = (
