@@ -23,6 +23,7 @@ from ...formats.cib.views import _kids, _tag
 from ...versions import DRBD_9
 from .. import make, rule
 from ..documents import cib_doc as _cib
+from ..haresources import PROMOTERS
 from .common import units
 from .guests import (
     _domu_for,
@@ -189,9 +190,10 @@ def _users(cluster: Cluster, item: Loaded, prim: Primitive) -> Iterator[tuple[st
 
 def _managers(cib: CibDocument, name: str) -> tuple[list[Any], list[Any], bool]:
     """The master/slave sets of ``ocf:linbit:drbd`` (or ``ocf:heartbeat:drbd``) for DRBD
-    resource ``name``, its ``drbddisk`` primitives (one without an argument promotes
-    every resource), and whether another DRBD agent may manage it (one never promoted,
-    or with no ``drbd_resource``: not judged here)."""
+    resource ``name``, its ``drbddisk`` primitives (and heartbeat's other promoting
+    scripts, HB017's; one without an argument promotes every resource), and whether
+    another DRBD agent may manage it (one never promoted, or with no ``drbd_resource``:
+    not judged here)."""
     masters, disks, other = [], [], False
     for p in cib.primitives:
         if p.type == "drbd" and p.rclass == "ocf" and p.provider in ("linbit", "heartbeat"):
@@ -201,8 +203,10 @@ def _managers(cib: CibDocument, name: str) -> tuple[list[Any], list[Any], bool]:
                 masters.append(owner)
             elif target in (None, name):
                 other = True
-        elif p.type == "drbddisk" and (p.param("1") or p.param("resource")) in (None, name):
-            disks.append(p.el)
+        elif p.type in PROMOTERS and p.rclass == "heartbeat":
+            target = p.param("1") or p.param("resource")
+            if p.type == "datadisk" or target in (None, name):
+                disks.append(p.el)
     return masters, disks, other
 
 
@@ -241,25 +245,25 @@ def _master_verdict(cons: _Constraints, user: Any, ms: Any, auto: bool) -> tuple
 def _disk_verdict(cons: _Constraints, user: Any, disk: Any, auto: bool) -> tuple[str, str] | None:
     """``(severity, why)`` when ``user`` is not placed with ``drbddisk`` primitive
     ``disk`` and started after it."""
-    name = disk.get("id")
+    name, kind = disk.get("id"), disk.get("type")
     done = _started_after(disk) | {h.get("id") for h in _holders(disk)}
     for group in _holders(user)[1:]:
         if _tag(group) == "group" and any(d is disk for d in group.iter()):
             if user.get("id") in _started_after(disk):
                 return None
             return "error", (
-                f"drbddisk '{name}' comes after it in group '{group.get('id')}' (a group"
+                f"{kind} '{name}' comes after it in group '{group.get('id')}' (a group"
                 " starts its members in order)"
             )
     if not cons.placed_with(user, _together(disk), (), INFINITY):
         return "error", (
-            f"no INFINITY colocation ties it to drbddisk '{name}': the scheduler may start"
+            f"no INFINITY colocation ties it to {kind} '{name}': the scheduler may start"
             " it on another node"
         )
     if auto or cons.started_after(user, done - {None}, "start"):
         return None
     return "warning", (
-        f"it is not ordered after drbddisk '{name}': both start at once and its start"
+        f"it is not ordered after {kind} '{name}': both start at once and its start"
         " fails when it opens the device first"
     )
 
