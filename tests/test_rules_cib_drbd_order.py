@@ -73,10 +73,13 @@ def fs(hb2: bool = False, device: str = "/dev/drbd0") -> str:
 
 
 DD = prim("dd", "heartbeat:drbddisk", {"1": "r0"}, True)
+IP = prim("ip", "ocf:heartbeat:IPaddr2", {"ip": "10.0.0.50"})
 XEN = prim("web", "ocf:heartbeat:Xen", {"xmfile": "/etc/xen/vm/web"})
 
 
-def cib(resources: str, constraints: str = "", schema: str | None = "pacemaker-1.0") -> str:
+def cib(
+    resources: str, constraints: str = "", schema: str | None = "pacemaker-1.0", extra: str = ""
+) -> str:
     """A two-node CIB (heartbeat 2's when ``schema`` is None) whose status has both
     nodes online and master scores preferring xen2."""
     hb2 = schema is None
@@ -103,7 +106,7 @@ def cib(resources: str, constraints: str = "", schema: str | None = "pacemaker-1
         f'{head}\n <configuration>\n  <crm_config><cluster_property_set id="cps">{opts}'
         f"</cluster_property_set></crm_config>\n  <nodes>{nodes}</nodes>\n"
         f"  <resources>\n{resources}\n  </resources>\n"
-        f"  <constraints>{constraints}</constraints>\n </configuration>\n"
+        f"  <constraints>{constraints}</constraints>{extra}\n </configuration>\n"
         f" <status>{states}</status>\n</cib>\n"
     )
 
@@ -282,6 +285,43 @@ MASTER_CASES: dict[str, tuple[str, tuple[str, str] | None, bool, bool]] = {
         ("error", "colocated with 'ms-r0' but not with its Master (Promoted) role"),
         False,
         True,
+    ),
+    # a tag (pacemaker-1.3+) naming fs in both constraints
+    "tag": (
+        cib(
+            master(promotable_clone=True) + fs(),
+            (COLO.replace("{R}", "Promoted") + ORDER).replace('"fs"', '"t-fs"'),
+            "pacemaker-3.7",
+            '<tags><tag id="t-fs"><obj_ref id="fs"/></tag></tags>',
+        ),
+        None,
+        True,
+        True,
+    ),
+    # a chain: fs with ip, ip with the Master; promote, then ip, then fs
+    "chain": (
+        cib(
+            master() + fs() + IP,
+            '<rsc_colocation id="c1" score="INFINITY" rsc="fs" with-rsc="ip"/>'
+            + COLO.replace("{R}", "Master").replace('rsc="fs"', 'rsc="ip"')
+            + ORDER.replace('then="fs"', 'then="ip"')
+            + '<rsc_order id="o2" score="INFINITY" first="ip" then="fs"/>',
+        ),
+        None,
+        True,
+        True,
+    ),
+    # the same chain without ip's order: fs waits for ip only, which waits for nothing
+    "chain-no-order": (
+        cib(
+            master() + fs() + IP,
+            '<rsc_colocation id="c1" score="INFINITY" rsc="fs" with-rsc="ip"/>'
+            + COLO.replace("{R}", "Master").replace('rsc="fs"', 'rsc="ip"')
+            + '<rsc_order id="o2" score="INFINITY" first="ip" then="fs"/>',
+        ),
+        ("error", "it is not ordered after the promote of 'ms-r0'"),
+        True,
+        False,
     ),
     # heartbeat 2: from/to/to_role/action/to_action
     "hb2-none": (

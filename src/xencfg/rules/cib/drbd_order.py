@@ -95,31 +95,56 @@ def _started_after(el: Any) -> set[str]:
 
 
 class _Constraints:
-    """One CIB's colocations and orders as pairs, read once."""
+    """One CIB's colocations and orders as pairs by resource id, read once. A tag
+    (pacemaker-1.3+) stands for the resources it lists, a template for the primitives
+    made from it (pcmk__tag_to_set)."""
 
     def __init__(self, cib: CibDocument) -> None:
         self.resources = {r.id: r.el for r in cib.all_resources() if r.id}
-        # (rsc, its role, with-rsc, its role, score)
-        self.colocations: list[tuple[str, str | None, str, str | None, int]] = []
+        self.aliases: dict[str, set[str]] = {}
+        for tag in cib.iter("tag"):
+            refs = {o.get("id") for o in _kids(tag, "obj_ref")} - {None}
+            self.aliases.setdefault(tag.get("id") or "", set()).update(refs)
+        for rid, el in self.resources.items():
+            template = el.get("template")
+            if template:
+                self.aliases.setdefault(template, set()).add(rid)
+        # id -> (the other id, its role, score) for each colocation pair, both ways
+        self.colocated: dict[str, list[tuple[str, str | None, int]]] = {}
         for c in cib.colocations:
-            roles = {m: s.role for s in reversed(c.sets) for m in s.members}
-            scores = {m: s.score for s in c.sets if s.score_raw is not None for m in s.members}
+            sets = c.sets
+            where = {m: n for n in reversed(range(len(sets))) for m in sets[n].members}
             for a, b in colocation_pairs(c):
-                score = c.score
-                if c.sets and a in scores and scores.get(a) == scores.get(b):
-                    score = scores[a]  # (a set's own score within it)
-                ra = c.rsc_role if c.rsc == a else roles.get(a)
-                rb = c.with_rsc_role if c.with_rsc == b else roles.get(b)
-                self.colocations.append((a, ra, b, rb, score or 0))
-        # (first, its action, then, its action)
-        self.orders: list[tuple[str, str, str, str]] = []
+                score, ra, rb = c.score, c.rsc_role, c.with_rsc_role
+                if sets:
+                    ra, rb = sets[where[a]].role, sets[where[b]].role
+                    inner = sets[where[a]] if where[a] == where[b] else None
+                    if inner is not None and inner.score_raw is not None:
+                        score = inner.score  # (a set's own score within it)
+                for x, y, ry in ((a, b, rb), (b, a, ra)):
+                    for x1 in self._expand(x):
+                        self.colocated.setdefault(x1, []).extend(
+                            (y1, ry, score or 0) for y1 in self._expand(y)
+                        )
+        # first id -> (its action, then id, its action)
+        self.ordered: dict[str, list[tuple[str, str, str]]] = {}
         for o in cib.orders:
             actions = {m: s.el.get("action") or "start" for s in o.sets for m in s.members}
             for f, t in order_pairs(o):
-                if o.first and o.then:
-                    self.orders.append((f, o.first_action, t, o.then_action))
-                else:
-                    self.orders.append((f, actions.get(f, "start"), t, actions.get(t, "start")))
+                fa, ta = (
+                    (o.first_action, o.then_action)
+                    if o.first and o.then
+                    else (
+                        actions.get(f, "start"),
+                        actions.get(t, "start"),
+                    )
+                )
+                for f1 in self._expand(f):
+                    self.ordered.setdefault(f1, []).extend((fa, t1, ta) for t1 in self._expand(t))
+        self._after: dict[tuple[frozenset[str], str], set[str]] = {}
+
+    def _expand(self, rid: str) -> set[str]:
+        return {rid} | self.aliases.get(rid, set())
 
     def placed_with(self, user: Any, target: set[str], roles: tuple[str, ...], least: int) -> bool:
         """Whether colocations of score ``least`` or more (chains through resources
@@ -128,11 +153,9 @@ class _Constraints:
         seen = _together(user)
         todo = list(seen)
         while todo:
-            here = todo.pop()
-            for a, ra, b, rb, score in self.colocations:
-                if score < least or here not in (a, b):
+            for other, role, score in self.colocated.get(todo.pop(), ()):
+                if score < least:
                     continue
-                other, role = (b, rb) if here == a else (a, ra)
                 if other in target:
                     if not roles or role in roles:
                         return True
@@ -149,18 +172,21 @@ class _Constraints:
         """Whether orders (chains of them through other starts) start ``user`` after
         ``action`` of a resource in ``first``: then-action ``start`` each (a
         ``promote`` of a primitive that is never promoted orders nothing)."""
-        after: set[str] = set()
-        grew = True
-        while grew:
-            grew = False
-            for f, fa, t, ta in self.orders:
-                el = self.resources.get(t)
-                if ta != "start" or el is None or t in after:
-                    continue
-                if (f in first and fa == action) or (f in after and fa == "start"):
-                    after |= _started_after(el)
-                    grew = True
-        return user.get("id") in after
+        key = (frozenset(first), action)
+        if key not in self._after:
+            after: set[str] = set()
+            todo = [(f, action) for f in first]
+            while todo:
+                f, fa = todo.pop()
+                for a, t, ta in self.ordered.get(f, ()):
+                    el = self.resources.get(t)
+                    if a != fa or ta != "start" or el is None or t in after:
+                        continue
+                    new = _started_after(el) - after
+                    after |= new
+                    todo += [(n, "start") for n in new]
+            self._after[key] = after
+        return user.get("id") in self._after[key]
 
 
 def _users(cluster: Cluster, item: Loaded, prim: Primitive) -> Iterator[tuple[str, Any, str]]:
