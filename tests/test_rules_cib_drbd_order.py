@@ -171,6 +171,18 @@ def oracle(text: str, tmp_path: Path, user: str = "fs") -> tuple[str, str, list[
 
 
 PROMOTED = "ms-r0_confirmed-post_notify_promoted_0"
+
+
+def pcmk10(constraints: str = "") -> str:
+    """Pacemaker 1.0's form: a ``master``, a pacemaker-1.0 CIB."""
+    return cib(master() + fs(), constraints)
+
+
+def pcmk3(constraints: str, extra: str = "") -> str:
+    """Pacemaker 2.1+'s form: a promotable clone, a pacemaker-3.7 CIB."""
+    return cib(master(promotable_clone=True) + fs(), constraints, "pacemaker-3.7", extra)
+
+
 COLO = '<rsc_colocation id="c" score="INFINITY" rsc="fs" with-rsc="ms-r0" with-rsc-role="{R}"/>'
 ORDER = (
     '<rsc_order id="o" score="INFINITY" first="ms-r0" first-action="promote" then="fs"'
@@ -189,29 +201,28 @@ SETS = (
 MASTER_CASES: dict[str, tuple[str, tuple[str, str] | None, bool, bool]] = {
     # Pacemaker 1.0: no constraint -> fs on xen1, Promoted on xen2
     "none": (
-        cib(master() + fs()),
+        pcmk10(),
         ("error", "no colocation ties it to the Master (Promoted) role of 'ms-r0'"),
         False,
         False,
     ),
     # colocated with ms-r0 in any role: "Start fs (xen1)", "Promote drbd-r0:0 (xen2)"
     "any-role": (
-        cib(master() + fs(), COLO.replace(' with-rsc-role="{R}"', "") + ORDER),
+        pcmk10(COLO.replace(' with-rsc-role="{R}"', "") + ORDER),
         ("error", "colocated with 'ms-r0' but not with its Master (Promoted) role"),
         False,
         True,
     ),
     # with the Master, no order: "fs start on xen2" is executed before "promote on xen2"
     "no-order": (
-        cib(master() + fs(), COLO.replace("{R}", "Master")),
+        pcmk10(COLO.replace("{R}", "Master")),
         ("error", "it is not ordered after the promote of 'ms-r0'"),
         True,
         False,
     ),
     # after the ms's start only: fs starts before the promotion
     "after-start": (
-        cib(
-            master() + fs(),
+        pcmk10(
             COLO.replace("{R}", "Master")
             + '<rsc_order id="o" score="INFINITY" first="ms-r0" then="fs"/>',
         ),
@@ -222,8 +233,7 @@ MASTER_CASES: dict[str, tuple[str, tuple[str, str] | None, bool, bool]] = {
     # first-action promote without then-action: then-action defaults to promote (of fs:
     # nothing), so the scheduler starts fs before the promotion
     "then-action-promote": (
-        cib(
-            master() + fs(),
+        pcmk10(
             COLO.replace("{R}", "Master")
             + '<rsc_order id="o" score="INFINITY" first="ms-r0" first-action="promote"'
             ' then="fs"/>',
@@ -232,15 +242,11 @@ MASTER_CASES: dict[str, tuple[str, tuple[str, str] | None, bool, bool]] = {
         True,
         False,
     ),
-    "good": (cib(master() + fs(), COLO.replace("{R}", "Master") + ORDER), None, True, True),
+    "good": (pcmk10(COLO.replace("{R}", "Master") + ORDER), None, True, True),
     # a group colocated and ordered as a whole covers its members
     "group": (
         cib(
-            master()
-            + '<group id="g">'
-            + fs()
-            + prim("ip", "ocf:heartbeat:IPaddr2", {"ip": "10.0.0.50"})
-            + "</group>",
+            master() + '<group id="g">' + fs() + IP + "</group>",
             COLO.replace("{R}", "Master").replace('rsc="fs"', 'rsc="g"')
             + ORDER.replace('then="fs"', 'then="g"'),
         ),
@@ -250,48 +256,34 @@ MASTER_CASES: dict[str, tuple[str, tuple[str, str] | None, bool, bool]] = {
     ),
     # Pacemaker 2.1+: a promotable clone and the Promoted role
     "promoted": (
-        cib(
-            master(promotable_clone=True) + fs(),
-            COLO.replace("{R}", "Promoted") + ORDER,
-            "pacemaker-3.7",
-        ),
+        pcmk3(COLO.replace("{R}", "Promoted") + ORDER),
         None,
         True,
         True,
     ),
     "unpromoted": (
-        cib(
-            master(promotable_clone=True) + fs(),
-            COLO.replace("{R}", "Unpromoted") + ORDER,
-            "pacemaker-3.7",
-        ),
+        pcmk3(COLO.replace("{R}", "Unpromoted") + ORDER),
         ("error", "colocated with 'ms-r0' but not with its Master (Promoted) role"),
         False,
         True,
     ),
     # resource sets (pacemaker-1.2+): the set's role and action
     "sets": (
-        cib(
-            master(promotable_clone=True) + fs(),
-            SETS.replace("{ROLE}", ' role="Promoted"'),
-            "pacemaker-3.7",
-        ),
+        pcmk3(SETS.replace("{ROLE}", ' role="Promoted"')),
         None,
         True,
         True,
     ),
     "sets-no-role": (
-        cib(master(promotable_clone=True) + fs(), SETS.replace("{ROLE}", ""), "pacemaker-3.7"),
+        pcmk3(SETS.replace("{ROLE}", "")),
         ("error", "colocated with 'ms-r0' but not with its Master (Promoted) role"),
         False,
         True,
     ),
     # a tag (pacemaker-1.3+) naming fs in both constraints
     "tag": (
-        cib(
-            master(promotable_clone=True) + fs(),
+        pcmk3(
             (COLO.replace("{R}", "Promoted") + ORDER).replace('"fs"', '"t-fs"'),
-            "pacemaker-3.7",
             '<tags><tag id="t-fs"><obj_ref id="fs"/></tag></tags>',
         ),
         None,
@@ -490,8 +482,8 @@ def test_drbd9_auto_promote(auto: str, tmp_path: Path) -> None:
     peer already primary keeps the open from promoting)."""
     conf = DRBD9.replace("{AUTO}", auto)
     bare = tree(tmp_path / "bare", cib(fs()))
-    unordered = tree(tmp_path / "unordered", cib(master() + fs(), COLO.replace("{R}", "Master")))
-    apart = tree(tmp_path / "apart", cib(master() + fs()))
+    unordered = tree(tmp_path / "unordered", pcmk10(COLO.replace("{R}", "Master")))
+    apart = tree(tmp_path / "apart", pcmk10())
     for root in (bare, unordered, apart):
         for node in NODES:
             (root / node / "etc/drbd.conf").write_text(conf)
