@@ -151,7 +151,7 @@ def oracle(text: str, tmp_path: Path, user: str = "fs") -> tuple[str, str, list[
     )
     out = p.stdout
     started = re.search(rf"Resource action: {user} +start on (\S+)", out)
-    primary = re.search(r"Resource action: (?:drbd-r0:\d|dd) +(?:promote|start) on (\S+)", out)
+    primary = re.search(r"Resource action: (?:drbd-r0:\d +promote|dd +start) on (\S+)", out)
     assert started and primary, out
     waits: dict[str, list[str]] = {}
     for syn in etree.parse(str(graph)).iter("synapse"):
@@ -243,6 +243,17 @@ MASTER_CASES: dict[str, tuple[str, tuple[str, str] | None, bool, bool]] = {
         False,
     ),
     "good": (pcmk10(COLO.replace("{R}", "Master") + ORDER), None, True, True),
+    # the Master placed with fs (the other way round): crm_simulate promotes on xen1,
+    # where fs starts, against the master scores
+    "master-with-fs": (
+        pcmk10(
+            '<rsc_colocation id="c" score="INFINITY" rsc="ms-r0" rsc-role="Master"'
+            ' with-rsc="fs"/>' + ORDER
+        ),
+        None,
+        True,
+        True,
+    ),
     # a group colocated and ordered as a whole covers its members
     "group": (
         cib(
