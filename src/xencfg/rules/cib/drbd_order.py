@@ -208,31 +208,39 @@ def _users(cluster: Cluster, item: Loaded, prim: Primitive) -> Iterator[tuple[st
         ]
     done = set()
     for device, node in pairs:
-        res = drbd_resource_of(cluster, device, node)
-        if res is not None and device not in done:
+        res = None if device in done else drbd_resource_of(cluster, device, node)
+        if res is not None:
             done.add(device)
             yield device, res, node
 
 
-def _managers(cib: CibDocument, name: str) -> tuple[list[Any], list[Any], bool]:
-    """The master/slave sets of ``ocf:linbit:drbd`` (or ``ocf:heartbeat:drbd``) for DRBD
-    resource ``name``, its ``drbddisk`` primitives (and heartbeat's other promoting
-    scripts, HB017's; one without an argument promotes every resource), and whether
-    another DRBD agent may manage it (one never promoted, or with no ``drbd_resource``:
-    not judged here)."""
-    masters, disks, other = [], [], False
+def _agents(cib: CibDocument) -> list[tuple[str, str | None, Any]]:
+    """The CIB's DRBD agents as ``(kind, DRBD resource or None, element)``: ``master``
+    for the master/slave set of an ``ocf:linbit:drbd`` (or ``ocf:heartbeat:drbd``)
+    primitive, ``other`` for one never promoted, ``disk`` for heartbeat's promoting
+    scripts (HB017's; ``None``: every resource)."""
+    out: list[tuple[str, str | None, Any]] = []
     for p in cib.primitives:
         if p.type == "drbd" and p.rclass == "ocf" and p.provider in ("linbit", "heartbeat"):
-            target = p.param("drbd_resource")
             owner = _promotable(p.el)
-            if target == name and owner is not None:
-                masters.append(owner)
-            elif target in (None, name):
-                other = True
+            kind = "other" if owner is None else "master"
+            out.append((kind, p.param("drbd_resource"), p.el if owner is None else owner))
         elif p.type in PROMOTERS and p.rclass == "heartbeat":
-            target = p.param("1") or p.param("resource")
-            if p.type == "datadisk" or target in (None, name):
-                disks.append(p.el)
+            target = None if p.type == "datadisk" else p.param("1") or p.param("resource")
+            out.append(("disk", target, p.el))
+    return out
+
+
+def _managers(
+    agents: list[tuple[str, str | None, Any]], name: str
+) -> tuple[list[Any], list[Any], bool]:
+    """The master/slave sets and promoting scripts of DRBD resource ``name``, and
+    whether another agent may manage it (one never promoted, or a master/slave set
+    with no ``drbd_resource``: not judged here)."""
+    mine = [(kind, target is None, el) for kind, target, el in agents if target in (None, name)]
+    masters = [el for kind, anyone, el in mine if kind == "master" and not anyone]
+    disks = [el for kind, _, el in mine if kind == "disk"]
+    other = any(kind == "other" or (kind == "master" and anyone) for kind, anyone, _ in mine)
     return masters, disks, other
 
 
@@ -357,12 +365,14 @@ def drbd_user_not_tied_to_primary(cluster: Cluster) -> Iterator[Finding]:
         item = unit.items[0]
         cib = _cib(item)
         cons: _Constraints | None = None
+        agents: list[tuple[str, str | None, Any]] | None = None
         text = ""
         for _, prim in unit.primitives():
             for device, res, node in _users(cluster, item, prim):
                 cons = cons or _Constraints(cib)
+                agents = _agents(cib) if agents is None else agents
                 text = text or cib.dumps()
-                masters, disks, other = _managers(cib, res.name)
+                masters, disks, other = _managers(agents, res.name)
                 auto = _auto_promote(cluster, res, node)
                 if masters or disks:
                     verdict = _verdict(cons, prim.el, masters, disks, auto)

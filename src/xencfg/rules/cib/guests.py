@@ -150,15 +150,27 @@ def drbd_resource_of(cluster: Cluster, device: str, node: str) -> Any:
     path = PurePosixPath(device)
     by_res = path.parts[:4] == ("/", "dev", "drbd", "by-res") and len(path.parts) > 4
     digits = path.name[len("drbd") :] if path.parent == PurePosixPath("/dev") else ""
-    if not by_res and not (path.name.startswith("drbd") and digits.isdigit()):
-        return None
-    for _, res in _drbd_resources(cluster, node):
-        if by_res and res.name == path.parts[4]:
-            return res
-        eff = None if by_res else _effective(cluster, res, node)
-        if eff is not None and eff.device is not None and eff.device.minor == decimal(digits):
-            return res
+    if by_res:
+        return _drbd_index(cluster, node).get(("name", path.parts[4]))
+    if path.name.startswith("drbd") and digits.isdigit():
+        return _drbd_index(cluster, node).get(("minor", decimal(digits)))
     return None
+
+
+def _drbd_index(cluster: Cluster, node: str) -> dict[tuple[str, Any], Any]:
+    """A node's DRBD resources by ``("name", NAME)`` and ``("minor", N)`` (the first
+    resource that has it), once per run."""
+
+    def compute() -> dict[tuple[str, Any], Any]:
+        out: dict[tuple[str, Any], Any] = {}
+        for _, res in _drbd_resources(cluster, node):
+            out.setdefault(("name", res.name), res)
+            eff = _effective(cluster, res, node)
+            if eff is not None and eff.device is not None and eff.device.minor is not None:
+                out.setdefault(("minor", eff.device.minor), res)
+        return out
+
+    return cluster.fact(f"cib:drbd-index:{node}", compute)
 
 
 def primary_everywhere(cluster: Cluster, res: Any, node: str) -> bool:
