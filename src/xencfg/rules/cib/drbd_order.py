@@ -340,8 +340,11 @@ def drbd_user_not_tied_to_primary(cluster: Cluster) -> Iterator[Finding]:
     opened where no peer is primary, so there only the placement is checked.
 
     Constraints are read through groups (members placed together, started in order),
-    colocations either way round, in pairs or resource sets (a set's ``role``), and
-    chains of colocations and orders through other resources; heartbeat 2's
+    colocations either way round (the Master placed with the user works too: the
+    scheduler promotes where the user runs), in pairs or resource sets (a set's
+    ``role`` and ``action``), tags and templates, and chains of colocations and orders
+    through other resources (a colocation with the Master below INFINITY is only a
+    preference: a warning); heartbeat 2's
     ``from``/``to``/``to_role``/``action``/``to_action``, Pacemaker 1.0's
     ``first-action``/``with-rsc-role`` and 2.1's ``Promoted`` role. The device names
     the resource by each node's own drbd configuration (minor or by-res, as HB017);
