@@ -188,6 +188,7 @@ ORDER = (
     '<rsc_order id="o" score="INFINITY" first="ms-r0" first-action="promote" then="fs"'
     ' then-action="start"/>'
 )
+PREFER = '<rsc_location id="l" rsc="fs" node="xen1" score="1000"/>'
 SETS = (
     '<rsc_colocation id="c" score="INFINITY"><resource_set id="cs1"><resource_ref id="fs"/>'
     '</resource_set><resource_set id="cs2"{ROLE}><resource_ref id="ms-r0"/></resource_set>'
@@ -254,6 +255,16 @@ MASTER_CASES: dict[str, tuple[str, tuple[str, str] | None, bool, bool]] = {
         True,
         True,
     ),
+    # a colocation below INFINITY is a preference: a location of fs scoring xen1 1000
+    # outweighs it ("Start fs (xen1)", "Promoted xen2"); a warning, as it depends on
+    # the other scores; at INFINITY the same location does not separate them
+    "finite": (
+        pcmk10(PREFER + COLO.replace("{R}", "Master").replace("INFINITY", "500") + ORDER),
+        ("warning", "its colocation with the Master of 'ms-r0' is below INFINITY"),
+        False,
+        True,
+    ),
+    "infinite": (pcmk10(PREFER + COLO.replace("{R}", "Master") + ORDER), None, True, True),
     # a group colocated and ordered as a whole covers its members
     "group": (
         cib(
