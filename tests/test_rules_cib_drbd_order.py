@@ -458,7 +458,7 @@ def test_xen_guest_phy_disk(tmp_path: Path) -> None:
     the resource itself on the guest's node, so nothing is said."""
     text = cib(master() + XEN)
     found = cb038(tree(tmp_path / "phy", text, disk="phy:/dev/drbd0"))
-    assert [(s, m.split(" but ")[0]) for s, m in found] == [
+    assert [(s, m.split(": ")[0]) for s, m in found] == [
         ("error", "Xen guest 'web' opens /dev/drbd0 of DRBD resource 'r0'")
     ]
     assert cb038(tree(tmp_path / "drbd", text, disk="drbd:r0")) == []

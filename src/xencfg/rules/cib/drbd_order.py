@@ -398,7 +398,7 @@ def drbd_user_not_tied_to_primary(cluster: Cluster) -> Iterator[Finding]:
                 related = [item.where(m) for m in masters] + [item.where(d) for d in disks]
                 yield make(
                     "CB038",
-                    f"{what} '{prim.id}' opens {device} of DRBD resource '{res.name}' but"
+                    f"{what} '{prim.id}' opens {device} of DRBD resource '{res.name}':"
                     f" {verdict[1]}; a Secondary refuses the open ('Wrong medium type')",
                     item.where(_param_pair(prim, param) or prim),
                     related,
