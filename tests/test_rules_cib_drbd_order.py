@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from conftest import unavailable
+from conftest import shared_path, unavailable
 from xencfg import lint
 from xencfg.formats.cib.convert import convert
 
@@ -513,3 +513,28 @@ def test_drbd9_auto_promote(auto: str, tmp_path: Path) -> None:
     assert [s for s, _ in cb038(bare)] == ([] if promotes else ["warning"])
     assert [s for s, _ in cb038(unordered)] == ([] if promotes else ["error"])
     assert [s for s, _ in cb038(apart)] == ["error"]
+
+
+#: (what is taken out of the upstream CIB, what CB038 then says)
+UPSTREAM_EDITS = [
+    ("", None),
+    (' to_role="master"', "colocated with 'ms-drbd0' but not with its Master (Promoted) role"),
+    (' to_action="promote"', "it is ordered after the start of 'ms-drbd0', not after its promote"),
+]
+
+
+@pytest.mark.parametrize(("cut", "expected"), UPSTREAM_EDITS)
+def test_upstream_heartbeat2_cib(cut: str, expected: str | None, tmp_path: Path) -> None:
+    """Pacemaker's pengine test novell-239079 (a heartbeat 2 CIB of two dom0s, read in
+    place): fs_1 on /dev/drbd0 ``to_role="master"`` of ms-drbd0 and after its
+    ``to_action="promote"``: nothing to say; without either, the error."""
+    text = shared_path("oracle", "cib", "upstream-test06", "novell-239079.xml").read_text()
+    assert cut in text
+    for node in ("xen-1", "xen-2"):
+        etc = tmp_path / node / "etc"
+        etc.mkdir(parents=True)
+        (etc / "drbd.conf").write_text(DRBD.replace("{STARTUP}", "").replace("xen", "xen-"))
+        (tmp_path / node / CIB).parent.mkdir(parents=True)
+        (tmp_path / node / CIB).write_text(text.replace(cut, "") if cut else text)
+    found = lint.run([str(tmp_path / n) for n in ("xen-1", "xen-2")], select=["CB038"]).findings
+    assert [expected in f.message for f in found] == ([] if expected is None else [True])
