@@ -13,6 +13,7 @@ after another's action, through chains of both.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import pairwise
 from typing import Any
 
 from ...cluster import Cluster, Loaded, colocation_pairs, order_pairs
@@ -142,6 +143,13 @@ class _Constraints:
                 for f1 in self._expand(f):
                     self.ordered.setdefault(f1, []).extend((fa, t1, ta) for t1 in self._expand(t))
         self._after: dict[tuple[frozenset[str], str], set[str]] = {}
+        # a group member's id -> the next member's (a group starts them in order)
+        self.next_member: dict[str, list[str]] = {}
+        for group in cib.iter("group"):
+            kids = [k.get("id") for k in _kids(group) if _tag(k) in ("primitive", *_HOLDERS)]
+            for a, b in pairwise(kids):
+                if a and b:
+                    self.next_member.setdefault(a, []).append(b)
 
     def _expand(self, rid: str) -> set[str]:
         return {rid} | self.aliases.get(rid, set())
@@ -175,16 +183,17 @@ class _Constraints:
         key = (frozenset(first), action)
         if key not in self._after:
             after: set[str] = set()
-            todo = [(f, action) for f in first]
+            todo = [(t, ta) for f in first for a, t, ta in self.ordered.get(f, ()) if a == action]
             while todo:
-                f, fa = todo.pop()
-                for a, t, ta in self.ordered.get(f, ()):
-                    el = self.resources.get(t)
-                    if a != fa or ta != "start" or el is None or t in after:
-                        continue
-                    new = _started_after(el) - after
-                    after |= new
-                    todo += [(n, "start") for n in new]
+                t, ta = todo.pop()
+                el = self.resources.get(t)
+                if ta != "start" or el is None or t in after:
+                    continue
+                after.add(t)
+                # what it holds, the next member of its group, what is ordered after it
+                todo += [(k, "start") for k in _ids([el]) - after]
+                todo += [(k, "start") for k in self.next_member.get(t, ())]
+                todo += [(n, na) for a, n, na in self.ordered.get(t, ()) if a == "start"]
             self._after[key] = after
         return user.get("id") in self._after[key]
 
