@@ -110,7 +110,7 @@ class _Constraints:
             template = el.get("template")
             if template:
                 self.aliases.setdefault(template, set()).add(rid)
-        # id -> (the other id, its role, score) for each colocation pair, both ways
+        # id -> (the other id, this one's role, score) for each colocation pair, both ways
         self.colocated: dict[str, list[tuple[str, str | None, int]]] = {}
         for c in cib.colocations:
             sets = c.sets
@@ -122,10 +122,10 @@ class _Constraints:
                     inner = sets[where[a]] if where[a] == where[b] else None
                     if inner is not None and inner.score_raw is not None:
                         score = inner.score  # (a set's own score within it)
-                for x, y, ry in ((a, b, rb), (b, a, ra)):
+                for x, y, rx in ((a, b, ra), (b, a, rb)):
                     for x1 in self._expand(x):
                         self.colocated.setdefault(x1, []).extend(
-                            (y1, ry, score or 0) for y1 in self._expand(y)
+                            (y1, rx, score or 0) for y1 in self._expand(y)
                         )
         # first id -> (its action, then id, its action)
         self.ordered: dict[str, list[tuple[str, str, str]]] = {}
@@ -143,6 +143,7 @@ class _Constraints:
                 for f1 in self._expand(f):
                     self.ordered.setdefault(f1, []).extend((fa, t1, ta) for t1 in self._expand(t))
         self._after: dict[tuple[frozenset[str], str], set[str]] = {}
+        self._with: dict[tuple[frozenset[str], tuple[str, ...], int], set[str]] = {}
         # a group member's id -> the next member's (a group starts them in order)
         self.next_member: dict[str, list[str]] = {}
         for group in cib.iter("group"):
@@ -158,23 +159,26 @@ class _Constraints:
         """Whether colocations of score ``least`` or more (chains through resources
         outside master/slave sets) place ``user`` with ``target`` in one of ``roles``
         (any role when empty)."""
-        seen = _together(user)
-        todo = list(seen)
-        while todo:
-            for other, role, score in self.colocated.get(todo.pop(), ()):
-                if score < least:
+        key = (frozenset(target), roles, least)
+        if key not in self._with:
+            # walked from the target once: what reaches it, whichever user asks
+            reached: set[str] = set()
+            todo = [
+                other
+                for t in target
+                for other, role, score in self.colocated.get(t, ())
+                if score >= least and (not roles or role in roles)
+            ]
+            while todo:
+                rid = todo.pop()
+                el = self.resources.get(rid)
+                if rid in reached or rid in target or el is None or _promotable(el) is not None:
                     continue
-                if other in target:
-                    if not roles or role in roles:
-                        return True
-                    continue
-                el = self.resources.get(other)
-                if el is None or other in seen or _promotable(el) is not None:
-                    continue
-                new = _together(el) - seen
-                seen |= new
-                todo += new
-        return False
+                new = _together(el) - reached
+                reached |= new
+                todo += [o for n in new for o, _, sc in self.colocated.get(n, ()) if sc >= least]
+            self._with[key] = reached
+        return bool(_together(user) & self._with[key])
 
     def started_after(self, user: Any, first: set[str], action: str) -> bool:
         """Whether orders (chains of them through other starts) start ``user`` after
