@@ -144,6 +144,7 @@ class _Constraints:
                     self.ordered.setdefault(f1, []).extend((fa, t1, ta) for t1 in self._expand(t))
         self._after: dict[tuple[frozenset[str], str], set[str]] = {}
         self._with: dict[tuple[frozenset[str], tuple[str, ...], int], set[str]] = {}
+        self._around: dict[str, tuple[set[str], set[str]]] = {}
         # a group member's id -> the next member's (a group starts them in order)
         self.next_member: dict[str, list[str]] = {}
         for group in cib.iter("group"):
@@ -155,14 +156,25 @@ class _Constraints:
     def _expand(self, rid: str) -> set[str]:
         return {rid} | self.aliases.get(rid, set())
 
+    def around(self, disk: Any) -> tuple[set[str], set[str]]:
+        """A promoting script's ids as constraints name it: placed with it (``_together``)
+        and started after it (``_started_after`` and its holders), once per script."""
+        key = disk.get("id") or str(id(disk))
+        if key not in self._around:
+            done = _started_after(disk) | {h.get("id") for h in _holders(disk)}
+            self._around[key] = (_together(disk), done - {None})
+        return self._around[key]
+
     def placed_with(self, user: Any, target: set[str], roles: tuple[str, ...], least: int) -> bool:
         """Whether colocations of score ``least`` or more (chains through resources
         outside master/slave sets) place ``user`` with ``target`` in one of ``roles``
         (any role when empty)."""
         key = (frozenset(target), roles, least)
         if key not in self._with:
-            # walked from the target once: what reaches it, whichever user asks
+            # walked from the target once: what reaches it, whichever user asks; a group
+            # once, whichever member reaches it (a group places its members together)
             reached: set[str] = set()
+            groups: set[Any] = set()
             todo = [
                 other
                 for t in target
@@ -174,11 +186,17 @@ class _Constraints:
                 el = self.resources.get(rid)
                 if rid in reached or rid in target or el is None or _promotable(el) is not None:
                     continue
-                new = _together(el) - reached
+                new = {rid}
+                for h in _holders(el):
+                    new.add(h.get("id"))
+                    if _tag(h) == "group" and (h.get("id") or id(h)) not in groups:
+                        groups.add(h.get("id") or id(h))
+                        new |= _ids([h])
+                new -= reached | {None}
                 reached |= new
                 todo += [o for n in new for o, _, sc in self.colocated.get(n, ()) if sc >= least]
             self._with[key] = reached
-        return bool(_together(user) & self._with[key])
+        return any(h.get("id") in self._with[key] for h in _holders(user))
 
     def started_after(self, user: Any, first: set[str], action: str) -> bool:
         """Whether orders (chains of them through other starts) start ``user`` after
@@ -293,21 +311,22 @@ def _disk_verdict(cons: _Constraints, user: Any, disk: Any, auto: bool) -> tuple
     """``(severity, why)`` when ``user`` is not placed with ``drbddisk`` primitive
     ``disk`` and started after it."""
     name, kind = disk.get("id"), disk.get("type")
-    done = _started_after(disk) | {h.get("id") for h in _holders(disk)}
+    together, done = cons.around(disk)
+    holding = _holders(disk)[1:]
     for group in _holders(user)[1:]:
-        if _tag(group) == "group" and any(d is disk for d in group.iter()):
-            if user.get("id") in _started_after(disk):
+        if _tag(group) == "group" and any(h is group for h in holding):
+            if user.get("id") in done:
                 return None
             return "error", (
                 f"{kind} '{name}' comes after it in group '{group.get('id')}' (a group"
                 " starts its members in order)"
             )
-    if not cons.placed_with(user, _together(disk), (), INFINITY):
+    if not cons.placed_with(user, together, (), INFINITY):
         return "error", (
             f"no INFINITY colocation ties it to {kind} '{name}': the scheduler may start"
             " it on another node"
         )
-    if auto or cons.started_after(user, done - {None}, "start"):
+    if auto or cons.started_after(user, done, "start"):
         return None
     return "warning", (
         f"it is not ordered after {kind} '{name}': both start at once and its start"
