@@ -417,6 +417,43 @@ def drbd_skips(n: int) -> Callable[[], None]:
 
 
 #: name -> (shape, bytes at 1x for the full run, bytes at 1x for --smoke)
+def cb038_chains(n: int) -> Callable[[], None]:
+    """CB038 over Filesystems in one group and a chain of colocations and orders to a
+    DRBD master: each user once walked the whole chain (colocations) and each ordered
+    member all members after it (orders), quadratic."""
+    from xencfg.formats.cib.model import CibDocument
+    from xencfg.rules.cib import drbd_order
+
+    count = n // 100
+    fss = "".join(
+        f'<primitive id="fs{i}" class="ocf" provider="heartbeat" type="Filesystem"/>'
+        for i in range(count)
+    )
+    cons = "".join(
+        f'<rsc_colocation id="c{i}" score="INFINITY" rsc="fs{i}" with-rsc="fs{i + 1}"/>'
+        f'<rsc_order id="o{i}" first="fs{i + 1}" then="fs{i}"/>'
+        for i in range(count - 1)
+    )
+    cib = xencfg.loads(
+        '<cib validate-with="pacemaker-1.0" admin_epoch="0" epoch="1" num_updates="0">'
+        '<configuration><crm_config/><nodes/><resources><master id="ms"><primitive id="d"'
+        ' class="ocf" provider="linbit" type="drbd"/></master>'
+        f'<group id="g">{fss}</group></resources><constraints>{cons}'
+        f'<rsc_colocation id="cz" score="INFINITY" rsc="fs{count - 1}" with-rsc="ms"'
+        ' with-rsc-role="Master"/></constraints></configuration><status/></cib>',
+        "cib",
+    )
+    assert isinstance(cib, CibDocument)
+
+    def run() -> None:
+        cons = drbd_order._Constraints(cib)
+        masters = [el for kind, _, el in drbd_order._agents(cib) if kind == "master"]
+        for prim in cib.primitives:
+            drbd_order._verdict(cons, prim.el, masters, [], False)
+
+    return run
+
+
 SHAPES: dict[str, tuple[Callable[[int], Callable[[], None]], int, int]] = {
     "xm tokenize fallback": (xm_fallback, 4_000, 1_000),
     "multipath -ll path group": (multipath_ll_group, 1_500, 1_500),
@@ -446,6 +483,7 @@ SHAPES: dict[str, tuple[Callable[[int], Callable[[], None]], int, int]] = {
     "xm unclosed quote after blanks": (xm_unclosed_quote, 4_000, 1_000),
     "words without a statement end": (brace_words, 20_000, 2_000),
     "drbd skip statements without a brace": (drbd_skips, 160_000, 20_000),
+    "CB038 chained DRBD users": (cb038_chains, 100_000, 20_000),
 }
 
 

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import PurePosixPath
 from typing import Any
 
 from ..cluster import Cluster
 from ..findings import Finding
-from ..syntax.numbers import decimal
 from . import make, rule
-from .documents import domu_doc as _domu
 from .documents import hacf_doc as _hacf
 from .documents import haresources_doc as _haresources
 
@@ -20,51 +17,20 @@ from .documents import haresources_doc as _haresources
 PROMOTERS = ("drbddisk", "drbdupper", "datadisk")
 
 
-def _resource_of(cluster: Cluster, device: str, node: str) -> Any:
-    """The DRBD resource a device path names on ``node`` (``/dev/drbdN`` by its minor,
-    ``/dev/drbd/by-res/RES[/VOL]``); ``None`` when it names none the node defines."""
-    from .cib.guests import _drbd_resources, _effective
-
-    path = PurePosixPath(device)
-    by_res = path.parts[:4] == ("/", "dev", "drbd", "by-res") and len(path.parts) > 4
-    digits = path.name[len("drbd") :] if path.parent == PurePosixPath("/dev") else ""
-    if not by_res and not (path.name.startswith("drbd") and digits.isdigit()):
-        return None
-    for _, res in _drbd_resources(cluster, node):
-        if by_res and res.name == path.parts[4]:
-            return res
-        eff = None if by_res else _effective(cluster, res, node)
-        if eff is not None and eff.device is not None and eff.device.minor == decimal(digits):
-            return res
-    return None
-
-
-def _primary_everywhere(cluster: Cluster, res: Any, node: str) -> bool:
-    """``become-primary-on both`` with two primaries: the init script keeps the
-    resource primary on every node, whatever the group does."""
-    from .cib.guests import _effective, _two_primaries
-
-    eff = _effective(cluster, res, node)
-    both = eff is not None and eff.sections.get("startup", {}).get("become-primary-on") == "both"
-    return both and bool(_two_primaries(cluster, res, node))
-
-
 def _devices(cluster: Cluster, node: str, resource: Any) -> list[str]:
     """The block devices a haresources resource opens: a Filesystem's device, the
-    ``phy:`` disks of a Xen guest's config (a ``drbd:`` disk's block-drbd script
-    promotes the resource itself)."""
-    from .cib.guests import _domu_for
+    ``phy:`` disks of a Xen guest's config."""
+    from .cib.guests import _domu_for, phy_devices
 
     if resource.type == "Filesystem" and resource.args:
         return [resource.args[0]]
     if resource.type != "Xen" or not resource.args:
         return []
     return [
-        disk.target if disk.target.startswith("/") else f"/dev/{disk.target}"
+        device
         for domu in _domu_for(cluster, resource.args[0])
         if domu.node == node
-        for disk in _domu(domu).disks
-        if disk.kind in (None, "phy") and disk.target and disk.drbd_resource is None
+        for device in phy_devices(domu)
     ]
 
 
@@ -93,6 +59,8 @@ def drbd_used_before_promotion(cluster: Cluster) -> Iterator[Finding]:
     Fix: put ``drbddisk::RES`` before the resources that use its device:
     ``xen1 drbddisk::r0 Filesystem::/dev/drbd0::/srv::ext3 IPaddr::10.0.0.50``.
     """
+    from .cib.guests import drbd_resource_of, primary_everywhere
+
     for item in cluster.docs("haresources"):
         node = item.node
         hacfs = [h for h in cluster.docs("hacf") if h.node == node]
@@ -107,10 +75,10 @@ def drbd_used_before_promotion(cluster: Cluster) -> Iterator[Finding]:
                     promoted.update(res.args[:1])
                     continue
                 for device in _devices(cluster, node, res):
-                    drbd = _resource_of(cluster, device, node)
+                    drbd = drbd_resource_of(cluster, device, node)
                     if drbd is None or everything or drbd.name in promoted:
                         continue
-                    if _primary_everywhere(cluster, drbd, node):
+                    if primary_everywhere(cluster, drbd, node):
                         continue
                     later = any(
                         r.type in PROMOTERS and (not r.args or r.args[0] == drbd.name)

@@ -13,9 +13,21 @@ the package registers every CIB rule (they run in code order, whatever the modul
 
 from __future__ import annotations
 
-from . import dropped, guests, ids, operations, options, quorum, resources, schema, stonith
+from . import (
+    drbd_order,
+    dropped,
+    guests,
+    ids,
+    operations,
+    options,
+    quorum,
+    resources,
+    schema,
+    stonith,
+)
 
 __all__ = [
+    "drbd_order",
     "dropped",
     "guests",
     "ids",

@@ -144,6 +144,53 @@ def _two_primaries(cluster: Cluster, res: Any, host: str) -> bool | None:
     return v is True or (isinstance(v, str) and v.lower() in ("yes", "true", "on"))
 
 
+def drbd_resource_of(cluster: Cluster, device: str, node: str) -> Any:
+    """The DRBD resource a device path names on ``node`` (``/dev/drbdN`` by its minor,
+    ``/dev/drbd/by-res/RES[/VOL]``); ``None`` when it names none the node defines."""
+    path = PurePosixPath(device)
+    by_res = path.parts[:4] == ("/", "dev", "drbd", "by-res") and len(path.parts) > 4
+    digits = path.name[len("drbd") :] if path.parent == PurePosixPath("/dev") else ""
+    if by_res:
+        return _drbd_index(cluster, node).get(("name", path.parts[4]))
+    if path.name.startswith("drbd") and digits.isdigit():
+        return _drbd_index(cluster, node).get(("minor", decimal(digits)))
+    return None
+
+
+def _drbd_index(cluster: Cluster, node: str) -> dict[tuple[str, Any], Any]:
+    """A node's DRBD resources by ``("name", NAME)`` and ``("minor", N)`` (the first
+    resource that has it), once per run."""
+
+    def compute() -> dict[tuple[str, Any], Any]:
+        out: dict[tuple[str, Any], Any] = {}
+        for _, res in _drbd_resources(cluster, node):
+            out.setdefault(("name", res.name), res)
+            eff = _effective(cluster, res, node)
+            if eff is not None and eff.device is not None and eff.device.minor is not None:
+                out.setdefault(("minor", eff.device.minor), res)
+        return out
+
+    return cluster.fact(f"cib:drbd-index:{node}", compute)
+
+
+def primary_everywhere(cluster: Cluster, res: Any, node: str) -> bool:
+    """``become-primary-on both`` with two primaries: the init script keeps the
+    resource primary on every node, whatever the group does."""
+    eff = _effective(cluster, res, node)
+    both = eff is not None and eff.sections.get("startup", {}).get("become-primary-on") == "both"
+    return both and bool(_two_primaries(cluster, res, node))
+
+
+def phy_devices(domu: Loaded) -> list[str]:
+    """The block devices a domU config's ``phy:`` disks open (``/dev/`` added to a bare
+    name); a ``drbd:`` disk is not one: its block-drbd script promotes the resource."""
+    return [
+        disk.target if disk.target.startswith("/") else f"/dev/{disk.target}"
+        for disk in _domu(domu).disks
+        if disk.kind in (None, "phy") and disk.target and disk.drbd_resource is None
+    ]
+
+
 def _drbd_disk(cluster: Cluster, res: Any, host: str, target: str, minor: int | None) -> bool:
     if minor is None:
         return bool(res.name == target)
