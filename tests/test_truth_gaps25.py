@@ -63,3 +63,83 @@ def test_cm011_empty_name_warns(tmp_path: Path) -> None:
 
     result = lint.run([str(_cman(tmp_path, ""))], select=["CM011"]).findings
     assert [(f.code, f.severity, f.line) for f in result] == [("CM011", "warning", 2)]
+
+
+# -- 2. O2CB_HEARTBEAT_THRESHOLD and the o2net timeouts ----------------------------------
+# ocfs2-tools (markfasheh/ocfs2-tools, 1.8.9) vendor/common/o2cb.init.sh set_timeouts_o2cb
+# echoes each set value into configfs in the order threshold, idle timeout, keepalive
+# delay, reconnect delay, never checking the write, then prints "OK".
+
+O2CB = "etc/sysconfig/o2cb"
+
+
+def _o2cb(tmp: Path, name: str, body: str) -> Path:
+    return tree(tmp, name, {O2CB: f"O2CB_ENABLED=true\nO2CB_BOOTCLUSTER=ocfs2\n{body}"})
+
+
+def _rows(*roots: Path, select: tuple[str, ...] = ("OC008", "OC009", "XC005")) -> list[tuple]:
+    from xencfg import lint
+
+    found = lint.run([str(r) for r in roots], select=list(select)).findings
+    return sorted((f.code, f.severity, Path(f.path).parts[-4], f.line) for f in found)
+
+
+def test_threshold_keeps_32_bits(tmp_path: Path) -> None:
+    """heartbeat.c o2hb_heartbeat_group_dead_threshold_store: ``tmp =
+    simple_strtoul(p, &p, 10)`` then ``o2hb_dead_threshold_set((unsigned int) tmp)``, which
+    sets it only ``if (threshold > O2HB_MIN_DEAD_THRESHOLD)`` (2). 4294967297 is 1 to the
+    kernel: ignored, the default 31 stays. Lint read 4294967297 and said nothing; now
+    OC009 says so, and 4294967327 (31 to the kernel) agrees with a node writing 31."""
+    wrapped = _o2cb(tmp_path, "a", "O2CB_HEARTBEAT_THRESHOLD=4294967297\n")
+    assert _rows(wrapped) == [("OC009", "warning", "a", 3)]
+    assert "the kernel reads 1" in messages("OC009", wrapped)[0]
+    same_a = _o2cb(tmp_path / "s", "a", "O2CB_HEARTBEAT_THRESHOLD=4294967327\n")
+    same_b = _o2cb(tmp_path / "s", "b", "O2CB_HEARTBEAT_THRESHOLD=31\n")
+    assert _rows(same_a, same_b) == []
+
+
+def test_threshold_above_16_bits_never_declares_a_node_dead(tmp_path: Path) -> None:
+    """heartbeat.c o2hb_check_slot: ``if (slot->ds_equal_samples >= o2hb_dead_threshold
+    || gen_changed)`` with ``u16 ds_equal_samples`` (struct o2hb_disk_slot): a threshold
+    above 65535 is never reached, so a node that stops heartbeating is never declared
+    dead. Lint said nothing on 70000; 65535 (reachable) passes."""
+    assert _rows(_o2cb(tmp_path, "a", "O2CB_HEARTBEAT_THRESHOLD=70000\n")) == [
+        ("OC009", "warning", "a", 3)
+    ]
+    assert _rows(_o2cb(tmp_path, "b", "O2CB_HEARTBEAT_THRESHOLD=65535\n")) == []
+
+
+def test_idle_timeout_written_before_the_keepalive_delay(tmp_path: Path) -> None:
+    """nodemanager.c o2nm_cluster_attr_idle_timeout_ms_write: ``else if (val <=
+    cluster->cl_keepalive_delay_ms) ... "o2net: idle timeout must be larger than keepalive
+    delay" ... ret = -EINVAL``; a new cluster starts at keepalive 2000
+    (O2NET_KEEPALIVE_DELAY_MS_DEFAULT) and the init script writes the idle timeout first.
+    So IDLE=1500 with KEEPALIVE=500 leaves 30000: OC009 warns (lint said nothing), and
+    OC008 no longer calls it different from a node that leaves the idle timeout unset
+    (both run 30000). An idle timeout above 2000 passes."""
+    low = _o2cb(tmp_path, "a", "O2CB_IDLE_TIMEOUT_MS=1500\nO2CB_KEEPALIVE_DELAY_MS=500\n")
+    unset = _o2cb(tmp_path, "b", "O2CB_KEEPALIVE_DELAY_MS=500\n")
+    assert _rows(low, unset) == [("OC009", "warning", "a", 3)]
+    ok = _o2cb(tmp_path / "ok", "a", "O2CB_IDLE_TIMEOUT_MS=2500\nO2CB_KEEPALIVE_DELAY_MS=500\n")
+    assert _rows(ok) == []
+
+
+def test_keepalive_not_below_the_default_idle_timeout(tmp_path: Path) -> None:
+    """o2nm_cluster_attr_keepalive_delay_ms_write: ``else if (val >=
+    cluster->cl_idle_timeout_ms)`` -EINVAL ("keepalive delay must be smaller than idle
+    timeout"): KEEPALIVE=40000 with the idle timeout unset (30000) is refused. Lint
+    compared it only with a written idle timeout and said nothing."""
+    assert _rows(_o2cb(tmp_path, "a", "O2CB_KEEPALIVE_DELAY_MS=40000\n")) == [
+        ("OC009", "warning", "a", 3)
+    ]
+
+
+def test_zero_timeout_is_refused(tmp_path: Path) -> None:
+    """nodemanager.c o2nm_cluster_attr_write: ``if (tmp == 0) return -EINVAL;``: the init
+    script's write of O2CB_IDLE_TIMEOUT_MS=0 fails (as one past 2**32 - 2 does, which XC005
+    already reported) and the default stays. An empty value (``o2cb configure``'s unset)
+    passes."""
+    assert _rows(_o2cb(tmp_path, "a", "O2CB_RECONNECT_DELAY_MS=0\n")) == [
+        ("XC005", "error", "a", 3)
+    ]
+    assert _rows(_o2cb(tmp_path, "b", "O2CB_RECONNECT_DELAY_MS=\n")) == []

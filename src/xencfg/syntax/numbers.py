@@ -90,3 +90,27 @@ def written(text: str, most: int = MAX_DIGITS) -> str:
 def decimal_or_none(text: str) -> int | None:
     """:func:`decimal` of ``text``, or ``None`` when it is not ASCII digits."""
     return decimal(text) if is_decimal(text) else None
+
+
+def simple_strtoul(text: str, base: int = 10) -> int | None:
+    """What a Linux configfs ``store`` that reads ``simple_strtoul(page, &p, base)`` and
+    refuses any rest but the newline (``if (*p && (*p != '\\n')) return -EINVAL``) takes
+    from ``echo TEXT``: the number modulo 2**64 (simple_strtoul wraps, it does not
+    saturate), ``None`` where the store refuses it (no digit first, a sign, a blank,
+    any other character). Base 0 reads ``0x...`` as hex and ``0...`` as octal."""
+    if base == 0:
+        low = text[:3].lower()
+        hexa = low[:2] == "0x" and low[2:3] != "" and low[2:3] in _HEX
+        base = 16 if hexa else 8 if low[:1] == "0" else 10
+        if hexa:
+            text = text[2:]
+    digits = _HEX[:base]
+    value = 0
+    for ch in text.lower():
+        if ch not in digits:
+            return None
+        value = (value * base + digits.index(ch)) & ULONG_MAX
+    return value if text else None
+
+
+_HEX = "0123456789abcdef"
