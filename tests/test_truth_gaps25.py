@@ -143,3 +143,76 @@ def test_zero_timeout_is_refused(tmp_path: Path) -> None:
         ("XC005", "error", "a", 3)
     ]
     assert _rows(_o2cb(tmp_path, "b", "O2CB_RECONNECT_DELAY_MS=\n")) == []
+
+
+# -- 3. iscsid's integers: strtoul into a 32-bit int -------------------------------------
+# open-iscsi usr/idbm.c idbm_rec_update_param (2.0.873 line 615, 2.1.8 line 1035), TYPE_INT:
+# ``*(int*)info[i].data = strtoul(value, NULL, 10);``. Peer run (open-iscsi 2.1.8, same
+# function): ``iscsiadm -m node -T T -p P -o update -n
+# node.session.timeo.replacement_timeout -v V`` then the record shows 99999999999 ->
+# 1215752191, 4294967416 -> 120, 4294967808 -> 512, 23 nines -> -1, "15abc" -> 15,
+# "abc" -> 0; node.session.iscsi.FirstBurstLength 4294967808 -> 512.
+
+
+def _iscsid(tmp: Path, name: str, line: str) -> Path:
+    return tree(tmp, name, {"etc/iscsi/iscsid.conf": f"node.startup = automatic\n{line}\n"})
+
+
+def _xc005(root: Path) -> list[tuple[str, str]]:
+    from xencfg import lint
+
+    found = lint.run([str(root)], select=["XC005"]).findings
+    return [(f.severity, f.message) for f in found]
+
+
+def test_iscsid_number_in_range_once_wrapped_is_a_warning(tmp_path: Path) -> None:
+    """FirstBurstLength 4294967808 is 512 to iscsid (peer run above): a length it takes.
+    Lint called it an error (outside 512..16777215, read as written); now a warning that
+    says what iscsid holds. 512 itself passes."""
+    got = _xc005(_iscsid(tmp_path, "a", "node.session.iscsi.FirstBurstLength = 4294967808"))
+    assert got == [
+        (
+            "warning",
+            "node.session.iscsi.FirstBurstLength = 4294967808 is 512 to iscsid"
+            " (strtoul into a 32-bit int)",
+        )
+    ]
+    assert _xc005(_iscsid(tmp_path, "b", "node.session.iscsi.FirstBurstLength = 512")) == []
+
+
+def test_iscsid_timeout_that_wraps_is_what_iscsid_uses(tmp_path: Path) -> None:
+    """replacement_timeout 4294967416 is 120 to iscsid and 99999999999 is 1215752191
+    (peer run above): lint said nothing on either; now a warning each, and the typed
+    value rules read is iscsid's. 120 and -1 (strtoul's negation, -1 as an int: the
+    same) pass."""
+    from xencfg.formats.lines.iscsid import typed
+
+    for raw, held in (("4294967416", 120), ("99999999999", 1215752191)):
+        line = f"node.session.timeo.replacement_timeout = {raw}"
+        assert [s for s, _ in _xc005(_iscsid(tmp_path, raw, line))] == ["warning"]
+        assert typed("node.session.timeo.replacement_timeout", raw) == held
+    for raw in ("120", "-1"):
+        line = f"node.session.timeo.replacement_timeout = {raw}"
+        assert _xc005(_iscsid(tmp_path, f"ok{raw}", line)) == []
+
+
+def test_iscsid_number_out_of_range_after_wrapping_stays_an_error(tmp_path: Path) -> None:
+    """cmds_max 99999999999 is 1215752191 to iscsid: still outside 2..2048 (an error),
+    the message naming the value iscsid holds; digits then letters are read up to the
+    letters (peer: "15abc" -> 15): a warning where lint said "not a number"."""
+    got = _xc005(_iscsid(tmp_path, "a", "node.session.cmds_max = 99999999999"))
+    assert got == [
+        (
+            "error",
+            "node.session.cmds_max = 99999999999 is 1215752191 to iscsid (strtoul into a"
+            " 32-bit int), is outside 2..2048",
+        )
+    ]
+    cut = _xc005(_iscsid(tmp_path, "b", "node.session.timeo.replacement_timeout = 15abc"))
+    assert cut == [
+        (
+            "warning",
+            "node.session.timeo.replacement_timeout = '15abc': iscsid reads 15 and ignores"
+            " 'abc'",
+        )
+    ]

@@ -65,12 +65,18 @@ def strtoul(text: str, at: int = 0) -> tuple[int, int] | None:
 LONG_MAX = 2**63 - 1
 
 
+def int32(n: int) -> int:
+    """What a 32-bit C ``int`` holds when ``n`` is stored in it: its low 32 bits, signed
+    (``*(int *)p = strtoul(...)``)."""
+    low = n & 0xFFFFFFFF
+    return low - 2**32 if low >= 2**31 else low
+
+
 def c_int(n: int) -> int:
     """What ``int x = atoi(s)`` holds for the number ``n`` in ``s`` (glibc: ``(int)
     strtol(s)``): ``n`` saturated to a long, then its low 32 bits, signed; a number
     with thousands of digits is -1."""
-    low = min(max(n, -LONG_MAX - 1), LONG_MAX) & 0xFFFFFFFF
-    return low - 2**32 if low >= 2**31 else low
+    return int32(min(max(n, -LONG_MAX - 1), LONG_MAX))
 
 
 def shown(n: int) -> str:
