@@ -212,7 +212,6 @@ def test_iscsid_number_out_of_range_after_wrapping_stays_an_error(tmp_path: Path
     assert cut == [
         (
             "warning",
-            "node.session.timeo.replacement_timeout = '15abc': iscsid reads 15 and ignores"
-            " 'abc'",
+            "node.session.timeo.replacement_timeout = '15abc': iscsid reads 15 and ignores 'abc'",
         )
     ]
