@@ -215,3 +215,91 @@ def test_iscsid_number_out_of_range_after_wrapping_stays_an_error(tmp_path: Path
             "node.session.timeo.replacement_timeout = '15abc': iscsid reads 15 and ignores 'abc'",
         )
     ]
+
+
+# -- 4. heartbeat 2.0.x / 2.1.x: ha.cf directives and CIB option names by release ---------
+# ha.cf: config.c Directives[] of the linux-ha tree (ClusterLabs/pacemaker-1.0 at
+# be7eca6261, 2006-08-09, 2.0.7's tag; 58db60f57, 2007-11-09, for 2.1.3) and heartbeat 3
+# (vyos-legacy/heartbeat: "pacemaker" from a647248e5, 2010-07-13, in STABLE-3.0.4 and not
+# in debian/3.0.3). heartbeat logs "Illegal directive" for a name it lacks and does not
+# start (peer-heartbeat 3.0.6: "ERROR: Illegal directive [frobnicate]").
+
+HACF = "keepalive 2\ndeadtime 30\nudpport 694\nbcast eth0\nnode a b\n"
+
+
+def _hb(tmp: Path, name: str, extra: str, release: str | None) -> list[tuple]:
+    from xencfg import lint
+    from xencfg.formats.schema import Version
+
+    root = tree(tmp, name, {"etc/ha.d/ha.cf": HACF + extra})
+    given = {"heartbeat": Version.parse(release)} if release else {}
+    found = lint.run([str(root)], versions=given, select=["XC"]).findings
+    return [(f.code, f.line, f.message) for f in found]
+
+
+def test_hacf_did_you_mean_names_a_directive_the_release_reads(tmp_path: Path) -> None:
+    """'pacemakr' is an unknown directive on every release; 'pacemaker' came with 3.0.4,
+    so heartbeat 2.1.4 and 3.0.3 are not told to write it (lint said "did you mean
+    'pacemaker'?" to every release); 3.0.4, 3.0.6 and an unknown release are."""
+    for release, hint in (("2.1.4", False), ("3.0.3", False), ("3.0.4", True), (None, True)):
+        got = _hb(tmp_path / str(release), "n", "pacemakr on\n", release)
+        assert [(c, line) for c, line, _ in got] == [("XC009", 6)]
+        assert ("did you mean 'pacemaker'" in got[0][2]) is hint, release
+
+
+def test_hacf_directive_newer_than_the_release_is_refused(tmp_path: Path) -> None:
+    """``pacemaker on`` on heartbeat 2.1.4 and ``failfast`` (2007-11-09, in 2.1.3) on
+    2.0.7: "Illegal directive", heartbeat does not start. Lint said nothing; now XC008.
+    The same lines on releases that have them pass."""
+    assert [(c, line) for c, line, _ in _hb(tmp_path, "a", "pacemaker on\n", "2.1.4")] == [
+        ("XC008", 6)
+    ]
+    assert _hb(tmp_path, "b", "pacemaker on\n", "3.0.4") == []
+    failfast = "failfast hacluster /bin/true\n"
+    assert [(c, line) for c, line, _ in _hb(tmp_path, "c", failfast, "2.0.7")] == [("XC008", 6)]
+    assert _hb(tmp_path, "d", failfast, "2.1.3") == []
+
+
+# CIB: heartbeat 2.0.7's CRM reads only underscore names (lib/crm/pengine/unpack.c at
+# 0f698956bd, 2006-08-07: get_cluster_pref("stonith_enabled"), ...); the dashed names and
+# the underscore aliases table came with commit 2cfb5f2899 (2006-08-14, "generic,
+# self-documenting option processing code": { "no-quorum-policy", "no_quorum_policy",
+# ...}), after STABLE-2.0.7 (2006-08-09), in 2.0.8 (2007-01-11).
+
+
+def _cib_rows(tmp: Path, options: str, release: str | None) -> list[tuple]:
+    from test_rules_cib import cib
+    from test_rules_cib import tree as cib_tree
+    from xencfg import lint
+    from xencfg.formats.schema import Version
+
+    roots = cib_tree(tmp, {"var/lib/heartbeat/crm/cib.xml": cib(options=options)})
+    given = {"heartbeat": Version.parse(release)} if release else {}
+    found = lint.run(roots, versions=given, select=["CB011", "CB012"]).findings
+    return [(f.code, f.message) for f in found]
+
+
+def test_dashed_option_is_unknown_to_heartbeat_2_0_7(tmp_path: Path) -> None:
+    """``stonith-enabled`` in a heartbeat 2 CIB on 2.0.7: the CRM looks up
+    "stonith_enabled" only, so the default stays. Lint said nothing; now CB011 with the
+    name 2.0.7 reads. On 2.0.8 and where the release is unknown it passes, and the
+    underscore name passes on 2.0.7."""
+    from test_rules_cib import nv
+
+    dashed = nv("o1", "stonith-enabled", "true")
+    got = _cib_rows(tmp_path / "a", dashed, "2.0.7")
+    assert [c for c, _ in got] == ["CB011"] and "write 'stonith_enabled'" in got[0][1]
+    assert _cib_rows(tmp_path / "b", dashed, "2.0.8") == []
+    assert _cib_rows(tmp_path / "c", dashed, None) == []
+    assert _cib_rows(tmp_path / "d", nv("o1", "stonith_enabled", "true"), "2.0.7") == []
+
+
+def test_no_dashed_advice_for_heartbeat_2_0_7(tmp_path: Path) -> None:
+    """CB012 calls ``transition-timeout`` deprecated in favour of ``cluster-delay`` in a
+    heartbeat 2 CIB; 2.0.7 reads neither (its name is transition_idle_timeout), so there
+    CB012 stays silent and CB011 says 2.0.7 does not read it."""
+    from test_rules_cib import nv
+
+    old = nv("o1", "transition-timeout", "60s")
+    assert [c for c, _ in _cib_rows(tmp_path / "a", old, "2.1.3")] == ["CB012"]
+    assert [c for c, _ in _cib_rows(tmp_path / "b", old, "2.0.7")] == ["CB011"]
