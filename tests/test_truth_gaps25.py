@@ -303,3 +303,44 @@ def test_no_dashed_advice_for_heartbeat_2_0_7(tmp_path: Path) -> None:
     old = nv("o1", "transition-timeout", "60s")
     assert [c for c, _ in _cib_rows(tmp_path / "a", old, "2.1.3")] == ["CB012"]
     assert [c for c, _ in _cib_rows(tmp_path / "b", old, "2.0.7")] == ["CB011"]
+
+
+# -- 5. Red Hat's device-mapper-multipath: keywords upstream lacks -----------------------
+# RHEL 6.0's build (gooselinux/device-mapper-multipath, a RHEL 6 rebuild's patches on
+# 0.4.9) 0021-RHBZ-558636-add-find-multipaths.patch: dict.c init_keywords gains
+# ``install_keyword("find_multipaths", &def_find_multipaths_handler, ...)``; upstream's
+# dict.c (opensvc/multipath-tools) has it from 0.6.0. reload_readwrite: ``git log -S
+# reload_readwrite -- libmultipath/dict.c`` over upstream's whole history finds nothing,
+# and RHEL 6.0/6.1's patches (0012 to 0069 there) do not add it either: a later RHEL
+# minor's, which no release file of a node tells apart (what stays open).
+
+MP = "defaults {\n\tuser_friendly_names yes\n\tKEY yes\n}\n"
+
+
+def _mp(tmp: Path, name: str, key: str, red_hat: bool) -> list[tuple]:
+    from xencfg import lint
+    from xencfg.formats.schema import Version
+
+    files = {"etc/multipath.conf": MP.replace("KEY", key)}
+    if red_hat:
+        files["etc/redhat-release"] = "Red Hat Enterprise Linux Server release 6.0 (Santiago)\n"
+    root = tree(tmp, name, files)
+    given = {"multipath-tools": Version.parse("0.4.9")}
+    found = lint.run([str(root)], versions=given, select=["XC"]).findings
+    return [(f.code, f.severity, f.line) for f in found]
+
+
+def test_backported_keyword_passes_on_a_red_hat_node_only(tmp_path: Path) -> None:
+    """find_multipaths on a declared 0.4.9: Red Hat's 0.4.9 reads it (patch 0021 above),
+    so a node whose /etc holds redhat-release gets nothing; another 0.4.9 node (upstream
+    reads it from 0.6.0) is told its release ignores it."""
+    assert _mp(tmp_path, "rhel", "find_multipaths", red_hat=True) == []
+    assert _mp(tmp_path, "deb", "find_multipaths", red_hat=False) == [("XC003", "warning", 3)]
+
+
+def test_fork_only_keyword_is_a_warning_everywhere(tmp_path: Path) -> None:
+    """reload_readwrite: no upstream release reads it and which RHEL minor's build does
+    is not known here, so lint warns (XC004) on every node, never an error."""
+    for red_hat in (True, False):
+        got = _mp(tmp_path / str(red_hat), "n", "reload_readwrite", red_hat=red_hat)
+        assert got == [("XC004", "warning", 3)]
