@@ -398,7 +398,7 @@ def infer(loaded: Iterable[Loaded]) -> tuple[dict[str, InForce], dict[tuple[str,
                 bucket = uses.setdefault((schema.component, node), [])
                 # the place is located only for the evidence that wins (_from_uses)
                 bucket.extend((ctx, key, (item, n)) for ctx, key, n in keyword_uses())
-            continue
+        # (ha.cf has both: its directives' releases and what 'crm yes' says)
         seen = _infer_other(fmt, doc, item)
         if seen is not None:
             key = (seen[0], node)
