@@ -211,6 +211,7 @@ def test_components_are_the_hand_written_ones() -> None:
     ``component`` and ``keyword_releases`` say it."""
     from xencfg import versions
     from xencfg.formats import drbd, multipath
+    from xencfg.formats.lines import hacf
 
     assert versions.COMPONENTS == {
         "drbd": ("DRBD", ("drbd",)),
@@ -226,8 +227,9 @@ def test_components_are_the_hand_written_ones() -> None:
     }
     assert versions.schema_for("drbd") is drbd.SCHEMA
     assert versions.schema_for("multipath") is multipath.SCHEMA
+    assert versions.schema_for("hacf") is hacf.SCHEMA  # (directives by release: gaps25)
     for f in SPECS:
-        if f.name not in ("drbd", "multipath"):
+        if f.name not in ("drbd", "multipath", "hacf"):
             assert versions.schema_for(f.name) is None, f.name
     assert versions.schema_for(None) is None and versions.schema_for("nope") is None
     for f in SPECS:  # a spec names only a component versions.py knows

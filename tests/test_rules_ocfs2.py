@@ -171,7 +171,13 @@ def test_oc008_o2cb_settings_differ_between_nodes(tmp_path: Path) -> None:
 def test_oc009_o2cb_timeouts(tmp_path: Path) -> None:
     text = "O2CB_IDLE_TIMEOUT_MS=3000\nO2CB_KEEPALIVE_DELAY_MS=5000\n"
     assert run(tree(tmp_path / "alpha", {O2CB: text}), code="OC009") == [
-        ("o2cb", 2, [1], "O2CB_KEEPALIVE_DELAY_MS=5000 is not below O2CB_IDLE_TIMEOUT_MS=3000")
+        (
+            "o2cb",
+            2,
+            [1],
+            "O2CB_KEEPALIVE_DELAY_MS=5000 is not below O2CB_IDLE_TIMEOUT_MS=3000: o2nm refuses"
+            " it and 2000 ms stays",
+        )
     ]
     ok = "O2CB_IDLE_TIMEOUT_MS=30000\nO2CB_KEEPALIVE_DELAY_MS=2000\nO2CB_HEARTBEAT_THRESHOLD=31\n"
     assert run(tree(tmp_path / "ok", {O2CB: ok}), code="OC009") == []

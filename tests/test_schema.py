@@ -189,7 +189,7 @@ def test_only_release_aware_schemas_are_versioned() -> None:
     from xencfg.versions import schema_for
 
     versioned = {name for name, s in format_schemas().items() if s.versioned}
-    assert versioned == {"drbd", "multipath"}
+    assert versioned == {"drbd", "multipath", "hacf"}  # (ha.cf's directives: gaps25)
     for name, s in format_schemas().items():
         assert info(name).keyword_releases == s.versioned, name
         assert (schema_for(name) is s) == s.versioned, name

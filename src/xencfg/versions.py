@@ -213,6 +213,11 @@ def pacemaker_reading_at_least(validate_with: str | None) -> Version | None:
 HEARTBEAT_FENCE_CHECK = Version.parse("2.1.3")
 #: heartbeat 2.1: ``crm on`` authorises attrd as well (config.c set_release2mode; HB012).
 HEARTBEAT_ATTRD = Version.parse("2.1")
+#: heartbeat 2.0.8: the CRM reads the dashed cluster option names (``stonith-enabled``),
+#: the underscore ones as aliases (lib/crm/pengine/common.c's option table, commit
+#: 2cfb5f2899 of 2006-08-14, after STABLE-2.0.7); 2.0.7 and older read only the
+#: underscore names (formats.cib.options.HEARTBEAT_2_0_7_OPTIONS).
+HEARTBEAT_DASHED_OPTIONS = Version.parse("2.0.8")
 #: cman 3.0 (cluster 3, RHEL 6): no ccsd, each node reads its own cluster.conf and
 #: refuses a member whose config_version stays different (CM002); cman 2 is RHEL 5's.
 CMAN_3 = Version.parse("3.0")
@@ -396,7 +401,7 @@ def infer(loaded: Iterable[Loaded]) -> tuple[dict[str, InForce], dict[tuple[str,
                 bucket = uses.setdefault((schema.component, node), [])
                 # the place is located only for the evidence that wins (_from_uses)
                 bucket.extend((ctx, key, (item, n)) for ctx, key, n in keyword_uses())
-            continue
+        # (ha.cf has both: its directives' releases and what 'crm yes' says)
         seen = _infer_other(fmt, doc, item)
         if seen is not None:
             key = (seen[0], node)

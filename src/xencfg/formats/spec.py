@@ -377,6 +377,7 @@ SPECS: tuple[FormatSpec, ...] = (
         grammar="lines",
         component="heartbeat",
         document="HacfDocument",
+        keyword_releases=True,
         readme="ha.cf",
         files="ha.d/ha.cf",
     ),

@@ -535,26 +535,70 @@ def service_domain_undefined(item: Loaded) -> Iterator[Finding]:
             )
 
 
+#: cman's ``MAX_CLUSTER_NAME_LEN`` (cman/daemon/cnxman-socket.h, cluster 2 and 3): the
+#: daemon takes a name of up to 16 bytes; its join message has 16 bytes for it.
+CMAN_NAME_MAX = 16
+
+
 @rule("CM011", "cluster-name-missing", "error", formats=("cman",))
 def cluster_name_missing(item: Loaded) -> Iterator[Finding]:
-    """``<cluster>`` has no ``name``.
+    """``<cluster>`` has no ``name``, an empty one, or one longer than 15 bytes.
 
-    Why it matters: cman does not start. RHEL 6's cman reads the name before it joins
-    (cman/daemon/cmanconfig.c ``read_cman_nodes``: "cannot find cluster name in config
-    file", reported to ``cman_tool join`` as "Can't find cluster name in CCS"), and
-    ccs_config_validate's cluster.rng requires the attribute. rgmanager's own test
-    files (rgmanager/src/daemons/tests/*.conf in the cluster sources) leave it out
+    Why it matters: cman does not start without a name. RHEL 6's cman reads the name
+    before it joins (cman/daemon/cmanconfig.c ``read_cman_nodes``: "cannot find cluster
+    name in config file", reported to ``cman_tool join`` as "Can't find cluster name in
+    CCS"), and ccs_config_validate's cluster.rng requires the attribute. rgmanager's own
+    test files (rgmanager/src/daemons/tests/*.conf in the cluster sources) leave it out
     because they never reach cman; copied to /etc/cluster they keep the node out.
+    A name over 16 bytes (``MAX_CLUSTER_NAME_LEN``) is refused too: "Cluster name in
+    CCS is too long" (RHEL 5, cmanccs.c), "Cannot start, cluster name is too long or
+    other CCS error" (RHEL 6, cmanconfig.c ``join`` on ``cman_join_cluster``'s
+    -EINVAL). A name of exactly 16 bytes starts but fills the 16-byte ``clustername``
+    of cman's join message with no room for its NUL (cnxman-private.h ``cl_transmsg``,
+    commands.c ``strcpy(msg->clustername, ...)``), and Red Hat's tools and manuals cap
+    it at 15 (``cman_tool -c``: "maximum cluster name length is 15"; Cluster
+    Administration: "The cluster name cannot exceed 15 characters"): a warning. An
+    empty name starts, with cluster id 0 (``generate_cluster_id("")``) and so the
+    multicast address and (no keyfile) the encryption key of any other cluster named
+    "": a warning.
 
-    Example: ``<cluster config_version="1">`` or a bare ``<cluster>``.
+    Example: ``<cluster config_version="1">``, a bare ``<cluster>``, or
+    ``<cluster name="xen-production-01">`` (17 bytes).
 
     Fix: name the cluster (``<cluster name="xen" config_version="1">``, 15 characters
     at most), the same on every node.
     """
     doc = _cman(item)
-    if doc.name is None:
+    name = doc.name
+    where = item.where(doc.cluster)
+    if name is None:
         yield make(
             "CM011",
             "<cluster> has no name: cman does not start (Can't find cluster name in CCS)",
-            item.where(doc.cluster),
+            where,
+        )
+        return
+    size = len(name.encode("utf-8", "surrogateescape"))
+    if size > CMAN_NAME_MAX:
+        yield make(
+            "CM011",
+            f"cluster name {name!r} is {size} bytes, over cman's {CMAN_NAME_MAX}: cman does"
+            " not start (Cluster name in CCS is too long); 15 at most",
+            where,
+        )
+    elif size == CMAN_NAME_MAX:
+        yield make(
+            "CM011",
+            f"cluster name {name!r} is 16 bytes: cman starts, but its join message holds"
+            " 16 with no room for the terminator and cman_tool allows 15; 15 at most",
+            where,
+            severity="warning",
+        )
+    elif not name:
+        yield make(
+            "CM011",
+            '<cluster name="">: cman starts with cluster id 0, the multicast address and'
+            ' key of any other cluster named ""; name it (15 characters at most)',
+            where,
+            severity="warning",
         )

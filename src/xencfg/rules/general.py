@@ -285,9 +285,11 @@ def deprecated_keyword(item: Loaded) -> Iterator[Finding]:
             severity = "info" if verdict.unsure else None
             message = f"deprecated keyword '{key}': {verdict.message}"
             yield make("XC004", message, item.where(node), severity=severity)
-    if schema_for(item.file.format) is not None:
-        return
+    facts = schema_for(item.file.format)
     for p in _keyword_problems(item, "deprecated"):
+        kw = facts.keyword("top", p.keyword) if facts is not None else None
+        if facts is not None and (kw is None or not kw.obsolete or kw.retired is not None):
+            continue  # (the schema's release facts decide: the verdicts above)
         key, suggestion, severity = p.keyword, p.detail, None
         if not suggestion:
             # not "no effect": heartbeat 3.0.6 refuses to start on hbaping or normalpoll
@@ -329,7 +331,7 @@ def _use(item: Loaded, key: str, new: str) -> tuple[str, str | None]:
     )
 
 
-@rule("XC008", "not-in-release", "error", formats=("drbd", "xm"))
+@rule("XC008", "not-in-release", "error", formats=("drbd", "xm", "hacf"))
 def not_in_release(item: Loaded) -> Iterator[Finding]:
     """Syntax the release in force does not read, where its daemon then refuses the file.
 
@@ -337,14 +339,17 @@ def not_in_release(item: Loaded) -> Iterator[Finding]:
     know ("Parse error: 'an option keyword' expected, but got 'resync-rate'")
     and brings no resource up; xl, the only toolstack from Xen 4.5 on (xend
     and xm were removed), refuses a domU config holding Python ("config
-    parsing error near `os'"), so the domU does not start. The release in
+    parsing error near `os'"), so the domU does not start; heartbeat logs "Illegal
+    directive" for an ha.cf directive of a later release (``pacemaker``, 3.0.4's) and
+    does not start. The release in
     force is the declared one (``[tool.xencfg.versions] drbd = "8.3"``,
     ``--target xen=4.17``), else what the files themselves show; with nothing
     known there is no finding.
 
     Example: ``disk { resync-rate 40M; }`` on DRBD 8.3 (8.4 introduced it);
     ``syncer { rate 40M; }`` on DRBD 9 (drbdadm 9 refuses it);
-    ``import os`` or ``memory = 512 * 2`` in a domU config on Xen 4.17.
+    ``import os`` or ``memory = 512 * 2`` in a domU config on Xen 4.17;
+    ``pacemaker on`` in ha.cf on heartbeat 2.1.4.
 
     Where the release of another component decides (drbd-utils 9.29's drbdadm
     reads a DRBD 9 ``syncer`` section's ``rate`` and ``c-*`` options and a

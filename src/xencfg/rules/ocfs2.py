@@ -12,7 +12,7 @@ import attrs
 from ..cluster import Cluster, Loaded, memberships, ocfs2_conf_unread
 from ..findings import Finding
 from ..formats.view import to_int
-from ..syntax.numbers import decimal, shown
+from ..syntax.numbers import decimal, shown, simple_strtoul, written
 from . import make, repeats, rule, twice
 from .documents import cib_doc as _cib
 from .documents import ocfs2_doc as _ocfs2
@@ -383,24 +383,73 @@ def _old_ocfs2(item: Loaded) -> bool:
 #: heartbeat.h ``O2HB_MIN_DEAD_THRESHOLD``): ``o2hb_dead_threshold_set`` ignores a
 #: smaller one without an error, and the default stays.
 _MIN_DEAD_THRESHOLD = 2
+#: The most missed disk heartbeats o2hb can count: heartbeat.c ``o2hb_check_slot``
+#: declares a node dead at ``slot->ds_equal_samples >= o2hb_dead_threshold``, and
+#: ``ds_equal_samples`` is a ``u16`` (it wraps to 0 before reaching a larger threshold).
+_MAX_DEAD_THRESHOLD = 0xFFFF
+
+
+def _threshold(value: object) -> int | None:
+    """The dead threshold the kernel holds after the init script echoes ``value`` into
+    configfs: ``o2hb_dead_threshold_set((unsigned int) simple_strtoul(page, &p, 10))``,
+    so the number modulo 2**32; ``None`` where the store refuses it (-EINVAL: a sign,
+    not a number; XC005 reports those)."""
+    number = simple_strtoul(str(value))
+    return None if number is None else number & 0xFFFFFFFF
 
 
 def _ignored_threshold(name: str, value: object) -> bool:
-    """Whether the kernel ignores this O2CB_HEARTBEAT_THRESHOLD value (2 or less)."""
-    number = to_int(str(value))
-    return (
-        name == "O2CB_HEARTBEAT_THRESHOLD"
-        and number is not None
-        and (number <= _MIN_DEAD_THRESHOLD)
-    )
+    """Whether the kernel ignores this O2CB_HEARTBEAT_THRESHOLD value (2 or less, as the
+    kernel reads it)."""
+    number = _threshold(value) if name == "O2CB_HEARTBEAT_THRESHOLD" else None
+    return number is not None and number <= _MIN_DEAD_THRESHOLD
+
+
+#: o2nm's network timeouts in the order the init script writes them
+#: (o2cb.init.sh ``set_timeouts_o2cb``), each with the value a new cluster starts with
+#: (nodemanager.c ``o2nm_cluster_group_make_group``: O2NET_IDLE_TIMEOUT_MS_DEFAULT,
+#: O2NET_KEEPALIVE_DELAY_MS_DEFAULT).
+_O2NET_ORDER = (("O2CB_IDLE_TIMEOUT_MS", 30000), ("O2CB_KEEPALIVE_DELAY_MS", 2000))
+
+
+def _o2net_refused(doc: Any) -> dict[str, tuple[int, int, int]]:
+    """The idle timeout and keepalive delay o2nm refuses for their order, as
+    ``{name: (written, other in force, own value left)}``: it takes an idle timeout only
+    above the keepalive delay in force and a keepalive delay only below the idle timeout
+    in force (nodemanager.c ``o2nm_cluster_attr_idle_timeout_ms_write``: "idle timeout
+    must be larger than keepalive delay", ``..._keepalive_delay_ms_write``), and the init
+    script writes the idle timeout first, against the default keepalive delay, and goes
+    on without a word when a write fails. Values o2nm refuses for themselves (0, not a
+    number, too large: XC005) are left out."""
+    held = dict(_O2NET_ORDER)
+    refused: dict[str, tuple[int, int, int]] = {}
+    for name, _ in _O2NET_ORDER:
+        raw = doc.get(name)
+        number = simple_strtoul(raw, 0) if raw else None
+        if number is None or not 0 < number < 2**32 - 1:
+            continue
+        idle, keep = held["O2CB_IDLE_TIMEOUT_MS"], held["O2CB_KEEPALIVE_DELAY_MS"]
+        if name == "O2CB_IDLE_TIMEOUT_MS" and number <= keep:
+            refused[name] = (number, keep, idle)
+        elif name == "O2CB_KEEPALIVE_DELAY_MS" and number >= idle:
+            refused[name] = (number, idle, keep)
+        else:
+            held[name] = number
+    return refused
 
 
 def _in_force(item: Loaded, name: str) -> str | None:
-    """The value of an O2CB setting in force: as written, else the default the init
-    script leaves in the kernel (on OCFS2 1.2 kernels, :func:`_old_ocfs2`, a threshold
-    of 7); ``None`` when unset on a node whose kernel default is not known."""
-    value = _o2cb(item).get(name)
-    if value and not _ignored_threshold(name, value):
+    """The value of an O2CB setting in force: as the kernel holds what is written (a
+    threshold modulo 2**32; an idle timeout or keepalive delay o2nm refuses for the
+    other leaves its default), else the default the init script leaves in the kernel
+    (on OCFS2 1.2 kernels, :func:`_old_ocfs2`, a threshold of 7); ``None`` when unset on
+    a node whose kernel default is not known."""
+    doc = _o2cb(item)
+    value = doc.get(name)
+    if value and name == "O2CB_HEARTBEAT_THRESHOLD" and not _ignored_threshold(name, value):
+        number = _threshold(value)
+        return str(value) if number is None else str(number)
+    if value and name not in _o2net_refused(doc) and name != "O2CB_HEARTBEAT_THRESHOLD":
         return str(value)
     if name in _KERNEL_DEFAULTS and _old_ocfs2(item):
         return _OLD_DEFAULTS.get(name)
@@ -490,33 +539,66 @@ def o2cb_timeouts(item: Loaded) -> Iterator[Finding]:
     A threshold of 2 or less does nothing either: the kernel's
     ``o2hb_dead_threshold_set`` (fs/ocfs2/cluster/heartbeat.c) takes only values
     above ``O2HB_MIN_DEAD_THRESHOLD`` (2) and ignores the others without an error, so
-    the default (31: 60 s) stays while the file says otherwise.
+    the default (31: 60 s) stays while the file says otherwise. The kernel keeps 32
+    bits of the number (``(unsigned int) simple_strtoul``): 4294967297 is 1. A threshold
+    above 65535 is worse: ``o2hb_check_slot`` counts missed heartbeats in a ``u16``
+    (``ds_equal_samples``) that wraps before it gets there, so a dead node is never
+    declared dead (and past 2147484, ``O2HB_MAX_WRITE_TIMEOUT_MS``, 2000 ms times the
+    threshold less one, overflows 32 bits).
+
+    o2nm refuses an idle timeout not above the keepalive delay in force and a
+    keepalive delay not below the idle timeout in force (nodemanager.c: "idle timeout
+    must be larger than keepalive delay"), and the init script writes the idle timeout
+    first, when the keepalive delay is still its default 2000 ms, and prints "OK"
+    whatever the kernel said: ``O2CB_IDLE_TIMEOUT_MS=1500`` with
+    ``O2CB_KEEPALIVE_DELAY_MS=500`` leaves the idle timeout at 30000 ms.
 
     Example: ``O2CB_KEEPALIVE_DELAY_MS=5000`` with ``O2CB_IDLE_TIMEOUT_MS=3000``;
-    ``O2CB_HEARTBEAT_THRESHOLD=1``.
+    ``O2CB_HEARTBEAT_THRESHOLD=1``; ``O2CB_HEARTBEAT_THRESHOLD=100000``.
 
-    Fix: keepalive below the idle timeout; drop the threshold in user mode; a
-    threshold of (timeout in seconds / 2) + 1, at least 7 (``o2cb configure``).
+    Fix: keepalive below the idle timeout, and an idle timeout above 2000 ms; drop the
+    threshold in user mode; a threshold of (timeout in seconds / 2) + 1, at least 7
+    (``o2cb configure``).
     """
     if not _is_o2cb(item):
         return
     doc = _o2cb(item)
-    idle = to_int(doc.get("O2CB_IDLE_TIMEOUT_MS"))
-    keep = to_int(doc.get("O2CB_KEEPALIVE_DELAY_MS"))
-    if idle is not None and keep is not None and keep >= idle:
+    for name, (number, other, left) in _o2net_refused(doc).items():
+        idle = name == "O2CB_IDLE_TIMEOUT_MS"
+        other_name = "O2CB_KEEPALIVE_DELAY_MS" if idle else "O2CB_IDLE_TIMEOUT_MS"
+        if doc.get(other_name) and not idle:
+            said = f"{name}={shown(number)} is not below {other_name}={doc.get(other_name)}"
+        else:
+            where = "the default, written after it" if idle else "the default"
+            said = (
+                f"{name}={shown(number)} is not {'above' if idle else 'below'} the"
+                f" {'keepalive delay' if idle else 'idle timeout'} in force when the init"
+                f" script writes it ({other} ms, {where})"
+            )
         yield make(
             "OC009",
-            f"O2CB_KEEPALIVE_DELAY_MS={keep} is not below O2CB_IDLE_TIMEOUT_MS={idle}",
-            item.where(doc.assignment("O2CB_KEEPALIVE_DELAY_MS")),
-            [item.where(doc.assignment("O2CB_IDLE_TIMEOUT_MS"))],
+            said + f": o2nm refuses it and {left} ms stays",
+            item.where(doc.assignment(name)),
+            [item.where(doc.assignment(other_name))] if doc.get(other_name) else [],
         )
     threshold = doc.get("O2CB_HEARTBEAT_THRESHOLD")
-    if threshold and _ignored_threshold("O2CB_HEARTBEAT_THRESHOLD", threshold):
+    held = _threshold(threshold) if threshold else None
+    cut = held is not None and held != simple_strtoul(str(threshold))
+    wraps = f" (the kernel reads {held}: it keeps 32 bits)" if cut else ""
+    if held is not None and held <= _MIN_DEAD_THRESHOLD:
         yield make(
             "OC009",
-            f"O2CB_HEARTBEAT_THRESHOLD={threshold} is ignored: the kernel takes only values"
-            f" above {_MIN_DEAD_THRESHOLD} (o2hb_dead_threshold_set), so its default stays (31,"
-            " 60 s, on kernels since OCFS2 1.4)",
+            f"O2CB_HEARTBEAT_THRESHOLD={written(str(threshold))} is ignored{wraps}: the kernel"
+            f" takes only values above {_MIN_DEAD_THRESHOLD} (o2hb_dead_threshold_set), so its"
+            " default stays (31, 60 s, on kernels since OCFS2 1.4)",
+            item.where(doc.assignment("O2CB_HEARTBEAT_THRESHOLD")),
+        )
+    elif held is not None and held > _MAX_DEAD_THRESHOLD:
+        yield make(
+            "OC009",
+            f"O2CB_HEARTBEAT_THRESHOLD={written(str(threshold))} is above {_MAX_DEAD_THRESHOLD}"
+            f"{wraps}: o2hb counts missed heartbeats in 16 bits and never reaches it, so a"
+            " dead node is never declared dead and the cluster waits on it for ever",
             item.where(doc.assignment("O2CB_HEARTBEAT_THRESHOLD")),
         )
     mode = (doc.get("O2CB_HEARTBEAT_MODE") or "").lower()

@@ -65,12 +65,18 @@ def strtoul(text: str, at: int = 0) -> tuple[int, int] | None:
 LONG_MAX = 2**63 - 1
 
 
+def int32(n: int) -> int:
+    """What a 32-bit C ``int`` holds when ``n`` is stored in it: its low 32 bits, signed
+    (``*(int *)p = strtoul(...)``)."""
+    low = n & 0xFFFFFFFF
+    return low - 2**32 if low >= 2**31 else low
+
+
 def c_int(n: int) -> int:
     """What ``int x = atoi(s)`` holds for the number ``n`` in ``s`` (glibc: ``(int)
     strtol(s)``): ``n`` saturated to a long, then its low 32 bits, signed; a number
     with thousands of digits is -1."""
-    low = min(max(n, -LONG_MAX - 1), LONG_MAX) & 0xFFFFFFFF
-    return low - 2**32 if low >= 2**31 else low
+    return int32(min(max(n, -LONG_MAX - 1), LONG_MAX))
 
 
 def shown(n: int) -> str:
@@ -90,3 +96,27 @@ def written(text: str, most: int = MAX_DIGITS) -> str:
 def decimal_or_none(text: str) -> int | None:
     """:func:`decimal` of ``text``, or ``None`` when it is not ASCII digits."""
     return decimal(text) if is_decimal(text) else None
+
+
+def simple_strtoul(text: str, base: int = 10) -> int | None:
+    """What a Linux configfs ``store`` that reads ``simple_strtoul(page, &p, base)`` and
+    refuses any rest but the newline (``if (*p && (*p != '\\n')) return -EINVAL``) takes
+    from ``echo TEXT``: the number modulo 2**64 (simple_strtoul wraps, it does not
+    saturate), ``None`` where the store refuses it (no digit first, a sign, a blank,
+    any other character). Base 0 reads ``0x...`` as hex and ``0...`` as octal."""
+    if base == 0:
+        low = text[:3].lower()
+        hexa = low[:2] == "0x" and low[2:3] != "" and low[2:3] in _HEX
+        base = 16 if hexa else 8 if low[:1] == "0" else 10
+        if hexa:
+            text = text[2:]
+    digits = _HEX[:base]
+    value = 0
+    for ch in text.lower():
+        if ch not in digits:
+            return None
+        value = (value * base + digits.index(ch)) & ULONG_MAX
+    return value if text else None
+
+
+_HEX = "0123456789abcdef"

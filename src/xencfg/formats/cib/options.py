@@ -77,6 +77,20 @@ OBSOLETE_IN_HB2 = frozenset({"require-quorum", "transition-timeout"})
 
 KNOWN = CURRENT | frozenset(DEPRECATED)
 
+#: The cluster options heartbeat 2.0.7's CRM reads, all spelt with underscores (the
+#: linux-ha tree, ClusterLabs/pacemaker, at 0f698956bd of 2006-08-07: lib/crm/pengine/
+#: unpack.c ``get_cluster_pref("stonith_enabled")``, ... and include/crm/msg_xml.h's
+#: ``XML_CONFIG_ATTR_*`` the crmd looks up): a dashed name is an unknown key there.
+HEARTBEAT_2_0_7_OPTIONS = frozenset(
+    {
+        "default_action_timeout", "default_resource_failure_stickiness",
+        "default_resource_stickiness", "is_managed_default", "no_quorum_policy",
+        "remove_after_stop", "stonith_action", "stonith_enabled", "stop_orphan_actions",
+        "stop_orphan_resources", "symmetric_cluster", "transition_idle_timeout",
+        "dc_deadtime", "election_timeout", "shutdown_escalation", "cluster_recheck_interval",
+    }
+)  # fmt: skip
+
 
 def option_problem(
     name: str, dialect: str

@@ -49,6 +49,7 @@ from .hacf_directives import (
     OWN_KINDS,
     PLAIN_STONITH_VALUE,
     REPEATABLE,
+    SINCE,
     STONITH_NO_SECRET,
     STONITH_SECRET,
     STONITH_SECRET_LAST,
@@ -445,6 +446,12 @@ class HacfDocument(LineDocument):
                 harmless=harmless,
             )
 
+    def keyword_uses(self) -> Iterator[tuple[str, str, Entry]]:
+        """``("top", directive, entry)`` for every directive written: what the release
+        checks (:data:`SCHEMA`'s ``since``) read."""
+        for e in self.entries():
+            yield "top", e.key, e
+
     def keyword_problems(self) -> Iterator[KeywordProblem]:
         """The line format's problems, plus ``udpport``/``baud`` after the media lines
         with a value other than the one those media already use ("misplaced")."""
@@ -576,7 +583,10 @@ SCHEMA = schema_of(
     refuses=True,
     extra={
         "top": [
-            *(Keyword(k, type=kind, default=DEFAULTS.get(k)) for k, kind in KINDS.items()),
+            *(
+                Keyword(k, type=kind, default=DEFAULTS.get(k), since=SINCE.get(k))
+                for k, kind in KINDS.items()
+            ),
             *(Keyword(k, renamed_to=new, obsolete=True) for k, new in DEPRECATED.items()),
         ]
     },

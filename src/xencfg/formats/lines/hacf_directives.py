@@ -17,7 +17,28 @@ from ..._lazy import lazy_re
 from ...problems import ValueProblem
 from ...syntax.blocks import Entry
 from ...syntax.numbers import atoi, decimal, shown
+from ...versions import HEARTBEAT_CRM
+from ..schema import Version
 from ..view import to_bool, to_int, to_seconds
+
+#: The first heartbeat release that reads each directive newer than 2.0.0 (an older one
+#: logs "Illegal directive" and does not start), from heartbeat's history read with git:
+#: config.c Directives[] of the linux-ha tree (ClusterLabs/pacemaker-1.0) at 2006-08-09
+#: (2.0.7's tag) and 2007-11-09 (2.1.3), and heartbeat 3 (vyos-legacy/heartbeat, tags
+#: STABLE-3.0.x): ``quorum_server`` 2006-09-26 ("add quorum_server to ha.cf"),
+#: ``syslogmsgfmt`` 2007-07-31 (after 2.1.2's tag), ``failfast`` 2007-11-09,
+#: the ping6 plugin 2008-09-26 (in beta-2.99.1), ``pacemaker`` 2010-07-13 ("favor
+#: 'pacemaker on' in ha.cf") and mcast6 2010-10-04 (both in STABLE-3.0.4, not 3.0.3),
+#: ``crm_daemon_dir``/``crmd_spawns_pengine`` 2014-10-20 and ucast6 2014-11-12 (after
+#: 3.0.5, 2011-06-16). ``crm`` came with the CRM in 2.0 (versions.HEARTBEAT_CRM).
+SINCE: dict[str, Version] = {
+    "crm": HEARTBEAT_CRM,
+    **dict.fromkeys(("quorum_server",), Version.parse("2.0.8")),
+    **dict.fromkeys(("syslogmsgfmt", "failfast"), Version.parse("2.1.3")),
+    "ping6": Version.parse("2.99.1"),
+    **dict.fromkeys(("pacemaker", "mcast6"), Version.parse("3.0.4")),
+    **dict.fromkeys(("crm_daemon_dir", "crmd_spawns_pengine", "ucast6"), Version.parse("3.0.6")),
+}
 
 #: Directive -> value kind, for heartbeat 3.0.6 (config.c and the HBcomm plugins), of the
 #: directives without a typed property or whose kind refines the property's type

@@ -20,7 +20,7 @@ from ...errors import ValidationError
 from ...problems import KeywordProblem, ValueProblem
 from ...suggest import suggest
 from ...syntax.blocks import ComputedView, Entry
-from ...syntax.numbers import ULONG_MAX, decimal
+from ...syntax.numbers import int32, strtoul, written
 from ..schema import Keyword, Schema, Version
 from ..view import INT, Setting, to_int
 from ._base import LineDocument, LineStyle, parser_for
@@ -318,13 +318,18 @@ class IscsidDocument(OpenIscsiDocument):
         """Values iscsid refuses or that break RFC 3720's limits, and lines its
         parser skips whole (:meth:`skipped_line`)."""
         for e in self.entries():
-            message = self.skipped_line(e) or value_problem(e.key, e.values[0] if e.values else "")
-            if message:
-                yield ValueProblem(e, message)
+            skipped = self.skipped_line(e)
+            problem = (
+                (skipped, False)
+                if skipped
+                else _value_problem(e.key, e.values[0] if e.values else "")
+            )
+            if problem is not None:
+                yield ValueProblem(e, problem[0], harmless=problem[1])
         first = self.entry("node.session.iscsi.FirstBurstLength")
         most = self.entry("node.session.iscsi.MaxBurstLength")
-        fb = to_int(first.values[0]) if first is not None and first.values else None
-        mb = to_int(most.values[0]) if most is not None and most.values else None
+        fb = _int(first.values[0]) if first is not None and first.values else None
+        mb = _int(most.values[0]) if most is not None and most.values else None
         if first is not None and fb is not None and mb is not None and fb > mb:
             yield ValueProblem(
                 first, f"FirstBurstLength {fb} exceeds MaxBurstLength {mb} (RFC 3720)"
@@ -393,19 +398,26 @@ class IscsidDocument(OpenIscsiDocument):
         }
 
 
-#: A number with a comment after it on the line: idbm_recinfo_config takes the rest
-#: of the line as the value (no comment stripping) and idbm_node_update_param reads
-#: a TYPE_INT with ``strtoul(value, NULL, 10)``, which stops at the blank: 15. (Also
-#: digits past what ``to_int`` reads: strtoul saturates.)
-_NUMBER_THEN_COMMENT = re.compile(r"([0-9]+)(?:[ \t]+#.*)?")
+#: A comment after a number on the line: idbm_recinfo_config takes the rest of the line
+#: as the value (no comment stripping) and strtoul stops at the blank (IS rules say so).
+_COMMENT = re.compile(r"[ \t]+#.*")
+
+
+def _read_int(raw: str) -> tuple[int, str] | None:
+    """An integer value as iscsid stores it, and what it leaves unread: ``*(int *)data =
+    strtoul(value, NULL, 10)`` (idbm.c idbm_rec_update_param, TYPE_INT, 2.0.873 to 2.1):
+    blanks, a sign and the leading digits, saturating at ULONG_MAX, then the low 32 bits
+    of that, signed (peer: ``iscsiadm -o update -n node.session.timeo.replacement_timeout
+    -v V`` stores 99999999999 as 1215752191, 4294967416 as 120, 23 nines as -1 and
+    ``15abc`` as 15). ``None`` where there is no digit (iscsid stores 0)."""
+    read = strtoul(raw)
+    return None if read is None else (int32(read[0]), raw[read[1] :])
 
 
 def _int(raw: str) -> int | None:
-    """An integer value as iscsid reads it, comment after it or not."""
-    n = to_int(raw)
-    if n is None and (m := _NUMBER_THEN_COMMENT.fullmatch(raw)) is not None:
-        n = min(decimal(m.group(1)), ULONG_MAX)  # (int() of 5,000 digits raised)
-    return n
+    """An integer value as iscsid stores it (:func:`_read_int`)."""
+    read = _read_int(raw)
+    return None if read is None else read[0]
 
 
 def typed(key: str, raw: str) -> int | bool | str:
@@ -422,27 +434,46 @@ def typed(key: str, raw: str) -> int | bool | str:
 
 
 def value_problem(key: str, raw: str) -> str | None:
-    """Why iscsid cannot use ``raw`` for ``key``, or ``None``."""
+    """Why iscsid cannot use ``raw`` for ``key`` (or reads it otherwise), or ``None``."""
+    problem = _value_problem(key, raw)
+    return problem[0] if problem is not None else None
+
+
+def _value_problem(key: str, raw: str) -> tuple[str, bool] | None:
+    """:func:`value_problem` and whether iscsid works with what it reads instead
+    (a number it wraps or cuts short: lint warns)."""
     t = template(key)
     if t in UNUSED:
         return None
     if raw == "" and t in KNOWN:
-        return f"{key} has no value"
+        return f"{key} has no value", False
     if t in INTS:
-        n = _int(raw)
-        if n is None:
-            return f"{key} = {raw!r} is not a number"
+        read = _read_int(raw)
+        if read is None:
+            return f"{key} = {raw!r} is not a number (iscsid reads 0)", False
+        n, rest = read
+        written_n = to_int(raw)
+        wraps = written_n is not None and written_n != n
+        as_read = f" is {n} to iscsid (strtoul into a 32-bit int)" if wraps else f" = {n}"
         low, high = RANGES.get(t, (None, None))
         if low is not None and high is not None and not low <= n <= high:
-            return f"{key} = {n} is outside {low}..{high}"
+            shown_raw = f" = {written(raw)}" if wraps else ""
+            return (
+                f"{key}{shown_raw}{as_read}{',' if wraps else ''} is outside {low}..{high}",
+                False,
+            )
         if t == "node.session.cmds_max" and n & (n - 1):
-            return f"{key} = {n} is not a power of two (iscsid rounds it down)"
+            return f"{key} = {n} is not a power of two (iscsid rounds it down)", False
+        if wraps:
+            return f"{key} = {written(raw)}{as_read}", True
+        if rest and not _COMMENT.fullmatch(rest):
+            return f"{key} = {raw!r}: iscsid reads {n} and ignores {rest!r}", True
     elif t in BOOLS and raw not in ("Yes", "No"):
         # idbm_rec_update_param: TYPE_INT_O values match with strcmp, so 'yes' is
         # not read and the default stays (2.0-873 and 2.1 alike)
-        return f"{key} = {raw!r}: iscsid reads only Yes or No (with capitals)"
+        return f"{key} = {raw!r}: iscsid reads only Yes or No (with capitals)", False
     elif t in _ENUMS and raw not in _ENUMS[t]:
-        return f"{key} = {raw!r}: one of {', '.join(_ENUMS[t])}"
+        return f"{key} = {raw!r}: one of {', '.join(_ENUMS[t])}", False
     return None
 
 

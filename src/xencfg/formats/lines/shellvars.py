@@ -162,7 +162,8 @@ class Command(Entry):
 
 #: The O2CB_* timeouts the init script writes to o2nm's configfs, and the most o2nm takes
 #: there: nodemanager.c ``o2nm_cluster_attr_write`` returns -ERANGE for
-#: ``tmp >= (u32)-1`` (a number past ULONG_MAX: simple_strtoul's reading is no better).
+#: ``tmp >= (u32)-1`` (a number past ULONG_MAX: simple_strtoul's reading is no better)
+#: and -EINVAL for ``tmp == 0``.
 _O2NM_TIMEOUTS = frozenset(
     {"O2CB_IDLE_TIMEOUT_MS", "O2CB_KEEPALIVE_DELAY_MS", "O2CB_RECONNECT_DELAY_MS"}
 )
@@ -341,6 +342,12 @@ class ShellvarsDocument(TreeDocument):
                     f"{a.name}={shown(number)} is above {_O2NM_MAX}, the most o2nm takes:"
                     " the o2cb init script cannot set it (nodemanager.c"
                     " o2nm_cluster_attr_write: -ERANGE)",
+                )
+            elif number == 0 and a.value != "" and a.name in _O2NM_TIMEOUTS:
+                yield ValueProblem(
+                    a,
+                    f"{a.name}=0 is refused by o2nm (nodemanager.c o2nm_cluster_attr_write:"
+                    " -EINVAL for 0): the init script cannot set it and the default stays",
                 )
             elif kind == "bool" and shell_bool(a.value) is None:
                 yield ValueProblem(a, f"{a.name}={a.value!r} is not true or false")

@@ -15,6 +15,7 @@ from ...formats.cib.options import FENCING_RENAMES
 from ...formats.cib.values import canon_name
 from ...formats.cib.xmltext import WRAPPER
 from ...suggest import did_you_mean
+from ...versions import HEARTBEAT_DASHED_OPTIONS
 from .. import make, rule
 from .common import _cib, fencing_names_unread, units
 
@@ -162,6 +163,11 @@ def unknown_option(item: Loaded) -> Iterator[Finding]:
     reported only where the release is known to be older (``dc-version``, ``--target``),
     which ignores it.
 
+    heartbeat 2.0.7 and older read only underscore names (``stonith_enabled``): the
+    dashed ones and the alias table came with 2.0.8 (lib/crm/pengine/common.c, commit
+    2cfb5f2899 of 2006-08-14), so where the release is known to be older a dashed name,
+    or an option of a later release, is reported with the name it reads.
+
     Not reported: ``NAME_REPL_INFO``, which the mysql, mariadb and redis agents keep in
     a property set of their own (resource-agents heartbeat/mysql-common.sh:
     ``crm_attribute --type crm_config --name ${INSTANCE_ATTR_NAME}_REPL_INFO -s
@@ -204,12 +210,47 @@ def unknown_option(item: Loaded) -> Iterator[Finding]:
             continue  # (the name implies 3.0.2 or later where the release is not known)
         hint = did_you_mean(p.detail)
         yield make("CB011", f"unknown cluster option '{p.keyword}'{hint}", item.where(p.node))
+    yield from _unread_by_heartbeat_2_0(item)
     for m in doc.meta_problems():
         what = "is ignored by Pacemaker 1.0" if m.kind == "unknown" else "is not read from here"
         yield make(
             "CB011", f"resource option '{m.keyword}' of '{m.resource.id}' {what}; use '{m.detail}'",
             item.where(m.node),
         )  # fmt: skip
+
+
+def _before_dashed_names(item: Loaded) -> Any:
+    """The heartbeat release in force where it is known to be older than 2.0.8 and the
+    CIB is heartbeat 2's, else ``None``."""
+    inforce = item.versions.of("heartbeat", item.node or "")
+    old = _cib(item).dialect == "heartbeat-2" and inforce.older_than(HEARTBEAT_DASHED_OPTIONS)
+    return inforce if old else None
+
+
+def _unread_by_heartbeat_2_0(item: Loaded) -> Iterator[Finding]:
+    """CB011 for heartbeat 2.0.7 and older: cluster options they do not read (a dashed
+    name, which came with 2.0.8, or an option added later)."""
+    from ...formats.cib.options import HEARTBEAT_2_0_7_OPTIONS, KNOWN, option_problem
+
+    inforce = _before_dashed_names(item)
+    if inforce is None:
+        return
+    doc = _cib(item)
+    for pair in doc.option_pairs():
+        canon = canon_name(pair.name)
+        if pair.name in HEARTBEAT_2_0_7_OPTIONS or canon not in KNOWN:
+            continue  # (read, or no option of any release: the unknown names above)
+        known = option_problem(pair.name, doc.dialect)
+        if known is not None and known[0] == "unknown":
+            continue  # (CB011 above)
+        under = canon.replace("-", "_")
+        hint = f"; write '{under}'" if under in HEARTBEAT_2_0_7_OPTIONS else ""
+        yield make(
+            "CB011",
+            f"cluster option '{pair.name}' is not read by {inforce.describe('heartbeat')}:"
+            f" before 2.0.8 the CRM reads only its own underscore names{hint}",
+            item.where(pair),
+        )
 
 
 @rule("CB012", "deprecated-option", "info", formats=("cib",))
@@ -227,6 +268,8 @@ def deprecated_option(item: Loaded) -> Iterator[Finding]:
     from .schema import ignored_in_4x, refused_option
 
     doc = _cib(item)
+    if _before_dashed_names(item) is not None:
+        return  # (heartbeat 2.0.7 reads none of the successors: CB011 says what it reads)
     for p in doc.option_problems():
         el = getattr(p.node, "el", None)
         if p.kind != "deprecated" or ignored_in_4x(doc, el) is not None:
