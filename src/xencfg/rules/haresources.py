@@ -10,20 +10,37 @@ from ..findings import Finding
 from . import make, rule
 from .documents import hacf_doc as _hacf
 from .documents import haresources_doc as _haresources
+from .documents import ietd_doc as _ietd
 
 #: heartbeat resource scripts that make DRBD resources primary on start: drbddisk
 #: (``drbdadm primary $RES``, every resource without an argument), drbdupper (a
 #: stacked resource), and DRBD 0.6's datadisk.
 PROMOTERS = ("drbddisk", "drbdupper", "datadisk")
 
+#: The init scripts of the iSCSI Enterprise Target (iscsitarget's
+#: /etc/init.d/iscsi-target on Red Hat and SUSE, iscsitarget on Debian): their start
+#: runs ietd, which opens every ``Lun`` path of ietd.conf for writing (block-io.c
+#: ``blockio_open_path``), so a LUN on a DRBD device needs the resource primary.
+IET_SCRIPTS = ("iscsi-target", "iscsitarget")
+
 
 def _devices(cluster: Cluster, node: str, resource: Any) -> list[str]:
     """The block devices a haresources resource opens: a Filesystem's device, the
-    ``phy:`` disks of a Xen guest's config."""
+    ``phy:`` disks of a Xen guest's config, the LUN paths of the node's ietd.conf
+    for IET's init script."""
     from .cib.guests import _domu_for, phy_devices
 
     if resource.type == "Filesystem" and resource.args:
         return [resource.args[0]]
+    if resource.type in IET_SCRIPTS:
+        return [
+            lun.path
+            for item in cluster.docs("ietd")
+            if item.node == node
+            for target in _ietd(item).targets
+            for lun in target.luns
+            if lun.path
+        ]
     if resource.type != "Xen" or not resource.args:
         return []
     return [
@@ -50,7 +67,9 @@ def drbd_used_before_promotion(cluster: Cluster) -> Iterator[Finding]:
     Read from the node's own drbd configuration (``/dev/drbdN`` by its minor,
     ``/dev/drbd/by-res/RES``), for ``Filesystem`` and for the ``phy:`` disks of a
     ``Xen::`` guest (a ``drbd:`` disk's block-drbd script promotes the resource
-    itself); ``drbddisk`` without an argument promotes every resource, and a resource
+    itself) and for the ``Lun`` paths of ietd.conf that IET's init script
+    (``iscsi-target``, Debian's ``iscsitarget``) exports: ietd opens them at start.
+    ``drbddisk`` without an argument promotes every resource, and a resource
     with ``become-primary-on both`` and two primaries is primary everywhere. Not when
     the CRM is on (heartbeat does not read haresources then: HB016).
 

@@ -16,7 +16,7 @@ from ...cluster import (
 from ...findings import Finding, Location
 from ...formats.cib.model import CibDocument, NvPair, Primitive, _tag
 from ...formats.cib.values import canon_name, duration_ms, parse_bool
-from ...versions import PACEMAKER_1_1
+from ...versions import HEARTBEAT_DASHED_OPTIONS, PACEMAKER_1_1
 from .. import make, rule
 from ..documents import multipath_doc as _mp
 from .common import Unit, _cib, _is_ocfs2_fs, fencing_names_unread, units
@@ -27,13 +27,21 @@ from .guests import _drbd_resources, _two_primaries
 
 def _stonith_option(unit: Unit) -> tuple[Loaded, NvPair] | None:
     """The stonith-enabled nvpair in effect: in each CIB the first the CRM reads
-    (option_pairs order; populate_hash never overwrites), the last CIB of the unit."""
+    (option_pairs order; populate_hash never overwrites), the last CIB of the unit.
+    heartbeat 2.0.7 and older read only ``stonith_enabled``: the dashed name and the
+    alias table came with 2.0.8 (CB011), so there ``stonith-enabled`` is no setting."""
     last = None
     for item in unit.items:
         names = {"stonith-enabled"}
         if not fencing_names_unread(item):
             names.add("fencing-enabled")  # its 3.0.2 name (CB011 where older runs)
+        release = item.versions.of("heartbeat", item.node or "")
+        underscores_only = _cib(item).dialect == "heartbeat-2" and release.older_than(
+            HEARTBEAT_DASHED_OPTIONS
+        )
         for pair in _cib(item).option_pairs():
+            if underscores_only and pair.name != "stonith_enabled":
+                continue
             if canon_name(pair.name) in names:
                 last = (item, pair)
                 break
