@@ -142,12 +142,16 @@ def test_storage_tier_iet_haresources_and_ocfs2_dom0s(tmp_path: Path) -> None:
     0.4.7 with the IET LUN's WWID aliased, OCFS2 on o2cb's own stack (cluster.conf,
     sysconfig/o2cb, o2cb and ocfs2 on at boot), heartbeat 3 + Pacemaker 1.0.12 with
     one external/ipmi per node (hostname, banned from its node), xm guests on OCFS2,
-    xendomains off (K01xendomains).
-    Peers: peer-drbdadm --mode 83 --node stor1: OK; peer-heartbeat (eth mapped to
+    xendomains off (K01xendomains); the mail guest on DRBD 8.3 ``mail`` between xen1
+    and xen2 (crm-fence-peer), as crm shell 1.0 writes it: ``ms`` of ocf:linbit:drbd
+    banned from xen3, ``colocation inf: vm-mail ms_drbd_mail:Master``, ``order inf:
+    ms_drbd_mail:promote vm-mail:start``, drbd off at boot (K08drbd).
+    Peers: peer-drbdadm --mode 83 --node stor1 and --node xen1: OK; peer-heartbeat (eth mapped to
     lo) on stor1's and xen1's ha.cf: "configuration validated"; peer-o2cb: "OK
     clusters: vmpool"; peer-iscsiadm: all keys known; peer-multipath (0.9.4): only
     "ignoring deprecated option getuid_callout" (0.4.7 reads it); peer-crm-verify: the
-    empty status's fencing warnings.
+    empty status's fencing warnings and rsc_order ``score`` (deprecated in 2.x; what
+    crm shell wrote for 1.0).
     True findings: HB003 on each dom0 (one mcast path: one failed NIC splits the
     cluster); HB011 on each dom0 (auto_failback is not read with ``crm respawn``);
     MP005 (``devnode "^sda$"`` blacklists by kernel name). Undeclared, XC004's advice
@@ -215,6 +219,26 @@ def test_iet_init_script_before_drbddisk_is_hb017(tmp_path: Path) -> None:
     assert _found(root, select="HB017") == expected
     _edit(root, hares, "iscsi-target", "drbddisk iscsi-target")  # every resource
     assert _found(root, select="HB017") == set()
+
+
+def test_storage_tier_variant_pacemaker_1_0_order_and_drbd_at_boot(tmp_path: Path) -> None:
+    """The dom0s' Pacemaker 1.0 CIB: an order without ``first-action="promote"``
+    starts vm-mail after the ms's start, before its promotion (DRBD 8.3 has no
+    auto-promote): CB038, a true error. drbd switched on at boot on xen1/xen2 while
+    ocf:linbit:drbd runs ``mail``: HB018, true warnings (drbd83's init script brings
+    the resource up outside the cluster)."""
+    root = _copy(STORAGE, tmp_path)
+    _edit(root, "xen*/var/lib/heartbeat/crm/cib.xml", ' first-action="promote"', "")
+    cib = "xen1/var/lib/heartbeat/crm/cib.xml"
+    assert _found(root, select="CB038") == {("CB038", cib, "error")}
+    for node in ("xen1", "xen2"):
+        for level in ("rc3.d", "rc5.d"):
+            folder = root / node / "etc/rc.d" / level
+            (folder / "K08drbd").unlink()
+            (folder / "S70drbd").symlink_to("../init.d/drbd")
+    assert _found(root, select="HB018") == {
+        ("HB018", f"{n}/var/lib/heartbeat/crm/cib.xml", "warning") for n in ("xen1", "xen2")
+    }
 
 
 # -- 3. heartbeat 2.1.4 with a crm.dtd CIB (SLES 10 SP2), and the same on 2.0.7 -----
