@@ -241,6 +241,30 @@ def test_storage_tier_variant_pacemaker_1_0_order_and_drbd_at_boot(tmp_path: Pat
     }
 
 
+def test_storage_tier_variant_numbers_as_the_daemons_hold_them(tmp_path: Path) -> None:
+    """iscsid.conf numbers past 32 bits on xen2: XC005 warnings, true (open-iscsi's
+    idbm stores ``strtoul`` into an int: 4294967311 runs as 15, 4294967424 as 128).
+    xen3's ``O2CB_HEARTBEAT_THRESHOLD=4294967327`` is 31 in the kernel
+    (``(unsigned int) simple_strtoul``), the same as xen1/xen2 hold: no OC008, and no
+    OC009 (31 is a working threshold). lvm.conf ``locking_type = 3`` on xen1/xen2 and
+    1 on xen3, which reaches the LUN by multipath and iSCSI: LV002, a true error;
+    stor1's local locking is not compared (it only serves storage)."""
+    root = _copy(STORAGE, tmp_path)
+    iscsid = "xen2/etc/iscsi/iscsid.conf"
+    _edit(root, iscsid, "cmds_max = 128", "cmds_max = 4294967424")
+    _edit(root, iscsid, "replacement_timeout = 15", "replacement_timeout = 4294967311")
+    _edit(root, "xen3/etc/sysconfig/o2cb", "THRESHOLD=31", "THRESHOLD=4294967327")
+    for node, locking in (("xen1", 3), ("xen2", 3), ("xen3", 1), ("stor1", 1)):
+        (root / node / "etc/lvm").mkdir()
+        (root / node / "etc/lvm/lvm.conf").write_text(
+            f"global {{\n    locking_type = {locking}\n}}\n"
+        )
+    assert _found(root, select="XC005,OC008,OC009,LV002") == {
+        ("XC005", iscsid, "warning"),
+        ("LV002", "xen3/etc/lvm/lvm.conf", "error"),
+    }
+
+
 # -- 3. heartbeat 2.1.4 with a crm.dtd CIB (SLES 10 SP2), and the same on 2.0.7 -----
 
 HB1_CIB = "hb1/var/lib/heartbeat/crm/cib.xml"
