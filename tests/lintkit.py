@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from xencfg import lint
@@ -19,6 +20,20 @@ def tree(tmp: Path, name: str, files: dict[str, str]) -> Path:
         p.write_text(text)
         if rel.endswith("authkeys"):
             p.chmod(0o600)
+    return root
+
+
+def copy_site(source: Path, root: Path) -> Path:
+    """A fixture site copied to ``root`` with the secret files' modes the nodes have
+    (git keeps neither 0600 nor 0400; a 0644 iscsid.conf with the CHAP password is
+    IS104's, a true warning)."""
+    shutil.copytree(source, root, symlinks=True)
+    for keys in root.glob("*/etc/ha.d/authkeys"):
+        keys.chmod(0o600)
+    for keys in root.glob("*/etc/corosync/authkey"):
+        keys.chmod(0o400)
+    for chap in root.glob("*/etc/iscsi/iscsid.conf"):
+        chap.chmod(0o600)
     return root
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from lintkit import tree
+from lintkit import copy_site, tree
 from xencfg import lint
 from xencfg.formats.schema import Version
 
@@ -48,17 +48,7 @@ SHIPPED = {
 
 
 def _copy(shape: str, tmp_path: Path) -> Path:
-    """The tree with the secret files' modes the nodes have (git keeps neither 0600
-    nor 0400; a 0644 iscsid.conf with the CHAP password is IS104's, a true warning)."""
-    root = tmp_path / shape
-    shutil.copytree(UNSEEN3 / shape, root, symlinks=True)
-    for keys in root.glob("*/etc/ha.d/authkeys"):
-        keys.chmod(0o600)
-    for keys in root.glob("*/etc/corosync/authkey"):
-        keys.chmod(0o400)
-    for chap in root.glob("*/etc/iscsi/iscsid.conf"):
-        chap.chmod(0o600)
-    return root
+    return copy_site(UNSEEN3 / shape, tmp_path / shape)
 
 
 def _lint(root: Path, declared: bool = False, select: list[str] | None = None) -> lint.LintResult:

@@ -10,9 +10,9 @@ made on a copy. Peer runs on the single files are named in each test."""
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
+from lintkit import copy_site
 from xencfg import lint
 from xencfg.formats.schema import Version
 
@@ -32,16 +32,7 @@ Found = set[tuple[str, str, str]]
 
 
 def _copy(shape: str, tmp_path: Path) -> Path:
-    """The tree with the secret files' modes the nodes have (git keeps neither)."""
-    root = tmp_path / shape
-    shutil.copytree(UNSEEN4 / shape, root, symlinks=True)
-    for keys in root.glob("*/etc/ha.d/authkeys"):
-        keys.chmod(0o600)
-    for keys in root.glob("*/etc/corosync/authkey"):
-        keys.chmod(0o400)
-    for chap in root.glob("*/etc/iscsi/iscsid.conf"):
-        chap.chmod(0o600)
-    return root
+    return copy_site(UNSEEN4 / shape, tmp_path / shape)
 
 
 def _found(root: Path, declared: dict[str, str] | None = None, select: str = "") -> Found:
