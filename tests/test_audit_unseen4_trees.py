@@ -291,7 +291,9 @@ def test_heartbeat_2_1_4_crm_dtd_cib(tmp_path: Path) -> None:
 def test_heartbeat_2_0_7_reads_only_underscore_options(tmp_path: Path) -> None:
     """The same cluster on heartbeat 2.0.7 (SLES 10 GA, declared): CB011 on the
     dashed cluster options, true (2.0.7 reads only underscore names; the aliases came
-    with 2.0.8, commit 2cfb5f2899). Was a false CB037 error: with ``stonith-enabled``
+    with 2.0.8, commit 2cfb5f2899), but not on ``dc-version``, which the DC writes
+    itself (CB011 said it was "not read": no setting, nothing to fix). Was a false
+    CB037 error: with ``stonith-enabled``
     unread, 2.0.7's CRM runs with STONITH off (heartbeat 2's default), so a node no
     device names is no fencing failure there; ``stonith_enabled`` still counts."""
     root = _copy(HB2, tmp_path)
@@ -302,6 +304,14 @@ def test_heartbeat_2_0_7_reads_only_underscore_options(tmp_path: Path) -> None:
         ("CB011", HB1_CIB, "warning"),
         ("CB014", HB1_CIB, "info"),
     }
+    versions = {k: Version.parse(v) for k, v in declared.items()}
+    nodes = [str(root / "hb1"), str(root / "hb2")]
+    cb011 = lint.run(nodes, select=["CB011"], versions=versions).findings
+    assert sorted(f.message.split("'")[1] for f in cb011) == [
+        "default-resource-stickiness",
+        "stonith-action",
+        "stonith-enabled",
+    ]  # (was dc-version too, a false warning: the DC writes it, nothing to set)
     cibs = "*/var/lib/heartbeat/crm/cib.xml"
     _edit(root, cibs, 'name="hostlist" value="hb2"', 'name="hostlist" value="hb1"')
     assert _found(root, declared, select="CB037") == set()

@@ -229,7 +229,8 @@ def _before_dashed_names(item: Loaded) -> Any:
 
 def _unread_by_heartbeat_2_0(item: Loaded) -> Iterator[Finding]:
     """CB011 for heartbeat 2.0.7 and older: cluster options they do not read (a dashed
-    name, which came with 2.0.8, or an option added later)."""
+    name, which came with 2.0.8, or an option added later). Not the properties the DC
+    writes itself (``dc-version``: nothing the admin sets, so nothing to fix)."""
     from ...formats.cib.options import HEARTBEAT_2_0_7_OPTIONS, KNOWN, option_problem
 
     inforce = _before_dashed_names(item)
@@ -240,6 +241,8 @@ def _unread_by_heartbeat_2_0(item: Loaded) -> Iterator[Finding]:
         canon = canon_name(pair.name)
         if pair.name in HEARTBEAT_2_0_7_OPTIONS or canon not in KNOWN:
             continue  # (read, or no option of any release: the unknown names above)
+        if pair.name in DAEMON_WRITTEN:
+            continue  # (the DC's own record, no setting: nothing to write otherwise)
         known = option_problem(pair.name, doc.dialect)
         if known is not None and known[0] == "unknown":
             continue  # (CB011 above)
