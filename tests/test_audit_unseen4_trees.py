@@ -12,6 +12,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from lintkit import copy_site
 from xencfg import lint
 from xencfg.formats.schema import Version
@@ -119,6 +121,42 @@ def test_drbd9_variant_colocation_without_role(tmp_path: Path) -> None:
     _edit(root, cibs, 'first-action="promote"', 'first-action="start"')
     assert _found(root, select="CB038") == set()
     _edit(root, cibs, ' with-rsc-role="Promoted"', "")
+    assert _found(root, select="CB038") == {("CB038", ALPHA_CIB, "error")}
+
+
+@pytest.mark.parametrize(
+    "host_map",
+    [
+        "alpha=10.40.9.11 bravo=10.40.9.12,charlie=10.40.9.13",
+        "ALPHA.lab.example:10.40.9.11;bravo:10.40.9.12;charlie:10.40.9.13;",
+    ],
+)
+def test_drbd9_host_map_spellings_name_every_node(tmp_path: Path, host_map: str) -> None:
+    """pcmk_host_map with ``=`` and mixed separators (Pacemaker's host map takes ``;``,
+    ``,`` or blanks between entries and ``:`` or ``=`` inside one), or a node in
+    capitals with its domain (names are compared without case and domain): every node
+    is named and fence_xvm's comma list no longer needs charlie: no CB037."""
+    root = _copy(KNET, tmp_path)
+    cibs = "*/var/lib/pacemaker/cib/cib.xml"
+    _edit(root, cibs, "alpha:10.40.9.11;bravo:10.40.9.12;charlie:10.40.9.13", host_map)
+    _edit(root, cibs, 'value="alpha bravo charlie"', 'value="alpha,bravo"')
+    assert _found(root, select="CB037") == set()
+
+
+@pytest.mark.parametrize(
+    "disk",
+    [
+        "'vdev=xvda, target=/dev/drbd1'",
+        "'/dev/drbd/by-res/vm1/0,raw,xvda,rw'",
+        "'format=raw, vdev=xvda, access=rw, target=/dev/drbd/by-res/vm1/0'",
+    ],
+)
+def test_drbd9_xl_disk_spellings_reach_cb038(tmp_path: Path, disk: str) -> None:
+    """The xl disk spec by minor, positional, and with every key: each opens vm1's
+    device (peer-xl: OK on each), so without the Promoted colocation CB038 holds."""
+    root = _copy(KNET, tmp_path)
+    _edit(root, "*/var/lib/pacemaker/cib/cib.xml", ' with-rsc-role="Promoted"', "")
+    _edit(root, "*/etc/xen/vm1.cfg", "'vdev=xvda, target=/dev/drbd/by-res/vm1/0'", disk)
     assert _found(root, select="CB038") == {("CB038", ALPHA_CIB, "error")}
 
 
