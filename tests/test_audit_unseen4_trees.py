@@ -72,7 +72,9 @@ def test_drbd9_three_nodes_pacemaker_2_1_knet_xl(tmp_path: Path) -> None:
     enabled in systemd's wants with an empty /etc/xen/auto.
     Peers: peer-drbdadm --mode 9 --node alpha (global_common + vm1.res): OK;
     peer-crm-verify: only the empty status's "Scheduling node ... for fencing";
-    peer-xl vm1.cfg: OK.
+    peer-xl vm1.cfg: OK; crm_simulate -S (2.1.5, the three nodes online in status):
+    the clone starts on all three and vm1 stays stopped until an instance is promoted
+    (no promotion scores before the agent's first monitor).
     Only CB009, true: fence_ipmilan's ``password`` sits in cleartext in the CIB
     (``password_script`` keeps it out). No CB037 (every node is in a host map), no
     CB038 (Promoted colocation + promote order), no XN019 (auto is empty), no HB018
