@@ -250,6 +250,13 @@ def test_iet_init_script_before_drbddisk_is_hb017(tmp_path: Path) -> None:
     assert _found(root, select="HB017") == expected
     _edit(root, hares, "iscsi-target", "drbddisk iscsi-target")  # every resource
     assert _found(root, select="HB017") == set()
+    # Debian's spelling: /etc/iet/ietd.conf, the init script iscsitarget, by-res path
+    _edit(root, hares, "drbddisk iscsi-target", "iscsitarget drbddisk::r0")
+    for node in ("stor1", "stor2"):
+        (root / node / "etc/iet").mkdir()
+        (root / node / "etc/ietd.conf").rename(root / node / "etc/iet/ietd.conf")
+    _edit(root, "stor*/etc/iet/ietd.conf", "Path=/dev/drbd0", "Path=/dev/drbd/by-res/r0")
+    assert _found(root, select="HB017") == expected
 
 
 def test_storage_tier_variant_pacemaker_1_0_order_and_drbd_at_boot(tmp_path: Path) -> None:
