@@ -104,6 +104,7 @@ def test_drbd9_variant_autostart_and_drbd_at_boot(tmp_path: Path) -> None:
     ocf:linbit:drbd runs the resource (HB018: drbd-utils' unit brings the resource up
     outside the cluster). Both true warnings."""
     root = _copy(KNET, tmp_path)
+    (root / "bravo/etc/xen/auto").mkdir(exist_ok=True)  # (git keeps no empty folder)
     (root / "bravo/etc/xen/auto/vm1.cfg").symlink_to("../vm1.cfg")
     wants = root / "charlie/etc/systemd/system/multi-user.target.wants"
     (wants / "drbd.service").symlink_to("/lib/systemd/system/drbd.service")
@@ -221,6 +222,7 @@ def test_storage_tier_variant_boot_links_on(tmp_path: Path) -> None:
             folder = root / node / "etc/rc.d" / level
             (folder / "K01xendomains").unlink()
             (folder / "S99xendomains").symlink_to("../init.d/xendomains")
+    (root / "xen2/etc/xen/auto").mkdir(exist_ok=True)  # (git keeps no empty folder)
     (root / "xen2/etc/xen/auto/web").symlink_to("../vm/web")
     assert _found(root, select="HB018,XN019") == {
         ("HB018", "stor1/etc/ha.d/haresources", "warning"),

@@ -118,3 +118,16 @@ def test_xen_guest_on_a_drbd_device(tmp_path: Path) -> None:
     own = phy.replace("phy:/dev/drbd1", "drbd:r1")
     assert hb017(tree(tmp_path / "own", line, domu=own)) == []
     assert hb017(tree(tmp_path / "ok", f"xen1 drbddisk::r1 {line[5:]}", domu=phy)) == []
+
+
+def test_promoted_by_another_group_of_the_same_node(tmp_path: Path) -> None:
+    """Two groups with one preferred node start there together and fail over together:
+    the second's use of r0 meets the primary the first made (a LUN on the device the
+    first mounts is IS040's concern). A group preferring the other node is told."""
+    first = f"xen1 drbddisk::r0 {FS0}"
+    assert hb017(tree(tmp_path, f"{first}\nxen1 Filesystem::/dev/drbd0::/mnt::ext3")) == []
+    other = tree(tmp_path / "other", f"{first}\nxen2 Filesystem::/dev/drbd0::/mnt::ext3")
+    assert hb017(other) == [
+        "'Filesystem::/dev/drbd0::/mnt::ext3' opens /dev/drbd0 of DRBD resource 'r0' but"
+        " nothing in the group makes 'r0' primary"
+    ]

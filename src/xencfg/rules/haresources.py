@@ -71,7 +71,9 @@ def drbd_used_before_promotion(cluster: Cluster) -> Iterator[Finding]:
     (``iscsi-target``, Debian's ``iscsitarget``) exports: ietd opens them at start.
     ``drbddisk`` without an argument promotes every resource, and a resource
     with ``become-primary-on both`` and two primaries is primary everywhere. Not when
-    the CRM is on (heartbeat does not read haresources then: HB016).
+    the CRM is on (heartbeat does not read haresources then: HB016), nor when another
+    group with the same preferred node promotes the resource (they start and fail over
+    together; a LUN on a device that group mounts is IS040's).
 
     Example: ``xen1 IPaddr::10.0.0.50 Filesystem::/dev/drbd0::/srv::ext3 drbddisk::r0``.
 
@@ -85,7 +87,18 @@ def drbd_used_before_promotion(cluster: Cluster) -> Iterator[Finding]:
         hacfs = [h for h in cluster.docs("hacf") if h.node == node]
         if node is None or any(_hacf(h).crm_enabled for h in hacfs):
             continue
-        for group in _haresources(item).groups:
+        groups = _haresources(item).groups
+        for group in groups:
+            # another group on the same preferred node that promotes the resource: the
+            # two start together there and fail over together (IS040 judges a LUN on a
+            # device that group mounts), so the start does not meet a secondary
+            beside = {
+                r.args[0] if r.args and r.type != "datadisk" else "*"
+                for g in groups
+                if g is not group and g.node == group.node
+                for r in g.resources
+                if r.type in PROMOTERS
+            }
             promoted: set[str] = set()
             everything = False
             for pos, res in enumerate(group.resources):
@@ -97,12 +110,14 @@ def drbd_used_before_promotion(cluster: Cluster) -> Iterator[Finding]:
                     drbd = drbd_resource_of(cluster, device, node)
                     if drbd is None or everything or drbd.name in promoted:
                         continue
-                    if primary_everywhere(cluster, drbd, node):
-                        continue
                     later = any(
                         r.type in PROMOTERS and (not r.args or r.args[0] == drbd.name)
                         for r in group.resources[pos + 1 :]
                     )
+                    if not later and (drbd.name in beside or "*" in beside):
+                        continue
+                    if primary_everywhere(cluster, drbd, node):
+                        continue
                     why = (
                         f"drbddisk::{drbd.name} comes after it (heartbeat starts a group"
                         " left to right)"
