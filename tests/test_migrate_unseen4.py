@@ -268,3 +268,29 @@ def test_hs002_takes_the_nodelist_name_on_corosync3(tmp_path: Path) -> None:
     for t in trees:
         (t / "etc/corosync/corosync.conf").unlink()
     assert [f["code"] for f in _lint(trees)].count("HS002") == 3
+
+
+@pytest.mark.peer
+def test_heartbeat_node_names_keep_the_case_heartbeat_used(tmp_path: Path) -> None:
+    """lint-trees/heartbeat-name-case: ha.cf says ``node ALPHA`` / ``node Beta`` on hosts
+    ``alpha`` and ``beta``. heartbeat lowercased the names it read (config.c add_node:
+    g_strdown; tests/test_audit_trees.py runs peer-heartbeat on the same tree), so the
+    cluster and its CIB knew ``alpha``; Pacemaker takes the nodelist name as written,
+    and a ``#uname eq alpha`` rule compares it as a string. The nodelist (written
+    ``ALPHA`` before) now says ``alpha``, with a report line, and corosync -t takes it."""
+    roots = _roots(FIXTURES / "lint-trees" / "heartbeat-name-case" / "good")
+    m = migrate.plan(roots, only=("stack",))
+    trees = _merged(m, roots, tmp_path)
+    doc = xencfg.load(str(trees[0] / "etc/corosync/corosync.conf"), "corosync")
+    assert [n.name for n in doc.nodes] == ["alpha", "beta"]
+    assert {n.what for n in m.notes if n.what.startswith("node ")} >= {
+        "node ALPHA -> alpha",
+        "node Beta -> beta",
+    }
+    key = trees[0] / "etc/corosync/authkey"
+    assert doc.totem is not None
+    doc.totem.set("keyfile", str(key))
+    conf = tmp_path / "alpha.conf"
+    conf.write_text(xencfg.dumps(doc))
+    ok, said = corosync_test(conf, "10.0.0.1/32")
+    assert ok, said
