@@ -21,6 +21,7 @@ Two faults found so (session 25):
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -157,9 +158,9 @@ def test_crm_verify_accepts_the_cib(
 def test_each_written_domu_xl_and_lio_file_is_read_by_its_tool(
     name: str, migrated: dict[str, tuple[migrate.Migration, Path]]
 ) -> None:
-    """``xl create -n`` (peer-xl, Xen 4.17) on each converted xm domU config,
-    rtslib-fb on each saveconfig.json, ``multipath -t`` (peer-multipath: no diagnostic)
-    on each rewritten multipath.conf."""
+    """``xl create -n`` (peer-xl, Xen 4.17) on each converted xm domU config (and under
+    each written xl.conf), rtslib-fb on each saveconfig.json, ``multipath -t``
+    (peer-multipath: no diagnostic) on each rewritten multipath.conf."""
     m, base = migrated[name]
     checked = 0
     for o in m.outputs:
@@ -168,6 +169,8 @@ def test_each_written_domu_xl_and_lio_file_is_read_by_its_tool(
             rc, said = _xl(path)
         elif o.path.endswith("saveconfig.json"):
             rc, said = _rtslib(path)
+        elif o.path.endswith("etc/xen/xl.conf"):
+            rc, said = _xl_under(path, m, base, o.node)
         elif o.path.endswith("multipath.conf"):
             peer = peer_tool("peer-multipath", "multipath")
             p = subprocess.run([str(peer), str(path)], capture_output=True, text=True, timeout=60)
@@ -178,6 +181,33 @@ def test_each_written_domu_xl_and_lio_file_is_read_by_its_tool(
         assert rc == 0, (o.node, o.path, said)
     if name not in ("precise-corosync14-pcmk116-drbd83-xl", "cmanres-gfs-three"):
         assert checked  # (those two have no xm, IET or old multipath file)
+
+
+def _xl_under(conf: Path, m: migrate.Migration, base: Path, node: str) -> tuple[int, str]:
+    """``xl -N create -n`` of the node's first converted domU with ``conf`` bound over
+    /etc/xen/xl.conf (xl.c parse_global_config reads it at every start), as
+    test_migrate_daemons.test_xl_reads_each_migrated_xl_conf runs it: rc 0, and no
+    word but 'Parsing config' on stderr."""
+    peer = peer_tool("peer-xl", "/usr/lib/xen-4.17/bin/xl", "cc", "unshare", "/etc/xen/xl.conf")
+    subprocess.run([str(peer), "/dev/null"], capture_output=True, timeout=60)  # (builds the shim)
+    domus = [
+        base / node / o.path
+        for o in m.outputs
+        if o.node == node and o.path.startswith("etc/xen/") and not o.path.endswith("xl.conf")
+    ] + sorted((base / node / "etc/xen").glob("*.cfg"))  # (domUs in xl syntax already)
+    if not domus:
+        return 0, "no domU of this node to start"
+    shim = peer.parent / "lib" / "fakexen.so"
+    script = 'mount --bind "$1" /etc/xen/xl.conf && exec /usr/lib/xen-4.17/bin/xl -N create -n "$2"'
+    p = subprocess.run(
+        ["unshare", "-m", "sh", "-c", script, "sh", str(conf), str(domus[0])],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "LD_PRELOAD": str(shim)},
+    )
+    said = [line for line in p.stderr.splitlines() if not line.startswith("Parsing config")]
+    return (p.returncode or len(said)), p.stderr
 
 
 @pytest.mark.peer
@@ -294,3 +324,31 @@ def test_heartbeat_node_names_keep_the_case_heartbeat_used(tmp_path: Path) -> No
     conf.write_text(xencfg.dumps(doc))
     ok, said = corosync_test(conf, "10.0.0.1/32")
     assert ok, said
+
+
+@pytest.mark.peer
+def test_the_nodes_own_xl_conf_is_carried_into_the_written_one(tmp_path: Path) -> None:
+    """wheezy's castor has an /etc/xen/xl.conf beside xend-config.sxp (Debian ships
+    both; TOOLSTACK=xm ran xend). The xl.conf written from xend-config.sxp replaces it:
+    before, its settings went without a word. Now a setting xend has no say on
+    (lockfile) is kept with a report line, one both set differently is a TODO (xend's
+    value written), one they agree on (autoballoon 0 and xend's off) is no line; xl
+    -N create -n reads the result with the node's domU."""
+    node = tmp_path / "castor"
+    shutil.copytree(FIXTURES / "unseen3/wheezy-hb3-pcmk11-drbd83-xl-xm-iet/castor", node)
+    with open(node / "etc/xen/xl.conf", "a") as fh:
+        fh.write('lockfile="/var/lock/xl-castor"\nvif.default.bridge="br1"\n')
+    m = migrate.plan([str(node)], only=("xen",))
+    out = next(o for o in m.outputs if o.path == "etc/xen/xl.conf")
+    text = out.data.decode()
+    assert 'lockfile="/var/lock/xl-castor"' in text and 'vif.default.bridge = "xenbr0"' in text
+    lines = {n.what: n.kind for n in m.notes if n.source.endswith(("xl.conf:12", "xl.conf:13"))}
+    assert lines == {
+        "lockfile: kept from the node's xl.conf": "rewrite",
+        'vif.default.bridge: the node\'s xl.conf said "br1", xend-config.sxp "xenbr0": '
+        "xend's is written (xend ran the domUs); keep the other if xl is to use it": "manual",
+    }
+    assert not [n for n in m.notes if n.what.startswith("autoballoon: the node")]
+    trees = _merged(m, [str(node)], tmp_path / "after")
+    rc, said = _xl_under(trees[0] / "etc/xen/xl.conf", m, tmp_path / "after", "castor")
+    assert rc == 0, said
