@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import api
-from ..discover import NodeTree, SourceFile
+from ..discover import NodeTree, SourceFile, display_path
 from ..errors import XencfgError
 from ..stack import Member, NodeFiles, Note, StackResult, to_corosync
 from ..syntax.source import encode
@@ -352,6 +352,75 @@ def _gone_agents(root: Any, display: str, notes: list[Note]) -> None:
             notes.append(_primitive_note("manual", display, prim, what, why))
 
 
+def cman_storage(
+    found: Any, nodes: list[NodeFiles], cman: list[tuple[NodeFiles, Any]]
+) -> list[Note]:
+    """TODOs for the shared storage cman's init scripts ran beside it, which no CIB line
+    names, so nothing else reports it: clvmd (lvm.conf ``locking_type = 3``, started by
+    its init script after cman) and GFS/GFS2 mounts of /etc/fstab (the gfs/gfs2 init
+    scripts mounted them once cman's DLM was up). Without cman neither starts."""
+    members = {id(nf) for nf, _ in cman}
+    clvmd: list[str] = []
+    mounts: list[Note] = []
+    for tree, nf in zip(found.nodes, nodes, strict=True):
+        if id(nf) not in members:
+            continue
+        for f in tree.files:
+            doc = load_as(f, "lvm") if f.format == "lvm" else None
+            if doc is not None and doc.locking_type == 3:
+                clvmd.append(f"{tree.name}:{f.display}")
+        mounts.extend(_cluster_mounts(tree))
+    out = []
+    if clvmd:
+        out.append(
+            Note(
+                "manual",
+                clvmd[0] if len(clvmd) == 1 else f"{clvmd[0]} (and {len(clvmd) - 1} more)",
+                "cib.xml",
+                "lvm.conf locking_type = 3 (clustered LVM through clvmd, started after cman)",
+                _CLVMD_GONE + "; then locking_type = 1 and use_lvmlockd = 1 in lvm.conf",
+            )
+        )
+    return out + mounts
+
+
+def _cluster_mounts(tree: NodeTree) -> list[Note]:
+    """A TODO for each gfs/gfs2 line of the node's /etc/fstab (fields: device, mount
+    point, type, as fstab(5))."""
+    path = tree.etc / "fstab"
+    try:
+        text = path.read_text(errors="replace") if path.is_file() else ""
+    except OSError:
+        return []
+    out = []
+    for no, line in enumerate(text.splitlines(), 1):
+        fields = line.split("#", 1)[0].split()
+        if len(fields) < 3 or fields[2] not in ("gfs", "gfs2"):
+            continue
+        why = (
+            "the gfs/gfs2 init script mounted it once cman's DLM ran; on corosync 3 the DLM "
+            "(and lvmlockd for a clustered LV) run as Pacemaker resources: mount it with a "
+            "cloned ocf:heartbeat:Filesystem (fstype=gfs2) after ocf:pacemaker:controld, and "
+            "mark the fstab line noauto"
+        )
+        if fields[2] == "gfs":
+            why = (
+                "GFS (1) has no kernel module on today's kernels (RHEL 6 dropped it, "
+                "mainline never had it): convert it with gfs2_convert (unmounted, on one "
+                "node) before the cut-over; then: " + why
+            )
+        out.append(
+            Note(
+                "manual",
+                f"{tree.name}:{display_path(path)}:{no}",
+                "cib.xml",
+                f"{fields[2]} mount {fields[1]} ({fields[0]}) in fstab",
+                why,
+            )
+        )
+    return out
+
+
 #: cluster-glue STONITH plugins that fence nothing a real failure leaves behind, by their
 #: own descriptions (``stonith -t TYPE -h`` of the installed cluster-glue): ssh and
 #: external/ssh "Fine for testing, but not suitable for production!" (a reboot over ssh),
@@ -556,6 +625,7 @@ def plan_stack(
     if ais or cman:
         if cman:
             moved, crypto = cman_stack(m, cman, cib, cluster_name)
+            m.notes.extend(cman_storage(found, nodes, cman))
         else:
             moved, crypto = ais_stack(m, ais, cib, cluster_name, was)
         runs = [a.files for a in ais] + [nf for nf, _ in cman]

@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
 from .. import api
-from ..discover import NodeTree
+from ..discover import NodeTree, display_path
 from ..errors import XencfgError
 from ..stack import Note
 from ..syntax.source import encode
@@ -70,6 +71,8 @@ def plan_storage(
         elif f.format == "xend":
             result = mxen.xend_to_xl_conf(doc)
             target = os.path.join(os.path.dirname(rel), "xl.conf")
+            mine = Path(tree.root, target)
+            result = keep_xl_conf(result, mine, f"{tree.name}:{display_path(mine)}")
             why = "xl's own settings (xl.conf(5)) from xend-config.sxp"
         elif f.format == "multipath":
             result = mmp.multipath_to_current(doc)
@@ -206,3 +209,58 @@ def plan_evms(m: Migration, found: Any, cib_file: str | None = None) -> bool:
         return False
     m.notes.extend(notes_of(report.changes, "", "LVM2"))
     return True
+
+
+_XL_SETTING = re.compile(r"^\s*([A-Za-z][\w.]*)\s*=\s*(.*?)\s*(?:#.*)?$")
+
+
+def _xl_value(key: str, raw: str) -> str:
+    """A setting's value as xl reads it (libxlu keeps every value as a string; xl.c
+    parse_global_config takes autoballoon "1"/"on" and "0"/"off" alike)."""
+    value = raw.strip().strip("\"'")
+    return {"1": "on", "0": "off"}.get(value, value) if key == "autoballoon" else value
+
+
+def keep_xl_conf(result: Any, existing: Path, where: str) -> Any:
+    """The xl.conf made of xend-config.sxp with the settings of the node's own
+    /etc/xen/xl.conf (Debian wheezy ships one beside xend): the xl.conf written replaces
+    that file, so each of its settings is carried unless xend-config.sxp set the same
+    key, where xend's (the toolstack that ran) is written and the old line is reported."""
+    from ..migrations import Change, Converted
+
+    try:
+        old = existing.read_text(errors="replace") if existing.is_file() else ""
+    except OSError:
+        old = ""
+    new: dict[str, str] = {}
+    for line in result.text.splitlines():
+        found = _XL_SETTING.match(line)
+        if found:
+            new[found.group(1)] = found.group(2)
+    kept: list[str] = []
+    changes = list(result.changes)
+    for no, line in enumerate(old.splitlines(), 1):
+        found = _XL_SETTING.match(line)
+        if not found or line.lstrip().startswith("#"):
+            continue
+        key, raw = found.groups()
+        if key not in new:
+            kept.append(line.strip())
+            changes.append(Change(no, key, "info", "kept from the node's xl.conf", where))
+        elif _xl_value(key, raw) != _xl_value(key, new[key]):
+            changes.append(
+                Change(
+                    no,
+                    key,
+                    "action",
+                    f"the node's xl.conf said {raw}, xend-config.sxp {new[key]}: xend's is "
+                    "written (xend ran the domUs); keep the other if xl is to use it",
+                    where,
+                )
+            )
+    if not kept and len(changes) == len(result.changes):
+        return result
+    text = result.text + (
+        "\n# kept from the node's own xl.conf\n" + "\n".join(kept) + "\n" if kept else ""
+    )
+    return Converted(text, tuple(changes))

@@ -58,7 +58,10 @@ def hostname_is_fqdn(cluster: Cluster) -> Iterator[Finding]:
     HB002 takes the short name too, so this is the check for the name as the
     daemons see it. (SUSE's /etc/HOSTNAME is not judged: its boot scripts set the
     short name. Nor is cman's cluster.conf: ``cman_tool join`` also tries
-    ``uname -n`` without its domain, cman's ``verify_nodename``; CM009 judges it.)
+    ``uname -n`` without its domain, cman's ``verify_nodename``; CM009 judges it.
+    Nor is the CIB of a node whose corosync.conf nodelist gives it that ``name``:
+    Pacemaker on corosync 2 and later takes its own name from there before
+    ``uname -n`` (Pacemaker Explained, "Where Pacemaker Gets the Node Name").)
 
     Example: /etc/hostname ``xen1.example.net`` (or ``HOSTNAME=xen1.example.net``
     in /etc/sysconfig/network) with ``node xen1 xen2`` in ha.cf.
@@ -67,6 +70,7 @@ def hostname_is_fqdn(cluster: Cluster) -> Iterator[Finding]:
     /etc/hosts), or name the node by its FQDN in every cluster file.
     """
     declared = memberships(cluster)
+    listed = _nodelist_names(cluster)
     for node, name, said, where in _fqdn_unames(cluster):
         fqdn = name.lower()
         short = fqdn.split(".", 1)[0]
@@ -76,6 +80,7 @@ def hostname_is_fqdn(cluster: Cluster) -> Iterator[Finding]:
             if m.item.node == node
             and m.source != "cman"
             and not (m.source == "drbd" and _drbd9_matches_short(cluster, node))
+            and not (m.source == "cib" and (node, short) in listed)
         ]
         named = {n.lower(): m for m in own for n in m.names}
         if fqdn in named or short not in named:
@@ -88,6 +93,20 @@ def hostname_is_fqdn(cluster: Cluster) -> Iterator[Finding]:
             where,
             [m.where(next(n for n in m.names if n.lower() == short))],
         )
+
+
+def _nodelist_names(cluster: Cluster) -> set[tuple[str, str]]:
+    """``(node, name)`` of each ``name:`` in a node's corosync.conf nodelist (lower case):
+    the name Pacemaker's controller takes for itself on corosync 2 and later."""
+    from ..formats.lines.corosync import CorosyncDocument
+
+    return {
+        (item.node, str(n.name).lower())
+        for item, doc in cluster.typed("corosync", CorosyncDocument)
+        if item.node is not None
+        for n in doc.nodes
+        if n.name
+    }
 
 
 def _drbd9_matches_short(cluster: Cluster, node: str) -> bool:

@@ -134,8 +134,20 @@ class _Builder:
             if n.hacf is None:
                 continue
             for name in n.hacf.nodes:
-                if name not in names:
-                    names.append(name)
+                # heartbeat lowercases each 'node' name it reads (config.c add_node:
+                # g_strdown), so the cluster (and its CIB's unames) knew 'ALPHA' as 'alpha'
+                if name.lower() != name:
+                    self.note(
+                        "rewrite",
+                        n.loc(n.hacf),
+                        "corosync.conf nodelist",
+                        f"node {name} -> {name.lower()}",
+                        "heartbeat lowercased the names of ha.cf's node lines (config.c "
+                        "add_node: g_strdown), and Pacemaker takes the nodelist's name as "
+                        "written: the lowercase one keeps the node names the cluster had",
+                    )
+                if name.lower() not in names:
+                    names.append(name.lower())
         src = "ha.cf node lines"
         if not names:
             names = [n.name for n in self.nodes]
