@@ -98,6 +98,8 @@ def hostname_is_fqdn(cluster: Cluster) -> Iterator[Finding]:
 def _nodelist_names(cluster: Cluster) -> set[tuple[str, str]]:
     """``(node, name)`` of each ``name:`` in a node's corosync.conf nodelist (lower case):
     the name Pacemaker's controller takes for itself on corosync 2 and later."""
+    if not cluster.has("corosync"):
+        return set()  # (and no import of a format the run has no file of)
     from ..formats.lines.corosync import CorosyncDocument
 
     return {
