@@ -10,6 +10,7 @@ import attrs
 
 from ...cluster import (
     Cluster,
+    Layer,
     Loaded,
     NodeInfo,
     memberships,
@@ -70,15 +71,21 @@ def _unit_names(cluster: Cluster, unit: Unit) -> set[str]:
     cluster of the run lists (two clusters' CIBs linted together each keep their own
     nodes; cluster.py ``_heartbeat_layer`` tells them apart). A unit in no cluster
     (fragments) sees every name."""
-    files = {id(i) for i in unit.items}
     clusters = cluster.model.heartbeat_clusters
-    own = [c for c in clusters if any(id(e) in files for e in c.evidence)]
+    own = own_clusters(cluster, unit)
     names = _names(cluster)
     if not own:
         return names
     mine = frozenset().union(*(c.members for c in own))
     others = frozenset().union(*(c.members for c in clusters if c not in own)) - mine
     return {n for n in names if short(n) not in others}
+
+
+def own_clusters(cluster: Cluster, unit: Unit) -> list[Layer]:
+    """The heartbeat clusters a CIB unit belongs to: those whose evidence holds one of
+    its CIBs (cluster.py ``_heartbeat_layer`` tells clusters apart)."""
+    files = {id(i) for i in unit.items}
+    return [c for c in cluster.model.heartbeat_clusters if any(id(e) in files for e in c.evidence)]
 
 
 def _storage_only(info: NodeInfo | None) -> bool:

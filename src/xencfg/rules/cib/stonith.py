@@ -19,7 +19,7 @@ from ...formats.cib.values import canon_name, duration_ms, parse_bool
 from ...versions import HEARTBEAT_DASHED_OPTIONS, PACEMAKER_1_1
 from .. import make, rule
 from ..documents import multipath_doc as _mp
-from .common import Unit, _cib, _is_ocfs2_fs, fencing_names_unread, units
+from .common import Unit, _cib, _is_ocfs2_fs, fencing_names_unread, own_clusters, units
 from .guests import _drbd_resources, _two_primaries
 
 # -- STONITH -----------------------------------------------------------------------
@@ -431,21 +431,17 @@ def _targets(prim: Primitive, pcmk_lists: bool) -> frozenset[str] | None:
 def _cluster_members(
     cluster: Cluster, unit: Unit
 ) -> dict[str, tuple[str, Location | None, list[Location]]]:
-    """The members a CIB unit's fencing must reach: casefolded short name -> (the name, its
-    node in the CIB, the ha.cf lines that name it). The members are its heartbeat cluster's (ha.cf
-    and the CIB's nodes), else the CIB's own ``nodes``; ping and remote nodes are not
-    fenced so."""
+    """The members a CIB unit's fencing must reach: casefolded short name -> (the name,
+    its node in the CIB, the ha.cf lines that name it). They are the CIB's own
+    ``nodes`` (not ping or remote nodes, which are not fenced so) and the ha.cf node
+    lists of the heartbeat cluster the CIB belongs to."""
     out: dict[str, tuple[str, Location | None, list[Location]]] = {}
     for item in unit.items:
         for node in _cib(item).nodes:
             if node.uname and (node.type or "normal").lower() in ("normal", "member"):
                 key = short(node.uname).casefold()
                 out.setdefault(key, (node.uname, item.where(node), []))
-    files = {id(i) for i in unit.items}
-    layers = [
-        c for c in cluster.model.heartbeat_clusters if any(id(e) in files for e in c.evidence)
-    ]
-    evidence = {id(e) for c in layers for e in c.evidence}
+    evidence = {id(e) for c in own_clusters(cluster, unit) for e in c.evidence}
     for m in memberships(cluster):
         if m.item.file.format != "hacf" or id(m.item) not in evidence:
             continue
