@@ -87,11 +87,13 @@ def _entries(tree: NodeRoot, folder: str) -> Iterator[tuple[str, Path]]:
             continue
 
 
-def _same_file(a: Path, b: Path) -> bool:
+def _file_id(path: Path) -> tuple[int, int] | None:
+    """The file a path is on disk (device, inode), links followed; ``None``: none."""
     try:
-        return os.path.samefile(a, b)
+        st = os.stat(path)
     except OSError:
-        return False
+        return None
+    return st.st_dev, st.st_ino
 
 
 @rule("XN019", "cluster-domu-autostarted", "warning", scope="cluster", hazard=True)
@@ -125,14 +127,20 @@ def cluster_domu_autostarted(cluster: Cluster) -> Iterator[Finding]:
     guests = _cluster_guests(cluster)
     if not guests:
         return
-    domus = _domus(cluster)
-    trees = {id(d.file.tree): (d.file.tree, d.node) for d in domus if d.file.tree is not None}
-    for tree, node in trees.values():
-        if tree is None or started_at_boot(tree, "xendomains") is False:
+    trees: dict[int, tuple[NodeRoot, str | None, dict[tuple[int, int], Loaded]]] = {}
+    for d in _domus(cluster):
+        if d.file.tree is not None:
+            configs = trees.setdefault(id(d.file.tree), (d.file.tree, d.node, {}))[2]
+            key = _file_id(d.file.path)
+            if key is not None:
+                configs.setdefault(key, d)
+    for tree, node, configs in trees.values():
+        if started_at_boot(tree, "xendomains") is False:
             continue
         folder = _auto_dir(cluster, tree, node)
         for shown, real in _entries(tree, folder) if folder else ():
-            config = _config_at(domus, tree, real)
+            key = _file_id(real)
+            config = configs.get(key) if key is not None else None
             name = str(_domu(config).name) if config is not None and _domu(config).name else None
             if config is None or name not in guests:
                 continue
@@ -144,10 +152,3 @@ def cluster_domu_autostarted(cluster: Cluster) -> Iterator[Finding]:
                 _where(config, "name"),
                 [guests[name]],
             )
-
-
-def _config_at(domus: list[Loaded], tree: NodeRoot, real: Path) -> Loaded | None:
-    for d in domus:
-        if d.file.tree is tree and _same_file(d.file.path, real):
-            return d
-    return None
