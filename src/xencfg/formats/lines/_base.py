@@ -51,8 +51,10 @@ class LineStyle(BlockStyle):
         return value
 
 
-#: ha.cf, authkeys, logd.cf: ``#`` anywhere starts a comment.
-HEARTBEAT_STYLE = LineStyle(indent="", separator=" ")
+#: ``key value`` lines, ``#`` anywhere starting a comment: every line format's
+#: style unless it says otherwise (ha.cf, authkeys, logd.cf, haresources, hostname,
+#: multipath bindings, ietd access lists).
+PLAIN_STYLE = LineStyle(indent="", separator=" ")
 
 
 def _identity(raw: str) -> str:
@@ -66,7 +68,7 @@ class LineDocument(TreeDocument):
     #: The grammar under ``grammars/`` this format is parsed with.
     grammar: ClassVar[str] = "lines"
     #: How new lines are written, and what they may hold (:meth:`check`).
-    style: ClassVar[BlockStyle] = HEARTBEAT_STYLE
+    style: ClassVar[BlockStyle] = PLAIN_STYLE
     #: Every directive the daemon knows (``None``: do not check).
     known: ClassVar[frozenset[str] | None] = None
     #: Old spellings: directive -> replacement (``None``: dropped without one).
@@ -296,7 +298,7 @@ def parser_for(doc_cls: type[LineDocument]) -> Callable[[str, str | None], Any]:
 
 
 __all__ = [
-    "HEARTBEAT_STYLE",
+    "PLAIN_STYLE",
     "LineBuilder",
     "LineDocument",
     "LineReader",

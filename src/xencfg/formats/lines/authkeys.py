@@ -34,7 +34,7 @@ from ...problems import ValueProblem
 from ...syntax.blocks import Entry
 from ...syntax.numbers import decimal, shown
 from ..view import to_int
-from ._base import HEARTBEAT_STYLE, LineDocument, end_of, parser_for
+from ._base import LineDocument, end_of, parser_for
 
 FORMAT = "authkeys"
 MASK = "********"
@@ -131,7 +131,6 @@ class AuthkeysDocument(LineDocument):
     """A parsed authkeys file."""
 
     format = FORMAT
-    style = HEARTBEAT_STYLE
     known: ClassVar[frozenset[str] | None] = None
     #: every line is read once: a second ``auth`` (heartbeat 3.0.6 starts and signs with
     #: the later one, auth.c ``sscanf(bp, "auth %d")`` overwriting authnum) or method-id

@@ -28,10 +28,9 @@ import attrs
 
 from ...problems import ValueProblem
 from ...syntax.blocks import Entry
-from ._base import LineDocument, LineStyle, parser_for
+from ._base import LineDocument, parser_for
 
 FORMAT = "multipath-bindings"
-STYLE = LineStyle(indent="", separator=" ")
 
 #: What multipathd writes into an empty bindings file (alias.h ``BINDINGS_FILE_HEADER``,
 #: the same from 0.4.7 to 0.14).
@@ -65,7 +64,6 @@ class BindingsDocument(LineDocument):
     """A parsed multipath bindings file."""
 
     format = FORMAT
-    style = STYLE
 
     @property
     def bindings(self) -> list[Binding]:

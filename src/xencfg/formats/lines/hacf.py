@@ -36,7 +36,7 @@ from ..view import (
     to_int,
     to_seconds,
 )
-from ._base import HEARTBEAT_STYLE, LineDocument, parser_for
+from ._base import LineDocument, parser_for
 from .hacf_directives import (
     CRM_API_CLIENTS,
     CRM_MODES,
@@ -80,7 +80,6 @@ class HacfDocument(LineDocument):
     """A parsed ha.cf."""
 
     format = FORMAT
-    style = HEARTBEAT_STYLE
     known: ClassVar[frozenset[str] | None]  # (set below, from the settings and OWN_KINDS)
     repeatable: ClassVar[frozenset[str] | None] = REPEATABLE
     deprecated: ClassVar[dict[str, str | None]] = DEPRECATED

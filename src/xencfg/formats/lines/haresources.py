@@ -24,7 +24,7 @@ import attrs
 
 from ...problems import ValueProblem
 from ...syntax.blocks import Entry
-from ._base import LineDocument, LineStyle, parser_for
+from ._base import LineDocument, parser_for
 
 FORMAT = "haresources"
 
@@ -78,7 +78,6 @@ class HaresourcesDocument(LineDocument):
     """A parsed haresources file."""
 
     format = FORMAT
-    style = LineStyle(indent="", separator=" ")
 
     @property
     def groups(self) -> list[Group]:

@@ -13,10 +13,9 @@ from typing import Any
 import attrs
 
 from ...errors import ValidationError
-from ._base import LineDocument, LineStyle, parser_for
+from ._base import LineDocument, parser_for
 
 FORMAT = "hostname"
-STYLE = LineStyle(indent="", separator=" ")
 
 
 @attrs.define(weakref_slot=False)
@@ -24,7 +23,6 @@ class HostnameDocument(LineDocument):
     """A parsed /etc/hostname."""
 
     format = FORMAT
-    style = STYLE
 
     @property
     def name(self) -> str | None:

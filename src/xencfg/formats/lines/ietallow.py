@@ -21,11 +21,10 @@ import attrs
 
 from ...problems import ValueProblem
 from ...syntax.blocks import Entry
-from ._base import LineDocument, LineStyle, parser_for
+from ._base import LineDocument, parser_for
 from ._iqn import iqn_problem
 
 FORMAT = "iet-allow"
-STYLE = LineStyle(indent="", separator=" ")
 #: The lists ietd reads (IET 1.4 still reads initiators.deny, but deprecates it).
 KINDS = ("initiators.allow", "initiators.deny", "targets.allow")
 _LOOKS_IP = re.compile(r"^[\d.]+(/\d+)?$|^\[[0-9A-Fa-f:.]+\](/\d+)?$")
@@ -88,7 +87,6 @@ class IetAllowDocument(LineDocument):
     """A parsed initiators.allow / initiators.deny / targets.allow."""
 
     format = FORMAT
-    style = STYLE
 
     @property
     def rules(self) -> list[Rule]:

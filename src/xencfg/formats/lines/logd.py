@@ -43,7 +43,7 @@ from ..view import (
     typed_settings,
     typed_value_problems,
 )
-from ._base import HEARTBEAT_STYLE, LineDocument, parser_for
+from ._base import LineDocument, parser_for
 from .hacf_directives import SYSLOG_FACILITIES
 
 FORMAT = "logd"
@@ -57,7 +57,6 @@ class LogdDocument(LineDocument):
     """A parsed ha_logd.cf."""
 
     format = FORMAT
-    style = HEARTBEAT_STYLE
     known: ClassVar[frozenset[str] | None]  # (set below, from the settings)
     deprecated: ClassVar[dict[str, str | None]]  # (set below, from the settings)
     repeatable: ClassVar[frozenset[str] | None] = frozenset()  # every key is read once
