@@ -26,7 +26,7 @@ import attrs
 
 from . import formats
 from .errors import XencfgError
-from .formats.schema import UNKNOWN, InForce, Schema, Version
+from .formats.schema import UNKNOWN, InForce, Schema, Version, successor
 
 if TYPE_CHECKING:  # (cluster imports this module: the type only, no import cycle)
     from .cluster import Loaded
@@ -385,9 +385,13 @@ class Versions:
         return out
 
 
-def infer(loaded: Iterable[Loaded]) -> tuple[dict[str, InForce], dict[tuple[str, str], InForce]]:
+def infer(
+    loaded: Iterable[Loaded], installed: Iterable[Installed] = ()
+) -> tuple[dict[str, InForce], dict[tuple[str, str], InForce]]:
     """What the parsed files (``Loaded`` items) say of each component's release:
-    over all files, and per node."""
+    over all files, and per node. ``installed``: what the nodes' package lists say
+    (``(component, node, low, below, why)``, :func:`xencfg.installed.evidence`); a
+    node's packages win over its files, which only bound the release."""
     uses: dict[tuple[str, str], list[_Use]] = {}
     other: dict[tuple[str, str], _Range] = {}
     for item in loaded:
@@ -425,7 +429,36 @@ def infer(loaded: Iterable[Loaded]) -> tuple[dict[str, InForce], dict[tuple[str,
         merged[component] = _narrow(merged.get(component), found)
     for component, found in merged.items():
         everywhere[component] = _range(found)
+    packaged: dict[tuple[str, str], _Range] = {}
+    for component, node, low, below, why in installed:
+        key = (component, node)
+        packaged[key] = _narrow(packaged.get(key), (low, below, why))
+    either: dict[str, _Range] = {}
+    for (component, node), found in packaged.items():
+        by_node[(component, node)] = _range(found)
+        either[component] = _either(either.get(component), found)
+    for component, found in either.items():
+        everywhere[component] = _range(found)
     return everywhere, by_node
+
+
+#: What a package list shows: ``(component, node, low, below, why)``.
+Installed = tuple[str, str, Version, "Version | None", str]
+
+
+def _either(old: _Range | None, new: _Range) -> _Range:
+    """Two nodes' releases: the cluster runs one or the other (a rolling upgrade), so
+    the lower minimum and the higher maximum (none if either has none)."""
+    if old is None:
+        return new
+    lo = min(old[0], new[0]) if old[0] is not None and new[0] is not None else None
+    bel = max(old[1], new[1]) if old[1] is not None and new[1] is not None else None
+    return lo, bel, _both(old[2], new[2])
+
+
+def _both(old: str, new: str) -> str:
+    """Two pieces of evidence in words (no more than four)."""
+    return old if new == old or old.count(" and ") > 2 else f"{old} and {new}"
 
 
 _Range = tuple[Version | None, Version | None, str]
@@ -441,8 +474,7 @@ def _narrow(old: _Range | None, new: _Range) -> _Range:
     bel = min((v for v in (old[1], new[1]) if v is not None), default=None)
     if lo is not None and bel is not None and bel <= lo:
         bel = None  # contradictory: the newest evidence wins, as for keywords
-    why = old[2] if new[2] == old[2] or old[2].count(" and ") > 2 else f"{old[2]} and {new[2]}"
-    return lo, bel, why
+    return lo, bel, _both(old[2], new[2])
 
 
 def _range(found: _Range) -> InForce:
@@ -492,8 +524,7 @@ def _infer_other(
             m = re.match(r"(2)\.([0-9]{1,9})\.([0-9]{1,9})-node", dc or "")
             if m is not None:
                 run = Version.parse(f"{m[1]}.{m[2]}.{m[3]}")
-                after = Version((2, int(m[2]), int(m[3]) + 1))
-                return "heartbeat", run, after, f"the DC's 'dc-version {dc}' at {where}"
+                return "heartbeat", run, successor(run), f"the DC's 'dc-version {dc}' at {where}"
             # heartbeat 2.99 handed the CRM to Pacemaker: this CIB is heartbeat 2.x's
             return "heartbeat", None, HEARTBEAT_NO_CRM, f"a heartbeat-2 CIB at {where}"
         if dialect == "pacemaker-1.0":
