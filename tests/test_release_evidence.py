@@ -298,6 +298,13 @@ def test_files_absent_change_nothing(tmp_path: Path) -> None:
         # drbd-utils numbers apart from 8.9 on (ELRepo's drbd84-utils 9.x too)
         ("drbd84-utils", "9.5.0-1.el7.elrepo", ("drbd-utils", "9.5.0", "9.5.1")),
         ("drbd-utils", "8.9.2~rc1-2", ("drbd-utils", "8.9.2", "8.9.3")),
+        ("drbd", "8.2.7-0.4", ("drbd", "8.2.7", "8.2.8")),  # SLES 10 SP2's
+        ("drbd", "9.0.29~1+git.9a7bc817-3.3.1", None),  # SUSE's module or Fedora's utils
+        (
+            "drbd-kmp-default",
+            "9.0.29~1+git.9a7bc817_k4.12.14_122.37-3.3.1",
+            ("drbd", "9.0.29", "9.0.30"),
+        ),
         # backports: a minimum only
         ("device-mapper-multipath", "0.4.9-64.el6", ("multipath-tools", "0.4.9", None)),
         ("xen", "3.0.3-142.el5", ("xen", "3.0.3", None)),

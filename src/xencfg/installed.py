@@ -117,6 +117,9 @@ def release_of(package: Package) -> tuple[str, Version, Version | None] | None:
     if name == "iscsi-initiator-utils" and v.parts[0] == 6 and len(v.parts) > 2:
         v = Version(v.parts[1:])  # 6.2.0.872 -> 2.0.872
     if how == "8x":
+        if name == "drbd" and v >= _DRBD_UTILS_SPLIT:
+            # SUSE's drbd 9.0.x is the module's release, Fedora's drbd 9.x drbd-utils'
+            return None
         if component == "drbd" and v >= _DRBD_UTILS_SPLIT:
             component = "drbd-utils"  # drbd-utils' own numbers (8.9.x, 9.x)
         elif component == "drbd-utils" and v < _DRBD_UTILS_SPLIT:
