@@ -67,6 +67,9 @@ class Package:
     line: int
 
 
+#: Components whose package has their name, in every distribution.
+_SAME_NAME = ("pacemaker", "corosync", "cman", "iscsitarget", "open-iscsi")
+
 #: Package name (a regex, whole name) -> (component, how far its version tells): "exact"
 #: the upstream release it names, "low" that release or a later one (builds with
 #: backports), "8x" the release for DRBD 8.x userland (drbdadm of 8.0-8.4 shares the
@@ -80,16 +83,13 @@ PACKAGES: tuple[tuple[re.Pattern[str], str, str], ...] = (
     (lazy_re(r"drbd|drbd8-utils|drbd8[0-4](-utils)?"), "drbd", "8x"),
     (lazy_re(r"drbd-utils"), "drbd-utils", "8x"),
     (lazy_re(r"heartbeat(-2)?"), "heartbeat", "exact"),
-    (lazy_re(r"pacemaker"), "pacemaker", "exact"),
-    (lazy_re(r"corosync"), "corosync", "exact"),
-    (lazy_re(r"cman"), "cman", "exact"),
     (lazy_re(r"device-mapper-multipath|multipath-tools"), "multipath-tools", "low"),
     # Xen: Red Hat's, SUSE's xen; Debian's xen-hypervisor-4.0-amd64, xen-utils-4.1
     (lazy_re(r"xen|xen-hypervisor-[0-9.]+(-\w+)?|xen-utils-[0-9.]+"), "xen", "exact"),
-    (lazy_re(r"iscsitarget"), "iscsitarget", "exact"),
-    (lazy_re(r"open-iscsi"), "open-iscsi", "exact"),
     # Red Hat numbers open-iscsi 2.0-872 as 6.2.0.872 (iscsi-initiator-utils.spec)
     (lazy_re(r"iscsi-initiator-utils"), "open-iscsi", "exact"),
+    # packages named as their component, numbered as upstream
+    *((lazy_re(re.escape(c)), c, "exact") for c in _SAME_NAME),
 )
 
 #: Release of the DRBD 8 userland from which a "drbd"/"drbd84-utils" package is
