@@ -366,3 +366,73 @@ def test_lists_that_are_no_files(tmp_path: Path) -> None:
     (root / "installed-debs").symlink_to(outside)
     (root / "rpm.txt").mkdir()
     assert packages(root) == []
+
+
+# -- what the distribution release shipped ----------------------------------------------
+
+DRBD9_C_MAX_RATE_0 = """resource r0 {
+  disk { c-max-rate 0; }
+  on alpha { node-id 0; device /dev/drbd0; disk /dev/sdb1; address 10.0.0.1:7788; }
+  on beta { node-id 1; device /dev/drbd0; disk /dev/sdb1; address 10.0.0.2:7788; }
+  meta-disk internal;
+}
+"""
+
+
+def _debian(root: Path, release: str, drbd_conf: str = DRBD9_C_MAX_RATE_0) -> Path:
+    (root / "etc").mkdir(parents=True)
+    (root / "etc" / "hostname").write_text("alpha\n")
+    (root / "etc" / "debian_version").write_text(release + "\n")
+    (root / "etc" / "drbd.conf").write_text(drbd_conf)
+    return root
+
+
+@pytest.mark.parametrize(
+    ("release", "warned"),
+    [("11.9", True), ("12.8", False), ("13.1", False), ("bookworm/sid", True)],
+)
+def test_debian_release_proves_a_minimum(tmp_path: Path, release: str, warned: bool) -> None:
+    """drbdadm 9 of drbd-utils before 9.16 refuses ``c-max-rate 0`` (DR026). Debian
+    bullseye shipped drbd-utils 9.15.0, bookworm 9.22.0, trixie 9.22.0
+    (packages.debian.org/src:drbd); point releases keep it, backports and LINBIT's
+    repositories only bring later ones, so Debian 12 proves 9.22 or later: no
+    warning. Debian 11 proves 9.15 or later, which may still refuse it; a testing
+    system (``bookworm/sid``) proves nothing."""
+    root = _debian(tmp_path / "alpha", release)
+    result = lint.run([str(root)], select=["DR026"])
+    assert bool(_codes(result, "DR026")) is warned
+    said = result.cluster.versions.describe_nodes().get(("drbd-utils", "alpha"), "")
+    if release[0].isdigit():
+        major = release.split(".")[0]
+        assert f"inferred from Debian {major}'s drbd-utils" in said and "debian_version:1" in said
+    else:
+        assert said == ""
+
+
+def test_packages_win_over_the_release_file(tmp_path: Path) -> None:
+    """A node on Debian 12 that holds drbd-utils 9.15.0 (pinned from bullseye) runs 9.15."""
+    root = _debian(tmp_path / "alpha", "12.8")
+    (root / "var" / "lib" / "dpkg").mkdir(parents=True)
+    status = "Package: drbd-utils\nStatus: install ok installed\nVersion: 9.15.0-1\n"
+    (root / "var" / "lib" / "dpkg" / "status").write_text(status)
+    result = lint.run([str(root)], select=["DR026"])
+    assert (
+        result.cluster.versions.of("drbd-utils", "alpha")
+        .describe("drbd-utils")
+        .startswith("drbd-utils 9.15.0, inferred from 'drbd-utils 9.15.0-1'")
+    )
+    assert _codes(result, "DR026")
+
+
+def test_files_win_over_a_release_file_they_contradict(tmp_path: Path) -> None:
+    """corosync.conf with corosync 1's ``aisexec`` section on a Debian 12 node (corosync
+    3.1.7 shipped): the file is what the node reads, the release file proves nothing
+    against it (a tree restored onto a newer system), so the file's range stays."""
+    root = _debian(tmp_path / "alpha", "12.8", DRBD_CONF)
+    (root / "etc" / "corosync").mkdir()
+    conf = "aisexec {\n\tuser: root\n\tgroup: root\n}\ntotem {\n\tversion: 2\n}\n"
+    (root / "etc" / "corosync" / "corosync.conf").write_text(conf)
+    result = lint.run([str(root)], select=["CS001"])
+    found = result.cluster.versions.of("corosync", "alpha")
+    assert found.older_than(Version.parse("2.0")) and "Debian" not in found.source
+    assert result.cluster.versions.of("pacemaker", "alpha").at_least(Version.parse("2.1.5"))

@@ -251,3 +251,52 @@ def evidence(nodes: Iterable[NodeTree]) -> Iterator[Installed]:
             if found is not None:
                 where = f"{display_path(p.path)}:{p.line}"
                 yield found[0], node.name, found[1], found[2], f"'{p.name} {p.version}' at {where}"
+
+
+# -- what the distribution release shipped -----------------------------------------------
+
+#: Debian's stable releases (/etc/debian_version's major) -> the release of each component
+#: they shipped (packages.debian.org/src:drbd, src:multipath-tools, src:pacemaker,
+#: src:corosync: buster 10, bullseye 11, bookworm 12, trixie 13). Point releases keep the
+#: upstream release; backports and other repositories (LINBIT's) bring later ones only, so
+#: a release file proves that release as a minimum, never a maximum.
+DEBIAN_SHIPPED: dict[int, dict[str, Version]] = {
+    10: {"multipath-tools": Version((0, 7, 9)), "corosync": Version((3, 0, 1))},
+    11: {
+        "drbd-utils": Version((9, 15, 0)),
+        "multipath-tools": Version((0, 8, 5)),
+        "pacemaker": Version((2, 0, 5)),
+        "corosync": Version((3, 1, 2)),
+    },
+    12: {
+        "drbd-utils": Version((9, 22, 0)),
+        "multipath-tools": Version((0, 9, 4)),
+        "pacemaker": Version((2, 1, 5)),
+        "corosync": Version((3, 1, 7)),
+    },
+    13: {
+        "drbd-utils": Version((9, 22, 0)),
+        "multipath-tools": Version((0, 11, 1)),
+        "pacemaker": Version((3, 0, 0)),
+        "corosync": Version((3, 1, 9)),
+    },
+}
+
+_DEBIAN_VERSION = lazy_re(r"([0-9]{1,3})(?:\.[0-9]{1,9}){0,2}")
+
+
+def shipped(nodes: Iterable[NodeTree]) -> Iterator[Installed]:
+    """The minimum release of each component a node's Debian release shipped, from its
+    /etc/debian_version (``12.8``; ``bookworm/sid``, a testing or Ubuntu system, tells
+    nothing)."""
+    from .discover import _etc_text, display_path
+
+    for node in nodes:
+        text = _etc_text(node.root, node.etc, "debian_version", 4096)
+        m = _DEBIAN_VERSION.fullmatch(text.strip()) if text is not None else None
+        table = DEBIAN_SHIPPED.get(int(m[1])) if m is not None else None
+        if m is None or table is None:
+            continue
+        where = f"'{m[0]}' at {display_path(node.etc / 'debian_version')}:1"
+        for component, low in table.items():
+            yield component, node.name, low, None, f"Debian {m[1]}'s {component} {low} ({where})"

@@ -384,14 +384,30 @@ class Versions:
                 out[name] = f.describe(product)
         return out
 
+    def describe_nodes(self) -> dict[tuple[str, str], str]:
+        """``(component, node)`` -> the node's own release in words, where it is not
+        the cluster's (a node mid-upgrade, a node's packages or release file)."""
+        def span(f: InForce) -> tuple[Version | None, ...]:
+            return f.low, f.below, f.exact
+
+        return {
+            (c, n): found.describe(COMPONENTS[c][0])
+            for (c, n), found in sorted(self.by_node.items())
+            if n and c in COMPONENTS and found.known and span(found) != span(self.of(c))
+        }
+
 
 def infer(
-    loaded: Iterable[Loaded], installed: Iterable[Installed] = ()
+    loaded: Iterable[Loaded],
+    installed: Iterable[Installed] = (),
+    shipped: Iterable[Installed] = (),
 ) -> tuple[dict[str, InForce], dict[tuple[str, str], InForce]]:
     """What the parsed files (``Loaded`` items) say of each component's release:
     over all files, and per node. ``installed``: what the nodes' package lists say
     (``(component, node, low, below, why)``, :func:`xencfg.installed.evidence`); a
-    node's packages win over its files, which only bound the release."""
+    node's packages win over its files, which only bound the release. ``shipped``:
+    the minimum its distribution release shipped (:func:`xencfg.installed.shipped`),
+    which narrows what the node's files say where the two agree."""
     uses: dict[tuple[str, str], list[_Use]] = {}
     other: dict[tuple[str, str], _Range] = {}
     for item in loaded:
@@ -439,7 +455,26 @@ def infer(
         either[component] = _either(either.get(component), found)
     for component, found in either.items():
         everywhere[component] = _range(found)
+    for component, node, low, _, why in shipped:
+        key = (component, node)
+        if key in packaged:
+            continue  # (the node's packages name the release)
+        base = by_node.get(key)
+        if base is None and not any(c == component and n and n != node for c, n in by_node):
+            base = everywhere.get(component)
+        by_node[key] = _at_least(base, low, why)
     return everywhere, by_node
+
+
+def _at_least(base: InForce | None, low: Version, why: str) -> InForce:
+    """``base`` (what the files say), known to be ``low`` or later: unchanged where it
+    already says as much, or says older (the files win over a release file)."""
+    if base is None or not base.known:
+        return InForce(low=low, source=f"inferred from {why}")
+    if base.at_least(low) or base.older_than(low) or base.exact is not None:
+        return base
+    source = base.source.removeprefix("inferred from ")
+    return attrs.evolve(base, low=low, source=f"inferred from {_both(source, why)}")
 
 
 #: What a package list shows: ``(component, node, low, below, why)``.
