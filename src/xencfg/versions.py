@@ -387,6 +387,7 @@ class Versions:
     def describe_nodes(self) -> dict[tuple[str, str], str]:
         """``(component, node)`` -> the node's own release in words, where it is not
         the cluster's (a node mid-upgrade, a node's packages or release file)."""
+
         def span(f: InForce) -> tuple[Version | None, ...]:
             return f.low, f.below, f.exact
 
