@@ -234,16 +234,26 @@ def test_dpkg_status_heartbeat(tmp_path: Path, package: str, version: str, cb011
         assert "status:5" in found[0][3] and "write 'stonith_enabled'" in found[0][3]
 
 
-def test_capture_packages_txt(tmp_path: Path) -> None:
-    """``xencfg capture``'s packages.txt (dpkg-query -W) on a node that runs drbd 8.3."""
+@pytest.mark.parametrize(
+    "listed",
+    [
+        # dpkg-query -W -f='${Status}\t${Package}\t${Version}\n' (Debian)
+        "install ok installed\tbash\t5.2.15-2\ninstall ok installed\tdrbd8-utils\t2:8.3.13-2\n",
+        # rpm -qa (where there is no dpkg-query)
+        "bash-3.2-33.el5\ndrbd83-8.3.13-1.el5.centos.x86_64\n",
+    ],
+)
+def test_capture_packages_txt(tmp_path: Path, listed: str) -> None:
+    """``xencfg capture``'s packages.txt on a node that runs drbd 8.3."""
+    from xencfg import live
+
+    assert {c.name: c.format for c in live.COMMANDS}["packages"] is None  # (kept, not a doc)
     root = tmp_path / "alpha"
     (root / "etc").mkdir(parents=True)
     (root / "etc" / "drbd.conf").write_text(DRBD_CONF)
-    state = root / "var" / "lib" / "xencfg" / "state"
+    state = root / live.STATE_DIR
     state.mkdir(parents=True)
-    (state / "packages.txt").write_text(
-        "install ok installed\tbash\t5.2.15-2\ninstall ok installed\tdrbd8-utils\t2:8.3.13-2\n"
-    )
+    (state / "packages.txt").write_text(listed)
     result = lint.run([str(root)], select=["XC008"])
     ((_, _, severity, message),) = _codes(result, "XC008")
     assert severity == "error" and "packages.txt:2" in message
