@@ -446,6 +446,18 @@ def infer(
         merged[component] = _narrow(merged.get(component), found)
     for component, found in merged.items():
         everywhere[component] = _range(found)
+    _with_installed(everywhere, by_node, installed, shipped)
+    return everywhere, by_node
+
+
+def _with_installed(
+    everywhere: dict[str, InForce],
+    by_node: dict[tuple[str, str], InForce],
+    installed: Iterable[Installed],
+    shipped: Iterable[Installed],
+) -> None:
+    """What the files say (``everywhere``, ``by_node``), with what the nodes' packages
+    name (over the files) and their distribution release shipped (narrowing them)."""
     packaged: dict[tuple[str, str], _Range] = {}
     for component, node, low, below, why in installed:
         key = (component, node)
@@ -464,7 +476,6 @@ def infer(
         if base is None and not any(c == component and n and n != node for c, n in by_node):
             base = everywhere.get(component)
         by_node[key] = _at_least(base, low, why)
-    return everywhere, by_node
 
 
 def _at_least(base: InForce | None, low: Version, why: str) -> InForce:
