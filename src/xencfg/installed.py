@@ -23,6 +23,9 @@ the upstream release the version names (epoch, Debian revision and rpm release l
 out). Distributions backport features into multipath-tools (Red Hat put
 ``find_multipaths`` into its 0.4.9, SUSE and Debian build git snapshots) and Red Hat
 into its Xen 3.0.3, so those only prove their release as a minimum.
+
+Without a package list, a node's /etc/debian_version still proves the releases that
+Debian release shipped as a minimum (:data:`DEBIAN_SHIPPED`, :func:`shipped`).
 """
 
 from __future__ import annotations
