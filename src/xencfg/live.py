@@ -123,6 +123,13 @@ COMMANDS: tuple[Command, ...] = (
     # (no module, no files: an initiator node, or a box where ietd is not running)
     Command("iet_volume", (("cat", "/proc/net/iet/volume"),), "iet-proc"),
     Command("iet_session", (("cat", "/proc/net/iet/session"),), "iet-proc"),
+    # the installed packages, the releases of the cluster's components (read by
+    # xencfg.installed, not a document: dpkg-query where dpkg is, else rpm)
+    Command(
+        "packages",
+        (("dpkg-query", "-W", "-f=${Status}\\t${Package}\\t${Version}\\n"), ("rpm", "-qa")),
+        None,
+    ),
     Command("uname_n", (("uname", "-n"),), "uname"),
     Command("hostname_f", (("hostname", "-f"),), None),
 )

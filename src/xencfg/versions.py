@@ -26,7 +26,7 @@ import attrs
 
 from . import formats
 from .errors import XencfgError
-from .formats.schema import UNKNOWN, InForce, Schema, Version
+from .formats.schema import UNKNOWN, InForce, Schema, Version, successor
 
 if TYPE_CHECKING:  # (cluster imports this module: the type only, no import cycle)
     from .cluster import Loaded
@@ -384,10 +384,31 @@ class Versions:
                 out[name] = f.describe(product)
         return out
 
+    def describe_nodes(self) -> dict[tuple[str, str], str]:
+        """``(component, node)`` -> the node's own release in words, where it is not
+        the cluster's (a node mid-upgrade, a node's packages or release file)."""
 
-def infer(loaded: Iterable[Loaded]) -> tuple[dict[str, InForce], dict[tuple[str, str], InForce]]:
+        def span(f: InForce) -> tuple[Version | None, ...]:
+            return f.low, f.below, f.exact
+
+        return {
+            (c, n): found.describe(COMPONENTS[c][0])
+            for (c, n), found in sorted(self.by_node.items())
+            if n and c in COMPONENTS and found.known and span(found) != span(self.of(c))
+        }
+
+
+def infer(
+    loaded: Iterable[Loaded],
+    installed: Iterable[Installed] = (),
+    shipped: Iterable[Installed] = (),
+) -> tuple[dict[str, InForce], dict[tuple[str, str], InForce]]:
     """What the parsed files (``Loaded`` items) say of each component's release:
-    over all files, and per node."""
+    over all files, and per node. ``installed``: what the nodes' package lists say
+    (``(component, node, low, below, why)``, :func:`xencfg.installed.evidence`); a
+    node's packages win over its files, which only bound the release. ``shipped``:
+    the minimum its distribution release shipped (:func:`xencfg.installed.shipped`),
+    which narrows what the node's files say where the two agree."""
     uses: dict[tuple[str, str], list[_Use]] = {}
     other: dict[tuple[str, str], _Range] = {}
     for item in loaded:
@@ -425,7 +446,66 @@ def infer(loaded: Iterable[Loaded]) -> tuple[dict[str, InForce], dict[tuple[str,
         merged[component] = _narrow(merged.get(component), found)
     for component, found in merged.items():
         everywhere[component] = _range(found)
+    _with_installed(everywhere, by_node, installed, shipped)
     return everywhere, by_node
+
+
+def _with_installed(
+    everywhere: dict[str, InForce],
+    by_node: dict[tuple[str, str], InForce],
+    installed: Iterable[Installed],
+    shipped: Iterable[Installed],
+) -> None:
+    """What the files say (``everywhere``, ``by_node``), with what the nodes' packages
+    name (over the files) and their distribution release shipped (narrowing them)."""
+    packaged: dict[tuple[str, str], _Range] = {}
+    for component, node, low, below, why in installed:
+        key = (component, node)
+        packaged[key] = _narrow(packaged.get(key), (low, below, why))
+    either: dict[str, _Range] = {}
+    for (component, node), found in packaged.items():
+        by_node[(component, node)] = _range(found)
+        either[component] = _either(either.get(component), found)
+    for component, found in either.items():
+        everywhere[component] = _range(found)
+    for component, node, low, _, why in shipped:
+        key = (component, node)
+        if key in packaged:
+            continue  # (the node's packages name the release)
+        base = by_node.get(key)
+        if base is None and not any(c == component and n and n != node for c, n in by_node):
+            base = everywhere.get(component)
+        by_node[key] = _at_least(base, low, why)
+
+
+def _at_least(base: InForce | None, low: Version, why: str) -> InForce:
+    """``base`` (what the files say), known to be ``low`` or later: unchanged where it
+    already says as much, or says older (the files win over a release file)."""
+    if base is None or not base.known:
+        return InForce(low=low, source=f"inferred from {why}")
+    if base.at_least(low) or base.older_than(low) or base.exact is not None:
+        return base
+    source = base.source.removeprefix("inferred from ")
+    return attrs.evolve(base, low=low, source=f"inferred from {_both(source, why)}")
+
+
+#: What a package list shows: ``(component, node, low, below, why)``.
+Installed = tuple[str, str, Version, "Version | None", str]
+
+
+def _either(old: _Range | None, new: _Range) -> _Range:
+    """Two nodes' releases: the cluster runs one or the other (a rolling upgrade), so
+    the lower minimum and the higher maximum (none if either has none)."""
+    if old is None:
+        return new
+    lo = min(old[0], new[0]) if old[0] is not None and new[0] is not None else None
+    bel = max(old[1], new[1]) if old[1] is not None and new[1] is not None else None
+    return lo, bel, _both(old[2], new[2])
+
+
+def _both(old: str, new: str) -> str:
+    """Two pieces of evidence in words (no more than four)."""
+    return old if new == old or old.count(" and ") > 2 else f"{old} and {new}"
 
 
 _Range = tuple[Version | None, Version | None, str]
@@ -441,8 +521,7 @@ def _narrow(old: _Range | None, new: _Range) -> _Range:
     bel = min((v for v in (old[1], new[1]) if v is not None), default=None)
     if lo is not None and bel is not None and bel <= lo:
         bel = None  # contradictory: the newest evidence wins, as for keywords
-    why = old[2] if new[2] == old[2] or old[2].count(" and ") > 2 else f"{old[2]} and {new[2]}"
-    return lo, bel, why
+    return lo, bel, _both(old[2], new[2])
 
 
 def _range(found: _Range) -> InForce:
@@ -492,8 +571,7 @@ def _infer_other(
             m = re.match(r"(2)\.([0-9]{1,9})\.([0-9]{1,9})-node", dc or "")
             if m is not None:
                 run = Version.parse(f"{m[1]}.{m[2]}.{m[3]}")
-                after = Version((2, int(m[2]), int(m[3]) + 1))
-                return "heartbeat", run, after, f"the DC's 'dc-version {dc}' at {where}"
+                return "heartbeat", run, successor(run), f"the DC's 'dc-version {dc}' at {where}"
             # heartbeat 2.99 handed the CRM to Pacemaker: this CIB is heartbeat 2.x's
             return "heartbeat", None, HEARTBEAT_NO_CRM, f"a heartbeat-2 CIB at {where}"
         if dialect == "pacemaker-1.0":

@@ -122,6 +122,8 @@ class InForce:
         """``DRBD 8.3, declared``, ``DRBD 8.4 or later, inferred from ...``."""
         if self.exact is not None:
             what = f"{product} {self.exact}"
+        elif self.low is not None and self.below == successor(self.low):
+            what = f"{product} {self.low}"  # that release and no other (a package's)
         elif self.low is not None and self.below is not None:
             what = f"{product} {self.low} or later, before {self.below}"
         elif self.low is not None:
@@ -134,6 +136,11 @@ class InForce:
 
 
 UNKNOWN = InForce()
+
+
+def successor(v: Version) -> Version:
+    """The release just after ``v`` at its last part (8.3.8 -> 8.3.9)."""
+    return Version((*v.parts[:-1], v.parts[-1] + 1))
 
 
 @attrs.frozen

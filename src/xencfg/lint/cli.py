@@ -305,6 +305,8 @@ def lint_command(
             print(shown(f"skipped {s.path}: {s.reason}"), file=sys.stderr)
         for component, release in result.cluster.versions.describe().items():
             print(f"version {component}: {release}", file=sys.stderr)
+        for (component, name), release in result.cluster.versions.describe_nodes().items():
+            print(f"version {component} on {name}: {release}", file=sys.stderr)
     context = report.Context(
         nodes={f.display: f.node for f in result.files},
         skipped=[(s.path, s.reason) for s in found.skipped],

@@ -27,6 +27,7 @@ from ..errors import ParseError, XencfgError
 from ..findings import Finding, Location
 from ..formats._templates import template_marker, template_message
 from ..formats.schema import Version
+from ..installed import evidence, shipped
 from ..versions import Versions, infer
 from .suppress import FileSuppressions
 
@@ -155,7 +156,8 @@ def run_discovered(
             cluster.loaded.append(item)
     releases = dict(settings.versions) if settings is not None else {}
     releases.update(versions or {})
-    cluster.versions = Versions(releases, *infer(cluster.loaded))
+    inferred = infer(cluster.loaded, evidence(found.nodes), shipped(found.nodes))
+    cluster.versions = Versions(releases, *inferred)
     for item in cluster.loaded:
         item.versions = cluster.versions
     for item in cluster.loaded:

@@ -82,9 +82,10 @@ def cman_generation(item: Loaded) -> tuple[int | None, str]:
     """Whether ``item``'s node runs RHEL 5's cman 2 (ccsd hands out the quorate copy)
     or RHEL 6's cman 3 (each node reads its own file): 5, 6 or ``None`` when nothing
     tells, with what said so. The declared cman release (``[tool.xencfg.versions]
-    cman = "3.0"``, ``--target cman=2.0``) wins over the node's /etc/redhat-release."""
+    cman = "3.0"``, ``--target cman=2.0``), else the node's installed cman package
+    (a sosreport's installed-rpms), wins over the node's /etc/redhat-release."""
     cman = item.versions.of("cman", item.node or "")
-    if cman.exact is not None:
+    if cman.at_least(CMAN_3) or cman.older_than(CMAN_3):
         return (6 if cman.at_least(CMAN_3) else 5), cman.describe("cman")
     major = red_hat_release(item)
     if major in (5, 6):
@@ -132,7 +133,8 @@ def copies_differ(cluster: Cluster) -> Iterator[Finding]:
     to run cman 3 (RHEL 6), a warning where it runs RHEL 5's cman 2 (ccsd settles it
     at start, which case bites depends on start order) or where nothing tells. What
     tells: the declared cman release (``[tool.xencfg.versions] cman = "3.0"``, or
-    ``--target cman=2.0``), else the node's /etc/redhat-release (centos-release,
+    ``--target cman=2.0``), else its installed cman package (``cman-2.0.115-34.el5``
+    in a sosreport's installed-rpms), else its /etc/redhat-release (centos-release,
     oracle-release): "release 5" or "release 6". The same version with other content
     stays a warning on both (nothing refuses it).
 
