@@ -58,6 +58,11 @@ def _rel(item: Loaded) -> str:
     return item.file.path.name
 
 
+def _in_auto(item: Loaded) -> bool:
+    """Whether the config sits in /etc/xen/auto, where xendomains starts guests at boot."""
+    return _rel(item).startswith("auto/")
+
+
 def _guest(item: Loaded) -> str | None:
     """Who the config says the guest is: its ``name``, ``uuid`` and the devices it
     opens. Copies on two nodes that agree on all three are one guest, even when a copy
@@ -75,7 +80,7 @@ def _guest(item: Loaded) -> str | None:
 def identities(domus: list[Loaded]) -> dict[int, int]:
     """``id(item) -> domU number``: the same config on several nodes (a shared
     /etc/xen/vm, a copy: same path below /etc/xen, same text, or the same name, uuid
-    and disks) is one domU."""
+    and disks) is one domU, and so is a copy in one node's /etc/xen/auto."""
     parent = list(range(len(domus)))
 
     def find(i: int) -> int:
@@ -94,7 +99,10 @@ def identities(domus: list[Loaded]) -> dict[int, int]:
         ):
             if key in seen:
                 j, node = seen[key]
-                if node != item.node:  # two files on one node are two domUs
+                # two files on one node are two domUs, but for a copy in xendomains'
+                # auto folder: the boot-time start of the same guest (XN019's concern)
+                auto = key[0] != "rel" and (_in_auto(item) or _in_auto(domus[j]))
+                if node != item.node or auto:
                     parent[find(i)] = find(j)
             else:
                 seen[key] = (i, item.node)
