@@ -30,7 +30,7 @@ def copy_site(source: Path, root: Path) -> Path:
     shutil.copytree(source, root, symlinks=True)
     for keys in root.glob("*/etc/ha.d/authkeys"):
         keys.chmod(0o600)
-    for keys in root.glob("*/etc/corosync/authkey"):
+    for keys in (*root.glob("*/etc/corosync/authkey"), *root.glob("*/etc/ais/authkey")):
         keys.chmod(0o400)
     for chap in root.glob("*/etc/iscsi/iscsid.conf"):
         chap.chmod(0o600)
