@@ -7,12 +7,9 @@ the single files are named in each test."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-from lintkit import copy_site
-from xencfg import lint
-from xencfg.formats.schema import Version
+from lintkit import copy_site, edit_site, site_found
 
 UNSEEN5 = Path(__file__).parent / "fixtures" / "unseen5"
 SLES = "sles10sp2-hb213-evms-ocfs2-sshfence"
@@ -26,33 +23,9 @@ SHIPPED = {
     LENNY: {"drbd": "8.0.14", "pacemaker": "1.0.8", "xen": "3.2"},
 }
 
-Found = set[tuple[str, str, str]]
-
 
 def _copy(shape: str, tmp_path: Path) -> Path:
     return copy_site(UNSEEN5 / shape, tmp_path / shape)
-
-
-def _found(root: Path, declared: dict[str, str] | None = None, select: str = "") -> Found:
-    """{(code, path below the shape folder, severity)}; no rule failed, nothing unread."""
-    nodes = [str(n) for n in sorted(root.iterdir()) if n.is_dir()]
-    versions = {k: Version.parse(v) for k, v in declared.items()} if declared else None
-    result = lint.run(nodes, select=select.split(",") if select else (), versions=versions)
-    assert not [f for f in result.findings if f.code in ("XC001", "XC002", "XC006")]
-    top = os.path.abspath(root)
-    return {
-        (f.code, os.path.relpath(os.path.abspath(f.path), top), f.severity) for f in result.findings
-    }
-
-
-def _edit(root: Path, pattern: str, old: str, new: str) -> None:
-    """Replace ``old`` by ``new`` in every node's file matching ``pattern``."""
-    paths = list(root.glob(pattern))
-    assert paths, pattern
-    for path in paths:
-        text = path.read_text()
-        assert old in text, path
-        path.write_text(text.replace(old, new))
 
 
 # -- 1. SLES 10 SP2: heartbeat 2.1.3, hb_gui CIB, EVMS, OCFS2 1.2, external/ssh ------
@@ -92,8 +65,8 @@ def test_sles10_heartbeat2_evms_ocfs2_external_ssh(tmp_path: Path) -> None:
         *{("MP001", f"{n}/etc/multipath.conf", "error") for n in SLES_NODES},
     }
     advice = {("XC004", f"{n}/etc/multipath.conf", "info") for n in SLES_NODES}
-    assert _found(root) == true | advice
-    assert _found(root, SHIPPED[SLES]) == true
+    assert site_found(root) == true | advice
+    assert site_found(root, SHIPPED[SLES]) == true
 
 
 def test_sles10_variant_copy_in_auto_is_xn019_only(tmp_path: Path) -> None:
@@ -104,7 +77,7 @@ def test_sles10_variant_copy_in_auto_is_xn019_only(tmp_path: Path) -> None:
     auto = root / "vmhost1/etc/xen/auto"
     auto.mkdir()
     (auto / "ldap").write_text((root / "vmhost1/etc/xen/vm/ldap").read_text())
-    assert _found(root, select="XN001,XN002,XN003,XN004,XN019") == {
+    assert site_found(root, select="XN001,XN002,XN003,XN004,XN019") == {
         ("XN019", "vmhost1/etc/xen/auto/ldap", "warning")
     }
 
@@ -116,14 +89,16 @@ def test_sles10_variant_other_spellings(tmp_path: Path) -> None:
     testing plugin). Nothing new."""
     root = _copy(SLES, tmp_path)
     hacf = "*/etc/ha.d/ha.cf"
-    _edit(root, hacf, "ucast\teth1 192.168.77.12", "ucast\teth1 vmhost2-hb")
-    _edit(root, hacf, "node\tvmhost1\nnode\tvmhost2\nnode\tvmhost3", "node vmhost1 vmhost2 vmhost3")
-    _edit(root, hacf, "crm\ttrue", "crm\tyes")
+    edit_site(root, hacf, "ucast\teth1 192.168.77.12", "ucast\teth1 vmhost2-hb")
+    edit_site(
+        root, hacf, "node\tvmhost1\nnode\tvmhost2\nnode\tvmhost3", "node vmhost1 vmhost2 vmhost3"
+    )
+    edit_site(root, hacf, "crm\ttrue", "crm\tyes")
     cibs = "*/var/lib/heartbeat/crm/cib.xml"
-    _edit(root, cibs, 'name="stonith-enabled"', 'name="stonith_enabled"')
-    _edit(root, cibs, 'type="external/ssh" provider="heartbeat"', 'type="ssh"')
-    expected = _found(_copy(SLES, tmp_path / "base")) - {("CB014", SLES_CIB, "info")}
-    assert _found(root) == expected
+    edit_site(root, cibs, 'name="stonith-enabled"', 'name="stonith_enabled"')
+    edit_site(root, cibs, 'type="external/ssh" provider="heartbeat"', 'type="ssh"')
+    expected = site_found(_copy(SLES, tmp_path / "base")) - {("CB014", SLES_CIB, "info")}
+    assert site_found(root) == expected
 
 
 # -- 2. two LIO boxes (Pacemaker 2.0, DRBD 9) + four xl dom0s (2.1.5, qdevice) --------
@@ -145,8 +120,8 @@ def test_lio_pair_and_four_xl_dom0s_with_qdevice(tmp_path: Path) -> None:
     box's address, MP009 honours the wwid exception, CS005 is quiet without
     expected_votes, IS021/IS031 find every dom0 admitted."""
     root = _copy(LIO, tmp_path)
-    assert _found(root) == set()
-    assert _found(root, SHIPPED[LIO]) == set()
+    assert site_found(root) == set()
+    assert site_found(root, SHIPPED[LIO]) == set()
 
 
 def test_lio_variant_expected_votes_with_the_device(tmp_path: Path) -> None:
@@ -157,18 +132,18 @@ def test_lio_variant_expected_votes_with_the_device(tmp_path: Path) -> None:
     when quorum.expected_votes is set")."""
     root = _copy(LIO, tmp_path)
     conf = "xd*/etc/corosync/corosync.conf"
-    _edit(
+    edit_site(
         root,
         conf,
         "provider: corosync_votequorum",
         "provider: corosync_votequorum\n\texpected_votes: 5",
     )
-    assert _found(root, select="CS005") == set()
-    _edit(root, conf, "expected_votes: 5", "expected_votes: 4")
+    assert site_found(root, select="CS005") == set()
+    edit_site(root, conf, "expected_votes: 5", "expected_votes: 4")
     files = {f"{n}/etc/corosync/corosync.conf" for n in DOM0S}
-    assert _found(root, select="CS005") == {("CS005", f, "warning") for f in files}
-    _edit(root, conf, "\t\tvotes: 1\n", "")
-    assert _found(root, select="CS005") == {("CS005", f, "warning") for f in files}
+    assert site_found(root, select="CS005") == {("CS005", f, "warning") for f in files}
+    edit_site(root, conf, "\t\tvotes: 1\n", "")
+    assert site_found(root, select="CS005") == {("CS005", f, "warning") for f in files}
 
 
 def test_lio_variant_promoted_role_on_pacemaker_2_0(tmp_path: Path) -> None:
@@ -178,10 +153,10 @@ def test_lio_variant_promoted_role_on_pacemaker_2_0(tmp_path: Path) -> None:
     was missed. Raised to pacemaker-3.7 (Pacemaker 2.1), it is taken."""
     root = _copy(LIO, tmp_path)
     cibs = "lio*/var/lib/pacemaker/cib/cib.xml"
-    _edit(root, cibs, 'with-rsc-role="Master"', 'with-rsc-role="Promoted"')
-    assert _found(root, select="CB023") == {("CB023", LIO_CIB, "error")}
-    _edit(root, cibs, 'validate-with="pacemaker-3.2"', 'validate-with="pacemaker-3.7"')
-    assert _found(root, select="CB023") == set()
+    edit_site(root, cibs, 'with-rsc-role="Master"', 'with-rsc-role="Promoted"')
+    assert site_found(root, select="CB023") == {("CB023", LIO_CIB, "error")}
+    edit_site(root, cibs, 'validate-with="pacemaker-3.2"', 'validate-with="pacemaker-3.7"')
+    assert site_found(root, select="CB023") == set()
 
 
 def test_lio_variant_a_dom0_left_out(tmp_path: Path) -> None:
@@ -190,9 +165,9 @@ def test_lio_variant_a_dom0_left_out(tmp_path: Path) -> None:
     generate_node_acls is 0; the RA writes one ACL per allowed initiator)."""
     root = _copy(LIO, tmp_path)
     xd4 = "iqn.1993-08.org.debian:01:xd4a7c3e9"
-    _edit(root, "lio*/var/lib/pacemaker/cib/cib.xml", f" {xd4}", "")
-    _edit(root, "lio1/etc/target/saveconfig.json", xd4, "iqn.1993-08.org.debian:01:xd5")
-    assert _found(root, select="IS021,IS031") == {
+    edit_site(root, "lio*/var/lib/pacemaker/cib/cib.xml", f" {xd4}", "")
+    edit_site(root, "lio1/etc/target/saveconfig.json", xd4, "iqn.1993-08.org.debian:01:xd5")
+    assert site_found(root, select="IS021,IS031") == {
         ("IS021", LIO_CIB, "error"),
         ("IS031", "lio1/etc/target/saveconfig.json", "error"),
     }
@@ -219,8 +194,8 @@ def test_lenny_openais_pacemaker10_drbd80_xen_tools(tmp_path: Path) -> None:
     root = _copy(LENNY, tmp_path)
     true = {("CB009", LENNY_CIB, "warning")}
     advice = {("XC004", f"{n}/etc/drbd.conf", "info") for n in ("lenny1", "lenny2")}
-    assert _found(root) == true | advice
-    assert _found(root, SHIPPED[LENNY]) == true
+    assert site_found(root) == true | advice
+    assert site_found(root, SHIPPED[LENNY]) == true
 
 
 def test_lenny_variant_true_mistakes(tmp_path: Path) -> None:
@@ -232,14 +207,14 @@ def test_lenny_variant_true_mistakes(tmp_path: Path) -> None:
     root = _copy(LENNY, tmp_path)
     for node in ("lenny1", "lenny2"):
         (root / node / "etc/ais/authkey").unlink()
-    _edit(root, "*/var/lib/heartbeat/crm/cib.xml", ' with-rsc-role="Master"', "")
-    _edit(
+    edit_site(root, "*/var/lib/heartbeat/crm/cib.xml", ' with-rsc-role="Master"', "")
+    edit_site(
         root,
         "*/etc/drbd.conf",
         "degr-wfc-timeout 120;",
         "degr-wfc-timeout 120;\n    become-primary-on both;",
     )
-    assert _found(root, select="CS008,CB038,DR013") == {
+    assert site_found(root, select="CS008,CB038,DR013") == {
         ("CS008", "lenny1/etc/ais/openais.conf", "error"),
         ("CS008", "lenny2/etc/ais/openais.conf", "error"),
         ("CB038", LENNY_CIB, "error"),
@@ -254,10 +229,12 @@ def test_lenny_variant_other_spellings(tmp_path: Path) -> None:
     advice moves to ``common``)."""
     root = _copy(LENNY, tmp_path)
     drbd = "*/etc/drbd.conf"
-    _edit(root, drbd, "resource xen {\n", "common {\n  syncer { rate 30M; }\n}\n\nresource xen {\n")
-    _edit(root, drbd, "    rate 30M;\n    al-extents 257;", "    al-extents 257;")
-    _edit(root, "*/etc/xen/web.cfg", "memory      = '512'", "memory      = 512")
-    _edit(root, "*/etc/ais/openais.conf", "secauth:        on", "secauth:        off")
+    edit_site(
+        root, drbd, "resource xen {\n", "common {\n  syncer { rate 30M; }\n}\n\nresource xen {\n"
+    )
+    edit_site(root, drbd, "    rate 30M;\n    al-extents 257;", "    al-extents 257;")
+    edit_site(root, "*/etc/xen/web.cfg", "memory      = '512'", "memory      = 512")
+    edit_site(root, "*/etc/ais/openais.conf", "secauth:        on", "secauth:        off")
     for node in ("lenny1", "lenny2"):
         (root / node / "etc/ais/authkey").unlink()
-    assert _found(root) == _found(_copy(LENNY, tmp_path / "base"))
+    assert site_found(root) == site_found(_copy(LENNY, tmp_path / "base"))
