@@ -58,9 +58,18 @@ def _rel(item: Loaded) -> str:
     return item.file.path.name
 
 
-def _in_auto(item: Loaded) -> bool:
-    """Whether the config sits in /etc/xen/auto, where xendomains starts guests at boot."""
-    return _rel(item).startswith("auto/")
+def _in_auto(item: Loaded, cluster: Cluster | None) -> bool:
+    """Whether the config sits in the folder xendomains starts guests from at boot
+    (``XENDOMAINS_AUTO`` of the node's settings, /etc/xen/auto by default)."""
+    tree = item.file.tree
+    if cluster is None or tree is None:
+        return _rel(item).startswith("auto/")
+    from .autostart import _auto_dir
+
+    folder = _auto_dir(cluster, tree, item.node)
+    if folder is None or not folder.startswith("/etc/"):
+        return False
+    return item.file.path.parent == tree.etc / folder[len("/etc/") :].rstrip("/")
 
 
 def _guest(item: Loaded) -> str | None:
@@ -77,7 +86,7 @@ def _guest(item: Loaded) -> str | None:
     return f"{name}|{uuid}|{' '.join(disks)}"
 
 
-def identities(domus: list[Loaded]) -> dict[int, int]:
+def identities(domus: list[Loaded], cluster: Cluster | None = None) -> dict[int, int]:
     """``id(item) -> domU number``: the same config on several nodes (a shared
     /etc/xen/vm, a copy: same path below /etc/xen, same text, or the same name, uuid
     and disks) is one domU, and so is a copy in one node's /etc/xen/auto."""
@@ -101,7 +110,7 @@ def identities(domus: list[Loaded]) -> dict[int, int]:
                 j, node = seen[key]
                 # two files on one node are two domUs, but for a copy in xendomains'
                 # auto folder: the boot-time start of the same guest (XN019's concern)
-                auto = key[0] != "rel" and (_in_auto(item) or _in_auto(domus[j]))
+                auto = key[0] != "rel" and (_in_auto(item, cluster) or _in_auto(domus[j], cluster))
                 if node != item.node or auto:
                     parent[find(i)] = find(j)
             else:
@@ -114,7 +123,7 @@ def _duplicates(
 ) -> Iterator[Finding]:
     """One finding per domU sharing a value (from ``values(item)``) with an earlier one."""
     domus = _domus(cluster)
-    ident = identities(domus)
+    ident = identities(domus, cluster)
     first: dict[str, dict[int, Loaded]] = defaultdict(dict)
     for item in domus:
         for v in values(item):
@@ -212,7 +221,7 @@ def disk_written_twice(cluster: Cluster) -> Iterator[Finding]:
     XN014, so under xl each guest needs its own disk).
     """
     domus = _domus(cluster)
-    ident = identities(domus)
+    ident = identities(domus, cluster)
     writers: dict[tuple[str, str], dict[int, tuple[Loaded, DiskSpec]]] = defaultdict(dict)
     for item in domus:
         for disk in _domu(item).disks:
