@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 from xencfg import lint
+from xencfg.formats.schema import Version
 
 #: (code, file name, line, related lines) of one finding.
 Row = tuple[str, str, int, list[int]]
@@ -30,11 +32,37 @@ def copy_site(source: Path, root: Path) -> Path:
     shutil.copytree(source, root, symlinks=True)
     for keys in root.glob("*/etc/ha.d/authkeys"):
         keys.chmod(0o600)
-    for keys in root.glob("*/etc/corosync/authkey"):
+    for keys in (*root.glob("*/etc/corosync/authkey"), *root.glob("*/etc/ais/authkey")):
         keys.chmod(0o400)
     for chap in root.glob("*/etc/iscsi/iscsid.conf"):
         chap.chmod(0o600)
     return root
+
+
+def site_found(
+    root: Path, declared: dict[str, str] | None = None, select: str = ""
+) -> set[tuple[str, str, str]]:
+    """{(code, path below ``root``, severity)} of lint over every node folder of a site,
+    with the releases ``declared`` (``{"drbd": "8.3"}``); asserts no file was unread and
+    no rule failed."""
+    nodes = [str(n) for n in sorted(root.iterdir()) if n.is_dir()]
+    versions = {k: Version.parse(v) for k, v in declared.items()} if declared else None
+    result = lint.run(nodes, select=select.split(",") if select else (), versions=versions)
+    assert not [f for f in result.findings if f.code in ("XC001", "XC002", "XC006")]
+    top = os.path.abspath(root)
+    return {
+        (f.code, os.path.relpath(os.path.abspath(f.path), top), f.severity) for f in result.findings
+    }
+
+
+def edit_site(root: Path, pattern: str, old: str, new: str) -> None:
+    """Replace ``old`` by ``new`` in every node's file matching ``pattern`` (one at least)."""
+    paths = list(root.glob(pattern))
+    assert paths, pattern
+    for path in paths:
+        text = path.read_text()
+        assert old in text, path
+        path.write_text(text.replace(old, new))
 
 
 def found(code: str, *roots: Path) -> list[Row]:

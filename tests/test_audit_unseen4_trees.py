@@ -9,12 +9,11 @@ made on a copy. Peer runs on the single files are named in each test."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-from lintkit import copy_site
+from lintkit import copy_site, edit_site, site_found
 from xencfg import lint
 from xencfg.formats.schema import Version
 
@@ -30,31 +29,9 @@ SHIPPED = {
     HB2: {"drbd": "8.2", "heartbeat": "2.1.4", "xen": "3.2"},
 }
 
-Found = set[tuple[str, str, str]]
-
 
 def _copy(shape: str, tmp_path: Path) -> Path:
     return copy_site(UNSEEN4 / shape, tmp_path / shape)
-
-
-def _found(root: Path, declared: dict[str, str] | None = None, select: str = "") -> Found:
-    """{(code, path below the shape folder, severity)}; no rule failed."""
-    nodes = [str(n) for n in sorted(root.iterdir()) if n.is_dir()]
-    versions = {k: Version.parse(v) for k, v in declared.items()} if declared else None
-    result = lint.run(nodes, select=select.split(",") if select else (), versions=versions)
-    assert not [f for f in result.findings if f.code in ("XC001", "XC002", "XC006")]
-    top = os.path.abspath(root)
-    return {
-        (f.code, os.path.relpath(os.path.abspath(f.path), top), f.severity) for f in result.findings
-    }
-
-
-def _edit(root: Path, pattern: str, old: str, new: str) -> None:
-    """Replace ``old`` by ``new`` in every node's file matching ``pattern``."""
-    for path in root.glob(pattern):
-        text = path.read_text()
-        assert old in text, path
-        path.write_text(text.replace(old, new))
 
 
 # -- 1. DRBD 9 three nodes + Pacemaker 2.1 + corosync 3 knet + xl (Debian 12) --------
@@ -81,8 +58,8 @@ def test_drbd9_three_nodes_pacemaker_2_1_knet_xl(tmp_path: Path) -> None:
     (drbd.service is not enabled)."""
     root = _copy(KNET, tmp_path)
     expected = {("CB009", ALPHA_CIB, "warning")}
-    assert _found(root) == expected
-    assert _found(root, SHIPPED[KNET]) == expected
+    assert site_found(root) == expected
+    assert site_found(root, SHIPPED[KNET]) == expected
 
 
 def test_drbd9_variant_node_without_fence_device(tmp_path: Path) -> None:
@@ -92,10 +69,10 @@ def test_drbd9_variant_node_without_fence_device(tmp_path: Path) -> None:
     is fenced, and nothing is said."""
     root = _copy(KNET, tmp_path)
     cibs = "*/var/lib/pacemaker/cib/cib.xml"
-    _edit(root, cibs, ";charlie:10.40.9.13", "")
-    assert _found(root, select="CB037") == set()  # fence_xvm still lists charlie
-    _edit(root, cibs, 'value="alpha bravo charlie"', 'value="alpha bravo"')
-    assert _found(root, select="CB037") == {("CB037", ALPHA_CIB, "error")}
+    edit_site(root, cibs, ";charlie:10.40.9.13", "")
+    assert site_found(root, select="CB037") == set()  # fence_xvm still lists charlie
+    edit_site(root, cibs, 'value="alpha bravo charlie"', 'value="alpha bravo"')
+    assert site_found(root, select="CB037") == {("CB037", ALPHA_CIB, "error")}
 
 
 def test_drbd9_variant_autostart_and_drbd_at_boot(tmp_path: Path) -> None:
@@ -108,7 +85,7 @@ def test_drbd9_variant_autostart_and_drbd_at_boot(tmp_path: Path) -> None:
     (root / "bravo/etc/xen/auto/vm1.cfg").symlink_to("../vm1.cfg")
     wants = root / "charlie/etc/systemd/system/multi-user.target.wants"
     (wants / "drbd.service").symlink_to("/lib/systemd/system/drbd.service")
-    assert _found(root, select="XN019,HB018") == {
+    assert site_found(root, select="XN019,HB018") == {
         ("XN019", "bravo/etc/xen/vm1.cfg", "warning"),
         ("HB018", "charlie/var/lib/pacemaker/cib/cib.xml", "warning"),
     }
@@ -121,10 +98,10 @@ def test_drbd9_variant_colocation_without_role(tmp_path: Path) -> None:
     on open where no peer is primary: nothing (CB038's doc)."""
     root = _copy(KNET, tmp_path)
     cibs = "*/var/lib/pacemaker/cib/cib.xml"
-    _edit(root, cibs, 'first-action="promote"', 'first-action="start"')
-    assert _found(root, select="CB038") == set()
-    _edit(root, cibs, ' with-rsc-role="Promoted"', "")
-    assert _found(root, select="CB038") == {("CB038", ALPHA_CIB, "error")}
+    edit_site(root, cibs, 'first-action="promote"', 'first-action="start"')
+    assert site_found(root, select="CB038") == set()
+    edit_site(root, cibs, ' with-rsc-role="Promoted"', "")
+    assert site_found(root, select="CB038") == {("CB038", ALPHA_CIB, "error")}
 
 
 @pytest.mark.parametrize(
@@ -141,9 +118,9 @@ def test_drbd9_host_map_spellings_name_every_node(tmp_path: Path, host_map: str)
     is named and fence_xvm's comma list no longer needs charlie: no CB037."""
     root = _copy(KNET, tmp_path)
     cibs = "*/var/lib/pacemaker/cib/cib.xml"
-    _edit(root, cibs, "alpha:10.40.9.11;bravo:10.40.9.12;charlie:10.40.9.13", host_map)
-    _edit(root, cibs, 'value="alpha bravo charlie"', 'value="alpha,bravo"')
-    assert _found(root, select="CB037") == set()
+    edit_site(root, cibs, "alpha:10.40.9.11;bravo:10.40.9.12;charlie:10.40.9.13", host_map)
+    edit_site(root, cibs, 'value="alpha bravo charlie"', 'value="alpha,bravo"')
+    assert site_found(root, select="CB037") == set()
 
 
 @pytest.mark.parametrize(
@@ -158,9 +135,9 @@ def test_drbd9_xl_disk_spellings_reach_cb038(tmp_path: Path, disk: str) -> None:
     """The xl disk spec by minor, positional, and with every key: each opens vm1's
     device (peer-xl: OK on each), so without the Promoted colocation CB038 holds."""
     root = _copy(KNET, tmp_path)
-    _edit(root, "*/var/lib/pacemaker/cib/cib.xml", ' with-rsc-role="Promoted"', "")
-    _edit(root, "*/etc/xen/vm1.cfg", "'vdev=xvda, target=/dev/drbd/by-res/vm1/0'", disk)
-    assert _found(root, select="CB038") == {("CB038", ALPHA_CIB, "error")}
+    edit_site(root, "*/var/lib/pacemaker/cib/cib.xml", ' with-rsc-role="Promoted"', "")
+    edit_site(root, "*/etc/xen/vm1.cfg", "'vdev=xvda, target=/dev/drbd/by-res/vm1/0'", disk)
+    assert site_found(root, select="CB038") == {("CB038", ALPHA_CIB, "error")}
 
 
 # -- 2. storage tier: two IET boxes (heartbeat haresources, DRBD 8.3), three dom0s ----
@@ -203,8 +180,8 @@ def test_storage_tier_iet_haresources_and_ocfs2_dom0s(tmp_path: Path) -> None:
         ("XC004", "stor1/etc/drbd.conf", "info"),
         ("XC004", "stor2/etc/drbd.conf", "info"),
     }
-    assert _found(root) == true | advice
-    assert _found(root, SHIPPED[STORAGE]) == true
+    assert site_found(root) == true | advice
+    assert site_found(root, SHIPPED[STORAGE]) == true
 
 
 def test_storage_tier_variant_boot_links_on(tmp_path: Path) -> None:
@@ -224,7 +201,7 @@ def test_storage_tier_variant_boot_links_on(tmp_path: Path) -> None:
             (folder / "S99xendomains").symlink_to("../init.d/xendomains")
     (root / "xen2/etc/xen/auto").mkdir(exist_ok=True)  # (git keeps no empty folder)
     (root / "xen2/etc/xen/auto/web").symlink_to("../vm/web")
-    assert _found(root, select="HB018,XN019") == {
+    assert site_found(root, select="HB018,XN019") == {
         ("HB018", "stor1/etc/ha.d/haresources", "warning"),
         ("HB018", "stor2/etc/ha.d/haresources", "warning"),
         ("XN019", "xen2/etc/xen/vm/web", "warning"),
@@ -242,23 +219,23 @@ def test_iet_init_script_before_drbddisk_is_hb017(tmp_path: Path) -> None:
     hares = "stor*/etc/ha.d/haresources"
     good = "stor1\tdrbddisk::r0 IPaddr::10.50.0.100/24/eth0 iscsi-target"
     late = "stor1\tIPaddr::10.50.0.100/24/eth0 iscsi-target drbddisk::r0"
-    _edit(root, hares, good, late)
+    edit_site(root, hares, good, late)
     expected = {
         ("HB017", "stor1/etc/ha.d/haresources", "error"),
         ("HB017", "stor2/etc/ha.d/haresources", "error"),
     }
-    assert _found(root, select="HB017") == expected
-    _edit(root, hares, late, "stor1\tIPaddr::10.50.0.100/24/eth0 iscsi-target")
-    assert _found(root, select="HB017") == expected
-    _edit(root, hares, "iscsi-target", "drbddisk iscsi-target")  # every resource
-    assert _found(root, select="HB017") == set()
+    assert site_found(root, select="HB017") == expected
+    edit_site(root, hares, late, "stor1\tIPaddr::10.50.0.100/24/eth0 iscsi-target")
+    assert site_found(root, select="HB017") == expected
+    edit_site(root, hares, "iscsi-target", "drbddisk iscsi-target")  # every resource
+    assert site_found(root, select="HB017") == set()
     # Debian's spelling: /etc/iet/ietd.conf, the init script iscsitarget, by-res path
-    _edit(root, hares, "drbddisk iscsi-target", "iscsitarget drbddisk::r0")
+    edit_site(root, hares, "drbddisk iscsi-target", "iscsitarget drbddisk::r0")
     for node in ("stor1", "stor2"):
         (root / node / "etc/iet").mkdir()
         (root / node / "etc/ietd.conf").rename(root / node / "etc/iet/ietd.conf")
-    _edit(root, "stor*/etc/iet/ietd.conf", "Path=/dev/drbd0", "Path=/dev/drbd/by-res/r0")
-    assert _found(root, select="HB017") == expected
+    edit_site(root, "stor*/etc/iet/ietd.conf", "Path=/dev/drbd0", "Path=/dev/drbd/by-res/r0")
+    assert site_found(root, select="HB017") == expected
 
 
 def test_storage_tier_variant_pacemaker_1_0_order_and_drbd_at_boot(tmp_path: Path) -> None:
@@ -268,15 +245,15 @@ def test_storage_tier_variant_pacemaker_1_0_order_and_drbd_at_boot(tmp_path: Pat
     ocf:linbit:drbd runs ``mail``: HB018, true warnings (drbd83's init script brings
     the resource up outside the cluster)."""
     root = _copy(STORAGE, tmp_path)
-    _edit(root, "xen*/var/lib/heartbeat/crm/cib.xml", ' first-action="promote"', "")
+    edit_site(root, "xen*/var/lib/heartbeat/crm/cib.xml", ' first-action="promote"', "")
     cib = "xen1/var/lib/heartbeat/crm/cib.xml"
-    assert _found(root, select="CB038") == {("CB038", cib, "error")}
+    assert site_found(root, select="CB038") == {("CB038", cib, "error")}
     for node in ("xen1", "xen2"):
         for level in ("rc3.d", "rc5.d"):
             folder = root / node / "etc/rc.d" / level
             (folder / "K08drbd").unlink()
             (folder / "S70drbd").symlink_to("../init.d/drbd")
-    assert _found(root, select="HB018") == {
+    assert site_found(root, select="HB018") == {
         ("HB018", f"{n}/var/lib/heartbeat/crm/cib.xml", "warning") for n in ("xen1", "xen2")
     }
 
@@ -291,15 +268,15 @@ def test_storage_tier_variant_numbers_as_the_daemons_hold_them(tmp_path: Path) -
     stor1's local locking is not compared (it only serves storage)."""
     root = _copy(STORAGE, tmp_path)
     iscsid = "xen2/etc/iscsi/iscsid.conf"
-    _edit(root, iscsid, "cmds_max = 128", "cmds_max = 4294967424")
-    _edit(root, iscsid, "replacement_timeout = 15", "replacement_timeout = 4294967311")
-    _edit(root, "xen3/etc/sysconfig/o2cb", "THRESHOLD=31", "THRESHOLD=4294967327")
+    edit_site(root, iscsid, "cmds_max = 128", "cmds_max = 4294967424")
+    edit_site(root, iscsid, "replacement_timeout = 15", "replacement_timeout = 4294967311")
+    edit_site(root, "xen3/etc/sysconfig/o2cb", "THRESHOLD=31", "THRESHOLD=4294967327")
     for node, locking in (("xen1", 3), ("xen2", 3), ("xen3", 1), ("stor1", 1)):
         (root / node / "etc/lvm").mkdir()
         (root / node / "etc/lvm/lvm.conf").write_text(
             f"global {{\n    locking_type = {locking}\n}}\n"
         )
-    assert _found(root, select="XC005,OC008,OC009,LV002") == {
+    assert site_found(root, select="XC005,OC008,OC009,LV002") == {
         ("XC005", iscsid, "warning"),
         ("LV002", "xen3/etc/lvm/lvm.conf", "error"),
     }
@@ -333,8 +310,8 @@ def test_heartbeat_2_1_4_crm_dtd_cib(tmp_path: Path) -> None:
         ("CB014", HB1_CIB, "info"),
     }
     advice = {("XC004", "hb1/etc/drbd.conf", "info"), ("XC004", "hb2/etc/drbd.conf", "info")}
-    assert _found(root) == true | advice
-    assert _found(root, SHIPPED[HB2]) == true
+    assert site_found(root) == true | advice
+    assert site_found(root, SHIPPED[HB2]) == true
 
 
 def test_heartbeat_2_0_7_reads_only_underscore_options(tmp_path: Path) -> None:
@@ -347,7 +324,7 @@ def test_heartbeat_2_0_7_reads_only_underscore_options(tmp_path: Path) -> None:
     device names is no fencing failure there; ``stonith_enabled`` still counts."""
     root = _copy(HB2, tmp_path)
     declared = {**SHIPPED[HB2], "heartbeat": "2.0.7"}
-    assert _found(root, declared) == {
+    assert site_found(root, declared) == {
         ("CB008", HB1_CIB, "warning"),
         ("CB009", HB1_CIB, "warning"),
         ("CB011", HB1_CIB, "warning"),
@@ -362,11 +339,11 @@ def test_heartbeat_2_0_7_reads_only_underscore_options(tmp_path: Path) -> None:
         "stonith-enabled",
     ]  # (was dc-version too, a false warning: the DC writes it, nothing to set)
     cibs = "*/var/lib/heartbeat/crm/cib.xml"
-    _edit(root, cibs, 'name="hostlist" value="hb2"', 'name="hostlist" value="hb1"')
-    assert _found(root, declared, select="CB037") == set()
-    assert _found(root, SHIPPED[HB2], select="CB037") == {("CB037", HB1_CIB, "error")}
-    _edit(root, cibs, 'name="stonith-enabled"', 'name="stonith_enabled"')
-    assert _found(root, declared, select="CB037") == {("CB037", HB1_CIB, "error")}
+    edit_site(root, cibs, 'name="hostlist" value="hb2"', 'name="hostlist" value="hb1"')
+    assert site_found(root, declared, select="CB037") == set()
+    assert site_found(root, SHIPPED[HB2], select="CB037") == {("CB037", HB1_CIB, "error")}
+    edit_site(root, cibs, 'name="stonith-enabled"', 'name="stonith_enabled"')
+    assert site_found(root, declared, select="CB037") == {("CB037", HB1_CIB, "error")}
 
 
 def test_heartbeat_2_constraints_missing_role_or_order(tmp_path: Path) -> None:
@@ -377,11 +354,11 @@ def test_heartbeat_2_constraints_missing_role_or_order(tmp_path: Path) -> None:
     root = _copy(HB2, tmp_path)
     cibs = "*/var/lib/heartbeat/crm/cib.xml"
     order = '<rsc_order id="ord_r1_vm_db" from="vm_db" type="after" to="drbddisk_r1"/>'
-    _edit(root, cibs, order, "")
-    assert _found(root, select="CB038") == {("CB038", HB1_CIB, "warning")}
+    edit_site(root, cibs, order, "")
+    assert site_found(root, select="CB038") == {("CB038", HB1_CIB, "warning")}
     root = _copy(HB2, tmp_path / "role")
-    _edit(root, cibs, ' to_role="master"', "")
-    assert _found(root, select="CB038") == {("CB038", HB1_CIB, "error")}
+    edit_site(root, cibs, ' to_role="master"', "")
+    assert site_found(root, select="CB038") == {("CB038", HB1_CIB, "error")}
     root = _copy(HB2, tmp_path / "action")
-    _edit(root, cibs, ' to_action="promote"', "")
-    assert _found(root, select="CB038") == {("CB038", HB1_CIB, "error")}
+    edit_site(root, cibs, ' to_action="promote"', "")
+    assert site_found(root, select="CB038") == {("CB038", HB1_CIB, "error")}

@@ -827,6 +827,57 @@ def test_cb023_schema_refused(tmp_path: Path, change: tuple[str, str], daemon: s
     assert rc == 0, out
 
 
+PROMOTABLE = """<cib validate-with="{schema}" admin_epoch="0" epoch="1" num_updates="0">
+  <configuration>
+    <crm_config>
+      <cluster_property_set id="o">
+        <nvpair id="o1" name="stonith-enabled" value="false"/>
+      </cluster_property_set>
+    </crm_config>
+    <nodes/>
+    <resources>
+      <clone id="c">
+        <meta_attributes id="c-m">
+          <nvpair id="c-m1" name="promotable" value="true"/>
+        </meta_attributes>
+        <primitive id="d" class="ocf" provider="pacemaker" type="Stateful"/>
+      </clone>
+      <primitive id="r" class="ocf" provider="pacemaker" type="Dummy"/>
+    </resources>
+    <constraints>
+      <rsc_colocation id="col" rsc="r" with-rsc="c" with-rsc-role="{role}" score="INFINITY"/>
+    </constraints>
+  </configuration>
+  <status/>
+</cib>
+"""
+
+
+@pytest.mark.parametrize(
+    ("schema", "role", "refused"),
+    [
+        ("pacemaker-3.2", "Promoted", True),
+        ("pacemaker-3.2", "Master", False),
+        ("pacemaker-3.7", "Promoted", False),
+    ],
+)
+def test_cb023_promoted_role_before_pacemaker_3_7(
+    tmp_path: Path, schema: str, role: str, refused: bool
+) -> None:
+    """Promoted and Unpromoted came with schema pacemaker-3.7 (Pacemaker 2.1.0:
+    constraints-3.7.rng ``attribute-roles``): a Pacemaker 2.0 CIB (pacemaker-3.2) with
+    ``with-rsc-role="Promoted"`` is refused, crm_verify 2.1.5: "Invalid attribute
+    with-rsc-role for element rsc_colocation", "CIB did not pass schema validation"."""
+    text = PROMOTABLE.format(schema=schema, role=role)
+    found = run(tree(tmp_path / "t", {CIB_PATH: text}), "CB023")
+    assert found == ([("CB023", "cib.xml", line_of(text, 'id="col"'))] if refused else [])
+    (tmp_path / "cib.xml").write_text(text)
+    rc, out = crm_verify_file(tmp_path / "cib.xml")
+    assert (rc != 0) == refused, out
+    if refused:
+        assert "Invalid attribute with-rsc-role for element rsc_colocation" in out
+
+
 def test_cb023_later_schema_and_heartbeat2(tmp_path: Path) -> None:
     """``kind`` on rsc_order: Pacemaker 2.1.5's pacemaker-1.0.rng takes it (crm_verify rc
     0; its constraints-1.0.rng has ``score`` or ``kind``), Pacemaker 1.0.13's refuses it;

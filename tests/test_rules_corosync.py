@@ -413,6 +413,46 @@ def test_cs005_quorum_votes(tmp_path: Path) -> None:
     assert found("CS005", good) == []
 
 
+QDEVICE = (
+    "\tdevice {\n\t\tmodel: net\n{votes}\t\tnet {\n\t\t\thost: qnetd\n"
+    "\t\t\talgorithm: ffsplit\n\t\t}\n\t}\n"
+)
+
+
+def test_cs005_counts_the_quorum_device(tmp_path: Path) -> None:
+    """With a quorum device, votequorum counts its ``votes`` in expected_votes
+    (votequorum_readconfig, corosync v3.1.7 exec/votequorum.c): four nodes and a
+    one-vote device make ``expected_votes: 5`` right and 4 short. corosync refuses
+    ``expected_votes`` with a device that sets no votes, and ``two_node`` beside a
+    device. Checked by starting corosync 3.1.7 (``corosync -f``, ``-t`` does not load
+    votequorum) in a private namespace: "configuration error: quorum.device.votes must
+    be specified when quorum.expected_votes is set", "configuration error: two_node and
+    quorum device cannot be configured at the same time!" (exit 20); expected_votes 3
+    on two nodes with a one-vote device starts."""
+    names = ("alpha", "beta", "gamma", "delta")
+    four = tuple((n, i, f"10.0.0.{i}") for i, n in enumerate(names, 1))
+    device = QDEVICE.replace("{votes}", "\t\tvotes: 1\n")
+    right = node(tmp_path, "right", conf(nodes=four, quorum="\texpected_votes: 5\n" + device))
+    short = node(tmp_path, "short", conf(nodes=four, quorum="\texpected_votes: 4\n" + device))
+    no_votes = QDEVICE.replace("{votes}", "")
+    unset = node(tmp_path, "unset", conf(nodes=four, quorum="\texpected_votes: 5\n" + no_votes))
+    auto = node(tmp_path, "auto", conf(nodes=four, quorum=no_votes))
+    pair = node(tmp_path, "pair", conf(quorum="\ttwo_node: 1\n" + device))
+    assert found("CS005", right) == []
+    assert found("CS005", auto) == []  # votequorum gives the device node_count - 1 votes
+    assert messages("CS005", short) == [
+        "expected_votes 4 but the nodelist and the quorum device have 5 votes"
+    ]
+    assert messages("CS005", unset) == [
+        "expected_votes 5 with a quorum device that sets no votes: corosync refuses to start"
+        " (quorum.device.votes must be specified when quorum.expected_votes is set)"
+    ]
+    assert messages("CS005", pair) == [
+        "two_node: 1 with a quorum device: corosync refuses to start (two_node and quorum"
+        " device cannot be configured at the same time)"
+    ]
+
+
 def test_cs007_crypto_off(tmp_path: Path) -> None:
     bad = node(tmp_path, "bad", conf(crypto="\tcrypto_cipher: none\n\tcrypto_hash: none\n"))
     good = node(tmp_path, "good", conf())

@@ -71,6 +71,30 @@ def test_xn001_duplicate_name_but_a_copy_is_one_domu(tmp_path: Path) -> None:
     assert [(f, line) for f, line, _, _ in run([a, d], "XN001")] == [("xen/other", 1)]
 
 
+def test_xn001_to_xn004_a_copy_in_auto_is_the_same_domu(tmp_path: Path) -> None:
+    """``cp /etc/xen/vm/ldap /etc/xen/auto/`` (a copy, not a link): xendomains starts the
+    same guest at boot (xendomains ``xm create`` of each auto/ file), so it is one domU,
+    not two sharing a name, uuid, MAC and disk; the boot-time start is XN019's. Another
+    config of the same name on the node stays a second domU. The folder is the one
+    XENDOMAINS_AUTO names (/etc/sysconfig/xendomains), /etc/xen/auto by default."""
+    ldap = domu(
+        "ldap",
+        "uuid = 'f2b0a3c4-5d6e-4f70-8192-a3b4c5d6e701'\n"
+        "vif = [ 'mac=00:16:3e:4c:01:01,bridge=eth0' ]\n"
+        "disk = [ 'file:/var/lib/xen/images/ldap/disk0,xvda,w' ]\n",
+    )
+    root = write(tmp_path / "a", {"etc/xen/vm/ldap": ldap, "etc/xen/auto/ldap": ldap})
+    result = lint.run([str(root)], select=["XN001", "XN002", "XN003", "XN004"])
+    assert result.findings == []
+    other = write(tmp_path / "b", {"etc/xen/vm/ldap": ldap, "etc/xen/vm/ldap2": domu("ldap")})
+    assert [f for f, _, _, _ in run([other], "XN001")] == ["vm/ldap2"]
+    # the folder XENDOMAINS_AUTO names (SUSE's /etc/sysconfig/xendomains) is that folder
+    settings = {"etc/sysconfig/xendomains": "XENDOMAINS_AUTO=/etc/xen/boot\n"}
+    files = {"etc/xen/vm/ldap": ldap, "etc/xen/boot/ldap": ldap, **settings}
+    boot = write(tmp_path / "c", files)
+    assert lint.run([str(boot)], select=["XN001", "XN002", "XN003", "XN004"]).findings == []
+
+
 def _disp(root: Path, rel: str) -> str:
     from xencfg.discover import display_path
 

@@ -174,7 +174,9 @@ def quorum_votes(item: Loaded) -> Iterator[Finding]:
     """``two_node`` or ``expected_votes`` does not match the nodelist.
 
     ``two_node: 1`` with other than two nodes, or ``expected_votes`` other than the
-    nodelist's votes.
+    nodelist's votes (plus a quorum ``device``'s ``votes``: votequorum counts them in
+    expected_votes). corosync refuses ``two_node`` beside a quorum device, and
+    ``expected_votes`` with a device that sets no ``votes``.
 
     Why it matters: votequorum(5): two_node is for two-node clusters (with more nodes it
     is ignored, and the admin counted on it); an ``expected_votes`` above the nodes' votes
@@ -191,17 +193,43 @@ def quorum_votes(item: Loaded) -> Iterator[Finding]:
     nodes = doc.nodes
     if quorum is None or not nodes:
         return
-    if quorum.two_node and len(nodes) != 2:
+    device = quorum.block.block("device")
+    if quorum.two_node and device is not None:
+        # votequorum_readconfig (corosync v3.1.7 exec/votequorum.c) refuses the pair
+        yield make(
+            "CS005",
+            "two_node: 1 with a quorum device: corosync refuses to start (two_node and"
+            " quorum device cannot be configured at the same time)",
+            item.where(quorum.block.entry("two_node")),
+        )
+    elif quorum.two_node and len(nodes) != 2:
         yield make(
             "CS005",
             f"two_node: 1 with {len(nodes)} nodes in the nodelist (two_node is for two)",
             item.where(quorum.block.entry("two_node")),
         )
     votes = sum((n.number("quorum_votes") or 1) for n in nodes)
+    if device is not None and quorum.expected_votes is not None:
+        # votequorum_readconfig (corosync v3.1.7 exec/votequorum.c): with a quorum device,
+        # expected_votes counts the device's votes too, and without quorum.device.votes
+        # corosync refuses to start ("quorum.device.votes must be specified when
+        # quorum.expected_votes is set")
+        device_votes = decimal_or_none(device.get("votes") or "")
+        if device_votes is None:
+            yield make(
+                "CS005",
+                f"expected_votes {quorum.expected_votes} with a quorum device that sets no"
+                " votes: corosync refuses to start (quorum.device.votes must be specified"
+                " when quorum.expected_votes is set)",
+                item.where(quorum.block.entry("expected_votes")),
+            )
+            return
+        votes += device_votes
     if quorum.expected_votes is not None and quorum.expected_votes != votes:
         yield make(
             "CS005",
-            f"expected_votes {quorum.expected_votes} but the nodelist has {votes} votes",
+            f"expected_votes {quorum.expected_votes} but the nodelist"
+            f"{' and the quorum device have' if device is not None else ' has'} {votes} votes",
             item.where(quorum.block.entry("expected_votes")),
         )
 

@@ -95,6 +95,11 @@ def schema_refused(item: Loaded) -> Iterator[Finding]:
     ("Resetting 'kind' for constraint o1 to 'Mandatory' because 'foo' is not valid",
     pcmk_sched_ordering.c ``get_ordering_type``).
 
+    The roles ``Promoted`` and ``Unpromoted`` came with pacemaker-3.7 (Pacemaker 2.1.0):
+    an older schema refuses them in a constraint's or an operation's role (crm_verify
+    2.1.5 on a pacemaker-3.2 CIB: "Invalid attribute with-rsc-role for element
+    rsc_colocation"); write ``Master``/``Slave`` there, or raise validate-with.
+
     Example: ``<rsc_location id="l1" rsc="web" node="alpha" score="fifty"/>``;
     ``<nvpair name="default-resource-stickiness" value="100"/>`` in a pacemaker-3.7 CIB.
 
@@ -117,6 +122,7 @@ def schema_refused(item: Loaded) -> Iterator[Finding]:
     yield from _elements_of_other_schemas(item, doc)
     yield from _syntax_by_release(item, doc)
     yield from _order_kinds(item, doc)
+    yield from _new_roles(item, doc)
     if doc.validate_with != "pacemaker-1.0":
         return
     from ...formats.cib.schema import validate_source
@@ -405,6 +411,45 @@ def _order_kinds(item: Loaded, doc: CibDocument) -> Iterator[Finding]:
                 " load this CIB",
                 item.where(el),
             )
+
+
+#: The role attributes the schemas before pacemaker-3.7 hold to Stopped, Started, Master
+#: and Slave (constraints-3.6.rng ``attribute-roles``, resources-3.5.rng's ``op``
+#: ``role``); pacemaker-3.7 (Pacemaker 2.1.0) added Promoted and Unpromoted.
+_ROLE_ATTRS = (
+    ("rsc_location", "role"),
+    ("resource_set", "role"),
+    ("rsc_colocation", "rsc-role"),
+    ("rsc_colocation", "with-rsc-role"),
+    ("rsc_ticket", "rsc-role"),
+    ("op", "role"),
+)
+_OLD_ROLE = {"Promoted": "Master", "Unpromoted": "Slave"}
+
+
+def _new_roles(item: Loaded, doc: CibDocument) -> Iterator[Finding]:
+    """CB023 for the first Promoted or Unpromoted role in a CIB whose schema is older
+    than pacemaker-3.7: crm_verify 2.1.5 on a pacemaker-3.2 CIB with
+    ``with-rsc-role="Promoted"``: "Invalid attribute with-rsc-role for element
+    rsc_colocation", "CIB did not pass schema validation". pacemaker-1.0 CIBs are
+    validated whole; ``none`` and pacemaker-next take the names."""
+    from ...formats.cib.values import schema_version
+
+    version = schema_version(doc.validate_with)
+    if version is None or version <= (1, 0) or version >= (3, 7):
+        return
+    for tag, attr in _ROLE_ATTRS:
+        for el in doc.iter(tag):
+            value = el.get(attr)
+            if value in _OLD_ROLE and not _in_status(el):
+                yield make(
+                    "CB023",
+                    f"{doc.validate_with}'s schema refuses {attr} '{value}' on <{tag}>"
+                    f" (Promoted and Unpromoted came with pacemaker-3.7, Pacemaker 2.1: write"
+                    f" '{_OLD_ROLE[value]}'); Pacemaker will not load this CIB",
+                    item.where(el),
+                )
+                return
 
 
 def _later_schema_errors(doc: CibDocument, errors: list[ValidationError]) -> list[ValidationError]:

@@ -58,6 +58,20 @@ def _rel(item: Loaded) -> str:
     return item.file.path.name
 
 
+def _in_auto(item: Loaded, cluster: Cluster | None) -> bool:
+    """Whether the config sits in the folder xendomains starts guests from at boot
+    (``XENDOMAINS_AUTO`` of the node's settings, /etc/xen/auto by default)."""
+    tree = item.file.tree
+    if cluster is None or tree is None:
+        return _rel(item).startswith("auto/")
+    from .autostart import _auto_dir
+
+    folder = _auto_dir(cluster, tree, item.node)
+    if folder is None or not folder.startswith("/etc/"):
+        return False
+    return item.file.path.parent == tree.etc / folder[len("/etc/") :].rstrip("/")
+
+
 def _guest(item: Loaded) -> str | None:
     """Who the config says the guest is: its ``name``, ``uuid`` and the devices it
     opens. Copies on two nodes that agree on all three are one guest, even when a copy
@@ -72,10 +86,10 @@ def _guest(item: Loaded) -> str | None:
     return f"{name}|{uuid}|{' '.join(disks)}"
 
 
-def identities(domus: list[Loaded]) -> dict[int, int]:
+def identities(domus: list[Loaded], cluster: Cluster | None = None) -> dict[int, int]:
     """``id(item) -> domU number``: the same config on several nodes (a shared
     /etc/xen/vm, a copy: same path below /etc/xen, same text, or the same name, uuid
-    and disks) is one domU."""
+    and disks) is one domU, and so is a copy in one node's /etc/xen/auto."""
     parent = list(range(len(domus)))
 
     def find(i: int) -> int:
@@ -94,7 +108,10 @@ def identities(domus: list[Loaded]) -> dict[int, int]:
         ):
             if key in seen:
                 j, node = seen[key]
-                if node != item.node:  # two files on one node are two domUs
+                # two files on one node are two domUs, but for a copy in xendomains'
+                # auto folder: the boot-time start of the same guest (XN019's concern)
+                auto = key[0] != "rel" and (_in_auto(item, cluster) or _in_auto(domus[j], cluster))
+                if node != item.node or auto:
                     parent[find(i)] = find(j)
             else:
                 seen[key] = (i, item.node)
@@ -106,7 +123,7 @@ def _duplicates(
 ) -> Iterator[Finding]:
     """One finding per domU sharing a value (from ``values(item)``) with an earlier one."""
     domus = _domus(cluster)
-    ident = identities(domus)
+    ident = identities(domus, cluster)
     first: dict[str, dict[int, Loaded]] = defaultdict(dict)
     for item in domus:
         for v in values(item):
@@ -204,7 +221,7 @@ def disk_written_twice(cluster: Cluster) -> Iterator[Finding]:
     XN014, so under xl each guest needs its own disk).
     """
     domus = _domus(cluster)
-    ident = identities(domus)
+    ident = identities(domus, cluster)
     writers: dict[tuple[str, str], dict[int, tuple[Loaded, DiskSpec]]] = defaultdict(dict)
     for item in domus:
         for disk in _domu(item).disks:
