@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...cluster import Cluster
+from ...cluster import Cluster, Loaded
 from ...findings import Finding
 from .. import make, rule
+from ..documents import hacf_doc as _hacf
 from .dual_primary import _settled
 
 
@@ -92,4 +93,82 @@ def fence_peer_never_called(cluster: Cluster) -> Iterator[Finding]:
             f"{fencing or 'dont-care (the default)'}: DRBD never calls it, a peer cut off "
             "keeps its stale disk and can be promoted",
             item.where(res.block),
+        )
+
+
+#: The other messaging layers a node's files can show (no dopd runs on them).
+_TOTEM = {"corosync": "corosync", "cman": "cman"}
+
+
+def _no_dopd(cluster: Cluster, node: str) -> tuple[str, Loaded] | None:
+    """Why no dopd answers on ``node``, with the file that shows it: its ha.cf starts
+    none (no ``respawn ... dopd``), or the node runs corosync or cman and no heartbeat.
+    ``None`` where dopd runs or the files do not say (no stack file, or both stacks:
+    the new one installed beside the old)."""
+    hacf = cluster.first("hacf", node)
+    totem = [(name, item) for fmt, name in _TOTEM.items() if (item := cluster.first(fmt, node))]
+    if hacf is not None and not totem:
+        started = [r.command.split()[0] for r in _hacf(hacf).respawn if r.command]
+        if any(cmd.rsplit("/", 1)[-1] == "dopd" for cmd in started):
+            return None
+        return "its ha.cf starts no dopd (no 'respawn hacluster .../dopd')", hacf
+    if hacf is None and totem:
+        name, item = totem[0]
+        return (
+            f"it runs {name} ({item.file.display}), not heartbeat, and dopd is a heartbeat client",
+            item,
+        )
+    return None
+
+
+@rule("DR045", "outdater-without-dopd", "warning", scope="cluster", hazard=True)
+def outdater_without_dopd(cluster: Cluster) -> Iterator[Finding]:
+    """A ``fence-peer`` (8.0-8.2: ``outdate-peer``) handler runs
+    ``drbd-peer-outdater`` under a ``fencing`` policy, on a node where no dopd runs:
+    its ha.cf has no ``respawn ... dopd`` line, or it runs corosync or cman and no
+    heartbeat (a cluster moved off heartbeat that kept the old handler).
+
+    Why it matters: drbd-peer-outdater only asks dopd, heartbeat's DRBD outdate-peer
+    daemon, to outdate the peer over heartbeat's links. When it cannot reach dopd it
+    exits with its default code 5, "down/unreachable" (drbd-peer-outdater.c: ``rc = 5;
+    /* default: down/unreachable */``), and DRBD then takes the peer for dead: "peer is
+    unreachable, assumed to be dead", its disk marked Outdated without telling it
+    (drbd_nl.c, the fence-peer exit codes). The fencing only looks configured: when the
+    replication link fails, nothing outdates the peer, and the cluster manager can
+    promote its stale disk, so the two copies diverge. The DRBD user's guide sets dopd up
+    with ``respawn hacluster /usr/lib/heartbeat/dopd`` and ``apiauth dopd
+    gid=haclient uid=hacluster`` in ha.cf.
+
+    Example: ``handlers { fence-peer "/usr/lib/heartbeat/drbd-peer-outdater -t 5"; }``
+    with ``disk { fencing resource-only; }`` on a node whose only stack file is
+    /etc/corosync/corosync.conf.
+
+    Fix: on heartbeat, add the two ha.cf lines above on every node; under Pacemaker
+    (any stack), ``fence-peer "/usr/lib/drbd/crm-fence-peer.sh";`` with
+    ``after-resync-target "/usr/lib/drbd/crm-unfence-peer.sh";`` (DRBD 9: the ``.9.sh``
+    scripts, ``unfence-peer``).
+    """
+    said: dict[str, tuple[str, Loaded] | None] = {}
+    for item, res, eff in _settled(cluster):
+        handlers = eff.sections.get("handlers", {})
+        key = next((k for k in ("fence-peer", "outdate-peer") if handlers.get(k)), None)
+        if key is None or not _calls(handlers[key], "drbd-peer-outdater"):
+            continue
+        fencing = eff.sections.get("disk", {}).get("fencing") or eff.sections.get("net", {}).get(
+            "fencing"
+        )
+        if fencing in (None, "dont-care") or not item.node:
+            continue  # (DRBD never calls the handler: DR042's)
+        if item.node not in said:
+            said[item.node] = _no_dopd(cluster, item.node)
+        why = said[item.node]
+        if why is None:
+            continue
+        yield make(
+            "DR045",
+            f"resource '{res.name}' fences its peer with drbd-peer-outdater, but no dopd "
+            f"answers on {item.node}: {why[0]}; the outdater then exits 5 and DRBD takes "
+            "the peer for dead without outdating it",
+            item.where(res.block),
+            [why[1].where()],
         )
