@@ -55,9 +55,7 @@ quorum {
 
 
 def _pair(tmp: Path, extra: dict[str, str], drbd: str = DRBD) -> list[Path]:
-    return [
-        tree(tmp, name, {"etc/drbd.conf": drbd, **extra}) for name in ("alpha", "beta")
-    ]
+    return [tree(tmp, name, {"etc/drbd.conf": drbd, **extra}) for name in ("alpha", "beta")]
 
 
 def _heartbeat(hacf: str) -> dict[str, str]:

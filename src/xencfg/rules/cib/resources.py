@@ -270,6 +270,50 @@ def drbd_master_without_notify(item: Loaded) -> Iterator[Finding]:
         )
 
 
+@rule("CB039", "drbd-agent-not-shipped", "error", formats=("cib",))
+def drbd_agent_not_shipped(item: Loaded) -> Iterator[Finding]:
+    """A primitive of ``ocf:linbit:drbd`` where the node runs a DRBD release older than
+    8.3.2 (declared, or read from its packages or files).
+
+    Why it matters: the agent (scripts/drbd.ocf) first shipped with DRBD 8.3.2
+    ("Preparing the 8.3.2 release", 73f433f4, 2009-07-03); older releases install
+    only heartbeat's ``ocf:heartbeat:drbd`` (and ``drbddisk``). With no
+    /usr/lib/ocf/resource.d/linbit/drbd the executor answers "not installed"
+    (OCF_ERR_INSTALLED), a hard error on that node: DRBD is not started there, nor
+    anything placed with it. Nothing is said where the release is unknown or not known
+    to be that old (a declared ``drbd = "8.3"`` is the 8.3 series, which has the agent
+    from 8.3.2).
+
+    Example: ``<primitive class="ocf" provider="linbit" type="drbd">`` on a node whose
+    packages list drbd8-utils 8.0.14.
+
+    Fix: ``provider="heartbeat"`` (``ocf:heartbeat:drbd``, same ``drbd_resource``
+    parameter) until DRBD is upgraded to 8.3.2 or later.
+    """
+    from ...versions import DRBD_RA_NEEDS_NOTIFY
+
+    drbd = item.versions.of("drbd", item.node)
+    first = DRBD_RA_NEEDS_NOTIFY
+    if drbd.exact is not None and len(drbd.exact.parts) < len(first.parts):
+        # a declared "8.3" is the 8.3 series, 8.3.2 and later among it
+        if drbd.exact.parts >= first.parts[: len(drbd.exact.parts)]:
+            return
+    elif not drbd.older_than(first):
+        return
+    for prim in _cib(item).primitives:
+        if (prim.rclass, prim.provider, prim.type) != ("ocf", "linbit", "drbd"):
+            continue
+        if _in_status(prim.el):
+            continue
+        yield make(
+            "CB039",
+            f"primitive '{prim.id}' is ocf:linbit:drbd, first shipped with DRBD 8.3.2, and "
+            f"the node runs an older release ({drbd.describe('DRBD')}): the agent is not "
+            "installed, the resource fails to start, and nothing placed with it runs",
+            item.where(prim.el),
+        )
+
+
 _UNSAFE_ID = re.compile(r"^[0-9.-]|:")
 
 
