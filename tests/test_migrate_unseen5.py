@@ -1,0 +1,230 @@
+"""``xencfg migrate`` on the trees of tests/fixtures/migunseen5 (written for session 26, in
+shapes migrate had not seen): a CentOS 5 heartbeat 1 (v1 mode, haresources) cluster of
+three dom0s with ``ucast`` per interface, ``ping_group``, upper-case node names, a bare
+``drbddisk``, DRBD 8.3 over IPv6 with ``verify-alg``/``csums-alg``, xm domUs with a VNC
+password (``vfb`` and HVM), ``pci`` passthrough, pygrub and ``device_model``, and an IET
+box with mutual CHAP; a RHEL 5 cman + rgmanager cluster of three with application
+resources (nfsexport/nfsclient, netfs, clusterfs, scripts with
+``__independent_subtree``, recovery relocate/restart/disable, ordered/restricted/
+nofailback failover domains, vm migrate live/pause). Each output is judged by the
+tool that reads it: corosync 3.1's ``corosync -t``, Pacemaker 2.1's crm_verify,
+drbdadm's 8.4 and 9 parsers, Xen 4.17's ``xl create -n`` (peer-xl), rtslib-fb on
+saveconfig.json, and ``xencfg lint`` on the node trees as they are after the cut-over.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import xencfg
+from conftest import corosync_test
+from test_migrate_daemons import _crm_errors, _drbdadm, _rtslib, _xl, drbd_facts
+from test_migrate_unseen4 import _lint, _merged, _roots
+from xencfg import migrate
+
+FIXTURES = Path(__file__).parent / "fixtures" / "migunseen5"
+TREES = {p.name: p for p in sorted(FIXTURES.iterdir()) if p.is_dir()}
+#: every secret the trees hold (VNC passwords, CHAP, DRBD's shared-secret, IPMI, authkeys)
+SECRETS = (
+    "W3bVncPw",
+    "W1nVncPw",
+    "Xend0vncPw",
+    "DbC0nsolePw",
+    "LegacyVncPw",
+    "D1scoverPw99",
+    "Xenh0stCHAPpw",
+    "St0reMutualPw",
+    "dR6dSecr3t",
+    "IpmiRgaPw",
+    "IpmiRgbPw",
+    "IpmiRgcPw",
+    "Ohx7aeQu4ieDoo9t",
+)
+HB1 = "centos5-hb1-three-ucast-drbd83v6-xm-iet"
+CMAN = "rhel5-cman-rgmanager-apps-xm"
+
+
+@pytest.fixture(scope="module")
+def migrated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[migrate.Migration, Path]]:
+    """Each tree migrated once (DRBD to 8.4, the default), its nodes after the cut-over
+    on disk."""
+    out = {}
+    for name, tree in TREES.items():
+        roots = _roots(tree)
+        m = migrate.plan(roots)
+        base = tmp_path_factory.mktemp(name)
+        _merged(m, roots, base)
+        out[name] = (m, base)
+    return out
+
+
+def _cib(m: migrate.Migration) -> str:
+    return next(o for o in m.outputs if o.path == "cib.xml").data.decode()
+
+
+@pytest.mark.peer
+@pytest.mark.parametrize("name", TREES)
+def test_corosync_accepts_every_written_corosync_conf(
+    name: str, migrated: dict[str, tuple[migrate.Migration, Path]], tmp_path: Path
+) -> None:
+    """corosync -t (corosync 3.1.7) on each member's file, its key beside it, in a
+    network namespace that owns the node's ring0 address (conftest.corosync_test)."""
+    m, base = migrated[name]
+    confs = [
+        (o.node, base / o.node / o.path) for o in m.outputs if o.path.endswith("corosync.conf")
+    ]
+    assert confs
+    for node, path in confs:
+        doc = xencfg.load(str(path), "corosync")
+        assert doc.totem is not None
+        doc.totem.set("keyfile", str(path.parent / "authkey"))
+        conf = tmp_path / f"{node}.conf"
+        conf.write_text(xencfg.dumps(doc))
+        me = next(n for n in doc.nodes if n.name == node)
+        ok, said = corosync_test(conf, me.ring_addrs[0] + "/32")
+        assert ok, (node, said)
+
+
+@pytest.mark.peer
+@pytest.mark.parametrize("name", TREES)
+def test_crm_verify_accepts_the_cib(
+    name: str, migrated: dict[str, tuple[migrate.Migration, Path]], tmp_path: Path
+) -> None:
+    """crm_verify -V (Pacemaker 2.1.5) finds no error in the written CIB."""
+    m, _ = migrated[name]
+    path = tmp_path / "cib.xml"
+    path.write_text(_cib(m))
+    assert _crm_errors(path) == set()
+
+
+@pytest.mark.peer
+@pytest.mark.parametrize("name", TREES)
+def test_each_written_domu_and_lio_file_is_read_by_its_tool(
+    name: str, migrated: dict[str, tuple[migrate.Migration, Path]]
+) -> None:
+    """``xl create -n`` (peer-xl, Xen 4.17) on each converted xm domU config, rtslib-fb
+    on each saveconfig.json."""
+    m, base = migrated[name]
+    checked = 0
+    for o in m.outputs:
+        path = base / o.node / o.path
+        if o.path.startswith("etc/xen/") and not o.path.endswith(("xl.conf", ".sxp")):
+            rc, said = _xl(path)
+        elif o.path.endswith("saveconfig.json"):
+            rc, said = _rtslib(path)
+        else:
+            continue
+        checked += 1
+        assert rc == 0, (o.node, o.path, said)
+    assert checked
+
+
+@pytest.mark.peer
+@pytest.mark.parametrize("target", ["8.4", "9"])
+def test_drbdadm_reads_the_ipv6_drbd_conf_after_the_migration(target: str, tmp_path: Path) -> None:
+    """drbdadm (8.4 parser, or 9's) reads each DRBD node's drbd.conf as the migration
+    leaves it, with the resources, hosts, minors, disks and IPv6 addresses drbdadm-84
+    read in the original."""
+    roots = _roots(TREES[HB1])
+    m = migrate.plan(roots, only=("drbd",), drbd_target=target)
+    trees = _merged(m, roots, tmp_path)
+    confs = [t / "etc/drbd.conf" for t in trees if (t / "etc/drbd.conf").exists()]
+    assert len(confs) == 2
+    for conf in confs:
+        old = Path(next(r for r in roots if Path(r).name == conf.parent.parent.name), "etc")
+        rc, before = _drbdadm("84", old / "drbd.conf", cwd=old)
+        assert rc == 0, before
+        rc, after = _drbdadm("84" if target == "8.4" else "9", conf, cwd=conf.parent)
+        assert rc == 0, after
+        assert drbd_facts(after) == drbd_facts(before)
+        assert ("ipv6", "fd00:10::11", "7788") in {f[-1] for f in drbd_facts(after)}
+
+
+@pytest.mark.parametrize("name", TREES)
+def test_lint_finds_no_error_in_the_migrated_trees(
+    name: str, migrated: dict[str, tuple[migrate.Migration, Path]]
+) -> None:
+    """``xencfg lint`` on the nodes after the cut-over: no error."""
+    _, base = migrated[name]
+    found = _lint(sorted(p for p in base.iterdir() if p.is_dir()))
+    assert not [f for f in found if f["severity"] == "error"], found
+
+
+@pytest.mark.parametrize("name", TREES)
+def test_no_secret_of_the_trees_is_in_the_report(
+    name: str, migrated: dict[str, tuple[migrate.Migration, Path]]
+) -> None:
+    """Every password the trees hold (VNC, CHAP, DRBD's shared-secret, fencing, authkeys)
+    is masked in the report, in Markdown and JSON alike."""
+    m, _ = migrated[name]
+    report = m.report_markdown() + m.report_json()
+    for secret in SECRETS:
+        assert secret not in report
+
+
+def test_xend_vncpasswd_goes_to_each_vnc_console_without_its_own(
+    migrated: dict[str, tuple[migrate.Migration, Path]],
+) -> None:
+    """xend used xend-config.sxp's ``vncpasswd`` for a VNC console whose config names
+    none (xen-project/xen tools/python/xen/xend/image.py: no vncpasswd in the config ->
+    XendOptions get_vncpasswd_default()); xl has no global default, so before, mail's
+    console came up without a password. Now mail's vfb carries xend's; web and win2k3
+    keep their own; the report says so without the password."""
+    m, base = migrated[HB1]
+    text = {p: (base / "xena/etc/xen" / p).read_text() for p in ("mail", "web", "win2k3")}
+    assert 'vfb = [ "vnc=1,vncunused=1,vncpasswd=Xend0vncPw" ]' in text["mail"]
+    assert "Xend0vncPw" not in text["web"] + text["win2k3"]
+    assert "vncpasswd=W3bVncPw" in text["web"] and "vncpasswd = 'W1nVncPw'" in text["win2k3"]
+    lines = [n for n in m.notes if n.source.endswith("xena/etc/xen/mail:6")]
+    assert [n.what for n in lines if "xend-config.sxp's vncpasswd" in n.what]
+    xend = [n for n in m.notes if n.source.endswith("xena/etc/xen/xend-config.sxp:13")]
+    assert xend and xend[0].kind == "rewrite" and "not carried" not in xend[0].what
+
+
+def test_xend_vncpasswd_for_an_hvm_console() -> None:
+    """An HVM domU with ``vnc = 1`` and no vncpasswd gets xend's (image.py: ``if not
+    vncpasswd: vncpasswd = get_vncpasswd_default()``); its own, or vnc off, gets none."""
+    from xencfg.migrations.xen import xm_to_xl
+
+    def xl(src: str) -> str:
+        return xm_to_xl(xencfg.loads(src, "xm"), "XendPw").text
+
+    assert 'vncpasswd = "XendPw"' in xl('name = "h"\nbuilder = "hvm"\nvnc = 1\n')
+    assert "XendPw" not in xl('name = "h"\nbuilder = "hvm"\nvnc = 1\nvncpasswd = "own"\n')
+    assert "XendPw" not in xl('name = "h"\nbuilder = "hvm"\nvnc = 0\n')
+    assert "XendPw" not in xl("name = \"p\"\nvfb = [ 'type=sdl' ]\n")
+
+
+def test_rgmanager_independent_subtrees_are_groups_of_their_own(
+    migrated: dict[str, tuple[migrate.Migration, Path]],
+) -> None:
+    """``__independent_subtree`` (RHEL 5.6 Cluster Administration, appendix D "Failure
+    Recovery and Independent Subtrees") went without a word before: the script stayed a
+    member of the service's group, whose failure restarts the members after it too. Now
+    a direct child of a service is a group of its own with and after the service's,
+    ``__max_restarts``/``__restart_expire_time`` its migration-threshold and
+    failure-timeout, a non-critical one ("2") on-fail=stop; a nested one, and
+    ``__enforce_timeouts``, are report lines."""
+    from lxml import etree
+
+    m, _ = migrated[CMAN]
+    cib = etree.fromstring(_cib(m).encode())
+    app = cib.find(".//group[@id='app']")
+    assert [p.get("id") for p in app.iter("primitive")] == [
+        "netfs-media",
+        "ip-10.20.0.61",
+        "script-tomcat",
+    ]
+    rep = cib.find(".//group[@id='app-script-reporter']")
+    meta = {nv.get("name"): nv.get("value") for nv in rep.iterfind("meta_attributes/nvpair")}
+    assert meta == {"migration-threshold": "3", "failure-timeout": "600s"}
+    stats = cib.find(".//group[@id='app-script-stats']")
+    assert [op.get("on-fail") for op in stats.iter("op")] == ["stop"]
+    for sub in ("app-script-reporter", "app-script-stats"):
+        assert cib.find(f".//rsc_colocation[@rsc='{sub}'][@with-rsc='app']") is not None
+        assert cib.find(f".//rsc_order[@first='app'][@then='{sub}']") is not None
+    said = {(n.kind, n.what.split(")")[0]) for n in m.notes if "__" in n.what}
+    assert ("dropped", "<fs __enforce_timeouts='1'> (fs-exportfs") in said
+    assert ("manual", "<nfsclient __independent_subtree='1'> (nfsclient-lan") in said
