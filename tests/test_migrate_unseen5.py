@@ -228,3 +228,68 @@ def test_rgmanager_independent_subtrees_are_groups_of_their_own(
     said = {(n.kind, n.what.split(")")[0]) for n in m.notes if "__" in n.what}
     assert ("dropped", "<fs __enforce_timeouts='1'> (fs-exportfs") in said
     assert ("manual", "<nfsclient __independent_subtree='1'> (nfsclient-lan") in said
+
+
+def test_a_bare_drbddisk_becomes_a_master_slave_per_drbd_resource(
+    migrated: dict[str, tuple[migrate.Migration, Path]],
+) -> None:
+    """heartbeat's resource.d/drbddisk without an argument runs ``drbdadm primary all``.
+    It stayed a ``heartbeat:drbddisk`` primitive (a class Pacemaker 2 cannot run: the
+    group never started). Now each resource of the line's node's drbd.conf (r0) is a
+    promotable ocf:linbit:drbd clone the group follows, kept off xenc, which has no
+    disk for it."""
+    from lxml import etree
+
+    m, _ = migrated[HB1]
+    cib = etree.fromstring(_cib(m).encode())
+    assert not cib.findall(".//primitive[@class='heartbeat']")
+    ms = cib.find(".//clone[@id='ms_drbd_r0']")
+    assert ms is not None and ms.find("primitive").get("type") == "drbd"
+    col = cib.find(".//rsc_colocation[@rsc='group_1'][@with-rsc='ms_drbd_r0']")
+    assert col is not None and col.get("with-rsc-role") == "Promoted"
+    assert cib.find(".//rsc_order[@first='ms_drbd_r0'][@then='group_1']") is not None
+    off = cib.find(".//rsc_location[@rsc='ms_drbd_r0']/rule")
+    assert off.get("score") == "-INFINITY"
+    assert [e.get("value").lower() for e in off.iter("expression")] == ["xenc"]
+    assert [n for n in m.notes if "bare drbddisk promotes" in n.what and "r0" in n.what]
+
+
+def test_a_ring_address_off_the_ucast_path_is_a_todo(
+    migrated: dict[str, tuple[migrate.Migration, Path]],
+) -> None:
+    """The same ha.cf on the three nodes: its ucast lines on eth1 go to 10.0.1.11-13,
+    which no /etc/hosts name ties to a member, so ring0_addr falls back to the address
+    of each node's name (192.168.1.x, eth0's LAN). The report called that a rewrite
+    ("a bcast/mcast path names only an interface"), though heartbeat never sent on
+    that network; now it is a TODO naming the path's addresses."""
+    m, _ = migrated[HB1]
+    ring = [n for n in m.notes if n.target.startswith("corosync.conf ring0_addr of ")]
+    assert len(ring) == 3 and {n.kind for n in ring} == {"manual"}
+    assert all("10.0.1.11, 10.0.1.12, 10.0.1.13" in n.why for n in ring)
+
+
+@pytest.mark.peer
+def test_upper_case_haresources_nodes_still_place_the_resources(
+    migrated: dict[str, tuple[migrate.Migration, Path]], tmp_path: Path
+) -> None:
+    """haresources names XENA, XENB, XENC; the nodelist (so Pacemaker's node names) says
+    xena, xenb, xenc. The location rules keep the upper-case names: crm_simulate
+    (Pacemaker 2.1.5) scores them on the lower-case nodes all the same (a #uname
+    string comparison ignores case), so each line still prefers its node."""
+    import shutil
+    import subprocess
+
+    exe = shutil.which("crm_simulate")
+    if exe is None:
+        pytest.skip("crm_simulate (pacemaker-cli-utils) is not installed")
+    m, _ = migrated[HB1]
+    nodes = "".join(f'<node id="{i}" uname="{n}"/>' for i, n in enumerate(("xena", "xenb", "xenc")))
+    path = tmp_path / "cib.xml"
+    path.write_text(_cib(m).replace("<nodes/>", f"<nodes>{nodes}</nodes>"))
+    up = [a for n in ("xena", "xenb", "xenc") for a in ("--node-up", n)]
+    p = subprocess.run(
+        [exe, "-x", str(path), *up, "-s", "-S"], capture_output=True, text=True, timeout=120
+    )
+    scores = p.stdout
+    assert "group_11 allocation score on xenb: 100" in scores, scores
+    assert "Xen_9 allocation score on xenc: 100" in scores, scores

@@ -354,6 +354,12 @@ class _Builder:
             lk for lk in sorted(set(links.values()) | {0}) if all(lk in m.addrs for m in members)
         ]
         dev_of = {lk: dev for dev, lk in links.items()}
+        # ucast targets the files tie to no member, by the link number written
+        lost: dict[int, list[str]] = {}
+        for _, host, link in unowned:
+            if link in usable:
+                hosts = lost.setdefault(usable.index(link), [])
+                hosts.extend([host] if host not in hosts else [])
         for loc, kind, dev, why in shared:
             if links[dev] in usable:
                 ring = usable.index(links[dev])
@@ -406,6 +412,21 @@ class _Builder:
             mem.sources = {usable.index(lk): s for lk, s in sorted(mem.sources.items())}
         for mem in members:
             for lk, addr in mem.addrs.items():
+                if not mem.sources[lk].startswith("ucast") and lost.get(lk, [addr])[0] != addr:
+                    # (a ha.cf copied to every node: its ucast targets name no member, and
+                    # the address of the node's name is on another network, one heartbeat
+                    # did not send to on this path)
+                    self.note(
+                        "manual",
+                        mem.sources[lk],
+                        f"corosync.conf ring{lk}_addr of {mem.name}",
+                        f"{mem.name} ring{lk}_addr {addr}: the address of its name, not one "
+                        f"heartbeat sent to on {dev_of.get(usable[lk], '?')}",
+                        f"heartbeat's ucast lines there went to {', '.join(lost[lk])}, which "
+                        f"the files tie to no member: write {mem.name}'s address among them "
+                        "to keep the cluster's traffic on that path",
+                    )
+                    continue
                 self.note(
                     "rewrite",
                     mem.sources[lk],
