@@ -293,3 +293,41 @@ def test_upper_case_haresources_nodes_still_place_the_resources(
     scores = p.stdout
     assert "group_11 allocation score on xenb: 100" in scores, scores
     assert "Xen_9 allocation score on xenc: 100" in scores, scores
+
+
+@pytest.mark.peer
+@pytest.mark.parametrize("name", TREES)
+@pytest.mark.parametrize(
+    ("release", "schema"), [("2.0", "3.1"), ("2.0.5", "3.5"), ("2.1", "3.7"), ("2.1.5", "3.9")]
+)
+def test_a_pacemaker_release_gets_a_cib_in_a_schema_it_knows(
+    name: str, release: str, schema: str, tmp_path: Path
+) -> None:
+    """``--to pacemaker=2.0``: the CIB was always pacemaker-3.9, which Pacemaker 2.0
+    refuses (its newest schema is pacemaker-3.1: versions.py PACEMAKER_SCHEMA_SINCE).
+    Now validate-with names the newest schema of the release, roles and promotable
+    options by the names it reads before 2.1.0, and crm_verify (it validates against the
+    schema validate-with names) finds no error; with only validate-with changed, the
+    hb1 tree's Promoted roles fail pacemaker-3.1's schema."""
+    roots = _roots(TREES[name])
+    m = migrate.plan(roots, only=("stack",), pacemaker_target=release)
+    text = _cib(m)
+    assert f'validate-with="pacemaker-{schema}"' in text
+    path = tmp_path / "cib.xml"
+    path.write_text(text)
+    assert _crm_errors(path) == set()
+    if release in ("2.0", "2.0.5"):
+        assert "Promoted" not in text and "promoted-max" not in text
+        if name == HB1:
+            current = _cib(migrate.plan(roots, only=("stack",)))
+            assert "Promoted" in current
+            path.write_text(current.replace("pacemaker-3.9", f"pacemaker-{schema}"))
+            assert _crm_errors(path)  # (the Relax-NG errors of pacemaker-3.1)
+
+
+@pytest.mark.parametrize("given", ["1.1.12", "0.6", "two"])
+def test_a_pacemaker_target_before_2_0_or_no_release_is_refused(given: str) -> None:
+    """Pacemaker 1.x gets ``--to pacemaker=1.0`` (the schema every 1.x reads): the
+    message says so, rather than "choose from 1.0, current"."""
+    with pytest.raises(xencfg.XencfgError, match=r"pacemaker=1\.0|a Pacemaker release"):
+        migrate.plan(_roots(TREES[CMAN]), only=("stack",), pacemaker_target=given)
