@@ -331,3 +331,18 @@ def test_a_pacemaker_target_before_2_0_or_no_release_is_refused(given: str) -> N
     message says so, rather than "choose from 1.0, current"."""
     with pytest.raises(xencfg.XencfgError, match=r"pacemaker=1\.0|a Pacemaker release"):
         migrate.plan(_roots(TREES[CMAN]), only=("stack",), pacemaker_target=given)
+
+
+def test_an_address_acl_todo_names_the_chap_account_the_acl_needs(
+    migrated: dict[str, tuple[migrate.Migration, Path]],
+) -> None:
+    """initiators.allow names the dom0s by address; LIO has no address ACL, so the
+    target gets no ACL and a TODO per address. LIO checks a named initiator's CHAP
+    login against its ACL's account, the TPG's only for generated ACLs (Linux
+    iscsi_target_nego.c iscsi_handle_authentication, as lio.py's acls() notes): an ACL
+    added as the TODO said, without the account, refused the login IET accepted. The
+    TODO now names the account (not its password)."""
+    m, _ = migrated[HB1]
+    todo = [n for n in m.notes if "is an address: LIO ACLs" in n.what]
+    assert len(todo) == 3
+    assert all("set auth userid=xenhost" in n.what for n in todo)
