@@ -346,3 +346,15 @@ def test_an_address_acl_todo_names_the_chap_account_the_acl_needs(
     todo = [n for n in m.notes if "is an address: LIO ACLs" in n.what]
     assert len(todo) == 3
     assert all("set auth userid=xenhost" in n.what for n in todo)
+
+
+def test_the_rm_elements_own_settings_are_report_lines(
+    migrated: dict[str, tuple[migrate.Migration, Path]],
+) -> None:
+    """``<rm log_level="5">`` went without a word; now each of <rm>'s own attributes
+    (rgmanager(8): log_level, log_facility, status_poll_interval, central_processing,
+    ...) is a line saying where its job went."""
+    m, _ = migrated[CMAN]
+    said = [n for n in m.notes if n.what.startswith("<rm ")]
+    assert [(n.kind, n.what) for n in said] == [("dropped", "<rm log_level='5'>")]
+    assert "PCMK_debug" in said[0].why and said[0].source.endswith("cluster.conf:21")

@@ -65,6 +65,19 @@ SERVICE_KEYS = frozenset(
     }
 )
 TRUE = ("1", "yes", "on", "true")
+#: ``<rm>``'s own attributes (rgmanager(8)) and where their job went
+RM_KEYS = {
+    "log_level": "rgmanager's log level: Pacemaker's is PCMK_debug and PCMK_logpriority "
+    "(/etc/sysconfig/pacemaker)",
+    "log_facility": "rgmanager's syslog facility: Pacemaker's is PCMK_logfacility "
+    "(/etc/sysconfig/pacemaker)",
+    "status_poll_interval": "rgmanager's status scan: Pacemaker checks each resource by its "
+    "own monitor operation (written per resource)",
+    "status_child_max": "rgmanager's status threads: no counterpart",
+    "transition_throttling": "rgmanager's event throttling: no counterpart",
+    "central_processing": "rgmanager's central processing ran the event scripts of "
+    "<events> (RIND): Pacemaker has none; carry what they did as constraints or alerts",
+}
 
 
 class CibBuilder:
@@ -196,6 +209,10 @@ def services(cib: CibBuilder, root: Any, nodes: list[str]) -> None:
     rm = root.find("rm")
     if rm is None:
         return
+    for k, v in rm.attrib.items():
+        # (before, <rm>'s own settings went without a word)
+        why = RM_KEYS.get(k, "rgmanager's own setting: Pacemaker has no counterpart")
+        cib.note("manual" if k == "central_processing" else "dropped", rm, f"<rm {k}={v!r}>", why)
     shared = _resources_by_ref(rm)
     domains = {d.get("name"): d for d in rm.iterfind("failoverdomains/failoverdomain")}
     made: dict[str, str] = {}  # service name -> resource id
