@@ -184,8 +184,9 @@ def test_xend_vncpasswd_goes_to_each_vnc_console_without_its_own(
 
 
 def test_xend_vncpasswd_for_an_hvm_console() -> None:
-    """An HVM domU with ``vnc = 1`` and no vncpasswd gets xend's (image.py: ``if not
-    vncpasswd: vncpasswd = get_vncpasswd_default()``); its own, or vnc off, gets none."""
+    """An HVM domU with ``vnc = 1`` and no (or an empty) vncpasswd gets xend's (image.py:
+    ``if not vncpasswd: vncpasswd = get_vncpasswd_default()``); its own, or vnc off, gets
+    none."""
     from xencfg.migrations.xen import xm_to_xl
 
     def xl(src: str) -> str:
@@ -194,6 +195,10 @@ def test_xend_vncpasswd_for_an_hvm_console() -> None:
     assert 'vncpasswd = "XendPw"' in xl('name = "h"\nbuilder = "hvm"\nvnc = 1\n')
     assert "XendPw" not in xl('name = "h"\nbuilder = "hvm"\nvnc = 1\nvncpasswd = "own"\n')
     assert "XendPw" not in xl('name = "h"\nbuilder = "hvm"\nvnc = 0\n')
+    # (an empty one: image.py 'if not vncpasswd' took xend's for HVM; a vfb's
+    # has_key('vncpasswd') kept it empty, no password)
+    assert 'vncpasswd = "XendPw"' in xl('name = "h"\nbuilder = "hvm"\nvnc = 1\nvncpasswd = ""\n')
+    assert "XendPw" not in xl("name = \"p\"\nvfb = [ 'vnc=1,vncpasswd=' ]\n")
     assert "XendPw" not in xl("name = \"p\"\nvfb = [ 'type=sdl' ]\n")
 
 

@@ -341,6 +341,10 @@ class _Converter:
                 f"xl does not: put the option into 'extra'{hint}",
             )
             return None, None
+        if key == "vncpasswd" and value == "" and self.hvm and self.vncpasswd:
+            # (an HVM domU's empty one too: image.py 'if not vncpasswd' took xend's; xl
+            # reads '' as no password at all)
+            return key, self.xend_vncpasswd(self.line(node), key)[0].partition("=")[2]
         if key == "builder":
             # 'vmx' is the Xen 3.0 name of the hvm builder (renamed in 3.0.3)
             kinds = {"hvm": "hvm", "vmx": "hvm", "linux": "pv", "generic": "pv"}
