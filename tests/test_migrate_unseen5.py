@@ -21,7 +21,7 @@ import pytest
 import xencfg
 from conftest import corosync_test
 from test_migrate_daemons import _crm_errors, _drbdadm, _rtslib, _xl, drbd_facts
-from test_migrate_unseen4 import _lint, _merged, _roots
+from test_migrate_unseen4 import _lint, _merged, _roots, _xl_under
 from xencfg import migrate
 
 FIXTURES = Path(__file__).parent / "fixtures" / "migunseen5"
@@ -104,8 +104,8 @@ def test_crm_verify_accepts_the_cib(
 def test_each_written_domu_and_lio_file_is_read_by_its_tool(
     name: str, migrated: dict[str, tuple[migrate.Migration, Path]]
 ) -> None:
-    """``xl create -n`` (peer-xl, Xen 4.17) on each converted xm domU config, rtslib-fb
-    on each saveconfig.json."""
+    """``xl create -n`` (peer-xl, Xen 4.17) on each converted xm domU config (and under
+    each written xl.conf), rtslib-fb on each saveconfig.json."""
     m, base = migrated[name]
     checked = 0
     for o in m.outputs:
@@ -114,6 +114,8 @@ def test_each_written_domu_and_lio_file_is_read_by_its_tool(
             rc, said = _xl(path)
         elif o.path.endswith("saveconfig.json"):
             rc, said = _rtslib(path)
+        elif o.path.endswith("etc/xen/xl.conf"):
+            rc, said = _xl_under(path, m, base, o.node)
         else:
             continue
         checked += 1
@@ -363,3 +365,25 @@ def test_the_rm_elements_own_settings_are_report_lines(
     said = [n for n in m.notes if n.what.startswith("<rm ")]
     assert [(n.kind, n.what) for n in said] == [("dropped", "<rm log_level='5'>")]
     assert "PCMK_debug" in said[0].why and said[0].source.endswith("cluster.conf:21")
+
+
+def test_an_independent_subtree_that_siblings_need_stays_in_the_group() -> None:
+    """rgmanager starts a service's children by type (fs 2 before script 9): an
+    independent fs taken out and started after the group would start the script
+    before its file system. It stays in the group, with a TODO."""
+    from lxml import etree
+
+    from xencfg.stack import rgmanager
+
+    root = etree.fromstring(
+        b'<cluster><rm><service name="s">'
+        b'<script name="a" file="/etc/init.d/a"/>'
+        b'<fs name="d" device="/dev/x" mountpoint="/d" fstype="ext3" __independent_subtree="1"/>'
+        b"</service></rm></cluster>"
+    )
+    cib = rgmanager.CibBuilder("cluster.conf", [])
+    rgmanager.services(cib, root, ["n1", "n2"])
+    assert [(el.tag, el.get("id")) for el in cib.resources] == [("group", "s")]
+    assert [p.get("id") for p in cib.resources.iter("primitive")] == ["fs-d", "script-a"]
+    todo = [n for n in cib.notes if n.kind == "manual"]
+    assert "<fs d> __independent_subtree not carried" in [n.what for n in todo]

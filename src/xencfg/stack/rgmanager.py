@@ -231,15 +231,25 @@ def services(cib: CibBuilder, root: Any, nodes: list[str]) -> None:
         if top.tag == "service":
             rid = cib.new_id(svc.get("name") or "service")
             group = etree.SubElement(cib.resources, "group", {"id": rid})
-            count, apart = 0, []
             kids = _ordered(list(top))
-            for child in kids:
-                if len(kids) > 1 and _independent(child, shared):
-                    apart.append(child)
-                else:
-                    count += _resource(cib, group, child, shared, [])
-            if apart and not count:  # (every child independent: the first stays the group)
-                count += _resource(cib, group, apart.pop(0), shared, [])
+            # independent subtrees that start last go apart (started after the group, as
+            # rgmanager started them after their siblings); the first child stays
+            tail = len(kids)
+            while tail > 1 and _independent(kids[tail - 1], shared):
+                tail -= 1
+            count, apart = 0, kids[tail:]
+            for child in kids[:tail]:
+                if _independent(child, shared):
+                    cib.note(
+                        "manual",
+                        child,
+                        f"<{child.tag} {_resolved(child, shared).get('name') or ''}> "
+                        "__independent_subtree not carried",
+                        "siblings start after it (rgmanager's start order), so it stays in "
+                        "the service's group, where its failure restarts them too: split the "
+                        "group by hand to recover it alone",
+                    )
+                count += _resource(cib, group, child, shared, [])
             if not count:
                 cib.resources.remove(group)
                 cib.note(
