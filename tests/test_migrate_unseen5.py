@@ -19,9 +19,15 @@ from pathlib import Path
 import pytest
 
 import xencfg
-from conftest import corosync_test
-from test_migrate_daemons import _crm_errors, _drbdadm, _rtslib, _xl, drbd_facts
-from test_migrate_unseen4 import _lint, _merged, _roots, _xl_under
+from test_migrate_daemons import _crm_errors
+from test_migrate_unseen4 import (
+    _lint,
+    _roots,
+    check_corosync,
+    check_drbd,
+    check_outputs,
+    migrate_trees,
+)
 from xencfg import migrate
 
 FIXTURES = Path(__file__).parent / "fixtures" / "migunseen5"
@@ -50,14 +56,7 @@ CMAN = "rhel5-cman-rgmanager-apps-xm"
 def migrated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[migrate.Migration, Path]]:
     """Each tree migrated once (DRBD to 8.4, the default), its nodes after the cut-over
     on disk."""
-    out = {}
-    for name, tree in TREES.items():
-        roots = _roots(tree)
-        m = migrate.plan(roots)
-        base = tmp_path_factory.mktemp(name)
-        _merged(m, roots, base)
-        out[name] = (m, base)
-    return out
+    return migrate_trees(TREES, tmp_path_factory)
 
 
 def _cib(m: migrate.Migration) -> str:
@@ -72,19 +71,7 @@ def test_corosync_accepts_every_written_corosync_conf(
     """corosync -t (corosync 3.1.7) on each member's file, its key beside it, in a
     network namespace that owns the node's ring0 address (conftest.corosync_test)."""
     m, base = migrated[name]
-    confs = [
-        (o.node, base / o.node / o.path) for o in m.outputs if o.path.endswith("corosync.conf")
-    ]
-    assert confs
-    for node, path in confs:
-        doc = xencfg.load(str(path), "corosync")
-        assert doc.totem is not None
-        doc.totem.set("keyfile", str(path.parent / "authkey"))
-        conf = tmp_path / f"{node}.conf"
-        conf.write_text(xencfg.dumps(doc))
-        me = next(n for n in doc.nodes if n.name == node)
-        ok, said = corosync_test(conf, me.ring_addrs[0] + "/32")
-        assert ok, (node, said)
+    check_corosync(m, base, tmp_path)
 
 
 @pytest.mark.peer
@@ -107,20 +94,7 @@ def test_each_written_domu_and_lio_file_is_read_by_its_tool(
     """``xl create -n`` (peer-xl, Xen 4.17) on each converted xm domU config (and under
     each written xl.conf), rtslib-fb on each saveconfig.json."""
     m, base = migrated[name]
-    checked = 0
-    for o in m.outputs:
-        path = base / o.node / o.path
-        if o.path.startswith("etc/xen/") and not o.path.endswith(("xl.conf", ".sxp")):
-            rc, said = _xl(path)
-        elif o.path.endswith("saveconfig.json"):
-            rc, said = _rtslib(path)
-        elif o.path.endswith("etc/xen/xl.conf"):
-            rc, said = _xl_under(path, m, base, o.node)
-        else:
-            continue
-        checked += 1
-        assert rc == 0, (o.node, o.path, said)
-    assert checked
+    assert check_outputs(m, base)
 
 
 @pytest.mark.peer
@@ -129,19 +103,9 @@ def test_drbdadm_reads_the_ipv6_drbd_conf_after_the_migration(target: str, tmp_p
     """drbdadm (8.4 parser, or 9's) reads each DRBD node's drbd.conf as the migration
     leaves it, with the resources, hosts, minors, disks and IPv6 addresses drbdadm-84
     read in the original."""
-    roots = _roots(TREES[HB1])
-    m = migrate.plan(roots, only=("drbd",), drbd_target=target)
-    trees = _merged(m, roots, tmp_path)
-    confs = [t / "etc/drbd.conf" for t in trees if (t / "etc/drbd.conf").exists()]
-    assert len(confs) == 2
-    for conf in confs:
-        old = Path(next(r for r in roots if Path(r).name == conf.parent.parent.name), "etc")
-        rc, before = _drbdadm("84", old / "drbd.conf", cwd=old)
-        assert rc == 0, before
-        rc, after = _drbdadm("84" if target == "8.4" else "9", conf, cwd=conf.parent)
-        assert rc == 0, after
-        assert drbd_facts(after) == drbd_facts(before)
-        assert ("ipv6", "fd00:10::11", "7788") in {f[-1] for f in drbd_facts(after)}
+    facts = check_drbd(TREES[HB1], target, tmp_path)
+    assert len(facts) == 2
+    assert all(("ipv6", "fd00:10::11", "7788") in {f[-1] for f in node} for node in facts)
 
 
 @pytest.mark.parametrize("name", TREES)
