@@ -386,7 +386,7 @@ class _Builder:
             where = (
                 f"ring{usable.index(link)}_addr"
                 if link in usable
-                else f"a ring{len(usable)}_addr (the path on {dev_of.get(link, '?')}) of every node"
+                else f"ring{len(usable)}_addr (a new link: the path on {dev_of.get(link, '?')})"
             )
             self.note(
                 "manual",
