@@ -351,3 +351,31 @@ def test_an_independent_subtree_that_siblings_need_stays_in_the_group() -> None:
     assert [p.get("id") for p in cib.resources.iter("primitive")] == ["fs-d", "script-a"]
     todo = [n for n in cib.notes if n.kind == "manual"]
     assert "<fs d> __independent_subtree not carried" in [n.what for n in todo]
+
+
+def test_cman_attributes_and_the_quorum_disk_are_report_lines(tmp_path: Path) -> None:
+    """The same three nodes with a quorum disk: ``<cman expected_votes="5"
+    transport="udpu">`` (3 nodes + the disk's 2 votes) went without a word; votequorum
+    counts the nodelist (3), so each attribute is now a dropped line, the quorumd a
+    TODO (corosync-qdevice)."""
+    import shutil
+
+    roots = []
+    for node in ("rga", "rgb", "rgc"):
+        shutil.copytree(TREES[CMAN] / node, tmp_path / node)
+        conf = tmp_path / node / "etc/cluster/cluster.conf"
+        conf.write_text(
+            conf.read_text().replace(
+                "<cman/>",
+                '<cman expected_votes="5" transport="udpu"/>\n'
+                '  <quorumd interval="1" tko="10" votes="2" label="appqdisk"/>',
+            )
+        )
+        roots.append(str(tmp_path / node))
+    m = migrate.plan(roots, only=("stack",))
+    said = {n.what: n.kind for n in m.notes if n.what.startswith(("<cman", "quorumd"))}
+    assert said == {
+        '<cman expected_votes="5">': "dropped",
+        '<cman transport="udpu">': "dropped",
+        "quorumd (qdiskd's quorum disk) not carried": "manual",
+    }
