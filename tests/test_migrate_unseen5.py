@@ -379,3 +379,82 @@ def test_cman_attributes_and_the_quorum_disk_are_report_lines(tmp_path: Path) ->
         '<cman transport="udpu">': "dropped",
         "quorumd (qdiskd's quorum disk) not carried": "manual",
     }
+
+
+def _simulate(cib: str, pingd: dict[str, int], tmp_path: Path) -> str:
+    """crm_simulate's allocation scores of ``cib`` with xena, xenb and xenc online,
+    each with its ``pingd`` attribute (what ocf:pacemaker:ping's monitor sets)."""
+    import shutil
+    import subprocess
+
+    exe = shutil.which("crm_simulate")
+    if exe is None:
+        pytest.skip("crm_simulate (pacemaker-cli-utils) is not installed")
+    ids = {"xena": 1, "xenb": 2, "xenc": 3}
+    nodes = "".join(f'<node id="{i}" uname="{n}"/>' for n, i in ids.items())
+    state = "".join(
+        f'<node_state id="{i}" uname="{n}" in_ccm="true" crmd="online" join="member" '
+        f'expected="member"><transient_attributes id="{i}"><instance_attributes '
+        f'id="status-{i}"><nvpair id="status-{i}-pingd" name="pingd" value="{pingd[n]}"/>'
+        "</instance_attributes></transient_attributes></node_state>"
+        for n, i in ids.items()
+    )
+    path = tmp_path / "cib.xml"
+    path.write_text(
+        cib.replace("<nodes/>", f"<nodes>{nodes}</nodes>").replace(
+            "<status/>", f"<status>{state}</status>"
+        )
+    )
+    p = subprocess.run([exe, "-x", str(path), "-s"], capture_output=True, text=True, timeout=120)
+    return p.stdout
+
+
+@pytest.mark.peer
+def test_ipfail_and_the_ping_group_become_a_ping_clone_and_rules(
+    migrated: dict[str, tuple[migrate.Migration, Path]], tmp_path: Path
+) -> None:
+    """ha.cf respawns ipfail with ``ping_group switches 192.168.1.252 192.168.1.253``:
+    ipfail had the node that reached fewer ping nodes (a group counting as one, up while
+    any member answers) give its resources away (heartbeat contrib/ipfail). Both lines
+    were TODOs; now an ocf:pacemaker:ping clone pings the group and each haresources
+    line gets +1000 where pingd > 0. crm_simulate (Pacemaker 2.1.5): with the group
+    unreachable from xena, group_1 scores 100 there and 1000 on xenb (it moves); with
+    every node reaching it, xena's preference (1100) wins as before."""
+    m, _ = migrated[HB1]
+    cib = _cib(m)
+    assert 'type="ping"' in cib and 'value="192.168.1.252 192.168.1.253"' in cib
+    lines = [n for n in m.notes if n.what.startswith(("ping_group", "respawn"))]
+    assert len(lines) == 2 and {n.kind for n in lines} == {"rewrite"}
+    lost = _simulate(cib, {"xena": 0, "xenb": 1000, "xenc": 1000}, tmp_path)
+    assert "group_1 allocation score on xena: 100\n" in lost, lost
+    assert "group_1 allocation score on xenb: 1000\n" in lost, lost
+    fine = _simulate(cib, {"xena": 2000, "xenb": 2000, "xenc": 2000}, tmp_path)
+    assert "group_1 allocation score on xena: 1100\n" in fine, fine
+    assert "group_1 allocation score on xenb: 1000\n" in fine, fine
+
+
+def test_ping_nodes_without_ipfail_stay_a_todo(tmp_path: Path) -> None:
+    """Without ipfail heartbeat 1's ping nodes moved nothing: no clone is written, the
+    ping_group line stays a TODO; with auto_failback off (stickiness INFINITY, which no
+    rule outweighs) the clone is written but the lines stay TODOs saying so."""
+    import shutil
+
+    for case in ("no-ipfail", "failback-off"):
+        roots = []
+        for node in ("xena", "xenb", "xenc"):
+            shutil.copytree(TREES[HB1] / node, tmp_path / case / node)
+            hacf = tmp_path / case / node / "etc/ha.d/ha.cf"
+            text = hacf.read_text()
+            if case == "no-ipfail":
+                text = text.replace("respawn hacluster /usr/lib64/heartbeat/ipfail\n", "")
+            else:
+                text = text.replace("auto_failback legacy", "auto_failback off")
+            hacf.write_text(text)
+            (tmp_path / case / node / "etc/ha.d/authkeys").chmod(0o600)
+            roots.append(str(tmp_path / case / node))
+        m = migrate.plan(roots, only=("stack",))
+        ping = [n for n in m.notes if n.what.startswith("ping_group")]
+        assert [n.kind for n in ping] == ["manual"]
+        assert ('type="ping"' in _cib(m)) == (case == "failback-off")
+        if case == "failback-off":
+            assert "stickiness is INFINITY" in ping[0].why

@@ -13,7 +13,7 @@ from ..errors import XencfgError
 from ..formats.schema import Version
 from ..stack import Note
 from ..versions import PACEMAKER_2_0, PACEMAKER_2_1, PACEMAKER_SCHEMA_SINCE
-from .migration import Migration
+from .migration import Migration, xml_bytes
 
 #: the schema migrate writes (cib convert --to current)
 WRITTEN = (3, 9)
@@ -72,7 +72,7 @@ def for_release(m: Migration, release: Version) -> None:
         )
         if release < PACEMAKER_2_1:
             _before_21(m, root, release)
-        m.outputs[i] = attrs.evolve(out, data=etree.tostring(root, encoding="UTF-8"))
+        m.outputs[i] = attrs.evolve(out, data=xml_bytes(root))
 
 
 def _before_21(m: Migration, root: Any, release: Version) -> None:
