@@ -41,6 +41,8 @@ def ipfail_ping(m: Migration, nodes: list[NodeFiles], ping: tuple[list[str], boo
     if resources is None or constraints is None:
         return
     targets = [str(r.get("id")) for r in resources if _placed(r)]
+    if not targets:
+        return
     clone = etree.SubElement(resources, "clone", id="ping-clone")
     prim = etree.SubElement(
         clone, "primitive", {"id": "ping", "class": "ocf", "provider": "pacemaker", "type": "ping"}
