@@ -22,6 +22,7 @@ import xencfg
 from test_migrate_daemons import _crm_errors
 from test_migrate_unseen4 import (
     _lint,
+    _merged,
     _roots,
     check_corosync,
     check_drbd,
@@ -458,3 +459,28 @@ def test_ping_nodes_without_ipfail_stay_a_todo(tmp_path: Path) -> None:
         assert ('type="ping"' in _cib(m)) == (case == "failback-off")
         if case == "failback-off":
             assert "stickiness is INFINITY" in ping[0].why
+
+
+@pytest.mark.peer
+def test_a_clusternodes_votes_are_its_quorum_votes(tmp_path: Path) -> None:
+    """``<clusternode name="rgc" votes="2">`` (a tie-breaker's weight) went without a
+    word: every node had one vote under votequorum, so quorum changed. Now it is the
+    node's ``quorum_votes`` (corosync.conf(5) nodelist), with a line; corosync -t takes
+    the file."""
+    import shutil
+
+    roots = []
+    for node in ("rga", "rgb", "rgc"):
+        shutil.copytree(TREES[CMAN] / node, tmp_path / node)
+        conf = tmp_path / node / "etc/cluster/cluster.conf"
+        conf.write_text(conf.read_text().replace('nodeid="3" votes="1"', 'nodeid="3" votes="2"'))
+        roots.append(str(tmp_path / node))
+    m = migrate.plan(roots, only=("stack",))
+    assert [n.what for n in m.notes if "quorum_votes" in n.target] == [
+        '<clusternode name="rgc" votes="2"> -> quorum_votes: 2'
+    ]
+    base = tmp_path / "out"
+    _merged(m, roots, base)
+    doc = xencfg.load(str(base / "rgc/etc/corosync/corosync.conf"), "corosync")
+    assert [n.get("quorum_votes") for n in doc.nodes] == [None, None, "2"]
+    check_corosync(m, base, tmp_path)

@@ -84,6 +84,16 @@ def to_knet_cman(
                 "cman used the address the clusternode name resolves to",
             )
         _altname(b, nodes, nf0, doc, node, m)
+        if node.votes != 1:
+            # (before, a tie-breaker node's weight went without a word: quorum changed)
+            m.votes = node.votes
+            b.note(
+                "rewrite",
+                where,
+                f"corosync.conf quorum_votes of {name}",
+                f'<clusternode name="{name}" votes="{node.votes}"> -> quorum_votes: {node.votes}',
+                "votequorum counts a nodelist node's quorum_votes as cman counted its votes",
+            )
         members.append(m)
     free = (i for i in range(1, KNET_MAX_NODEID + 1) if i not in used)
     for m in members:
@@ -99,7 +109,7 @@ def to_knet_cman(
     name = b.cluster_name()
     cman = doc.cman
     two = cman.get("two_node") if cman is not None else None
-    if len(members) == 2:
+    if len(members) == 2 and {m.votes for m in members} == {1}:
         b.note(
             "rewrite",
             nf0.loc(doc, cman) if two else "2 members",

@@ -871,9 +871,11 @@ def knet_conf(
                 node[f"ring{lk}_addr"] = addr
         else:
             node["ring0_addr"] = m.name
+        if m.votes != 1:
+            node["quorum_votes"] = m.votes
         nodelist.append(node)
     votes: dict[str, Any] = {"provider": "corosync_votequorum"}
-    if len(members) == 2 and "device" not in (quorum or {}):
+    if len(members) == 2 and "device" not in (quorum or {}) and {m.votes for m in members} == {1}:
         # ("two_node and quorum device cannot be configured at the same time",
         # exec/votequorum.c:1301 of corosync v3.1.7)
         votes["two_node"] = 1
