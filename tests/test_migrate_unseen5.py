@@ -484,3 +484,28 @@ def test_a_clusternodes_votes_are_its_quorum_votes(tmp_path: Path) -> None:
     doc = xencfg.load(str(base / "rgc/etc/corosync/corosync.conf"), "corosync")
     assert [n.get("quorum_votes") for n in doc.nodes] == [None, None, "2"]
     check_corosync(m, base, tmp_path)
+
+
+@pytest.mark.peer
+def test_plain_ping_nodes_with_ipfail_score_by_pingd(tmp_path: Path) -> None:
+    """``ping`` lines (each its own ping node) with ipfail: the rules score ``pingd``
+    itself (multiplier 1000 per node answering), so the node reaching more wins, as
+    ipfail counted; crm_verify finds no error."""
+    import shutil
+
+    roots = []
+    for node in ("xena", "xenb", "xenc"):
+        shutil.copytree(TREES[HB1] / node, tmp_path / node)
+        hacf = tmp_path / node / "etc/ha.d/ha.cf"
+        hacf.write_text(hacf.read_text().replace("ping_group switches ", "ping "))
+        (tmp_path / node / "etc/ha.d/authkeys").chmod(0o600)
+        roots.append(str(tmp_path / node))
+    m = migrate.plan(roots, only=("stack",))
+    cib = _cib(m)
+    assert cib.count('score-attribute="pingd"') == 3 and 'operation="gt"' not in cib
+    path = tmp_path / "cib.xml"
+    path.write_text(cib)
+    assert _crm_errors(path) == set()
+    lost = _simulate(cib, {"xena": 1000, "xenb": 2000, "xenc": 2000}, tmp_path)
+    assert "group_1 allocation score on xena: 1100\n" in lost, lost
+    assert "group_1 allocation score on xenb: 2000\n" in lost, lost
