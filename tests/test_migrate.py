@@ -383,7 +383,11 @@ def test_cli_parts_and_targets_are_checked(
     assert main(["migrate", "--check", "--to", "drbd=7", *roots]) == 2
     assert main(["migrate", "--check", "--to", "xen=4.17", *roots]) == 2
     assert "pacemaker=1.0|current" in capsys.readouterr().err
-    assert main(["migrate", "--check", "--to", "pacemaker=2.0", *roots]) == 2
+    # (a release is a target since session 26: 2.0 gets pacemaker-3.1, 1.x is refused)
+    assert main(["migrate", "--check", "--to", "pacemaker=1.1", *roots]) == 2
+    assert "use --to pacemaker=1.0" in capsys.readouterr().err
+    assert main(["migrate", "--check", "--to", "pacemaker=2.0", *roots]) == 0
+    capsys.readouterr()
     empty = tmp_path / "empty" / "etc"
     empty.mkdir(parents=True)
     (empty / "hosts").write_text("127.0.0.1 localhost\n")

@@ -191,7 +191,8 @@ def test_heartbeat_class_resource_is_a_todo(tmp_path: Path) -> None:
     service and stonith (the class went with the heartbeat layer,
     ClusterLabs/pacemaker#1388), while crm_verify accepts the XML.
     So the report must ask for a replacement (a TODO), not say Pacemaker runs it."""
-    # a bare drbddisk promotes every DRBD resource: it stays a heartbeat script
+    # a bare drbddisk promotes every DRBD resource; with no drbd.conf to name them it
+    # stays a heartbeat script (with one: test_migrate_unseen5, a clone per resource)
     roots = _v1_pair(tmp_path, "alpha drbddisk 10.0.0.5\n")
     m = migrate.plan(roots, only=("stack",))
     notes = [n for n in m.notes if "heartbeat:drbddisk" in n.what]

@@ -97,8 +97,15 @@ def _lint(trees: list[Path]) -> list[dict[str, Any]]:
 @pytest.fixture(scope="module")
 def migrated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[migrate.Migration, Path]]:
     """Each tree migrated once (DRBD to 8.4, the default), its outputs on disk."""
+    return migrate_trees(TREES, tmp_path_factory)
+
+
+def migrate_trees(
+    trees: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, tuple[migrate.Migration, Path]]:
+    """Each of ``trees`` migrated, its nodes as they are after the cut-over on disk."""
     out = {}
-    for name, tree in TREES.items():
+    for name, tree in trees.items():
         roots = _roots(tree)
         m = migrate.plan(roots)
         base = tmp_path_factory.mktemp(name)
@@ -121,6 +128,12 @@ def test_corosync_accepts_every_written_corosync_conf(
     """corosync -t (corosync 3.1.7) on each node's file, its key beside it, in a network
     namespace that owns the node's ring0 address (conftest.corosync_test)."""
     m, base = migrated[name]
+    check_corosync(m, base, tmp_path)
+
+
+def check_corosync(m: migrate.Migration, base: Path, tmp_path: Path) -> None:
+    """corosync -t on each member's written corosync.conf (under ``base``), its key
+    beside it, in a namespace that owns the node's ring0 address."""
     confs = _outputs(m, base, "etc/corosync/corosync.conf")
     assert confs
     for node, path in confs:
@@ -162,6 +175,14 @@ def test_each_written_domu_xl_and_lio_file_is_read_by_its_tool(
     each written xl.conf), rtslib-fb on each saveconfig.json, ``multipath -t``
     (peer-multipath: no diagnostic) on each rewritten multipath.conf."""
     m, base = migrated[name]
+    checked = check_outputs(m, base)
+    if name not in ("precise-corosync14-pcmk116-drbd83-xl", "cmanres-gfs-three"):
+        assert checked  # (those two have no xm, IET or old multipath file)
+
+
+def check_outputs(m: migrate.Migration, base: Path) -> int:
+    """Each written domU config, xl.conf, saveconfig.json and multipath.conf under
+    ``base`` read by its tool; how many were."""
     checked = 0
     for o in m.outputs:
         path = base / o.node / o.path
@@ -179,8 +200,7 @@ def test_each_written_domu_xl_and_lio_file_is_read_by_its_tool(
             continue
         checked += 1
         assert rc == 0, (o.node, o.path, said)
-    if name not in ("precise-corosync14-pcmk116-drbd83-xl", "cmanres-gfs-three"):
-        assert checked  # (those two have no xm, IET or old multipath file)
+    return checked
 
 
 def _xl_under(conf: Path, m: migrate.Migration, base: Path, node: str) -> tuple[int, str]:
@@ -222,11 +242,18 @@ def test_drbdadm_reads_each_nodes_drbd_conf_after_the_migration(
     """drbdadm (8.4 parser, or 9's) reads each DRBD node's drbd.conf with its drbd.d
     includes (relative to etc/) as the migration leaves them, with the resources, hosts,
     minors, disks and addresses drbdadm-84 read in the original."""
-    roots = _roots(FIXTURES / "unseen3" / name)
+    assert check_drbd(FIXTURES / "unseen3" / name, target, tmp_path)
+
+
+def check_drbd(tree: Path, target: str, tmp_path: Path) -> list[set[tuple[Any, ...]]]:
+    """``tree``'s DRBD migrated to ``target``: drbdadm's facts (resources, hosts,
+    minors, disks, addresses) of each node's drbd.conf after, equal to drbdadm-84's of
+    the original; the facts, a set per node."""
+    roots = _roots(tree)
     m = migrate.plan(roots, only=("drbd",), drbd_target=target)
     trees = _merged(m, roots, tmp_path)
     confs = [t / "etc/drbd.conf" for t in trees if (t / "etc/drbd.conf").exists()]
-    assert confs
+    facts = []
     for conf in confs:
         old = Path(next(r for r in roots if Path(r).name == conf.parent.parent.name), "etc")
         rc, before = _drbdadm("84", old / "drbd.conf", cwd=old)
@@ -234,6 +261,8 @@ def test_drbdadm_reads_each_nodes_drbd_conf_after_the_migration(
         rc, after = _drbdadm("84" if target == "8.4" else "9", conf, cwd=conf.parent)
         assert rc == 0, after
         assert drbd_facts(after) == drbd_facts(before)
+        facts.append(drbd_facts(after))
+    return facts
 
 
 @pytest.mark.parametrize("name", TREES)

@@ -316,9 +316,10 @@ def _parser() -> argparse.ArgumentParser:
     _repeated(
         mg,
         "--to",
-        "drbd=8.4|9,pacemaker=1.0|current",
+        "drbd=8.4|9,pacemaker=1.0|current|RELEASE",
         "target generations (defaults: drbd=8.4, the mainline kernel's; "
-        "pacemaker=current, the pacemaker-3.9 schema)",
+        "pacemaker=current, the pacemaker-3.9 schema; a release such as 2.0: the newest "
+        "schema it knows)",
     )
     return p
 
@@ -516,7 +517,8 @@ def _migrate(args: argparse.Namespace) -> int:
     unknown = set(targets) - {"drbd", "pacemaker"}
     if unknown:
         raise XencfgError(
-            f"--to knows drbd=8.4|9 and pacemaker=1.0|current, not {', '.join(sorted(unknown))}"
+            "--to knows drbd=8.4|9 and pacemaker=1.0|current|RELEASE, not "
+            f"{', '.join(sorted(unknown))}"
         )
     only = tuple(_split(args.only)) or None
     m = migrate.plan(

@@ -350,3 +350,12 @@ def _markdown(m: Migration) -> str:
     lines += ["", "## Cut-over steps", ""]
     lines += [f"{i}. {s}" for i, s in enumerate(m.steps, start=1)]
     return "\n".join(lines) + "\n"
+
+
+def xml_bytes(root: Any) -> bytes:
+    """A CIB written again after an edit: indented as the converter writes it, a
+    newline at the end."""
+    from lxml import etree
+
+    etree.indent(root, space="  ")
+    return bytes(etree.tostring(root, encoding="UTF-8")) + b"\n"

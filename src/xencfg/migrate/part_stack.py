@@ -24,6 +24,7 @@ from .part_ais import (
     cman_stack,
     report_stack,
 )
+from .ping import ipfail_ping
 
 
 def _old_corosync(found: Any) -> list[Note]:
@@ -684,6 +685,7 @@ def plan_stack(
         m.outputs.append(
             _cib_output(made.text, display, stack.members, m.notes, cib_target, _ping_nodes(nodes))
         )
+        ipfail_ping(m, nodes, _ping_nodes(nodes))
         for n in m.notes[converted:]:
             # (the conversion's lines are those of the CIB made of haresources, which is
             # written nowhere: 'haresources:125' named a line haresources does not have)

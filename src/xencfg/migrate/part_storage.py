@@ -31,6 +31,7 @@ def plan_storage(
     changed: set[str] = set()
     allow = []
     ietd = None
+    vncpasswd = _xend_vncpasswd(tree)
     for f in tree.files:
         part = {
             "xm": "xen",
@@ -62,7 +63,7 @@ def plan_storage(
             continue
         source = doc.source
         if f.format == "xm":
-            result: Any = mxen.xm_to_xl(doc)
+            result: Any = mxen.xm_to_xl(doc, vncpasswd)
             target, why = rel, "the domU config in xl syntax (xl.cfg(5))"
             # VNC/SPICE passwords, also those the conversion computed ('abc' + 'def',
             # 'vncpasswd=%s' % pw): the report quotes every evaluated expression
@@ -264,3 +265,15 @@ def keep_xl_conf(result: Any, existing: Path, where: str) -> Any:
         "\n# kept from the node's own xl.conf\n" + "\n".join(kept) + "\n" if kept else ""
     )
     return Converted(text, tuple(changes))
+
+
+def _xend_vncpasswd(tree: NodeTree) -> str | None:
+    """The node's xend-config.sxp ``vncpasswd`` (xend's password for each VNC console
+    that names none), or None."""
+    for f in tree.files:
+        if f.format == "xend":
+            doc = load_as(f, "xend")
+            value = doc.typed("vncpasswd") if doc is not None else None
+            if isinstance(value, str) and value:
+                return value
+    return None

@@ -10,6 +10,7 @@ from pathlib import Path
 from ..discover import discover
 from ..errors import WriteError, XencfgError
 from ..syntax.source import encode
+from .cib_release import for_release, parse_release
 from .migration import DRBD_TARGETS, PACEMAKER_TARGETS, PARTS, Migration, cutover_steps
 from .part_stack import plan_stack
 from .part_storage import plan_evms, plan_storage, plan_wwids
@@ -30,10 +31,8 @@ def plan(
     for part in only or ():
         if part not in PARTS:
             raise XencfgError(f"unknown part {part!r}: choose from {', '.join(PARTS)}")
-    if pacemaker_target not in PACEMAKER_TARGETS:
-        raise XencfgError(
-            f"--to pacemaker={pacemaker_target}: choose from {', '.join(PACEMAKER_TARGETS)}"
-        )
+    # (a release, 2.0 or 2.1.2: the current CIB put in the newest schema it knows)
+    release = None if pacemaker_target in PACEMAKER_TARGETS else parse_release(pacemaker_target)
     if drbd_target not in DRBD_TARGETS:
         raise XencfgError(f"--to drbd={drbd_target}: choose from {', '.join(DRBD_TARGETS)}")
     found = discover(paths, names)
@@ -43,7 +42,7 @@ def plan(
     # on the order the node trees were given in
     found.nodes.sort(key=lambda t: t.name)
     parts = only or PARTS
-    cib_target = "current" if pacemaker_target == "current" else "pacemaker-1.0"
+    cib_target = "pacemaker-1.0" if pacemaker_target == "1.0" else "current"
     m = Migration(
         nodes=[t.name for t in found.nodes],
         outputs=[],
@@ -58,6 +57,8 @@ def plan(
         if "stack" in parts
         else None
     )
+    if release is not None:
+        for_release(m, release)
     storage: set[str] = set()
     for tree in found.nodes:
         storage |= plan_storage(m, tree, parts, drbd_target)

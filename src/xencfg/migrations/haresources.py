@@ -439,6 +439,29 @@ class _Builder:
             )
         return ms_id
 
+    def drbd_names(self, res: Resource, node: str, line: int | None = None) -> list[str]:
+        """The DRBD resources ``res`` promotes: NAME of ``drbddisk::NAME``; for a bare
+        ``drbddisk`` (its script runs ``drbdadm primary all``) every resource drbd.conf
+        gives the line's node (a report line when ``line`` is given); none for others,
+        or when no drbd.conf is known (the script is kept, with a TODO)."""
+        name = _drbd_name(res)
+        if name is not None:
+            return [name]
+        if res.type != "drbddisk" or not self.drbd_hosts:
+            return []
+        mine = sorted(
+            r for r, hosts in self.drbd_hosts.items() if _short(node) in map(_short, hosts)
+        )
+        if line is not None and mine:
+            self.note(
+                line,
+                "drbddisk",
+                "info",
+                f"a bare drbddisk promotes every DRBD resource of the node (drbdadm primary "
+                f"all): {', '.join(mine)} in {node}'s drbd.conf, each a master/slave below",
+            )
+        return mine
+
     def master_location(self, constraints: Any, ms_id: str, node: str) -> None:
         """A line of drbddisk alone: promote on its node (score 100, as the location
         haresources2cib gives a resource)."""
@@ -821,11 +844,11 @@ def haresources_to_cib(
         # master/slave ocf:linbit:drbd whose master they follow (drbddisk is a heartbeat
         # class script, which Pacemaker 2 no longer runs)
         masters = [
-            b.master(resources, constraints, res.args[0], line)
+            b.master(resources, constraints, name, line)
             for res in group.resources
-            if _drbd_name(res) is not None
+            for name in b.drbd_names(res, group.node, line)
         ]
-        rest = [res for res in group.resources if _drbd_name(res) is None]
+        rest = [res for res in group.resources if not b.drbd_names(res, group.node)]
         if not rest:
             for ms_id in masters:
                 b.master_location(constraints, ms_id, group.node)
@@ -848,7 +871,7 @@ def haresources_to_cib(
             index = group_index
             parts = []
             for res in group.resources:
-                if _drbd_name(res) is None:  # (a drbddisk keeps its number unused)
+                if not b.drbd_names(res, group.node):  # (a drbddisk keeps its number unused)
                     parts.append(b.primitive(g, res, index, "", line))
                 index += 1
             b.location(constraints, gid, group.node)

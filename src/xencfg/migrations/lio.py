@@ -625,12 +625,21 @@ class _Converter:
                 )
             else:
                 what = "a name pattern" if p.kind == "name" else "an address"
+                # (the TPG's account is checked only for generated ACLs: an ACL added
+                # by hand without one refuses the CHAP login IET accepted)
+                account = (
+                    f" with the target's CHAP account ('set auth userid={chap['chap_userid']}"
+                    "' and its password on the ACL: LIO checks a named initiator against "
+                    "its ACL's account, not the TPG's)"
+                    if chap.get("chap_userid")
+                    else ""
+                )
                 self.note(
                     rule.entry,
                     "initiators.allow",
                     "action",
                     f"{p.text!r} is {what}: LIO ACLs name single initiators (IQNs); add "
-                    "an ACL per initiator, and filter addresses with a firewall",
+                    f"an ACL per initiator{account}, and filter addresses with a firewall",
                     doc,
                 )
 

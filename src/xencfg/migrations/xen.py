@@ -166,6 +166,10 @@ class _Converter:
     domuloader: bool = attrs.field(init=False)
     #: pygrub's arguments are written (on the first of bootargs / bootentry)
     pygrub_args_written: bool = False
+    #: xend-config.sxp's ``vncpasswd``: the password of a VNC console without its own
+    vncpasswd: str | None = None
+    #: the line of the ``vnc`` setting (an HVM domU's VNC console)
+    vnc_line: int = 1
 
     def __attrs_post_init__(self) -> None:
         self.hvm = self.doc.get("builder") in ("hvm", "vmx")
@@ -271,6 +275,8 @@ class _Converter:
         body: str | None = None,
     ) -> None:
         """Write ``key = value`` for xl, renaming or dropping what xl reads otherwise."""
+        if key == "vnc":
+            self.vnc_line = self.line(node)
         new_key, new_value = self.translate(node, key, value)
         if new_key is None:
             self.out.append(lead + _commented(f"{key} {op} {rhs_src or _xm_repr(value)}") + trail)
@@ -335,6 +341,10 @@ class _Converter:
                 f"xl does not: put the option into 'extra'{hint}",
             )
             return None, None
+        if key == "vncpasswd" and value == "" and self.hvm and self.vncpasswd:
+            # (an HVM domU's empty one too: image.py 'if not vncpasswd' took xend's; xl
+            # reads '' as no password at all)
+            return key, self.xend_vncpasswd(self.line(node), key)[0].partition("=")[2]
         if key == "builder":
             # 'vmx' is the Xen 3.0 name of the hvm builder (renamed in 3.0.3)
             kinds = {"hvm": "hvm", "vmx": "hvm", "linux": "pv", "generic": "pv"}
@@ -768,7 +778,37 @@ class _Converter:
                 self.note(node, "vfb", "info", "'type=sdl' is 'sdl=1,vnc=0' for xl")
             else:
                 out.append(p)
+        if ("vnc=1" in out) and not any(p.startswith("vncpasswd=") for p in out):
+            out.extend(self.xend_vncpasswd(self.line(node), "vfb"))
         return ",".join(out)
+
+    def xend_vncpasswd(self, line: int, key: str) -> list[str]:
+        """``vncpasswd=`` of xend-config.sxp for a VNC console that names none: xend used
+        it for such a console (xen-project/xen tools/python/xen/xend/image.py: no
+        vncpasswd in the config -> get_vncpasswd_default()); xl has no global one."""
+        if not self.vncpasswd:
+            return []
+        if key == "vfb" and "," in self.vncpasswd:  # (it would split the vfb spec)
+            self.changes.append(
+                Change(
+                    line,
+                    key,
+                    "action",
+                    "VNC console without a password of its own: xend-config.sxp's vncpasswd "
+                    "holds a comma, which a vfb spec cannot: set vncpasswd by hand",
+                )
+            )
+            return []
+        self.changes.append(
+            Change(
+                line,
+                key,
+                "info",
+                "VNC console without a password of its own: xend-config.sxp's vncpasswd "
+                "written (xend used it; xl has no global default)",
+            )
+        )
+        return [f"vncpasswd={self.vncpasswd}"]
 
     def finish(self) -> None:
         """Checks over the whole file: what xm defaulted that xl does not."""
@@ -776,6 +816,12 @@ class _Converter:
             self.finish_nics(*self.nics)
         if self.restart is not None:
             self.finish_restart(*self.restart)
+        vnc = self.env.get("vnc")
+        if self.hvm and vnc not in (None, 0, "0", COMPUTED) and "vncpasswd" not in self.env:
+            for pw in self.xend_vncpasswd(self.vnc_line, "vncpasswd"):
+                if self.out and not self.out[-1].endswith("\n"):
+                    self.out.append("\n")
+                self.out.append(f"vncpasswd = {_xl_text(pw.partition('=')[2])}\n")
         if "name" not in self.env:
             self.changes.append(
                 Change(
@@ -870,11 +916,12 @@ def _is_import(tree: ast.Module | None) -> bool:
     )
 
 
-def xm_to_xl(doc: XmDocument) -> Converted:
-    """The xl config for one xm config, and a :class:`Change` per rewrite."""
+def xm_to_xl(doc: XmDocument, vncpasswd: str | None = None) -> Converted:
+    """The xl config for one xm config, and a :class:`Change` per rewrite (``vncpasswd``:
+    xend-config.sxp's, for a VNC console without a password of its own)."""
     if doc.cst is None and doc.light is not None:
         doc.light.materialize()
-    return _Converter(doc).run()
+    return _Converter(doc, vncpasswd=vncpasswd).run()
 
 
 # -- xend-config.sxp -> /etc/xen/xl.conf -------------------------------------------
@@ -901,7 +948,8 @@ XEND_ELSEWHERE = {
     "network-script": "xl creates no bridges: define the bridge in the distribution's "
     "network configuration (e.g. /etc/network/interfaces)",
     "vnc-listen": "set vnclisten in each domU config (xl has no global default)",
-    "vncpasswd": "set vncpasswd in each domU config (xl has no global default)",
+    "vncpasswd": "xl has no global default: written into each domU config of this node "
+    "whose VNC console has no password of its own, as xend used it",
     "keymap": "set keymap in each domU config",
     "console-limit": "xenconsoled's own options",
     "total_available_memory": "no equivalent",
@@ -949,6 +997,8 @@ def xend_to_xl_conf(doc: XendDocument) -> Converted:
                 "or set vif.default.bridge"
             )
             note(s, name, "action", f"not carried: {XEND_ELSEWHERE[name]}{default}")
+        elif name == "vncpasswd":
+            note(s, name, "info", XEND_ELSEWHERE[name])
         elif name in XEND_ELSEWHERE:
             severity = "action" if name in ("dom0-min-mem", "xend-relocation-server") else "warning"
             if name == "xend-relocation-server" and not doc.typed(name):

@@ -84,6 +84,16 @@ def to_knet_cman(
                 "cman used the address the clusternode name resolves to",
             )
         _altname(b, nodes, nf0, doc, node, m)
+        if node.votes != 1:
+            # (before, a tie-breaker node's weight went without a word: quorum changed)
+            m.votes = node.votes
+            b.note(
+                "rewrite",
+                where,
+                f"corosync.conf quorum_votes of {name}",
+                f'<clusternode name="{name}" votes="{node.votes}"> -> quorum_votes: {node.votes}',
+                "votequorum counts a nodelist node's quorum_votes as cman counted its votes",
+            )
         members.append(m)
     free = (i for i in range(1, KNET_MAX_NODEID + 1) if i not in used)
     for m in members:
@@ -99,7 +109,7 @@ def to_knet_cman(
     name = b.cluster_name()
     cman = doc.cman
     two = cman.get("two_node") if cman is not None else None
-    if len(members) == 2:
+    if len(members) == 2 and {m.votes for m in members} == {1}:
         b.note(
             "rewrite",
             nf0.loc(doc, cman) if two else "2 members",
@@ -170,8 +180,25 @@ def _fencing(b: _Builder, nf: NodeFiles, doc: Any, carried: bool) -> None:
         )
 
 
+#: ``<cman>``'s own attributes (cman(5)) that corosync 3 takes otherwise
+CMAN_KEYS = {
+    "expected_votes": "votequorum counts the nodelist's votes itself (a quorum disk's "
+    "votes went with qdiskd)",
+    "transport": "knet replaces cman's UDP multicast, udpu and rdma transports",
+    "port": "knet's port is 5405 unless a totem interface sets knet_port",
+    "cluster_id": "corosync 3 derives the cluster's id from its cluster_name",
+    "keyfile": "knet reads /etc/corosync/authkey (a new key is written)",
+    "broadcast": "knet sends unicast between the ring addresses",
+}
+
+
 def _leftovers(b: _Builder, nf: NodeFiles, doc: Any, carried: bool) -> None:
     """Lines for what cluster.conf held besides the members and fencing."""
+    for k, v in (doc.cman.to_dict() if doc.cman is not None else {}).items():
+        # (before, <cman expected_votes="5"> and the others went without a word)
+        if k != "two_node":
+            why = CMAN_KEYS.get(k, "cman's own setting: corosync 3 has no such option")
+            b.note("dropped", nf.loc(doc, doc.cman), "-", f'<cman {k}="{v}">', why)
     if doc.quorumd is not None:
         b.note(
             "manual",

@@ -70,6 +70,8 @@ class Member:
     nodeid: int
     addrs: dict[int, str] = attrs.Factory(dict)
     sources: dict[int, str] = attrs.Factory(dict)
+    #: its quorum votes (cman's clusternode ``votes``; nodelist ``quorum_votes``)
+    votes: int = 1
 
 
 @attrs.define

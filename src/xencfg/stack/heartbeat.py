@@ -354,6 +354,12 @@ class _Builder:
             lk for lk in sorted(set(links.values()) | {0}) if all(lk in m.addrs for m in members)
         ]
         dev_of = {lk: dev for dev, lk in links.items()}
+        # ucast targets the files tie to no member, by the link number written
+        lost: dict[int, list[str]] = {}
+        for _, host, link in unowned:
+            if link in usable:
+                hosts = lost.setdefault(usable.index(link), [])
+                hosts.extend([host] if host not in hosts else [])
         for loc, kind, dev, why in shared:
             if links[dev] in usable:
                 ring = usable.index(links[dev])
@@ -380,7 +386,7 @@ class _Builder:
             where = (
                 f"ring{usable.index(link)}_addr"
                 if link in usable
-                else f"a ring{len(usable)}_addr (the path on {dev_of.get(link, '?')}) of every node"
+                else f"ring{len(usable)}_addr (a new link: the path on {dev_of.get(link, '?')})"
             )
             self.note(
                 "manual",
@@ -406,6 +412,21 @@ class _Builder:
             mem.sources = {usable.index(lk): s for lk, s in sorted(mem.sources.items())}
         for mem in members:
             for lk, addr in mem.addrs.items():
+                if not mem.sources[lk].startswith("ucast") and lost.get(lk, [addr])[0] != addr:
+                    # (a ha.cf copied to every node: its ucast targets name no member, and
+                    # the address of the node's name is on another network, one heartbeat
+                    # did not send to on this path)
+                    self.note(
+                        "manual",
+                        mem.sources[lk],
+                        f"corosync.conf ring{lk}_addr of {mem.name}",
+                        f"{mem.name} ring{lk}_addr {addr}: the address of its name, not one "
+                        f"heartbeat sent to on {dev_of.get(usable[lk], '?')}",
+                        f"heartbeat's ucast lines there went to {', '.join(lost[lk])}, which "
+                        f"the files tie to no member: write {mem.name}'s address among them "
+                        "to keep the cluster's traffic on that path",
+                    )
+                    continue
                 self.note(
                     "rewrite",
                     mem.sources[lk],
@@ -850,9 +871,11 @@ def knet_conf(
                 node[f"ring{lk}_addr"] = addr
         else:
             node["ring0_addr"] = m.name
+        if m.votes != 1:
+            node["quorum_votes"] = m.votes
         nodelist.append(node)
     votes: dict[str, Any] = {"provider": "corosync_votequorum"}
-    if len(members) == 2 and "device" not in (quorum or {}):
+    if len(members) == 2 and "device" not in (quorum or {}) and {m.votes for m in members} == {1}:
         # ("two_node and quorum device cannot be configured at the same time",
         # exec/votequorum.c:1301 of corosync v3.1.7)
         votes["two_node"] = 1

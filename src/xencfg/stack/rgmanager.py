@@ -65,6 +65,19 @@ SERVICE_KEYS = frozenset(
     }
 )
 TRUE = ("1", "yes", "on", "true")
+#: ``<rm>``'s own attributes (rgmanager(8)) and where their job went
+RM_KEYS = {
+    "log_level": "rgmanager's log level: Pacemaker's is PCMK_debug and PCMK_logpriority "
+    "(/etc/sysconfig/pacemaker)",
+    "log_facility": "rgmanager's syslog facility: Pacemaker's is PCMK_logfacility "
+    "(/etc/sysconfig/pacemaker)",
+    "status_poll_interval": "rgmanager's status scan: Pacemaker checks each resource by its "
+    "own monitor operation (written per resource)",
+    "status_child_max": "rgmanager's status threads: no counterpart",
+    "transition_throttling": "rgmanager's event throttling: no counterpart",
+    "central_processing": "rgmanager's central processing ran the event scripts of "
+    "<events> (RIND): Pacemaker has none; carry what they did as constraints or alerts",
+}
 
 
 class CibBuilder:
@@ -196,6 +209,10 @@ def services(cib: CibBuilder, root: Any, nodes: list[str]) -> None:
     rm = root.find("rm")
     if rm is None:
         return
+    for k, v in rm.attrib.items():
+        # (before, <rm>'s own settings went without a word)
+        why = RM_KEYS.get(k, "rgmanager's own setting: Pacemaker has no counterpart")
+        cib.note("manual" if k == "central_processing" else "dropped", rm, f"<rm {k}={v!r}>", why)
     shared = _resources_by_ref(rm)
     domains = {d.get("name"): d for d in rm.iterfind("failoverdomains/failoverdomain")}
     made: dict[str, str] = {}  # service name -> resource id
@@ -214,8 +231,24 @@ def services(cib: CibBuilder, root: Any, nodes: list[str]) -> None:
         if top.tag == "service":
             rid = cib.new_id(svc.get("name") or "service")
             group = etree.SubElement(cib.resources, "group", {"id": rid})
-            count = 0
-            for child in _ordered(list(top)):
+            kids = _ordered(list(top))
+            # independent subtrees that start last go apart (started after the group, as
+            # rgmanager started them after their siblings); the first child stays
+            tail = len(kids)
+            while tail > 1 and _independent(kids[tail - 1], shared):
+                tail -= 1
+            count, apart = 0, kids[tail:]
+            for child in kids[:tail]:
+                if _independent(child, shared):
+                    cib.note(
+                        "manual",
+                        child,
+                        f"<{child.tag} {_resolved(child, shared).get('name') or ''}> "
+                        "__independent_subtree not carried",
+                        "siblings start after it (rgmanager's start order), so it stays in "
+                        "the service's group, where its failure restarts them too: split the "
+                        "group by hand to recover it alone",
+                    )
                 count += _resource(cib, group, child, shared, [])
             if not count:
                 cib.resources.remove(group)
@@ -227,6 +260,8 @@ def services(cib: CibBuilder, root: Any, nodes: list[str]) -> None:
                 )
                 continue
             target = group
+            for child in apart:
+                _subtree(cib, rid, child, shared)
         elif top.tag == "vm":
             first = len(cib.resources)  # (its children, if any, follow it)
             if not _resource(cib, cib.resources, top, shared, []):
@@ -547,6 +582,73 @@ def _between(
             )
 
 
+def _independent(el: Any, shared: dict[tuple[str, str], Any]) -> str | None:
+    """``__independent_subtree`` of ``el`` ("1": restarted alone, "2": non-critical)."""
+    mode = _resolved(el, shared).get("__independent_subtree", "0")
+    return mode if mode in ("1", "2") else None
+
+
+def _subtree(cib: CibBuilder, service: str, el: Any, shared: dict[tuple[str, str], Any]) -> None:
+    """An ``__independent_subtree`` child of a service as a group of its own, colocated
+    with the service's group and started after it. In the service's group its failure
+    would restart it and every member after it; rgmanager restarted only the subtree
+    ("1"), or stopped it and left the service running ("2", non-critical: on-fail=stop),
+    as the RHEL 5.6 Cluster Administration guide, appendix D "Failure Recovery and
+    Independent Subtrees", describes."""
+    a = _resolved(el, shared)
+    mode = _independent(el, shared)
+    sub = etree.SubElement(
+        cib.resources, "group", {"id": cib.new_id(service, el.tag, a.get("name") or "")}
+    )
+    if not _resource(cib, sub, el, shared, []):
+        cib.resources.remove(sub)
+        return
+    sid = str(sub.get("id"))
+    etree.SubElement(
+        cib.constraints,
+        "rsc_colocation",
+        {
+            "id": cib.new_id("col", sid, service),
+            "rsc": sid,
+            "with-rsc": service,
+            "score": "INFINITY",
+        },
+    )
+    etree.SubElement(
+        cib.constraints,
+        "rsc_order",
+        {
+            "id": cib.new_id("order", service, sid),
+            "first": service,
+            "then": sid,
+            "kind": "Mandatory",
+        },
+    )
+    meta: dict[str, str] = {}
+    restarts = decimal_or_none(a.get("__max_restarts") or "")
+    if restarts:
+        meta["migration-threshold"] = str(restarts + 1)
+    expire = decimal_or_none(a.get("__restart_expire_time") or "")
+    if expire:
+        meta["failure-timeout"] = f"{expire}s"
+    if mode == "2":
+        for op in sub.iter("op"):
+            op.set("on-fail", "stop")
+    if meta:
+        cib.meta(sub, meta)
+    shown = "".join(f", {k}={v}" for k, v in meta.items())
+    cib.note(
+        "rewrite",
+        el,
+        f"<{el.tag} {a.get('name') or ''}> __independent_subtree={mode} -> group {sid} with "
+        f"and after {service}" + (", monitor on-fail=stop" if mode == "2" else "") + shown,
+        "rgmanager restarted only this subtree when it failed"
+        if mode == "1"
+        else "rgmanager stopped this non-critical subtree when it failed and kept the service "
+        "running",
+    )
+
+
 def _ancestor(stack: list[Any], tags: tuple[str, ...], key: str) -> str | None:
     """``key`` of the nearest enclosing resource of one of ``tags`` (innermost first)."""
     for attrs in reversed(stack):
@@ -589,6 +691,7 @@ def _resource(
                 f"<{el.tag}> -> {agent} {rid} ({shown})",
                 "rgmanager's resource, as today's resource agent of the same job",
             )
+            _special(cib, el, attrs, rid, stack)
             for k, v in attrs.items():
                 if k not in used and not k.startswith("_"):
                     cib.note(
@@ -601,6 +704,36 @@ def _resource(
     for child in _ordered(list(el)):
         made += _resource(cib, parent, child, shared, inner)
     return made
+
+
+#: rgmanager's own ``__`` attributes of a resource that :func:`_subtree` carries
+SUBTREE_KEYS = frozenset({"__independent_subtree", "__max_restarts", "__restart_expire_time"})
+
+
+def _special(
+    cib: CibBuilder, el: Any, attrs: dict[str, str], rid: str, stack: list[dict[str, str]]
+) -> None:
+    """A report line for each of rgmanager's ``__`` attributes of ``el`` not carried:
+    before, they went without a word."""
+    for k, v in attrs.items():
+        if not k.startswith("__") or (k in SUBTREE_KEYS and not stack):
+            continue
+        if k == "__enforce_timeouts":
+            cib.note(
+                "dropped",
+                el,
+                f"<{el.tag} {k}={v!r}> ({rid})",
+                "Pacemaker enforces every operation's timeout (a timed-out monitor is a failure)",
+            )
+        else:
+            cib.note(
+                "manual",
+                el,
+                f"<{el.tag} {k}={v!r}> ({rid}) not carried",
+                "rgmanager's failure handling of a nested resource: Pacemaker recovers a "
+                "group member with the members after it; take the resource out into a group "
+                "of its own (colocated with and ordered after the service) to recover it alone",
+            )
 
 
 _Mapped = tuple[str, dict[str, str], set[str]] | None
