@@ -511,3 +511,31 @@ def test_pcmk10_order_kind_is_refused_by_1_0_only(tmp_path: Path) -> None:
     assert lint.run(nodes, versions=declared).findings == []
     verify = _peer("peer-crm-verify", "crm_verify", root / "lark1/var/lib/heartbeat/crm/cib.xml")
     assert not verify.startswith("REJECT"), verify
+
+
+def test_dr043_cib_without_nodes_is_placed_on_its_cluster_only(tmp_path: Path) -> None:
+    """A CIB with no ``<nodes>`` yet (as ``xencfg migrate`` writes it: Pacemaker adds
+    each node when it joins) runs on the members of the cluster holding it, not on a
+    storage box linted beside them: no DR043 for ``sto``, which only exports an IET
+    LUN and runs no cluster stack (migunseen5's three dom0s + store tree). fir3 stays
+    a candidate: with its ban lifted the finding remains."""
+    root = _copy(CMAN, "good", tmp_path)
+    sto = root / "sto" / "etc"
+    sto.mkdir(parents=True)
+    (sto / "ietd.conf").write_text(
+        "Target iqn.2009-01.com.example:sto.lun0\n\tLun 0 Path=/dev/sdb,Type=blockio\n"
+    )
+    for node in ("fir1", "fir2", "fir3"):
+        cib = root / node / "var/lib/pacemaker/cib/cib.xml"
+        cib.write_text(re.sub(r"<nodes>.*?</nodes>", "<nodes/>", cib.read_text(), flags=re.S))
+    nodes = [str(root / n) for n in ("fir1", "fir2", "fir3", "sto")]
+    assert [f.message for f in lint.run(nodes, select=["DR043"]).findings] == []
+    for node in ("fir1", "fir2", "fir3"):
+        cib = root / node / "var/lib/pacemaker/cib/cib.xml"
+        cib.write_text(
+            cib.read_text().replace(
+                'rsc="ms-r0" node="fir3" score="-INFINITY"', 'rsc="ms-r0" node="fir3" score="0"'
+            )
+        )
+    [said] = [f.message for f in lint.run(nodes, select=["DR043"]).findings]
+    assert " on fir3," in said and "sto" not in said.split(", where")[0]

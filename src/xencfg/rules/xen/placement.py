@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ...cluster import Cluster, Loaded
+from ...cluster import Cluster, Loaded, short
 from ...findings import Finding, Location
 from .. import make, rule
 from ..documents import cib_doc as _cib
@@ -133,7 +133,13 @@ def _placement(
     here = facts[id(cib)]
     if here is None:
         return None
-    nodes = [n.uname for n in cib.nodes if n.uname] or [n for n in cluster.nodes if n]
+    nodes = [n.uname for n in cib.nodes if n.uname]
+    if not nodes:
+        # a CIB without <nodes> (Pacemaker adds them when each node joins): the members
+        # of the cluster that holds it, not every tree linted beside it (a storage box)
+        tree_names = [n for n in cluster.nodes if n]
+        members = cluster.model.cluster_of([item.node] if item.node else [])
+        nodes = [n for n in tree_names if short(n) in members] or tree_names
     return here, nodes
 
 
