@@ -148,6 +148,12 @@ def test_xend_vncpasswd_goes_to_each_vnc_console_without_its_own(
     assert [n.what for n in lines if "xend-config.sxp's vncpasswd" in n.what]
     xend = [n for n in m.notes if n.source.endswith("xena/etc/xen/xend-config.sxp:13")]
     assert xend and xend[0].kind == "rewrite" and "not carried" not in xend[0].what
+    # mail held no secret (0644, as git checks it out); with xend's password it is the
+    # owner's only; web's own password was already in a file of that mode: kept
+    mode = {o.path: o.mode for o in m.outputs if o.node == "xena"}
+    assert mode["etc/xen/mail"] & 0o777 == 0o600
+    web = TREES[HB1] / "xena/etc/xen/web"
+    assert mode["etc/xen/web"] & 0o777 == web.stat().st_mode & 0o777
 
 
 def test_xend_vncpasswd_for_an_hvm_console() -> None:

@@ -104,6 +104,10 @@ def plan_storage(
             # when it holds a secret (a VNC password), as the node's own copy would be
             private = 0o600 if doc.secrets() else 0o644
             mode = f.path.stat().st_mode & 0o7777 if f.text is None else private
+            if f.format == "xm" and vncpasswd and not doc.secrets() and _xl_secrets(result.text):
+                # xend's vncpasswd written into a guest's file that held no secret: that
+                # copy is as private as xend-config.sxp's own should be, not world-readable
+                mode &= 0o7700
             m.outputs.append(Output(tree.name, target, encode(result.text), mode, why))
             changed.add(part)
     if ietd is not None and ietd[3].text is not None and not allow:
