@@ -1,10 +1,11 @@
 """Round 26 of lint verdicts on real files from public repositories, against the daemons.
 
-75 new files (DRBD 8.x/9 incl. WinDRBD and drbdmanage, vendor multipath.conf, corosync
+Real files (DRBD 8.x/9 incl. WinDRBD and drbdmanage, vendor multipath.conf, corosync
 1.x-3.x, Pacemaker's own scheduler-test CIBs, xl HVM/PV domUs, iscsid.conf, lvm.conf,
-targetcli saveconfig.json) agreed with their peers once the release each file shows is
-taken into account; nothing needed a fix. These pin the two DRBD 9 shapes that had no
-test yet. Each file is written here in our own words after the real one (cited).
+targetcli saveconfig.json) against their peers, once the release each file shows is taken
+into account. One gap fixed (multipath-tools 0.9.6/0.9.7 ignore four keywords lint took
+as read); the two DRBD 9 shapes that had no test yet are pinned. Each file is written
+here in our own words after the real one (cited).
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ from pathlib import Path
 from conftest import peer_tool
 from lintkit import found, tree
 from xencfg import lint
+from xencfg.formats.lines.bindings import HEADER
+from xencfg.formats.schema import Version
+from xencfg.versions import MULTIPATH_FIXED_STATE_FILES, MULTIPATH_NO_DISABLE_CHANGED_WWIDS
 
 #: LINBIT/windrbd samples/w0.res: ``protocol`` at the top of the resource, the volume
 #: inside each ``on`` (number 17, not 0), a quoted GUID as the disk, the old
@@ -76,3 +80,91 @@ def test_dr016_typographic_quotes_are_refused(tmp_path: Path) -> None:
     good = tree(tmp_path, "g", {"etc/drbd.d/w0.res": plain})
     assert found("DR016", good) == []
     assert _drbdadm9(good / "etc" / "drbd.d" / "w0.res")[0] == 0
+
+
+#: fansilet-roles/mpath files/multipath.conf (NetApp's RHEL sample) and AleER-Dell/Openshift
+#: multipath.conf (Dell PowerStore): the bindings file named in defaults, and
+#: disable_changed_wwids.
+STATE = (
+    "defaults {\n\tuser_friendly_names yes\n"
+    '\tbindings_file "/etc/multipath/bindings"\n\tdisable_changed_wwids yes\n}\n'
+)
+
+
+def _xc004(root: Path, release: str | None) -> list[tuple[str, str, int]]:
+    versions = {} if release is None else {"multipath-tools": Version.parse(release)}
+    report = lint.run([str(root)], select=["XC004"], versions=versions)
+    return [(f.message.split("'")[1], f.severity, f.line) for f in report.findings]
+
+
+def test_xc004_keywords_multipath_097_ignores(tmp_path: Path) -> None:
+    """multipath-tools installs bindings_file, wwids_file and prkeys_file with
+    ``declare_deprecated_handler`` from 0.9.7 and disable_changed_wwids from 0.9.6
+    (libmultipath/dict.c at those tags: "ignoring deprecated option ..., using built-in
+    value"; multipath.conf.5: "not supported any more, and will be ignored"). Lint's
+    keyword tables said every release from 0.5.0 reads them: nothing on a Debian 13
+    node (0.11) whose bindings file is not where the line says. 0.9.4 still reads them
+    (peer-multipath: only "line 2, "bindings_file" is deprecated and will be disabled in
+    a future release"), so nothing is said where it runs."""
+    root = tree(tmp_path, "n", {"etc/multipath.conf": STATE})
+    assert _xc004(root, "0.9.4") == []
+    assert _xc004(root, "0.11") == [
+        ("bindings_file", "warning", 3),
+        ("disable_changed_wwids", "warning", 4),
+    ]
+    assert _xc004(root, str(MULTIPATH_NO_DISABLE_CHANGED_WWIDS)) == [
+        ("disable_changed_wwids", "warning", 4)
+    ]
+    assert [(k, sev) for k, sev, _ in _xc004(root, None)] == [
+        ("bindings_file", "info"),
+        ("disable_changed_wwids", "info"),
+    ]
+    peer = peer_tool("peer-multipath", "multipath")
+    out = subprocess.run(
+        [str(peer), str(root / "etc" / "multipath.conf")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    ).stdout
+    assert '"bindings_file" is deprecated and will be disabled in a future release' in out
+    assert "invalid keyword" not in out  # (0.9.4 reads both)
+
+
+W1, W3 = "36001405a1b2c3d4e5f60718293a4b5c6", "36001405000000000000000000000c0c3"
+
+
+def _node(tmp: Path, name: str, files: dict[str, str]) -> Path:
+    web = 'name = "web"\nmemory = 512\ndisk = ["phy:/dev/mapper/mpatha,xvda,w"]\n'
+    base = {"etc/hostname": f"{name}\n", "etc/ha.d/ha.cf": "node alpha beta\nbcast eth1\n"}
+    return tree(tmp, name, {**base, "etc/xen/vm/web": web, **files})
+
+
+def test_bindings_file_moves_nothing_from_097(tmp_path: Path) -> None:
+    """Where 0.9.7 or later runs, multipathd reads /etc/multipath/bindings whatever
+    bindings_file says (the handler above), so a stale file there is what counts: alpha
+    names mpatha W3 there and W1 in the file the line names, beta W1; MP012 (web's LUN
+    differs between the nodes) is right only where the line is ignored."""
+    conf = STATE.replace("/etc/multipath/bindings", "/srv/mp/bindings")
+    alpha = _node(
+        tmp_path,
+        "alpha",
+        {
+            "etc/multipath.conf": conf,
+            "etc/multipath/bindings": HEADER + f"mpatha {W3}\n",
+            "srv/mp/bindings": HEADER + f"mpatha {W1}\n",
+        },
+    )
+    beta = _node(
+        tmp_path,
+        "beta",
+        {"etc/multipath.conf": STATE, "etc/multipath/bindings": HEADER + f"mpatha {W1}\n"},
+    )
+    roots = [str(alpha), str(beta)]
+
+    def mp012(release: str) -> int:
+        versions = {"multipath-tools": Version.parse(release)}
+        return len(lint.run(roots, select=["MP012"], versions=versions).findings)
+
+    assert mp012("0.9.4") == 0  # alpha reads /srv/mp/bindings
+    assert mp012(str(MULTIPATH_FIXED_STATE_FILES)) == 2
