@@ -13,7 +13,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from conftest import peer_tool
+from conftest import corosync_test, peer_tool
 from lintkit import found, tree
 from xencfg import lint
 from xencfg.formats.lines.bindings import HEADER
@@ -168,3 +168,42 @@ def test_bindings_file_moves_nothing_from_097(tmp_path: Path) -> None:
 
     assert mp012("0.9.4") == 0  # alpha reads /srv/mp/bindings
     assert mp012(str(MULTIPATH_FIXED_STATE_FILES)) == 2
+
+
+#: Ando693/haweb corosync.conf and hamza-raza-ivolve/shahnoor corosync.conf: corosync 2's
+#: udpu with a nodelist and a cluster_name, plus corosync 1's Pacemaker ``service``
+#: section left in from an old guide.
+NODES = (
+    "nodelist {\n\tnode {\n\t\tring0_addr: 10.9.0.1\n\t\tname: a\n\t\tnodeid: 1\n\t}\n"
+    "\tnode {\n\t\tring0_addr: 10.9.0.2\n\t\tname: b\n\t\tnodeid: 2\n\t}\n}\n"
+)
+UDPU = (
+    "totem {\n\tversion: 2\n\tcluster_name: web\n\ttransport: udpu\n"
+    "\tinterface {\n\t\tringnumber: 0\n\t\tbindnetaddr: 10.9.0.1\n\t\tmcastport: 5405\n\t}\n}\n"
+    "quorum {\n\tprovider: corosync_votequorum\n\ttwo_node: 1\n}\n"
+    + NODES
+    + "logging {\n\tto_stderr: yes\n}\nservice {\n\tname: pacemaker\n\tver: 1\n}\n"
+)
+
+
+def _cs017(root: Path, release: str | None = None) -> list[tuple[int, str]]:
+    versions = {} if release is None else {"corosync": Version.parse(release)}
+    report = lint.run([str(root)], select=["CS017"], versions=versions)
+    return [(f.line, f.severity) for f in report.findings]
+
+
+def test_cs017_old_service_section_beside_a_nodelist(tmp_path: Path) -> None:
+    """The ``service`` section made lint read both files as corosync 1's and CS017 said
+    every node stays alone (an error); corosync -t 3.1.7 takes them (peer run: rc 0)
+    and corosync 1.4.9 reads neither a nodelist nor cluster_name (exec/ has neither
+    name), so the file is corosync 2's or a corosync 1 file with a pasted nodelist: a
+    warning, the error where corosync 1 is declared, and still an error on a file with
+    nothing newer (the nodelist and cluster_name taken out)."""
+    root = tree(tmp_path, "n", {"etc/corosync/corosync.conf": UDPU})
+    assert _cs017(root) == [(5, "warning")]
+    assert _cs017(root, "1.4.2") == [(5, "error")]
+    assert _cs017(root, "2.4") == []
+    old = UDPU.replace("\tcluster_name: web\n", "").replace(NODES, "")
+    assert _cs017(tree(tmp_path, "o", {"etc/corosync/corosync.conf": old})) == [(4, "error")]
+    ok, out = corosync_test(root / "etc" / "corosync" / "corosync.conf", "10.9.0.1/32")
+    assert ok, out
