@@ -207,3 +207,31 @@ def test_cs017_old_service_section_beside_a_nodelist(tmp_path: Path) -> None:
     assert _cs017(tree(tmp_path, "o", {"etc/corosync/corosync.conf": old})) == [(4, "error")]
     ok, out = corosync_test(root / "etc" / "corosync" / "corosync.conf", "10.9.0.1/32")
     assert ok, out
+
+
+#: corosync/corosync conf/corosync.conf.example at v3.1.7: a nodelist whose nodes have a
+#: name and a nodeid and no ring address, and no interface in totem.
+NAMES_ONLY = (
+    "totem {\n\tversion: 2\n\tcluster_name: c\n\tcrypto_cipher: none\n\tcrypto_hash: none\n}\n"
+    "logging {\n\tto_stderr: yes\n}\nquorum {\n\tprovider: corosync_votequorum\n}\n"
+    "nodelist {\n\tnode {\n\t\tname: a\n\t\tnodeid: 1\n\t}\n"
+    "\tnode {\n\t\tname: b\n\t\tnodeid: 2\n\t}\n}\n"
+)
+
+
+def test_xc005_nodelist_without_ring_addresses(tmp_path: Path) -> None:
+    """corosync -t 3.1.7 refuses upstream's example as it stands (peer run: "parse
+    error in config: No interfaces defined"): v3.1.7 exec/totemconfig.c configures a
+    link only from a node's ringN_addr or an interface section, 2.4.5 makes the
+    interface of the local node's ring0_addr (config_convert_nodelist_to_interface).
+    Lint took any nodelist as enough; one ring address per node is."""
+    root = tree(tmp_path, "n", {"etc/corosync/corosync.conf": NAMES_ONLY})
+    assert found("XC005", root) == [("XC005", "corosync.conf", 13, [])]  # the nodelist
+    conf = root / "etc" / "corosync" / "corosync.conf"
+    ok, out = corosync_test(conf, "10.9.0.1/32")
+    assert not ok and "No interfaces defined" in out
+    addressed = NAMES_ONLY.replace("name: a\n", "name: a\n\t\tring0_addr: 10.9.0.1\n")
+    addressed = addressed.replace("name: b\n", "name: b\n\t\tring0_addr: 10.9.0.2\n")
+    good = tree(tmp_path, "g", {"etc/corosync/corosync.conf": addressed})
+    assert found("XC005", good) == []
+    assert corosync_test(good / "etc" / "corosync" / "corosync.conf", "10.9.0.1/32")[0]
