@@ -107,13 +107,18 @@ def test_xc004_keywords_multipath_097_ignores(tmp_path: Path) -> None:
     keyword tables said every release from 0.5.0 reads them: nothing on a Debian 13
     node (0.11) whose bindings file is not where the line says. 0.9.4 still reads them
     (peer-multipath: only "line 2, "bindings_file" is deprecated and will be disabled in
-    a future release"), so nothing is said where it runs."""
+    a future release"), so nothing is said where it runs. Where 0.9.7+ runs the advice
+    keeps the file where those releases read it before the line goes."""
     root = tree(tmp_path, "n", {"etc/multipath.conf": STATE})
     assert _xc004(root, "0.9.4") == []
     assert _xc004(root, "0.11") == [
         ("bindings_file", "warning", 3),
         ("disable_changed_wwids", "warning", 4),
     ]
+    eleven = lint.run(
+        [str(root)], select=["XC004"], versions={"multipath-tools": Version.parse("0.11")}
+    )
+    assert "read /etc/multipath/bindings whatever it says" in eleven.findings[0].message
     assert _xc004(root, str(MULTIPATH_NO_DISABLE_CHANGED_WWIDS)) == [
         ("disable_changed_wwids", "warning", 4)
     ]

@@ -57,3 +57,10 @@ IGNORED_FROM: dict[str, Version] = {
     **dict.fromkeys(("bindings_file", "wwids_file", "prkeys_file"), MULTIPATH_FIXED_STATE_FILES),
     "disable_changed_wwids": MULTIPATH_NO_DISABLE_CHANGED_WWIDS,
 }
+#: What to do instead where those releases run: the state files stay where the build put
+#: them (``@STATE_DIR@``, /etc/multipath upstream), whatever the line says.
+IGNORED_INSTEAD: dict[str, str] = {
+    name: f"they read /etc/multipath/{name.removesuffix('_file')} whatever it says: keep the"
+    " file there, then drop the line"
+    for name in ("bindings_file", "wwids_file", "prkeys_file")
+}

@@ -27,7 +27,7 @@ from ..syntax.scan import Shape, scan
 from ..syntax.tree import Node, render, walk
 from ..versions import MULTIPATH_NO_DEVNODE_BLACKLIST
 from ._multipath_braces import brace_problems, closer_problems, quoted_sections, stray_problems
-from ._multipath_releases import BACKPORTED, IGNORED_FROM, SINCE
+from ._multipath_releases import BACKPORTED, IGNORED_FROM, IGNORED_INSTEAD, SINCE
 from ._multipath_words import cut_by_comment, cut_by_non_ascii, extra_data
 from .schema import InForce, Keyword, Schema, V
 from .view import Setting, View
@@ -202,7 +202,13 @@ _VENDOR = (
 _BACKPORT = {k: V(v) for v, names in BACKPORTED.items() for k in names.split()}
 MULTIPATH_FACTS: tuple[Keyword, ...] = (
     *(
-        Keyword(k, since=V(v), backported=_BACKPORT.get(k), until=IGNORED_FROM.get(k))
+        Keyword(
+            k,
+            since=V(v),
+            backported=_BACKPORT.get(k),
+            until=IGNORED_FROM.get(k),
+            instead=IGNORED_INSTEAD.get(k),
+        )
         for v, names in SINCE.items()
         for k in names.split()
         if k not in ("pg_timeout", "multipath_dir", "config_dir", "default_uid_attribute")
