@@ -1,6 +1,6 @@
 """Round 26 of lint verdicts on real files from public repositories, against the daemons.
 
-161 real files from 74 repositories (DRBD 8.x/9 incl. WinDRBD and drbdmanage, vendor
+159 real files from 74 repositories (DRBD 8.x/9 incl. WinDRBD and drbdmanage, vendor
 multipath.conf, corosync 1.x-3.x and upstream's examples, Pacemaker's own scheduler-test
 CIBs, xl HVM/PV domUs, iscsid.conf, lvm.conf, targetcli saveconfig.json) against their
 peers, once the release each file shows is taken into account. Fixed: multipath-tools
