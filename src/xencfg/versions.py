@@ -98,6 +98,13 @@ MULTIPATH_SPLITS_BRACE = Version.parse("0.4.9")
 #: ``install_keyword_root("devnode_blacklist", ...)`` under ``#if 0``, commit 69b318fc);
 #: 0.4.5 and 0.4.6 read it as the blacklist (0.4.6 dict.c line 699).
 MULTIPATH_NO_DEVNODE_BLACKLIST = Version.parse("0.4.7")
+#: multipath-tools 0.9.7 ignores ``bindings_file``, ``wwids_file`` and ``prkeys_file``
+#: (dict.c ``declare_deprecated_handler``: "ignoring deprecated option ..., using built-in
+#: value"; 0.8.8 to 0.9.6 read them and log "is deprecated and will be disabled in a
+#: future release", as peer-multipath 0.9.4 does): the files stay in /etc/multipath.
+MULTIPATH_FIXED_STATE_FILES = Version.parse("0.9.7")
+#: multipath-tools 0.9.6 ignores ``disable_changed_wwids`` (dict.c, same handler).
+MULTIPATH_NO_DISABLE_CHANGED_WWIDS = Version.parse("0.9.6")
 #: heartbeat 2.0 brought the CRM (and ha.cf's ``crm`` directive).
 HEARTBEAT_CRM = Version.parse("2.0")
 #: heartbeat 2.99 handed the CRM to Pacemaker: a heartbeat-2 CIB is older.

@@ -27,6 +27,7 @@ from ..syntax.scan import Shape, scan
 from ..syntax.tree import Node, render, walk
 from ..versions import MULTIPATH_NO_DEVNODE_BLACKLIST
 from ._multipath_braces import brace_problems, closer_problems, quoted_sections, stray_problems
+from ._multipath_releases import BACKPORTED, IGNORED_FROM, IGNORED_INSTEAD, SINCE
 from ._multipath_words import cut_by_comment, cut_by_non_ascii, extra_data
 from .schema import InForce, Keyword, Schema, V
 from .view import Setting, View
@@ -156,31 +157,6 @@ _SECTION_KEYWORDS = (
 # (0.4.5 .. 0.9.7); 0.9.x's "ignoring deprecated option" handlers count as
 # not read. tests/test_versions.py checks the 0.9.4 facts with `multipath -t`.
 
-_SINCE: dict[str, str] = {
-    # 0.4.7 dict.c line 1331: install_keyword_root("blacklist"); 0.4.5 and 0.4.6 read
-    # only devnode_blacklist (0.4.6 line 699)
-    "0.4.7": "blacklist",
-    "0.4.8": "blacklist_exceptions pg_timeout",
-    "0.4.9": """checker dev_loss_tmo fast_io_fail_tmo flush_on_last_del gid max_fds mode
-        prio prio_args queue_without_daemon uid verbosity multipath_dir""",
-    "0.5.0": """alias_prefix bindings_file checker_timeout detect_prio log_checker_err
-        max_polling_interval property reassign_maps reservation_key
-        retain_attached_hw_handler revision rr_min_io_rq uid_attribute wwids_file
-        default_uid_attribute""",
-    "0.6.0": """deferred_remove delay_wait_checks delay_watch_checks find_multipaths
-        force_sync missing_uev_wait_timeout overrides partition_delimiter retrigger_delay
-        retrigger_tries uxsock_timeout config_dir""",
-    "0.7.0": """detect_checker disable_changed_wwids max_sectors_kb remove_retries
-        san_path_err_forget_rate san_path_err_recovery_time san_path_err_threshold
-        skip_kpartx strict_timing uid_attrs""",
-    "0.8.0": """all_tg_pt find_multipaths_timeout ghost_delay marginal_path_double_failed_time
-        marginal_path_err_rate_threshold marginal_path_err_recheck_gap_time
-        marginal_path_err_sample_time prkeys_file protocol""",
-    "0.9.0": """allow_usb_devices eh_deadline enable_foreign marginal_pathgroups recheck_wwid
-        vpd_vendor""",
-    "0.9.6": "detect_pgpolicy detect_pgpolicy_use_tpg",
-    "0.9.7": "auto_resize",
-}
 _0_4_9, _0_5, _0_9 = V("0.4.9"), V("0.5.0"), V("0.9.0")
 _REPLACED = (
     Keyword("multipath_tool", until=V("0.4.6")),
@@ -223,29 +199,17 @@ _VENDOR = (
     Keyword("pg_prio_calc", vendor=_FORK),
     Keyword("dev_loss", vendor=_FORK, renamed_to="dev_loss_tmo"),
 )
-#: Keywords Red Hat's device-mapper-multipath read on an older base than upstream,
-#: by that base: RHEL 5 (0.4.7) blacklist_exceptions; RHEL 4.6/4.7 and 5.3 (0.4.5
-#: and 0.4.7) document bindings_file,
-#: max_fds, flush_on_last_del, queue_without_daemon, mode, uid and gid; RHEL 6
-#: (0.4.9) find_multipaths, checker_timeout, rr_min_io_rq and path_selector in
-#: defaults, later minor releases retain_attached_hw_handler, detect_prio,
-#: deferred_remove and the delay_*_checks pair (the RHEL DM Multipath guides'
-#: "Red Hat Enterprise Linux Release 6.x and later" notes); RHEL 6 still reads
-#: getuid_callout, not uid_attribute (RHEL 7 switched: preupgrade-assistant).
-#: Their use proves only the base: advice must still suit those releases.
-_BACKPORTED: dict[str, str] = {
-    "0.4.5": "bindings_file max_fds flush_on_last_del queue_without_daemon mode uid gid",
-    # RHEL 5 (device-mapper-multipath 0.4.7): its DM Multipath guide, 4.2.4 "Blacklist
-    # Exceptions" (upstream: 0.4.8)
-    "0.4.7": "blacklist_exceptions",
-    "0.4.9": """find_multipaths checker_timeout rr_min_io_rq retain_attached_hw_handler
-        detect_prio deferred_remove delay_watch_checks delay_wait_checks""",
-}
-_BACKPORT = {k: V(v) for v, names in _BACKPORTED.items() for k in names.split()}
+_BACKPORT = {k: V(v) for v, names in BACKPORTED.items() for k in names.split()}
 MULTIPATH_FACTS: tuple[Keyword, ...] = (
     *(
-        Keyword(k, since=V(v), backported=_BACKPORT.get(k))
-        for v, names in _SINCE.items()
+        Keyword(
+            k,
+            since=V(v),
+            backported=_BACKPORT.get(k),
+            until=IGNORED_FROM.get(k),
+            instead=IGNORED_INSTEAD.get(k),
+        )
+        for v, names in SINCE.items()
         for k in names.split()
         if k not in ("pg_timeout", "multipath_dir", "config_dir", "default_uid_attribute")
     ),

@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
 from ..cluster import Cluster, Loaded, joined
 from ..discover import modes_are_real
 from ..findings import Finding
@@ -403,7 +405,10 @@ def udpu_without_members(item: Loaded) -> Iterator[Finding]:
     node forms a membership of its own (each one quorate in a two-node cluster: they
     fence each other or run the resources twice). A ``nodelist`` does not help: it is
     corosync 2's, and corosync 1 reads none of it. Checked where corosync 1 is in
-    force (declared, or shown by ``aisexec``, ``service`` or ``member`` keys).
+    force (declared, or shown by ``aisexec``, ``service`` or ``member`` keys). Where
+    only such a key shows it and the file has a ``nodelist`` or ``cluster_name``
+    (corosync 1.4.9 reads neither; 2 and 3 read them and accept, ignoring, the old
+    sections: ``corosync -t`` 3.1.7 takes such a file) it is a warning.
 
     Example: Ubuntu 12.04's corosync 1.4.2 with ``transport: udpu`` and a
     ``nodelist`` copied from corosync 2's documentation.
@@ -416,16 +421,27 @@ def udpu_without_members(item: Loaded) -> Iterator[Finding]:
         return
     if generation(item) != 1:
         return
+    # a nodelist or cluster_name (corosync 2's; 2 and 3 ignore the old sections) leaves
+    # corosync 1 in doubt where only an upper bound says it (no release declared or seen)
+    newer = bool(doc.sections("nodelist")) or doc.totem.get("cluster_name") is not None
+    found = item.versions.of("corosync", item.node)
+    unsure = newer and found.exact is None and found.low is None
+    note = " (corosync 1 reads no nodelist)" if doc.sections("nodelist") else ""
+    if unsure:
+        note += (
+            "; its nodelist or cluster_name shows corosync 2 or later, which reads the"
+            " nodelist: declare the release (--target corosync=VERSION)"
+        )
     for totem in doc.sections("totem"):
         for iface in totem.blocks("interface"):
             if not list(iface.blocks("member")):
-                yield make(
+                finding = make(
                     "CS017",
                     "transport udpu but this interface lists no member: corosync 1 sends"
-                    " to its members only, so every node stays alone"
-                    + (" (corosync 1 reads no nodelist)" if doc.sections("nodelist") else ""),
+                    " to its members only, so every node stays alone" + note,
                     item.where(iface),
                 )
+                yield attrs.evolve(finding, severity="warning") if unsure else finding
 
 
 def _number(raw: str) -> int | None:

@@ -16,7 +16,11 @@ from ..findings import Finding
 from ..formats.lines.hacf import HacfDocument
 from ..syntax.blocks import Block
 from ..syntax.numbers import decimal, is_decimal
-from ..versions import MULTIPATH_NO_DEVNODE_BLACKLIST, MULTIPATH_SPLITS_BRACE
+from ..versions import (
+    MULTIPATH_FIXED_STATE_FILES,
+    MULTIPATH_NO_DEVNODE_BLACKLIST,
+    MULTIPATH_SPLITS_BRACE,
+)
 from . import make, repeats, rule, twice
 from .documents import bindings_doc as _bindings
 from .documents import cib_doc as _cib
@@ -725,13 +729,18 @@ def friendly_names(items: list[Loaded]) -> bool | None:
 def node_bindings(cluster: Cluster, node: str) -> Bound:
     """The names a node's bindings file gives, when its multipath.conf turns
     ``user_friendly_names`` on (else multipathd names maps by WWID and never reads it).
-    Where ``bindings_file`` moves the file and that file was read, only it counts."""
+    Where ``bindings_file`` moves the file and that file was read, only it counts; not
+    where multipath-tools 0.9.7 or later runs, which ignores the keyword."""
     confs = list(cluster.docs("multipath", node)) if node else []
     if not friendly_names(confs):
         return {}
     items = list(cluster.docs("multipath-bindings", node))
-    # ``bindings_file`` (up to 0.9.6) moves it: the file there, when it was read
-    moved = [str(v) for c in confs if (v := _mp(c).defaults.get("bindings_file"))]
+    moved = [
+        str(v)
+        for c in confs
+        if (v := _mp(c).defaults.get("bindings_file"))
+        and not c.versions.of("multipath-tools", c.node).at_least(MULTIPATH_FIXED_STATE_FILES)
+    ]
     there = [i for i in items if moved and i.file.path.as_posix().endswith(moved[-1])]
     out: Bound = {}
     for item in there or items:

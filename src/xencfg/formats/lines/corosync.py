@@ -596,7 +596,11 @@ class CorosyncDocument(TreeDocument):
         (coroparse.c keeps one cmap, a later key replacing an earlier one; corosync -t
         3.1.7 takes a second, empty ``totem {}``), which must say ``version: 2`` and
         have an interface or a nodelist ("No interfaces defined", totemconfig.c of
-        v1.4.9 to v3.1.7). A main file without any ``totem`` (``Totem {``: section
+        v1.4.9 to v3.1.7), a nodelist with a ring address at least: 2.4.5 turns the
+        local node's ``ringN_addr`` into the interface (``config_convert_nodelist_to_
+        interface``), 3.1.7 configures a link from a node's address only (corosync -t
+        3.1.7 refuses upstream's own conf/corosync.conf.example, whose nodes have a name
+        and no address). A main file without any ``totem`` (``Totem {``: section
         names are case-sensitive) is refused as having no version 2."""
         totems = self.sections("totem")
         if not totems:
@@ -618,12 +622,20 @@ class CorosyncDocument(TreeDocument):
                 versions[-1],
                 f"totem version {' '.join(versions[-1].values)}: corosync reads only version 2",
             )
-        if not self.sections("nodelist") and not any(list(b.blocks("interface")) for b in totems):
-            yield ValueProblem(
-                totems[0],
-                "no interface in totem and no nodelist: corosync refuses the file "
-                '("No interfaces defined")',
-            )
+        if not any(list(b.blocks("interface")) for b in totems):
+            if not self.sections("nodelist"):
+                yield ValueProblem(
+                    totems[0],
+                    "no interface in totem and no nodelist: corosync refuses the file "
+                    '("No interfaces defined")',
+                )
+            elif not any(_RING_ADDR.fullmatch(name) for name, _, _ in self.flat()):
+                # (corosync 2 and 3 make the interfaces of a nodelist's ringN_addr only)
+                yield ValueProblem(
+                    self.sections("nodelist")[0],
+                    "no interface in totem and no ring address in the nodelist: corosync"
+                    ' refuses the file ("No interfaces defined")',
+                )
 
     def _interface_address_problems(
         self, flat: list[tuple[str, str, Entry]]
