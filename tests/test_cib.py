@@ -465,10 +465,32 @@ def test_multi_root_nvpair_fragment() -> None:
         ("<cluster xmlns='x'/>", False),
         ("defaults {\n}\n", False),
         ("", False),
+        ('\ufeff<?xml version="1.0"?>\n<!DOCTYPE cib SYSTEM "crm.dtd">\n<cib>', True),
+        ('<!DOCTYPE cib [\n<!ENTITY e "<x>">\n]>\n<cib>', True),
+        ("  \n<resources>", True),
+        # (prose before the first tag: XML allows only white space, comments and
+        # declarations there; migrate's MIGRATION.md quotes '<cib>' in its lines)
+        ("# Migration of cluster c\n\n- cib.xml: <cib> validate-with 'pacemaker-1.0'", False),
+        ("junk <cib>", False),
+        ("<?xml version='1.0'", False),
     ],
 )
 def test_sniff(text: str, expected: bool) -> None:
     assert cib.sniff(text) is expected
+
+
+def test_lint_of_a_migrate_output_folder_reads_no_report_as_a_cib(tmp_path: Path) -> None:
+    """``xencfg lint OUTDIR`` after ``xencfg migrate -o OUTDIR``: the report beside the
+    node trees is Markdown, not a CIB that is "not well-formed XML" (XC001)."""
+    from xencfg import lint
+
+    (tmp_path / "MIGRATION.md").write_text(
+        "# Migration of cluster c\n\n- `a/cib.xml:1` -> cib.xml: <cib> validate-with "
+        "'pacemaker-1.0' -> 'pacemaker-3.9'\n"
+    )
+    (tmp_path / "cib.xml").write_text('<cib validate-with="pacemaker-3.9"><configuration/></cib>')
+    result = lint.run([tmp_path])
+    assert not [f for f in result.findings if f.path.endswith("MIGRATION.md")]
 
 
 def test_detect_by_content() -> None:

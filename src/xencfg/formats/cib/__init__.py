@@ -142,12 +142,15 @@ _FIRST_TAG = re.compile(r"<([A-Za-z_][\w.:-]*)")
 
 
 def sniff(text: str) -> bool:
-    """A CIB or fragment: its first element is one of :data:`ROOTS`."""
+    """A CIB or fragment: its first element is one of :data:`ROOTS`, with nothing but
+    white space, comments and declarations before it (as XML allows: a Markdown report
+    that quotes ``<cib>`` in its prose is no CIB)."""
     i = 0
-    head = text[:65536]
+    head = text[:65536].removeprefix("\ufeff")
     while True:
+        start = i
         i = head.find("<", i)
-        if i < 0:
+        if i < 0 or head[start:i].strip():
             return False
         if head.startswith("<!--", i):
             j = head.find("-->", i)
@@ -155,8 +158,19 @@ def sniff(text: str) -> bool:
                 return False
             i = j + 3
             continue
-        if head.startswith("<?", i) or head.startswith("<!", i):
-            i += 2
+        if head.startswith("<?", i):
+            j = head.find("?>", i)
+            if j < 0:
+                return False
+            i = j + 2
+            continue
+        if head.startswith("<!", i):  # (a DOCTYPE, its internal subset in [ ])
+            close, bracket = head.find(">", i), head.find("[", i)
+            if 0 <= bracket < close:
+                close = head.find(">", max(head.find("]", bracket), bracket))
+            if close < 0:
+                return False
+            i = close + 1
             continue
         m = _FIRST_TAG.match(head, i)
         return m is not None and m.group(1) in ROOTS
