@@ -198,10 +198,15 @@ SETS = (
 )
 
 _INF = 'score="INFINITY"'
-LIFETIME = (
-    '<lifetime><rule id="lt-{N}" score="INFINITY" boolean-op="and"><date_expression'
-    ' id="lt-{N}-d" operation="lt" end="2009-01-01"/></rule></lifetime>'
-)
+_MCOLO = COLO.replace("{R}", "Master")
+
+
+def _life(n: str) -> str:
+    """A ``lifetime`` whose date rule passed in 2009."""
+    return (
+        f'<lifetime><rule id="lt-{n}" score="INFINITY" boolean-op="and"><date_expression'
+        f' id="lt-{n}-d" operation="lt" end="2009-01-01"/></rule></lifetime>'
+    )
 
 
 def _group(false: str, members: str) -> str:
@@ -403,13 +408,13 @@ MASTER_CASES: dict[str, tuple[str, tuple[str, str] | None, bool, bool]] = {
     # one whose date has passed ("Start fs (xen1)", "Promote drbd-r0:0 (xen2)"; fs
     # starts before the promotion): not a lasting tie
     "lifetime-colocation": (
-        pcmk10(COLO.replace("{R}", "Master").replace("/>", f">{LIFETIME.replace('{N}', 'c')}</rsc_colocation>") + ORDER),
+        pcmk10(_MCOLO.replace("/>", f">{_life('c')}</rsc_colocation>") + ORDER),
         ("error", "no colocation ties it to the Master (Promoted) role of 'ms-r0'"),
         False,
         True,
     ),
     "lifetime-order": (
-        pcmk10(COLO.replace("{R}", "Master") + ORDER.replace("/>", f">{LIFETIME.replace('{N}', 'o')}</rsc_order>")),
+        pcmk10(_MCOLO + ORDER.replace("/>", f">{_life('o')}</rsc_order>")),
         ("error", "it is not ordered after the promote of 'ms-r0'"),
         True,
         False,
@@ -423,7 +428,12 @@ MASTER_CASES: dict[str, tuple[str, tuple[str, str] | None, bool, bool]] = {
         True,
     ),
     # ordered=false: the group's order after the promote still holds for each member
-    "group-not-ordered": (cib(master() + _group("ordered", IP + fs()), _GROUP_TIES), None, True, True),
+    "group-not-ordered": (
+        cib(master() + _group("ordered", IP + fs()), _GROUP_TIES),
+        None,
+        True,
+        True,
+    ),
 }
 
 

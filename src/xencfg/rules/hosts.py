@@ -74,7 +74,12 @@ def hostname_is_fqdn(cluster: Cluster) -> Iterator[Finding]:
     """
     declared = memberships(cluster)
     listed = _nodelist_names(cluster)
-    listed |= {(m.item.node, n.lower()) for m in declared if m.source == "cman" for n in m.names}
+    listed |= {
+        (m.item.node, n.lower())
+        for m in declared
+        if m.source == "cman" and m.item.node
+        for n in m.names
+    }
     for node, name, said, where in _fqdn_unames(cluster):
         fqdn = name.lower()
         short = fqdn.split(".", 1)[0]
