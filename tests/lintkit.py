@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 from xencfg import lint
+from xencfg.formats.schema import Version
 
 #: (code, file name, line, related lines) of one finding.
 Row = tuple[str, str, int, list[int]]
@@ -47,3 +49,28 @@ def found(code: str, *roots: Path) -> list[Row]:
 
 def messages(code: str, *roots: Path) -> list[str]:
     return [f.message for f in lint.run([str(r) for r in roots], select=[code]).findings]
+
+
+#: {(code, path below a site folder, severity)}
+SiteFound = set[tuple[str, str, str]]
+
+
+def site_found(root: Path, declared: dict[str, str] | None = None, select: str = "") -> SiteFound:
+    """Lint every node folder of site ``root`` (with the ``declared`` releases): its
+    findings as {(code, path below ``root``, severity)}; no rule failed."""
+    nodes = [str(n) for n in sorted(root.iterdir()) if n.is_dir()]
+    versions = {k: Version.parse(v) for k, v in declared.items()} if declared else None
+    result = lint.run(nodes, select=select.split(",") if select else (), versions=versions)
+    assert not [f for f in result.findings if f.code in ("XC001", "XC002", "XC006")]
+    top = os.path.abspath(root)
+    return {
+        (f.code, os.path.relpath(os.path.abspath(f.path), top), f.severity) for f in result.findings
+    }
+
+
+def edit_site(root: Path, pattern: str, old: str, new: str) -> None:
+    """Replace ``old`` by ``new`` in every node's file matching ``pattern``."""
+    for path in root.glob(pattern):
+        text = path.read_text()
+        assert old in text, path
+        path.write_text(text.replace(old, new))

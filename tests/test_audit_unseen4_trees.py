@@ -9,12 +9,11 @@ made on a copy. Peer runs on the single files are named in each test."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-from lintkit import copy_site
+from lintkit import copy_site, edit_site, site_found
 from xencfg import lint
 from xencfg.formats.schema import Version
 
@@ -30,31 +29,13 @@ SHIPPED = {
     HB2: {"drbd": "8.2", "heartbeat": "2.1.4", "xen": "3.2"},
 }
 
-Found = set[tuple[str, str, str]]
-
 
 def _copy(shape: str, tmp_path: Path) -> Path:
     return copy_site(UNSEEN4 / shape, tmp_path / shape)
 
 
-def _found(root: Path, declared: dict[str, str] | None = None, select: str = "") -> Found:
-    """{(code, path below the shape folder, severity)}; no rule failed."""
-    nodes = [str(n) for n in sorted(root.iterdir()) if n.is_dir()]
-    versions = {k: Version.parse(v) for k, v in declared.items()} if declared else None
-    result = lint.run(nodes, select=select.split(",") if select else (), versions=versions)
-    assert not [f for f in result.findings if f.code in ("XC001", "XC002", "XC006")]
-    top = os.path.abspath(root)
-    return {
-        (f.code, os.path.relpath(os.path.abspath(f.path), top), f.severity) for f in result.findings
-    }
-
-
-def _edit(root: Path, pattern: str, old: str, new: str) -> None:
-    """Replace ``old`` by ``new`` in every node's file matching ``pattern``."""
-    for path in root.glob(pattern):
-        text = path.read_text()
-        assert old in text, path
-        path.write_text(text.replace(old, new))
+_found = site_found
+_edit = edit_site
 
 
 # -- 1. DRBD 9 three nodes + Pacemaker 2.1 + corosync 3 knet + xl (Debian 12) --------

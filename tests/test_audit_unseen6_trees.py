@@ -10,12 +10,9 @@ peer-crm-verify on each CIB: only the empty status's "Scheduling node ... for fe
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-from lintkit import copy_site
-from xencfg import lint
-from xencfg.formats.schema import Version
+from lintkit import copy_site, edit_site, site_found
 
 UNSEEN6 = Path(__file__).parent / "fixtures" / "unseen6"
 CMAN = "centos6-cman-fencepcmk-pcs09-drbd84-clvm-gfs2-xm"
@@ -29,31 +26,13 @@ SHIPPED = {
     XENIAL: {"drbd": "8.4", "pacemaker": "1.1.14", "corosync": "2.3", "xen": "4.6"},
 }
 
-Found = set[tuple[str, str, str]]
-
 
 def _copy(shape: str, tmp_path: Path) -> Path:
     return copy_site(UNSEEN6 / shape, tmp_path / shape)
 
 
-def _found(root: Path, declared: dict[str, str] | None = None, select: str = "") -> Found:
-    """{(code, path below the shape folder, severity)}; no rule failed."""
-    nodes = [str(n) for n in sorted(root.iterdir()) if n.is_dir()]
-    versions = {k: Version.parse(v) for k, v in declared.items()} if declared else None
-    result = lint.run(nodes, select=select.split(",") if select else (), versions=versions)
-    assert not [f for f in result.findings if f.code in ("XC001", "XC002", "XC006")]
-    top = os.path.abspath(root)
-    return {
-        (f.code, os.path.relpath(os.path.abspath(f.path), top), f.severity) for f in result.findings
-    }
-
-
-def _edit(root: Path, pattern: str, old: str, new: str) -> None:
-    """Replace ``old`` by ``new`` in every node's file matching ``pattern``."""
-    for path in root.glob(pattern):
-        text = path.read_text()
-        assert old in text, path
-        path.write_text(text.replace(old, new))
+_found = site_found
+_edit = edit_site
 
 
 # -- 1. CentOS 6: cman + Pacemaker 1.1 (fence_pcmk), DRBD 8.4, CLVM + GFS2, xm ------------
