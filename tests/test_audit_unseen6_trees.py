@@ -52,8 +52,9 @@ def test_centos6_cman_pacemaker_clvm_gfs2(tmp_path: Path) -> None:
 
 def test_centos6_fqdn_hostname_short_names(tmp_path: Path) -> None:
     """HOSTNAME=oak1.cluster.lan with the short names everywhere: DR006 and HS002 for
-    drbd, true (drbdadm 8.4 compares ``on`` names with ``uname -n`` exactly; peer-drbdadm
-    --mode 84 --node oak1.cluster.lan on the file: the resources are not this host's).
+    drbd, true (drbdadm 8.4 compares ``on`` names with ``uname -n`` exactly: peer-drbdadm
+    --mode 84 --node oak1.cluster.lan on oak1's drbd.conf prints "# resource r0 on
+    oak1.cluster.lan: ignored, not stacked", and the same for r1).
     No HS002 for the CIB: Pacemaker 1.1 on cman takes its name from cman
     (lib/cluster/cluster.c get_local_node_name: ``cman_node_name(0)``), and cman finds
     ``oak1`` from the FQDN (cman_tool's verify_nodename drops the domain)."""
