@@ -209,6 +209,10 @@ def _life(n: str) -> str:
     )
 
 
+#: heartbeat 2's spelling (crm.dtd: the lifetime's id, the rule's boolean_op)
+_HB2_LIFE = _life("h").replace("<lifetime>", '<lifetime id="lt">').replace("-op=", "_op=")
+
+
 def _group(false: str, members: str) -> str:
     """Group g of ``members`` with the meta option ``false`` set to false."""
     meta = f'<meta_attributes id="gm"><nvpair id="gm-1" name="{false}" value="false"/>'
@@ -522,6 +526,16 @@ DISK_CASES: dict[str, tuple[str, str, tuple[str, str] | None, bool, bool]] = {
         f' name="collocated" value="false"/></attributes></instance_attributes>{DD}'
         f"{fs(hb2=True)}</group>",
         "",
+        ("error", "no INFINITY colocation ties it to drbddisk 'dd'"),
+        False,
+        True,
+    ),
+    # heartbeat 2's lifetime (crm.dtd, with its id): a colocation whose date passed is
+    # dropped (after the conversion, crm_simulate: dd on xen1, fs on xen2)
+    "lifetime-colocation": (
+        DD + fs(hb2=True),
+        '<rsc_order id="o" from="fs" to="dd" type="after"/><rsc_colocation id="c" from="fs"'
+        f' to="dd" score="INFINITY">{_HB2_LIFE}</rsc_colocation>',
         ("error", "no INFINITY colocation ties it to drbddisk 'dd'"),
         False,
         True,
