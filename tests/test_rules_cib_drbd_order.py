@@ -197,6 +197,32 @@ SETS = (
     '<resource_ref id="fs"/></resource_set></rsc_order>'
 )
 
+_INF = 'score="INFINITY"'
+_MCOLO = COLO.replace("{R}", "Master")
+
+
+def _life(n: str) -> str:
+    """A ``lifetime`` whose date rule passed in 2009."""
+    return (
+        f'<lifetime><rule id="lt-{n}" score="INFINITY" boolean-op="and"><date_expression'
+        f' id="lt-{n}-d" operation="lt" end="2009-01-01"/></rule></lifetime>'
+    )
+
+
+#: heartbeat 2's spelling (crm.dtd: the lifetime's id, the rule's boolean_op)
+_HB2_LIFE = _life("h").replace("<lifetime>", '<lifetime id="lt">').replace("-op=", "_op=")
+
+
+def _group(false: str, members: str) -> str:
+    """Group g of ``members`` with the meta option ``false`` set to false."""
+    meta = f'<meta_attributes id="gm"><nvpair id="gm-1" name="{false}" value="false"/>'
+    return f'<group id="g">{meta}</meta_attributes>{members}</group>'
+
+
+_GROUP_TIES = COLO.replace("{R}", "Master").replace('rsc="fs"', 'rsc="g"') + ORDER.replace(
+    'then="fs"', 'then="g"'
+)
+
 #: name -> (CIB, what CB038 says or None, whether the scheduler starts fs on the node
 #: where r0 is promoted, whether fs's start waits for the promotion)
 MASTER_CASES: dict[str, tuple[str, tuple[str, str] | None, bool, bool]] = {
@@ -367,6 +393,51 @@ MASTER_CASES: dict[str, tuple[str, tuple[str, str] | None, bool, bool]] = {
         True,
         False,
     ),
+    # an Optional order (kind, or Pacemaker 1.0's score="0") applies when both actions
+    # are in one transition: a start with the Master colocation always is with the
+    # promote it needs (crm_simulate: fs_start_0 waits for the promotion): nothing
+    "optional-order": (
+        pcmk10(COLO.replace("{R}", "Master") + ORDER.replace(_INF, 'kind="Optional"')),
+        None,
+        True,
+        True,
+    ),
+    "score-0-order": (
+        pcmk10(COLO.replace("{R}", "Master") + ORDER.replace(_INF, 'score="0"')),
+        None,
+        True,
+        True,
+    ),
+    # a constraint with a lifetime holds only while its rules do: crm_simulate drops
+    # one whose date has passed ("Start fs (xen1)", "Promote drbd-r0:0 (xen2)"; fs
+    # starts before the promotion): not a lasting tie
+    "lifetime-colocation": (
+        pcmk10(_MCOLO.replace("/>", f">{_life('c')}</rsc_colocation>") + ORDER),
+        ("error", "no colocation ties it to the Master (Promoted) role of 'ms-r0'"),
+        False,
+        True,
+    ),
+    "lifetime-order": (
+        pcmk10(_MCOLO + ORDER.replace("/>", f">{_life('o')}</rsc_order>")),
+        ("error", "it is not ordered after the promote of 'ms-r0'"),
+        True,
+        False,
+    ),
+    # a group with collocated=false: the scheduler drops its INFINITY colocations
+    # ("Cannot perform mandatory colocation between non-colocated group"): fs apart
+    "group-not-collocated": (
+        cib(master() + _group("collocated", IP + fs()), _GROUP_TIES),
+        ("error", "no colocation ties it to the Master (Promoted) role of 'ms-r0'"),
+        False,
+        True,
+    ),
+    # ordered=false: the group's order after the promote still holds for each member
+    "group-not-ordered": (
+        cib(master() + _group("ordered", IP + fs()), _GROUP_TIES),
+        None,
+        True,
+        True,
+    ),
 }
 
 
@@ -422,6 +493,51 @@ DISK_CASES: dict[str, tuple[str, str, tuple[str, str] | None, bool, bool]] = {
         '<rsc_colocation id="c" from="fs" to="dd" score="INFINITY"/>',
         None,
         True,
+        True,
+    ),
+    # heartbeat 2's group options (crm.dtd: ordered, collocated; an attribute, or an
+    # nvpair in meta or instance attributes): ordered="false" starts dd and fs at once
+    # (fs_start_0 waits for nothing of dd's: the race), collocated="false" places them
+    # apart ("Start dd (xen1)", "Start fs (xen2)")
+    "group-unordered": (
+        f'<group id="g" ordered="false">{DD}{fs(hb2=True)}</group>',
+        "",
+        ("warning", "it is not ordered after drbddisk 'dd'"),
+        True,
+        False,
+    ),
+    "group-meta-unordered": (
+        f'<group id="g"><meta_attributes id="gm"><attributes><nvpair id="gm-o" name="ordered"'
+        f' value="false"/></attributes></meta_attributes>{DD}{fs(hb2=True)}</group>',
+        "",
+        ("warning", "it is not ordered after drbddisk 'dd'"),
+        True,
+        False,
+    ),
+    "group-not-collocated": (
+        f'<group id="g" collocated="false">{DD}{fs(hb2=True)}</group>',
+        "",
+        ("error", "no INFINITY colocation ties it to drbddisk 'dd'"),
+        False,
+        True,
+    ),
+    "group-ia-not-collocated": (
+        f'<group id="g"><instance_attributes id="gi"><attributes><nvpair id="gi-c"'
+        f' name="collocated" value="false"/></attributes></instance_attributes>{DD}'
+        f"{fs(hb2=True)}</group>",
+        "",
+        ("error", "no INFINITY colocation ties it to drbddisk 'dd'"),
+        False,
+        True,
+    ),
+    # heartbeat 2's lifetime (crm.dtd, with its id): a colocation whose date passed is
+    # dropped (after the conversion, crm_simulate: dd on xen1, fs on xen2)
+    "lifetime-colocation": (
+        DD + fs(hb2=True),
+        '<rsc_order id="o" from="fs" to="dd" type="after"/><rsc_colocation id="c" from="fs"'
+        f' to="dd" score="INFINITY">{_HB2_LIFE}</rsc_colocation>',
+        ("error", "no INFINITY colocation ties it to drbddisk 'dd'"),
+        False,
         True,
     ),
     # ordered only: dd on xen1, fs on xen2
@@ -513,6 +629,43 @@ def test_drbd9_auto_promote(auto: str, tmp_path: Path) -> None:
     assert [s for s, _ in cb038(bare)] == ([] if promotes else ["warning"])
     assert [s for s, _ in cb038(unordered)] == ([] if promotes else ["error"])
     assert [s for s, _ in cb038(apart)] == ["error"]
+
+
+DRBD9_VOLUMES = """resource r0 {
+  options { auto-promote no; }
+  volume 0 { device /dev/drbd0; disk /dev/sda5; meta-disk internal; }
+  volume 1 { device /dev/drbd1; disk /dev/sda6; meta-disk internal; }
+  on xen1 { node-id 0; address 10.0.0.1:7788; }
+  on xen2 { node-id 1; address 10.0.0.2:7788; }
+  connection-mesh { hosts xen1 xen2; }
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("conf", "device", "judged"),
+    [
+        (DRBD9_VOLUMES, "/dev/drbd/by-res/r0/1", True),
+        (DRBD9_VOLUMES, "/dev/drbd/by-res/r0/0", True),
+        (DRBD9_VOLUMES, "/dev/drbd/by-res/r0/7", False),
+        (DRBD9_VOLUMES, "/dev/drbd/by-res/r0/01", False),
+        (DRBD9.replace("{AUTO}", "no"), "/dev/drbd/by-res/r0", True),
+        (DRBD9.replace("{AUTO}", "no"), "/dev/drbd/by-res/r0/0", True),
+        (DRBD9.replace("{AUTO}", "no"), "/dev/drbd/by-res/r0/1", False),
+    ],
+)
+def test_drbd9_by_res_volume(conf: str, device: str, judged: bool, tmp_path: Path) -> None:
+    """DRBD 9 ``/dev/drbd/by-res/RES/VOL``: udev links a volume by its number as
+    ``drbdadm sh-udev`` prints it (drbd-utils 9.22, run here: ``SYMLINK_BY_RES=
+    drbd/by-res/r0/1`` for volume 1, ``drbd/by-res/r9`` for an implicit volume);
+    a number the resource has no volume of names no DRBD device (no CB038: the path
+    does not exist). An implicit volume's ``RES/0`` is taken as volume 0
+    (``udev-always-use-vnr`` links it so). Without any tie, the devices that exist are
+    the error."""
+    root = tree(tmp_path, pcmk10().replace("/dev/drbd0", device))
+    for node in NODES:
+        (root / node / "etc/drbd.conf").write_text(conf)
+    assert [s for s, _ in cb038(root)] == (["error"] if judged else [])
 
 
 #: (what is taken out of the upstream CIB, what CB038 then says)

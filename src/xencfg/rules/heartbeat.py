@@ -62,6 +62,12 @@ def node_names_differ(cluster: Cluster) -> Iterator[Finding]:
     nodename in /etc/ha.d//haresources [lisa]" (heartbeat 3.0.6,
     heartbeat/config.c ``parse_ha_resources``; with ``crm on`` it ignores the file).
 
+    DRBD's ``on oak1.example.net`` beside cman's short ``clusternode name="oak1"``
+    agree (cman finds itself by ``uname -n`` without its domain, cman_tool's
+    ``verify_nodename``), unless a resource calls crm-fence-peer.sh: it bans the Master
+    where ``#uname`` is not ``uname -n`` (drbd-utils 8.4 scripts/crm-fence-peer.sh),
+    and Pacemaker on cman takes the short name, so the ban holds on every node.
+
     Fix: write one ``node`` line per member with the exact ``uname -n`` of
     each node, identical on every node, and use the same names everywhere.
     An ha.cf with ``autojoin other`` or ``any`` needs no ``node`` line
@@ -150,13 +156,25 @@ def node_names_differ(cluster: Cluster) -> Iterator[Finding]:
             missing = [n for n in m.names if n not in exact | unames]
         else:
             missing = [n for n in m.names if (n.lower() if fold else n) not in known]
+        why = ""
+        if missing and refs[0].source == "cman" and m.source == "drbd":
+            # cman finds itself by uname -n without its domain (cman_tool verify_nodename)
+            # and drbdadm by uname -n: FQDN ``on`` sections beside short clusternode
+            # names agree, unless crm-fence-peer.sh bans by uname -n (below)
+            if not _fences_by_uname(cluster, node):
+                missing = [n for n in missing if short(n) not in {k.lower() for k in known}]
+            else:
+                why = (
+                    ": crm-fence-peer.sh bans the Master where #uname is not uname -n, and"
+                    " Pacemaker on cman names the nodes by cluster.conf"
+                )
         if not missing:
             continue
         ref_src = refs[0].source
         listed = sorted({n for r in refs for n in r.names})
         message = (
             f"{m.source} names node(s) {_names(missing)} that {ref_src} does not declare "
-            f"({ref_src} has {_names(listed)})"
+            f"({ref_src} has {_names(listed)}){why}"
         )
         ref_places = tuple(r.where(r.names[0]) for r in refs)
         folded.setdefault((message, ref_places), []).append(m.where(missing[0]))
@@ -188,6 +206,22 @@ def _haresources_nodes(cluster: Cluster) -> Iterator[Finding]:
                 places[0],
                 [*places[1:], hacfs[0].where(hacf.entry("node"))],
             )
+
+
+def _fences_by_uname(cluster: Cluster, node: str) -> bool:
+    """Whether a DRBD resource of ``node`` calls crm-fence-peer.sh, whose constraint names
+    the node by ``uname -n`` (drbd-utils 8.4's scripts/crm-fence-peer.sh:
+    ``HOSTNAME=$(uname -n)``, then ``#uname ne $HOSTNAME``): with Pacemaker's name from
+    cman's short clusternode name that bans the Master everywhere."""
+    from .cib.guests import _drbd_resources, _effective
+
+    for _, res in _drbd_resources(cluster, node):
+        for host in res.hosts:
+            eff = _effective(cluster, res, host)
+            handler = eff.sections.get("handlers", {}).get("fence-peer") if eff else None
+            if handler and "crm-fence-peer" in str(handler):
+                return True
+    return False
 
 
 def _drbd_folds(item: Loaded) -> bool:

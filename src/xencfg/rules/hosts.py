@@ -61,7 +61,10 @@ def hostname_is_fqdn(cluster: Cluster) -> Iterator[Finding]:
     ``uname -n`` without its domain, cman's ``verify_nodename``; CM009 judges it.
     Nor is the CIB of a node whose corosync.conf nodelist gives it that ``name``:
     Pacemaker on corosync 2 and later takes its own name from there before
-    ``uname -n`` (Pacemaker Explained, "Where Pacemaker Gets the Node Name").)
+    ``uname -n`` (Pacemaker Explained, "Where Pacemaker Gets the Node Name"), nor the
+    CIB of a node whose cman cluster.conf names it: Pacemaker 1.1 on cman takes its
+    name from cman (lib/cluster/cluster.c get_local_node_name: ``cman_node_name(0)``),
+    which found itself without the domain.)
 
     Example: /etc/hostname ``xen1.example.net`` (or ``HOSTNAME=xen1.example.net``
     in /etc/sysconfig/network) with ``node xen1 xen2`` in ha.cf.
@@ -71,6 +74,12 @@ def hostname_is_fqdn(cluster: Cluster) -> Iterator[Finding]:
     """
     declared = memberships(cluster)
     listed = _nodelist_names(cluster)
+    listed |= {
+        (m.item.node, n.lower())
+        for m in declared
+        if m.source == "cman" and m.item.node
+        for n in m.names
+    }
     for node, name, said, where in _fqdn_unames(cluster):
         fqdn = name.lower()
         short = fqdn.split(".", 1)[0]

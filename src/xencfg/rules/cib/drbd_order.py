@@ -64,6 +64,28 @@ def _holders(el: Any) -> list[Any]:
     return out
 
 
+def _group_does(group: Any, what: str) -> bool:
+    """Whether a group is ``ordered`` / ``collocated`` (the default; heartbeat 2's
+    attribute, or the meta nvpair): without, its members start at once / anywhere
+    (crm_simulate 2.1.5 on the converted heartbeat 2 groups in
+    tests/test_rules_cib_drbd_order.py)."""
+    from ...formats.cib.resources import resource_view
+
+    return parse_bool(resource_view(group).meta(what)) is not False
+
+
+def _placing(el: Any) -> list[Any]:
+    """``el`` and the holders whose placement carries to it: up to the first group
+    with ``collocated=false``, whose INFINITY colocations the scheduler drops ("Cannot
+    perform mandatory colocation between non-colocated group", pcmk_sched_group.c)."""
+    out = []
+    for h in _holders(el):
+        if _tag(h) == "group" and not _group_does(h, "collocated"):
+            break
+        out.append(h)
+    return out
+
+
 def _ids(els: list[Any]) -> set[str]:
     """The ids of ``els`` and of every resource inside them."""
     return {e.get("id") for el in els for e in el.iter() if _tag(e) in ("primitive", *_HOLDERS)} - {
@@ -74,8 +96,8 @@ def _ids(els: list[Any]) -> set[str]:
 def _together(el: Any) -> set[str]:
     """The ids a colocation may name to place ``el``: itself, its holders, and every
     member of a group holding it (a group places its members together)."""
-    out = {h.get("id") for h in _holders(el)} - {None}
-    for h in _holders(el):
+    out = {h.get("id") for h in _placing(el)} - {None}
+    for h in _placing(el):
         if _tag(h) == "group":
             out |= _ids([h])
     return out
@@ -87,12 +109,20 @@ def _started_after(el: Any) -> set[str]:
     out = _ids([el])
     child = el
     for h in _holders(el)[1:]:
-        if _tag(h) == "group":
+        if _tag(h) == "group" and _group_does(h, "ordered"):
             kids = [k for k in _kids(h) if _tag(k) in ("primitive", *_HOLDERS)]
             if child in kids:
                 out |= _ids(kids[kids.index(child) + 1 :])
         child = h
     return out
+
+
+def _lapses(constraint: Any) -> bool:
+    """Whether a constraint holds only while its ``lifetime`` rules do (heartbeat 2,
+    Pacemaker up to 2.1, deprecated): not a lasting tie. crm_simulate 2.1.5 drops one
+    whose date rule has passed and starts the user apart from / before the promotion
+    (tests/test_rules_cib_drbd_order.py, "lifetime" cases)."""
+    return bool(_kids(constraint.el, "lifetime"))
 
 
 class _Constraints:
@@ -113,6 +143,8 @@ class _Constraints:
         # id -> (the other id, this one's role, score) for each colocation pair, both ways
         self.colocated: dict[str, list[tuple[str, str | None, int]]] = {}
         for c in cib.colocations:
+            if _lapses(c):
+                continue
             sets = c.sets
             where = {m: n for n in reversed(range(len(sets))) for m in sets[n].members}
             for a, b in colocation_pairs(c):
@@ -130,6 +162,8 @@ class _Constraints:
         # first id -> (its action, then id, its action)
         self.ordered: dict[str, list[tuple[str, str, str]]] = {}
         for o in cib.orders:
+            if _lapses(o):
+                continue
             actions = {m: s.el.get("action") or "start" for s in o.sets for m in s.members}
             for f, t in order_pairs(o):
                 fa, ta = (
@@ -148,6 +182,8 @@ class _Constraints:
         # a group member's id -> the next member's (a group starts them in order)
         self.next_member: dict[str, list[str]] = {}
         for group in cib.iter("group"):
+            if not _group_does(group, "ordered"):
+                continue
             kids = [k.get("id") for k in _kids(group) if _tag(k) in ("primitive", *_HOLDERS)]
             for a, b in pairwise(kids):
                 if a and b:
@@ -187,7 +223,7 @@ class _Constraints:
                 if rid in reached or rid in target or el is None or _promotable(el) is not None:
                     continue
                 new = {rid}
-                for h in _holders(el):
+                for h in _placing(el):
                     new.add(h.get("id"))
                     if _tag(h) == "group" and (h.get("id") or id(h)) not in groups:
                         groups.add(h.get("id") or id(h))
@@ -196,7 +232,7 @@ class _Constraints:
                 reached |= new
                 todo += [o for n in new for o, _, sc in self.colocated.get(n, ()) if sc >= least]
             self._with[key] = reached
-        return any(h.get("id") in self._with[key] for h in _holders(user))
+        return any(h.get("id") in self._with[key] | target for h in _placing(user))
 
     def started_after(self, user: Any, first: set[str], action: str) -> bool:
         """Whether orders (chains of them through other starts) start ``user`` after
@@ -313,8 +349,12 @@ def _disk_verdict(cons: _Constraints, user: Any, disk: Any, auto: bool) -> tuple
     name, kind = disk.get("id"), disk.get("type")
     together, done = cons.around(disk)
     holding = _holders(disk)[1:]
-    for group in _holders(user)[1:]:
-        if _tag(group) == "group" and any(h is group for h in holding):
+    for group in _placing(user)[1:]:
+        if (
+            _tag(group) == "group"
+            and any(h is group for h in holding)
+            and _group_does(group, "ordered")
+        ):
             if user.get("id") in done:
                 return None
             return "error", (
@@ -376,7 +416,12 @@ def drbd_user_not_tied_to_primary(cluster: Cluster) -> Iterator[Finding]:
     scheduler promotes where the user runs), in pairs or resource sets (a set's
     ``role`` and ``action``), tags and templates, and chains of colocations and orders
     through other resources (a colocation with the Master below INFINITY is only a
-    preference: a warning); heartbeat 2's
+    preference: a warning). A group with ``ordered=false`` starts its members at once
+    and one with ``collocated=false`` places them apart (the scheduler drops its
+    INFINITY colocations); a constraint with a ``lifetime`` holds only while its rules
+    do, so it is no lasting tie; an ``Optional`` order (or ``score="0"``) counts, as
+    the start and the promote it needs are always in one transition (crm_simulate
+    2.1.5 runs in tests/test_rules_cib_drbd_order.py). heartbeat 2's
     ``from``/``to``/``to_role``/``action``/``to_action``, Pacemaker 1.0's
     ``first-action``/``with-rsc-role`` and 2.1's ``Promoted`` role. The device names
     the resource by each node's own drbd configuration (minor or by-res, as HB017);

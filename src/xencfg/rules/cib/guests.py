@@ -151,7 +151,14 @@ def drbd_resource_of(cluster: Cluster, device: str, node: str) -> Any:
     by_res = path.parts[:4] == ("/", "dev", "drbd", "by-res") and len(path.parts) > 4
     digits = path.name[len("drbd") :] if path.parent == PurePosixPath("/dev") else ""
     if by_res:
-        return _drbd_index(cluster, node).get(("name", path.parts[4]))
+        res = _drbd_index(cluster, node).get(("name", path.parts[4]))
+        if res is None or len(path.parts) == 5:
+            return res
+        # by-res/RES/VOL: udev links each volume by its number as drbdadm sh-udev
+        # prints it (``%u``: no leading zero); an implicit volume is volume 0
+        eff = _effective(cluster, res, node)
+        numbers = set(eff.volumes) if eff is not None and eff.volumes else {0}
+        return res if path.parts[5] in {str(n) for n in numbers} else None
     if path.name.startswith("drbd") and digits.isdigit():
         return _drbd_index(cluster, node).get(("minor", decimal(digits)))
     return None
