@@ -539,3 +539,45 @@ def test_dr043_cib_without_nodes_is_placed_on_its_cluster_only(tmp_path: Path) -
         )
     [said] = [f.message for f in lint.run(nodes, select=["DR043"]).findings]
     assert " on fir3," in said and "sto" not in said.split(", where")[0]
+
+
+STORAGE_PAIR = FIXTURES / "lint-trees" / "iscsi-target-pair-four-dom0s" / "good"
+_NO_FENCING_CIB = """<cib validate-with="pacemaker-3.9" admin_epoch="1" epoch="1" num_updates="0">
+  <configuration>
+    <crm_config><cluster_property_set id="opts">
+      <nvpair id="opts-stonith" name="stonith-enabled" value="false"/>
+    </cluster_property_set></crm_config>
+    <nodes>{nodes}</nodes>
+    <resources/>
+    <constraints/>
+  </configuration>
+  <status/>
+</cib>
+"""
+
+
+def _with_cib(root: Path, holders: tuple[str, ...]) -> None:
+    nodes = "".join(f'<node id="{i}" uname="{n}"/>' for i, n in enumerate(holders, 1))
+    for n in holders:
+        path = root / n / "var/lib/pacemaker/cib/cib.xml"
+        path.parent.mkdir(parents=True)
+        path.write_text(_NO_FENCING_CIB.format(nodes=nodes))
+
+
+def _cb006(root: Path) -> list[str]:
+    trees = [str(p) for p in sorted(root.iterdir()) if p.is_dir()]
+    return [f.message for f in lint.run(trees, select=["CB006"]).findings]
+
+
+def test_cb006_judges_a_cib_by_its_own_clusters_storage(tmp_path: Path) -> None:
+    """Separate storage boxes: the target pair st1/st2 (heartbeat, DRBD single-primary,
+    IET) serves four dom0s that use its LUNs through multipath. A CIB of the target pair
+    without fencing shares no storage among ITS nodes (the dom0s' multipath LUNs are not
+    theirs): no CB006, where the dom0s' LUNs used to be counted for it (migrate's output
+    of this tree said so, a false error). The same CIB on the dom0s: CB006, true."""
+    root = tmp_path / "site"
+    shutil.copytree(STORAGE_PAIR, root)
+    _with_cib(root, ("st1", "st2"))
+    assert _cb006(root) == []
+    _with_cib(root, ("x1", "x2", "x3", "x4"))
+    assert _cb006(root) == ["STONITH is disabled but nodes share multipath SAN LUNs"]

@@ -19,7 +19,15 @@ from ...formats.cib.values import canon_name, duration_ms, parse_bool
 from ...versions import HEARTBEAT_DASHED_OPTIONS, PACEMAKER_1_1
 from .. import make, rule
 from ..documents import multipath_doc as _mp
-from .common import Unit, _cib, _is_ocfs2_fs, fencing_names_unread, own_clusters, units
+from .common import (
+    Unit,
+    _cib,
+    _is_ocfs2_fs,
+    fencing_names_unread,
+    own_clusters,
+    unit_nodes,
+    units,
+)
 from .guests import _drbd_resources, _two_primaries
 
 # -- STONITH -----------------------------------------------------------------------
@@ -118,19 +126,29 @@ def _shared_storage(cluster: Cluster, unit: Unit) -> list[tuple[str, Location]]:
     for item, prim in unit.primitives():
         if _is_ocfs2_fs(prim):
             out.append((f"OCFS2 filesystem '{prim.id}'", item.where(prim)))
-    return out + cluster.fact("cib:shared-storage", lambda: _nodes_share(cluster))
+    nodes = unit_nodes(cluster, unit)
+    key = f"cib:shared-storage:{' '.join(sorted(nodes))}"
+    return out + cluster.fact(key, lambda: _nodes_share(cluster, nodes))
 
 
-def _nodes_share(cluster: Cluster) -> list[tuple[str, Location]]:
-    """The storage the nodes share whatever the CIB says (once per run, not per copy)."""
+def _nodes_share(cluster: Cluster, nodes: frozenset[str]) -> list[tuple[str, Location]]:
+    """The storage ``nodes`` (short names; empty: every node) share whatever the CIB
+    says, once per run for a set of nodes: a target pair's CIB is not judged by the
+    multipath LUNs of the dom0s it serves, which run a cluster of their own or none."""
+
+    def ours(node: str | None) -> bool:
+        return not nodes or (node is not None and short(node) in nodes)
+
     out: list[tuple[str, Location]] = []
     for node in cluster.nodes:
+        if not ours(node):
+            continue
         for ditem, res in _drbd_resources(cluster, node):
             if _two_primaries(cluster, res, node):
                 out.append((f"dual-primary DRBD '{res.name}'", ditem.where(res)))
                 break
     for mp in cluster.docs("multipath"):
-        if _mp(mp).multipaths:
+        if ours(mp.node) and _mp(mp).multipaths:
             out.append(("multipath SAN LUNs", mp.where()))
             break
     return out
