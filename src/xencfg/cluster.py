@@ -60,7 +60,8 @@ class Loaded:
 
     def keyword_uses(self) -> list[tuple[str, str, Any]] | None:
         """The document's ``keyword_uses()`` (``None`` for a format without), listed once
-        per run: release inference and three rules walk every keyword of the file."""
+        per run: release inference, the schema verdicts (XC004, XC008, XC009), DR016 and
+        DR026 each walked every keyword of the file."""
         if "keyword_uses" not in self.derived:
             uses = getattr(self.doc, "keyword_uses", None)
             self.derived["keyword_uses"] = list(uses()) if uses is not None else None
