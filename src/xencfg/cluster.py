@@ -58,6 +58,16 @@ class Loaded:
     def node(self) -> str | None:
         return self.file.node
 
+    def keyword_uses(self) -> list[tuple[str, str, Any]] | None:
+        """The document's ``keyword_uses()`` (``None`` for a format without), listed once
+        per run: release inference, the schema verdicts (XC004, XC008, XC009), DR016 and
+        DR026 each walked every keyword of the file."""
+        if "keyword_uses" not in self.derived:
+            uses = getattr(self.doc, "keyword_uses", None)
+            self.derived["keyword_uses"] = list(uses()) if uses is not None else None
+        found: list[tuple[str, str, Any]] | None = self.derived["keyword_uses"]
+        return found
+
     def where(self, node: object = None) -> Location:
         """The report location of the document or of one of its objects (a syntax node,
         a typed view, a CIB element, an offset): each document places its own."""

@@ -779,8 +779,8 @@ def modes_are_real(path: Path | str, checkouts: dict[str, bool] | None = None) -
     copy either (its folder has no owner write bit): an archive or a shared
     mount keeps the files, not their deployed modes.
 
-    ``checkouts`` is a run's memo of the answer per folder (a lint of 2,000 files in
-    one drbd.d/ walks up from it once, not 2,000 times).
+    ``checkouts`` is a run's memo of the answer per folder as given (a lint of 2,000
+    files in one drbd.d/ resolves it and walks up from it once, not 2,000 times).
     """
     folder = Path(path).parent
     try:
@@ -788,11 +788,11 @@ def modes_are_real(path: Path | str, checkouts: dict[str, bool] | None = None) -
             return False
     except OSError:
         return False
-    key = str(folder.resolve())
     if checkouts is None:
-        return _checkout_keeps_modes(key)
+        return _checkout_keeps_modes(str(folder.resolve()))
+    key = str(folder)
     if key not in checkouts:
-        checkouts[key] = _checkout_keeps_modes(key)
+        checkouts[key] = _checkout_keeps_modes(str(folder.resolve()))
     return checkouts[key]
 
 

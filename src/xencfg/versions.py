@@ -424,11 +424,11 @@ def infer(
         node = item.node or ""
         schema = schema_for(fmt)
         if schema is not None:
-            keyword_uses = getattr(doc, "keyword_uses", None)
+            keyword_uses = item.keyword_uses()
             if keyword_uses is not None:
                 bucket = uses.setdefault((schema.component, node), [])
                 # the place is located only for the evidence that wins (_from_uses)
-                bucket.extend((ctx, key, (item, n)) for ctx, key, n in keyword_uses())
+                bucket.extend((ctx, key, (item, n)) for ctx, key, n in keyword_uses)
         # (ha.cf has both: its directives' releases and what 'crm yes' says)
         seen = _infer_other(fmt, doc, item)
         if seen is not None:

@@ -27,9 +27,14 @@ VERSION = 1
 
 def relative(path: str, base: Path) -> str:
     """``path`` relative to ``base``, with ``/`` (how fingerprints name files)."""
+    return _relative(path, base.resolve())
+
+
+def _relative(path: str, resolved: Path) -> str:
+    """:func:`relative` to a base resolved already."""
     full = os.path.abspath(path)
     try:
-        return Path(os.path.relpath(full, base.resolve())).as_posix()
+        return Path(os.path.relpath(full, resolved)).as_posix()
     except ValueError:  # another drive
         return Path(full).as_posix()
 
@@ -47,16 +52,21 @@ def fingerprints(
     import hashlib
 
     lines: dict[str, list[str]] = {}
+    names: dict[str, str] = {}
+    # (the base resolved once, not once a finding: its lstat of each component took
+    # 0.1 s of 0.16 s for 2000 findings in 2000 files)
+    resolved = base.resolve()
     seen: Counter[str] = Counter()
     out = []
     for f in findings:
         if f.path not in lines:
             lines[f.path] = texts.get(f.path, "").splitlines()
+            names[f.path] = _relative(f.path, resolved)
         own = lines[f.path]
         line = f.line - ((first_lines or {}).get(f.path, 1) - 1)
         content = own[line - 1].strip() if 0 < line <= len(own) else ""
         message = _NUMBERS.sub(r"\1#", f.message)
-        key = "\x00".join((f.code, relative(f.path, base), message, content))
+        key = "\x00".join((f.code, names[f.path], message, content))
         digest = hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:20]
         seen[digest] += 1
         out.append(f"{digest}:{seen[digest]}")

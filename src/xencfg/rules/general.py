@@ -18,7 +18,6 @@ from ..versions import XEN_NO_XEND, schema_for
 from . import make, rule, twice
 from .documents import (
     KeywordChecked,
-    KeywordUsing,
     RepeatChecked,
     RepeatExplained,
     ValueChecked,
@@ -135,11 +134,11 @@ def _all_verdicts(item: Loaded) -> list[tuple[object, str, Verdict, Schema]]:
         return found
     found = item.derived["verdicts"] = []
     schema = schema_for(item.file.format)
-    uses = _offered(item, KeywordUsing, "keyword_uses")
+    uses = item.keyword_uses()  # (KeywordUsing's, listed once per run)
     if schema is None or uses is None:
         return found
     inforce, other = _in_force(item, schema.component), partial(_in_force, item)
-    for ctx, key, node in uses():
+    for ctx, key, node in uses:
         verdict = schema.judge(ctx, key, inforce, other)
         if verdict is None and getattr(node, "values", None):
             verdict = schema.judge_value(ctx, key, inforce)

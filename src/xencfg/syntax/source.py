@@ -144,6 +144,7 @@ def resolve_in_root(root: str | os.PathLike[str], relative: str, *, slash: str =
     symlink in it (unless the tree changes meanwhile: read it with ``follow=False``).
     """
     base = Path(root)
+    top = os.fspath(base)  # (components are tried as text: a Path per step cost more)
     done: list[str] = []
     pending = [c for c in relative.split("/") if c not in ("", ".")][::-1]
     hops = 0
@@ -156,7 +157,7 @@ def resolve_in_root(root: str | os.PathLike[str], relative: str, *, slash: str =
                 raise OutsideRoot(f"{relative}: leads above the node root {root}")
             done.pop()
             continue
-        here = base.joinpath(*done, comp)
+        here = os.path.join(top, *done, comp)
         try:
             is_link = os.path.islink(here)
         except OSError:

@@ -605,7 +605,7 @@ def _volume_layer(
     if isinstance(view, _VolumesMixin):
         for n, vol in view.volumes.items():
             fields, _ = layer.get(n, ({}, {}))
-            layer[n] = ({**fields, **_volume_fields(vol)}, vol.sections)
+            layer[n] = ({**fields, **_volume_fields(vol)}, _sections_of(vol.block))
     return layer
 
 
@@ -676,7 +676,10 @@ class Resource(_DeviceMixin, _VolumesMixin):
 
     @property
     def stacked(self) -> bool:
-        return any(h.kind == "stacked-on-top-of" for h in self.host_list)
+        # (the sections looked at, no Host made: rules ask five times a resource)
+        return any(
+            isinstance(c, Block) and c.key == "stacked-on-top-of" for c in self.block.child_nodes()
+        )
 
     @property
     def protocol(self) -> str | None:
@@ -840,7 +843,8 @@ class Resource(_DeviceMixin, _VolumesMixin):
         if h is None:
             raise KeyError(host)
         common_sections = _sections_of(self.common) if self.common is not None else {}
-        sections = _merge_sections(common_sections, self.sections, h.sections)
+        # (the sections read as plain dicts: the live ones' wrappers are made to be edited)
+        sections = _merge_sections(common_sections, _sections_of(self.block), _sections_of(h.block))
         res_layer = _volume_layer(self)
         host_layer = _volume_layer(h)
         volumes: dict[int, dict[str, Any]] = {}

@@ -164,25 +164,37 @@ _QUOTED_MAX = 255
 _ESCAPE_OR_CHAR = re.compile(r"\\.|[^\\]", re.S)
 
 
-def _lexed(source: str) -> Iterator[tuple[str, str, int, str]]:
-    """drbd.conf's tokens as the grammar reads them: (terminal, text, offset, the first
-    word of the statement or section head it belongs to); ``skip`` sections, blanks
-    and comments left out."""
-    lexer = _drbd_lexer()
+def _tokens(item: Loaded) -> list[tuple[str, str, int]]:
+    """drbd.conf's tokens as the grammar reads them: (terminal, text, offset); lexed once
+    per run for DR016 and DR019."""
+    found: list[tuple[str, str, int]] | None = item.derived.get("drbd:tokens")
+    if found is None:
+        found = item.derived["drbd:tokens"] = []
+        source = _drbd(item).source or ""
+        lexer = _drbd_lexer()
+        pos = 0
+        while pos < len(source):
+            m = lexer.match(source, pos)
+            if m is None:  # (the file parsed: only a stray character of a recovered one)
+                break
+            found.append((m.lastgroup or "", m.group(), pos))
+            pos = m.end()
+    return found
+
+
+def _lexed(item: Loaded) -> Iterator[tuple[str, str, int, str]]:
+    """The file's words (:func:`_tokens`) with the first word of the statement or
+    section head each belongs to: (terminal, text, offset, head); ``skip`` sections,
+    blanks and comments left out."""
     head = ""
-    pos = 0
-    while pos < len(source):
-        m = lexer.match(source, pos)
-        if m is None:  # (the file parsed: only a stray character of a recovered one)
-            return
-        kind, text, pos = m.lastgroup or "", m.group(), m.end()
+    for kind, text, at in _tokens(item):
         if kind in ("SEMICOLON", "EMPTY", "LBRACE", "RBRACE"):
             head = ""
         elif kind in ("WORD", "STRING"):
             if not head:
                 head = text
             else:
-                yield kind, text, m.start(), head
+                yield kind, text, at, head
 
 
 @functools.cache
@@ -215,14 +227,14 @@ def word_drbdadm_splits(item: Loaded) -> Iterator[Finding]:
     ``split-brain "/usr/lib/drbd/notify-split-brain.sh root";``), or shorten it.
     """
     doc = _drbd(item)
-    secret = set(doc.secrets())
     short_words = item.versions.of("drbd", item.node or "").older_than(DRBD_84)
     longest = 80 if short_words else 128
 
     def shown(text: str) -> str:  # (made for a finding only: most words pass)
-        return "the value" if text.strip('"') in secret else f"'{written(text, 200)}'"
+        secret = text.strip('"') in doc.secrets()  # (a walk of the file: for a finding only)
+        return "the value" if secret else f"'{written(text, 200)}'"
 
-    for kind, text, at, head in _lexed(doc.source or ""):
+    for kind, text, at, head in _lexed(item):
         if kind == "STRING":
             if len(_ESCAPE_OR_CHAR.findall(text[1:-1])) > _QUOTED_MAX:
                 yield make(
@@ -255,7 +267,7 @@ def word_drbdadm_splits(item: Loaded) -> Iterator[Finding]:
                 "(quote the value)",
                 item.where(at),
             )
-    for context, key, node in doc.keyword_uses():
+    for context, key, node in item.keyword_uses() or ():
         values = getattr(node, "values", None)
         if context in _ONE_VALUE and values and len(values) > 1 and key not in _WORD_LISTS:
             yield make(
@@ -409,17 +421,11 @@ _INTEGER_FIRST = frozenset(
 _TOKENS_ONLY = frozenset({"address", "floating", "inside", "outside", "usage-count"})
 
 
-def _quoted_tokens(source: str) -> Iterator[tuple[str, int, str, str]]:
+def _quoted_tokens(item: Loaded) -> Iterator[tuple[str, int, str, str]]:
     """(text, offset, statement, what drbdadm wants) of each quoted argument drbdadm
     reads as a number, an address or a keyword."""
-    lexer = _drbd_lexer()
     words: list[str] = []
-    pos = 0
-    while pos < len(source):
-        m = lexer.match(source, pos)
-        if m is None:
-            return
-        kind, text, pos = m.lastgroup or "", m.group(), m.end()
+    for kind, text, at in _tokens(item):
         if kind in ("SEMICOLON", "EMPTY", "LBRACE", "RBRACE"):
             words = []
         elif kind in ("WORD", "STRING"):
@@ -430,10 +436,10 @@ def _quoted_tokens(source: str) -> Iterator[tuple[str, int, str, str]]:
                     or (head == "device" and prev == "minor")
                     or (head in _INDEX_KEYS and prev.endswith("["))
                 ):
-                    yield text, m.start(), head, "a number ('TK_INTEGER' expected)"
+                    yield text, at, head, "a number ('TK_INTEGER' expected)"
                 elif head in _TOKENS_ONLY or (head == "host" and prev in ("address", "port")):
                     want = "yes, no or ask" if head == "usage-count" else "an address"
-                    yield text, m.start(), head, want
+                    yield text, at, head, want
             words.append(text)
 
 
@@ -457,8 +463,7 @@ def value_must_be_bare(item: Loaded) -> Iterator[Finding]:
 
     Fix: write the value without quotes.
     """
-    doc = _drbd(item)
-    for text, at, head, want in _quoted_tokens(doc.source or ""):
+    for text, at, head, want in _quoted_tokens(item):
         yield make(
             "DR019",
             f"'{head}': {text} is quoted, but drbdadm wants {want} here; it refuses "

@@ -658,14 +658,19 @@ def _shown(value: Any) -> str:
 def _per_node_resources(cluster: Cluster) -> list[tuple[str, dict[str, tuple[Loaded, Resource]]]]:
     """Each resource's copies by node, by resource name. Copies of one name whose nodes
     are in separate clusters (a target pair's ``r0`` and the dom0s' ``r0``: neither
-    names the other's nodes) are separate resources and come as separate entries."""
-    by_res: dict[str, dict[str, tuple[Loaded, Resource]]] = defaultdict(dict)
-    for node, items in _node_configs(cluster).items():
-        if not node:
-            continue
-        for item, res in _resources(cluster, items):
-            by_res[res.name].setdefault(node, (item, res))
-    return [(name, group) for name in sorted(by_res) for group in _connected(by_res[name])]
+    names the other's nodes) are separate resources and come as separate entries.
+    Once per run (``cluster.fact``): DR009, DR010 (twice) and DR028 read it."""
+
+    def compute() -> list[tuple[str, dict[str, tuple[Loaded, Resource]]]]:
+        by_res: dict[str, dict[str, tuple[Loaded, Resource]]] = defaultdict(dict)
+        for node, items in _node_configs(cluster).items():
+            if not node:
+                continue
+            for item, res in _resources(cluster, items):
+                by_res[res.name].setdefault(node, (item, res))
+        return [(name, group) for name in sorted(by_res) for group in _connected(by_res[name])]
+
+    return cluster.fact("drbd:per-node", compute)
 
 
 def _connected(

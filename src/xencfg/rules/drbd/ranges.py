@@ -249,7 +249,7 @@ def value_out_of_range(item: Loaded) -> Iterator[Finding]:
                     f"file; write 'skip {{' or 'skip {words[-1]} {{'",
                     item.where(skip),
                 )
-    for context, key, node in _drbd(item).keyword_uses():
+    for context, key, node in item.keyword_uses() or ():
         if key == "on-io-error" and isinstance(node, Entry) and node.values == ["panic"]:
             found = _io_error_panic(release, node, item)
             if found is not None:
