@@ -71,7 +71,7 @@ class Package:
 
 
 #: Components whose package has their name, in every distribution.
-_SAME_NAME = ("pacemaker", "corosync", "cman", "iscsitarget", "open-iscsi")
+_SAME_NAME = ("pacemaker", "corosync", "cman", "iscsitarget", "open-iscsi", "lvm2")
 
 #: Package name (a regex, whole name) -> (component, how far its version tells): "exact"
 #: the upstream release it names, "low" that release or a later one (builds with

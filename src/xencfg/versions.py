@@ -43,6 +43,7 @@ _PRODUCTS: dict[str, str] = {
     "iscsitarget": "iSCSI Enterprise Target (IET)",
     "open-iscsi": "open-iscsi",
     "cman": "cman",
+    "lvm2": "LVM",
 }
 
 #: Component -> (product name in messages, the formats that are its files: the
@@ -237,6 +238,10 @@ COROSYNC_3_1 = Version.parse("3.1")
 #: corosync 2.3.4 brought ``token_coefficient`` (commit 58176d67 "Add token_coefficient
 #: option", first in v2.3.4): before it the token of a 3+ node nodelist is ``token``.
 COROSYNC_TOKEN_COEFFICIENT = Version.parse("2.3.4")
+#: LVM 2.03.00 removed clvmd (and lvmetad): 2.03 locks locally whatever ``locking_type``
+#: says ("WARNING: locking_type (3) is deprecated, using file locking", lvmcmdline.c of
+#: 2.03.16; the lvm.conf SCHEMA's facts, formats/lvmlike/lvm.py; LV002).
+LVM2_NO_CLVMD = Version.parse("2.03")
 #: Xen 4.1 brought xl (and xl.conf).
 XEN_XL = Version.parse("4.1")
 #: Xen 4.5 removed xend and xm: xl is the only toolstack.

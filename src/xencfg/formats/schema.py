@@ -35,6 +35,8 @@ class Version:
     where it is compared with a longer number of the same prefix."""
 
     parts: tuple[int, ...]
+    #: The number as written, where its zeros matter to a reader (LVM's ``2.02.187``).
+    text: str | None = attrs.field(default=None, repr=False)
 
     @classmethod
     def parse(cls, text: str) -> Version:
@@ -42,7 +44,7 @@ class Version:
         text = text.strip()
         if not _VERSION.fullmatch(text):
             raise ValueError(f"{text!r} is not a release number such as 8.3 or 0.4.7")
-        return cls(tuple(int(p) for p in text.split(".")))
+        return cls(tuple(int(p) for p in text.split(".")), text)
 
     def _key(self, width: int) -> tuple[int, ...]:
         return self.parts + (0,) * (width - len(self.parts))
@@ -74,7 +76,7 @@ class Version:
         return self._cmp(other) >= 0
 
     def __str__(self) -> str:
-        return ".".join(str(p) for p in self.parts)
+        return self.text or ".".join(str(p) for p in self.parts)
 
 
 def V(text: str) -> Version:
