@@ -227,3 +227,41 @@ def test_lvmconfig_of_this_machine(tmp_path: Path) -> None:
         assert "Deprecated since version 2.3.0" in block
     lockd = listed.split("option global/use_lvmlockd.")[1].split("Configuration option")[0]
     assert "Available since version 2.2.124" in lockd
+
+
+CIB = """<cib validate-with="pacemaker-1.2" epoch="1" num_updates="0" admin_epoch="0">
+  <configuration><crm_config/><nodes/><resources>
+    <clone id="base-clone"><group id="base">
+      <primitive id="dlm" class="ocf" provider="pacemaker" type="controld"/>
+      <primitive id="clvm" class="ocf" provider="lvm2" type="clvmd"/>
+    </group></clone>
+  </resources><constraints/></configuration><status/></cib>
+"""
+
+
+def test_a_cib_running_clvmd_proves_lvm_202(tmp_path: Path) -> None:
+    """SUSE's ocf:lvm2:clvmd (lvm2-clvm of LVM 2.02) runs clvmd, which 2.03 does not have:
+    the node runs LVM before 2.03, so lvm.conf's clvmd settings are current (no XC004)."""
+    node = _node(tmp_path / "hae1", "hae1")
+    crm = node / "var" / "lib" / "heartbeat" / "crm"
+    crm.mkdir(parents=True)
+    (crm / "cib.xml").write_text(CIB)
+    result = _lint([node])
+    assert _xc004(result) == []
+    described = result.cluster.versions.describe()["lvm2"]
+    assert "before 2.03, inferred from clvmd (ocf:lvm2:clvmd 'clvm') in " in described
+
+
+def test_red_hat_7_release_file_proves_lvm_202(tmp_path: Path) -> None:
+    """RHEL 5 to 7 ship LVM 2.02 only (RHEL 8.0 brought 2.03.02): /etc/redhat-release of 7
+    says 2.02, no XC004; its lvm2 package still wins where the tree lists one."""
+    node = _node(tmp_path / "rh1", "rh1")
+    (node / "etc" / "redhat-release").write_text("CentOS Linux release 7.9.2009 (Core)\n")
+    result = _lint([node])
+    assert _xc004(result) == []
+    described = result.cluster.versions.of("lvm2", "rh1").describe("LVM")
+    # (use_lvmlockd, line 8, proves 2.02.124 or later; the release file, before 2.03)
+    assert described.startswith("LVM 2.02.124 or later, before 2.03, inferred from 'use_lvm")
+    assert described.endswith("and Red Hat 7's lvm2 2.02 (/etc/redhat-release of rh1)")
+    (node / "etc" / "redhat-release").write_text("Red Hat Enterprise Linux release 8.4\n")
+    assert [sev for _, sev, _ in _xc004(_lint([node]))] == ["info"] * 3

@@ -435,10 +435,10 @@ def infer(
                 # the place is located only for the evidence that wins (_from_uses)
                 bucket.extend((ctx, key, (item, n)) for ctx, key, n in keyword_uses())
         # (ha.cf has both: its directives' releases and what 'crm yes' says)
-        seen = _infer_other(fmt, doc, item)
-        if seen is not None:
-            key = (seen[0], node)
-            other[key] = _narrow(other.get(key), seen[1:])
+        for seen in (_infer_other(fmt, doc, item), _clvmd_resource(fmt, doc, item)):
+            if seen is not None:
+                key = (seen[0], node)
+                other[key] = _narrow(other.get(key), seen[1:])
     by_node: dict[tuple[str, str], InForce] = {}
     everywhere: dict[str, InForce] = {}
     for component in {c for c, _ in uses}:
@@ -480,14 +480,25 @@ def _with_installed(
         either[component] = _either(either.get(component), found)
     for component, found in either.items():
         everywhere[component] = _range(found)
-    for component, node, low, _, why in shipped:
+    for component, node, low, below, why in shipped:
         key = (component, node)
         if key in packaged:
             continue  # (the node's packages name the release)
         base = by_node.get(key)
         if base is None and not any(c == component and n and n != node for c, n in by_node):
             base = everywhere.get(component)
-        by_node[key] = _at_least(base, low, why)
+        found = _at_least(base, low, why)
+        by_node[key] = found if below is None else _below(found, below, why)
+
+
+def _below(base: InForce, below: Version, why: str) -> InForce:
+    """``base``, known to be older than ``below``: unchanged where it already says as
+    much, or says that release or later (the files win over a release file)."""
+    if base.exact is not None or base.older_than(below) or base.at_least(below):
+        return base
+    source = base.source.removeprefix("inferred from ")
+    said = source if why in source else _both(source, why)
+    return attrs.evolve(base, below=below, source=f"inferred from {said}")
 
 
 def _at_least(base: InForce | None, low: Version, why: str) -> InForce:
@@ -564,6 +575,27 @@ _COROSYNC = {"3.0": (COROSYNC_3, None), "<3.0": (None, COROSYNC_3), "<2.0": (Non
 
 #: A release number Version.parse reads, at the start of a text: 2 to 4 parts.
 _RELEASE = r"[0-9]{1,9}\.[0-9]{1,9}(?:\.[0-9]{1,9}){0,2}(?![0-9])"
+
+
+#: The resource agents that run clvmd: lvm2's own (LVM 2.02's lvm2-cluster, SUSE) and
+#: resource-agents' ocf:heartbeat:clvm; an init script or unit of clvmd (cman stacks).
+_CLVMD_AGENTS = {("ocf", "lvm2", "clvmd"), ("ocf", "heartbeat", "clvm")}
+
+
+def _clvmd_resource(
+    fmt: str | None, doc: object, item: Loaded
+) -> tuple[str, Version | None, Version | None, str] | None:
+    """A CIB that runs clvmd: its nodes run LVM before 2.03, which has no clvmd."""
+    if fmt != "cib":
+        return None
+    for p in getattr(doc, "primitives", ()):
+        agent = ((p.rclass or "").lower(), (p.provider or "").lower(), (p.type or "").lower())
+        if agent in _CLVMD_AGENTS or (
+            agent[0] in ("lsb", "service", "systemd") and "clvmd" in agent[2]
+        ):
+            named = ":".join(filter(None, agent))
+            return "lvm2", None, LVM2_NO_CLVMD, f"clvmd ({named} '{p.id}') in {item.where()}"
+    return None
 
 
 def _infer_other(

@@ -141,8 +141,13 @@ UNKNOWN = InForce()
 
 
 def successor(v: Version) -> Version:
-    """The release just after ``v`` at its last part (8.3.8 -> 8.3.9)."""
-    return Version((*v.parts[:-1], v.parts[-1] + 1))
+    """The release just after ``v`` at its last part (8.3.8 -> 8.3.9; LVM's 2.02 -> 2.03,
+    its zeros kept)."""
+    parts = (*v.parts[:-1], v.parts[-1] + 1)
+    if v.text is None:
+        return Version(parts)
+    head, _, last = v.text.rpartition(".")
+    return Version(parts, f"{head}.{parts[-1]:0{len(last)}d}" if head else None)
 
 
 @attrs.frozen
