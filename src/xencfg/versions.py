@@ -487,8 +487,8 @@ def _with_installed(
         base = by_node.get(key)
         if base is None and not any(c == component and n and n != node for c, n in by_node):
             base = everywhere.get(component)
-        found = _at_least(base, low, why)
-        by_node[key] = found if below is None else _below(found, below, why)
+        at_least = _at_least(base, low, why)
+        by_node[key] = at_least if below is None else _below(at_least, below, why)
 
 
 def _below(base: InForce, below: Version, why: str) -> InForce:
