@@ -212,6 +212,7 @@ def test_components_are_the_hand_written_ones() -> None:
     from xencfg import versions
     from xencfg.formats import drbd, multipath
     from xencfg.formats.lines import hacf
+    from xencfg.formats.lvmlike import lvm
 
     assert versions.COMPONENTS == {
         "drbd": ("DRBD", ("drbd",)),
@@ -224,12 +225,14 @@ def test_components_are_the_hand_written_ones() -> None:
         "iscsitarget": ("iSCSI Enterprise Target (IET)", ("ietd", "iet-allow")),
         "open-iscsi": ("open-iscsi", ("iscsid", "initiatorname")),
         "cman": ("cman", ()),  # (RHEL 5's cman 2 or RHEL 6's cman 3; CM002)
+        "lvm2": ("LVM", ("lvm",)),  # (2.03 has no clvmd: XC004, LV002)
     }
     assert versions.schema_for("drbd") is drbd.SCHEMA
     assert versions.schema_for("multipath") is multipath.SCHEMA
     assert versions.schema_for("hacf") is hacf.SCHEMA  # (directives by release: gaps25)
+    assert versions.schema_for("lvm") is lvm.SCHEMA  # (clvmd/lvmetad settings: lvmrel)
     for f in SPECS:
-        if f.name not in ("drbd", "multipath", "hacf"):
+        if f.name not in ("drbd", "multipath", "hacf", "lvm"):
             assert versions.schema_for(f.name) is None, f.name
     assert versions.schema_for(None) is None and versions.schema_for("nope") is None
     for f in SPECS:  # a spec names only a component versions.py knows

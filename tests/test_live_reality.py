@@ -1286,6 +1286,9 @@ SOS_COPIES = (
     "etc/corosync/",
     "etc/cluster/",
     "etc/lvm/lvm.conf",
+    # (sos' release plugin: add_copy_spec("/etc/*release"), sosreport/sos
+    # sos/report/plugins/release.py; it tells the LVM and cman generations)
+    "etc/redhat-release",
     "etc/sysconfig/",
     "etc/ocfs2/",
     "etc/modprobe",

@@ -136,7 +136,7 @@ def test_hacf_defaults_come_from_its_settings() -> None:
 def test_every_schema_format_is_listed() -> None:
     assert set(format_schemas()) == {
         "drbd", "multipath", "iscsid", "initiatorname", "ietd", "ocfs2", "corosync", "hacf",
-        "logd", "xend",
+        "logd", "xend", "lvm",
     }  # fmt: skip
 
 
@@ -189,7 +189,8 @@ def test_only_release_aware_schemas_are_versioned() -> None:
     from xencfg.versions import schema_for
 
     versioned = {name for name, s in format_schemas().items() if s.versioned}
-    assert versioned == {"drbd", "multipath", "hacf"}  # (ha.cf's directives: gaps25)
+    # (ha.cf's directives: gaps25; lvm.conf's clvmd/lvmetad settings: lvmrel)
+    assert versioned == {"drbd", "multipath", "hacf", "lvm"}
     for name, s in format_schemas().items():
         assert info(name).keyword_releases == s.versioned, name
         assert (schema_for(name) is s) == s.versioned, name

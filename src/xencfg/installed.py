@@ -71,7 +71,7 @@ class Package:
 
 
 #: Components whose package has their name, in every distribution.
-_SAME_NAME = ("pacemaker", "corosync", "cman", "iscsitarget", "open-iscsi")
+_SAME_NAME = ("pacemaker", "corosync", "cman", "iscsitarget", "open-iscsi", "lvm2")
 
 #: Package name (a regex, whole name) -> (component, how far its version tells): "exact"
 #: the upstream release it names, "low" that release or a later one (builds with
@@ -288,13 +288,24 @@ DEBIAN_SHIPPED: dict[int, dict[str, Version]] = {
 _DEBIAN_VERSION = lazy_re(r"([0-9]{1,3})(?:\.[0-9]{1,9}){0,2}")
 
 
+#: Red Hat Enterprise Linux 5, 6 and 7 (and CentOS, Oracle Linux) ship LVM 2.02 and
+#: nothing later (RHEL 5.0's lvm2 2.02.16 to RHEL 7.9's 2.02.187; RHEL 8.0 brought
+#: 2.03.02): their release file proves LVM 2.02, clvmd's generation (LV002, XC004).
+RED_HAT_LVM_202 = (5, 6, 7)
+_LVM_202 = Version.parse("2.02")
+
+
 def shipped(nodes: Iterable[NodeTree]) -> Iterator[Installed]:
     """The minimum release of each component a node's Debian release shipped, from its
     /etc/debian_version (``12.8``; ``bookworm/sid``, a testing or Ubuntu system, tells
-    nothing)."""
-    from .discover import _etc_text, display_path
+    nothing); LVM 2.02 on a node whose Red Hat family release file names 5, 6 or 7."""
+    from .discover import _etc_text, display_path, red_hat_release
 
     for node in nodes:
+        major = red_hat_release(node.root, node.etc)
+        if major in RED_HAT_LVM_202:
+            why = f"Red Hat {major}'s lvm2 2.02 (/etc/redhat-release of {node.name})"
+            yield "lvm2", node.name, _LVM_202, successor(_LVM_202), why
         text = _etc_text(node.root, node.etc, "debian_version", 4096)
         m = _DEBIAN_VERSION.fullmatch(text.strip()) if text is not None else None
         table = DEBIAN_SHIPPED.get(int(m[1])) if m is not None else None

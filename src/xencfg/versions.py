@@ -43,6 +43,7 @@ _PRODUCTS: dict[str, str] = {
     "iscsitarget": "iSCSI Enterprise Target (IET)",
     "open-iscsi": "open-iscsi",
     "cman": "cman",
+    "lvm2": "LVM",
 }
 
 #: Component -> (product name in messages, the formats that are its files: the
@@ -237,6 +238,10 @@ COROSYNC_3_1 = Version.parse("3.1")
 #: corosync 2.3.4 brought ``token_coefficient`` (commit 58176d67 "Add token_coefficient
 #: option", first in v2.3.4): before it the token of a 3+ node nodelist is ``token``.
 COROSYNC_TOKEN_COEFFICIENT = Version.parse("2.3.4")
+#: LVM 2.03.00 removed clvmd (and lvmetad): 2.03 locks locally whatever ``locking_type``
+#: says ("WARNING: locking_type (3) is deprecated, using file locking", lvmcmdline.c of
+#: 2.03.16; the lvm.conf SCHEMA's facts, formats/lvmlike/lvm.py; LV002).
+LVM2_NO_CLVMD = Version.parse("2.03")
 #: Xen 4.1 brought xl (and xl.conf).
 XEN_XL = Version.parse("4.1")
 #: Xen 4.5 removed xend and xm: xl is the only toolstack.
@@ -430,10 +435,10 @@ def infer(
                 # the place is located only for the evidence that wins (_from_uses)
                 bucket.extend((ctx, key, (item, n)) for ctx, key, n in keyword_uses)
         # (ha.cf has both: its directives' releases and what 'crm yes' says)
-        seen = _infer_other(fmt, doc, item)
-        if seen is not None:
-            key = (seen[0], node)
-            other[key] = _narrow(other.get(key), seen[1:])
+        for seen in (_infer_other(fmt, doc, item), _clvmd_resource(fmt, doc, item)):
+            if seen is not None:
+                key = (seen[0], node)
+                other[key] = _narrow(other.get(key), seen[1:])
     by_node: dict[tuple[str, str], InForce] = {}
     everywhere: dict[str, InForce] = {}
     for component in {c for c, _ in uses}:
@@ -475,14 +480,25 @@ def _with_installed(
         either[component] = _either(either.get(component), found)
     for component, found in either.items():
         everywhere[component] = _range(found)
-    for component, node, low, _, why in shipped:
+    for component, node, low, below, why in shipped:
         key = (component, node)
         if key in packaged:
             continue  # (the node's packages name the release)
         base = by_node.get(key)
         if base is None and not any(c == component and n and n != node for c, n in by_node):
             base = everywhere.get(component)
-        by_node[key] = _at_least(base, low, why)
+        at_least = _at_least(base, low, why)
+        by_node[key] = at_least if below is None else _below(at_least, below, why)
+
+
+def _below(base: InForce, below: Version, why: str) -> InForce:
+    """``base``, known to be older than ``below``: unchanged where it already says as
+    much, or says that release or later (the files win over a release file)."""
+    if base.exact is not None or base.older_than(below) or base.at_least(below):
+        return base
+    source = base.source.removeprefix("inferred from ")
+    said = source if why in source else _both(source, why)
+    return attrs.evolve(base, below=below, source=f"inferred from {said}")
 
 
 def _at_least(base: InForce | None, low: Version, why: str) -> InForce:
@@ -559,6 +575,27 @@ _COROSYNC = {"3.0": (COROSYNC_3, None), "<3.0": (None, COROSYNC_3), "<2.0": (Non
 
 #: A release number Version.parse reads, at the start of a text: 2 to 4 parts.
 _RELEASE = r"[0-9]{1,9}\.[0-9]{1,9}(?:\.[0-9]{1,9}){0,2}(?![0-9])"
+
+
+#: The resource agents that run clvmd: lvm2's own (LVM 2.02's lvm2-cluster, SUSE) and
+#: resource-agents' ocf:heartbeat:clvm; an init script or unit of clvmd (cman stacks).
+_CLVMD_AGENTS = {("ocf", "lvm2", "clvmd"), ("ocf", "heartbeat", "clvm")}
+
+
+def _clvmd_resource(
+    fmt: str | None, doc: object, item: Loaded
+) -> tuple[str, Version | None, Version | None, str] | None:
+    """A CIB that runs clvmd: its nodes run LVM before 2.03, which has no clvmd."""
+    if fmt != "cib":
+        return None
+    for p in getattr(doc, "primitives", ()):
+        agent = ((p.rclass or "").lower(), (p.provider or "").lower(), (p.type or "").lower())
+        if agent in _CLVMD_AGENTS or (
+            agent[0] in ("lsb", "service", "systemd") and "clvmd" in agent[2]
+        ):
+            named = ":".join(filter(None, agent))
+            return "lvm2", None, LVM2_NO_CLVMD, f"clvmd ({named} '{p.id}') in {item.where()}"
+    return None
 
 
 def _infer_other(

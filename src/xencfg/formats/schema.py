@@ -35,6 +35,8 @@ class Version:
     where it is compared with a longer number of the same prefix."""
 
     parts: tuple[int, ...]
+    #: The number as written, where its zeros matter to a reader (LVM's ``2.02.187``).
+    text: str | None = attrs.field(default=None, repr=False)
 
     @classmethod
     def parse(cls, text: str) -> Version:
@@ -42,7 +44,7 @@ class Version:
         text = text.strip()
         if not _VERSION.fullmatch(text):
             raise ValueError(f"{text!r} is not a release number such as 8.3 or 0.4.7")
-        return cls(tuple(int(p) for p in text.split(".")))
+        return cls(tuple(int(p) for p in text.split(".")), text)
 
     def _key(self, width: int) -> tuple[int, ...]:
         return self.parts + (0,) * (width - len(self.parts))
@@ -74,7 +76,7 @@ class Version:
         return self._cmp(other) >= 0
 
     def __str__(self) -> str:
-        return ".".join(str(p) for p in self.parts)
+        return self.text or ".".join(str(p) for p in self.parts)
 
 
 def V(text: str) -> Version:
@@ -139,8 +141,13 @@ UNKNOWN = InForce()
 
 
 def successor(v: Version) -> Version:
-    """The release just after ``v`` at its last part (8.3.8 -> 8.3.9)."""
-    return Version((*v.parts[:-1], v.parts[-1] + 1))
+    """The release just after ``v`` at its last part (8.3.8 -> 8.3.9; LVM's 2.02 -> 2.03,
+    its zeros kept)."""
+    parts = (*v.parts[:-1], v.parts[-1] + 1)
+    if v.text is None:
+        return Version(parts)
+    head, _, last = v.text.rpartition(".")
+    return Version(parts, f"{head}.{parts[-1]:0{len(last)}d}" if head else None)
 
 
 @attrs.frozen

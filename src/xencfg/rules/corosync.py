@@ -405,7 +405,8 @@ def udpu_without_members(item: Loaded) -> Iterator[Finding]:
     node forms a membership of its own (each one quorate in a two-node cluster: they
     fence each other or run the resources twice). A ``nodelist`` does not help: it is
     corosync 2's, and corosync 1 reads none of it. Checked where corosync 1 is in
-    force (declared, or shown by ``aisexec``, ``service`` or ``member`` keys). Where
+    force (declared, or shown by ``aisexec`` or ``service`` keys; not by
+    ``member``, which corosync 2 reads too). Where
     only such a key shows it and the file has a ``nodelist`` or ``cluster_name``
     (corosync 1.4.9 reads neither; 2 and 3 read them and accept, ignoring, the old
     sections: ``corosync -t`` 3.1.7 takes such a file) it is a warning.

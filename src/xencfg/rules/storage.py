@@ -12,6 +12,7 @@ import attrs
 from .. import regex
 from ..cluster import Cluster, Loaded
 from ..findings import Finding
+from ..versions import LVM2_NO_CLVMD
 from . import make, repeats, rule
 from .documents import drbd_doc as _drbd
 from .documents import evms_doc as _evms
@@ -21,6 +22,7 @@ from .documents import multipath_doc as _mp
 
 if TYPE_CHECKING:
     from ..formats.lvmlike.lvm import LvmDocument
+    from ..formats.schema import InForce
 
 
 @rule("EV001", "evms-pins-dm-minor", "warning", formats=("evms",))
@@ -269,6 +271,11 @@ def lvm_filter_lower_layer(cluster: Cluster) -> Iterator[Finding]:
 _CLUSTER_LOCKING = (2, 3)
 
 
+def _clvmd(lvm: InForce) -> bool:
+    """Whether the LVM release in force may lock through clvmd (2.03 removed it)."""
+    return not lvm.at_least(LVM2_NO_CLVMD)
+
+
 #: Files that show a node reaching disks other nodes share.
 _SHARED_DISK_FORMATS = ("multipath", "initiatorname", "iscsid", "drbd")
 
@@ -292,10 +299,17 @@ def clvm_locking_differs(cluster: Cluster) -> Iterator[Finding]:
     shared disks (no multipath, iSCSI initiator or DRBD configuration: a quorum node,
     say), since only a node that sees a clustered volume group is refused it.
 
-    Example: ``locking_type = 3`` on xen1 and xen2, ``locking_type = 1`` on xen3.
+    LVM 2.03 has no clvmd: a node known to run it (declared ``--target lvm2=2.03.11``,
+    or its lvm2 package) locks locally whatever lvm.conf says (``locking_type = 3``:
+    "WARNING: locking_type (3) is deprecated, using file locking", lvmcmdline.c of
+    2.03.16), so it differs from a 2.02 node that locks through clvmd.
+
+    Example: ``locking_type = 3`` on xen1 and xen2, ``locking_type = 1`` on xen3; or
+    ``locking_type = 3`` on all three, xen3 upgraded to LVM 2.03.
 
     Fix: ``lvmconf --enable-cluster`` (``locking_type = 3``) on every node, then
-    restart clvmd.
+    restart clvmd; for LVM 2.03, move every node's shared VGs to lvmlockd
+    (``vgchange --lock-type dlm``, lvmlockd(8)) before a node upgrades.
     """
     model = cluster.model
     members = model.members()
@@ -308,14 +322,19 @@ def clvm_locking_differs(cluster: Cluster) -> Iterator[Finding]:
         if written is not None and doc.locking_type is None:
             continue  # a value LVM does not read as a number (XC005's)
         locking[node] = (lvms[0], 1 if doc.locking_type is None else doc.locking_type)
-    clustered = sorted(n for n, (_, t) in locking.items() if t in _CLUSTER_LOCKING)
+    lvm = {n: cluster.versions.of("lvm2", n) for n in locking}
+    clustered = sorted(
+        n for n, (_, t) in locking.items() if t in _CLUSTER_LOCKING and _clvmd(lvm[n])
+    )
     for node, (item, kind) in sorted(locking.items()):
         peers = [n for n in clustered if n != node and model.same_cluster(n, node)]
-        if kind in _CLUSTER_LOCKING or not peers:
+        if node in clustered or not peers:
             continue
         other, (there, theirs) = peers[0], locking[peers[0]]
         doc = _lvm(item)
         shown = "unset (1, local)" if doc.setting("global/locking_type") is None else kind
+        if kind in _CLUSTER_LOCKING:  # LVM 2.03 or later: no clvmd
+            shown = f"{kind}, which {lvm[node].describe('LVM')} ignores (file locking)"
         found = make(
             "LV002",
             f"lvm.conf on {node} has locking_type {shown} but {other} locks through"

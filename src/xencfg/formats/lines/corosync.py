@@ -707,9 +707,13 @@ COROSYNC3_KEYS = ("totem.crypto_model", "totem.link_mode", "totem.interface.link
 #: redundant-ring options of corosync 1/2.
 BEFORE_COROSYNC3_KEYS = ("totem.rrp_mode", "totem.interface.ringnumber")
 #: Sections of corosync 1 only: ``aisexec`` (the user to run as) and ``service`` (loads
-#: the Pacemaker plugin; corosync 2 dropped plugins: exec/service.c of v2.0), and udpu's
-#: ``interface { member { memberaddr } }`` (the nodelist replaced it in 2.0).
-BEFORE_COROSYNC2_KEYS = ("aisexec.", "service.", "totem.interface.member.")
+#: the Pacemaker plugin; corosync 2 dropped plugins: exec/service.c of v2.0). Not udpu's
+#: ``interface { member { memberaddr } }``: corosync 2 still reads it where the file has
+#: no nodelist (exec/totemconfig.c of 2.x ``totem_config_read``: the
+#: ``totem.interface.%u.member.`` keys fill ``member_list``, with
+#: TOTEM_CONFIG_WARNING_MEMBERS_DEPRECATED; with a nodelist, MEMBERS_IGNORED), so it
+#: shows no generation.
+BEFORE_COROSYNC2_KEYS = ("aisexec.", "service.")
 
 
 def _written_for_corosync3(flat: list[tuple[str, str, Entry]]) -> bool:

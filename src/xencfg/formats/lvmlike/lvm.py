@@ -17,6 +17,7 @@ from ...errors import ValidationError
 from ...problems import KeywordProblem, ValueProblem
 from ...syntax.blocks import Block
 from ...syntax.tree import Node
+from ..schema import Keyword, Schema, V
 from ._base import (
     Builder,
     LvmLikeDocument,
@@ -38,6 +39,40 @@ SECTIONS = frozenset(
 )
 
 STYLE = LvmStyle(indent="\t", terminator="", separator=" = ")
+
+#: LVM 2.03.00 removed clvmd and lvmetad (WHATS_NEW 2.03.00): its config_settings.h marks
+#: their settings deprecated from 2.03.0, and 2.03 ignores them. ``lvmconfig --typeconfig
+#: full --withversions --showdeprecated`` (LVM 2.03.16 on this machine) prints each one's
+#: "Available since version" and "Deprecated since version 2.3.0" (2.3.0 is 2.03.00);
+#: ``lvmconfig -vvvv --validate`` of ``locking_type = 3`` logs lvmcmdline.c:3261 "WARNING:
+#: locking_type (3) is deprecated, using file locking" (2: the same; 0 and 5: "using
+#: --nolocking", line 3252) and of ``use_lvmetad = 1`` nothing: "LVM configuration valid".
+LVM_NO_CLVMD = V("2.03")
+_LOCKD = "for shared VGs use lvmlockd: use_lvmlockd = 1 and a dlm or sanlock VG (lvmlockd(8))"
+
+#: The release facts of the settings a cluster's locking turns on (tests/test_lvm_releases.py).
+_FACTS = (
+    Keyword("locking_type", type="int", default=1, until=LVM_NO_CLVMD, instead=_LOCKD),
+    Keyword("locking_library", type="str", until=LVM_NO_CLVMD, instead=_LOCKD),
+    *(
+        Keyword(k, type="bool", default=True, since=V("2.02.42"), until=LVM_NO_CLVMD)
+        for k in ("fallback_to_clustered_locking", "fallback_to_local_locking")
+    ),
+    Keyword("use_lvmetad", type="bool", since=V("2.02.93"), until=LVM_NO_CLVMD),
+    Keyword("lvmetad_update_wait_time", type="int", since=V("2.02.151"), until=LVM_NO_CLVMD),
+    Keyword("use_lvmlockd", type="bool", default=False, since=V("2.02.124")),
+)
+
+#: The sections (context ``top``, read by every release) and the settings with release
+#: facts; other settings are read by every release we know (no verdict).
+SCHEMA = Schema.build(
+    "lvm2",
+    "LVM",
+    {"top": SECTIONS, "global": [k.name for k in _FACTS]},
+    _FACTS,
+    refuses=False,  # LVM warns of a setting it does not know and goes on
+    reference=V("2.03.16"),
+)
 
 
 @attrs.frozen
@@ -160,6 +195,18 @@ class LvmDocument(LvmLikeDocument):
     def locking_type(self) -> int | None:
         v = self.get("global/locking_type")
         return v if isinstance(v, int) else None
+
+    def keyword_uses(self) -> Iterator[tuple[str, str, Setting]]:
+        """``(section, key, setting)`` for each setting of a section, written inside it
+        or as a top-level ``section/key``: what :data:`SCHEMA`'s release facts judge."""
+        for c in self.children:
+            if isinstance(c, Block):
+                for s in c.child_nodes():
+                    if isinstance(s, Setting):
+                        yield c.key, s.key, s
+            elif isinstance(c, Setting) and "/" in c.key:
+                section, _, key = c.key.partition("/")
+                yield section, key, c
 
     def repeated(self) -> list[tuple[Node, Node]]:
         """``(later, first)`` for a setting or section named twice in one section."""
