@@ -522,7 +522,7 @@ def test_xl_reads_each_migrated_xl_conf(xend: Path, tmp_path: Path) -> None:
     """xend-config.sxp -> /etc/xen/xl.conf: Xen 4.17's xl reads it (xl.c,
     parse_global_config, at every start: it is bound over /etc/xen/xl.conf in a mount
     namespace) without a word, and a domU's vif gets the script and bridge it sets."""
-    from xencfg.migrations.xen import xend_to_xl_conf
+    from xencfg.migrations.xend import xend_to_xl_conf
 
     peer = peer_tool("peer-xl", "/usr/lib/xen-4.17/bin/xl", "cc", "unshare", "/etc/xen/xl.conf")
     subprocess.run([str(peer), "/dev/null"], capture_output=True, timeout=60)  # (builds the shim)

@@ -379,7 +379,7 @@ XEND_FILES = shared_files("corpus", "xend-sxp") + sorted(
 
 
 def test_xend_settings_that_xl_conf_holds() -> None:
-    from xencfg.migrations.xen import xend_to_xl_conf
+    from xencfg.migrations.xend import xend_to_xl_conf
 
     doc = xencfg.loads(
         "(vif-script vif-bridge)\n(enable-dom0-ballooning no)\n"
@@ -406,7 +406,7 @@ def test_network_bridge_without_name_says_where_vifs_go() -> None:
     """xend's vif-bridge put a vif without bridge= on the first bridge it found
     (tools/hotplug/Linux/vif-bridge: brctl show | awk 'NR==2{print$1}'); xl puts it on
     vif.default.bridge, xenbr0 unless set (xl.conf(5)): the TODO names that bridge."""
-    from xencfg.migrations.xen import xend_to_xl_conf
+    from xencfg.migrations.xend import xend_to_xl_conf
 
     r = xend_to_xl_conf(xencfg.loads("(network-script network-bridge)\n", "xend"))
     (change,) = r.changes
@@ -418,7 +418,7 @@ def test_network_bridge_without_name_says_where_vifs_go() -> None:
 @pytest.mark.parametrize("path", XEND_FILES, ids=[p.name for p in XEND_FILES])
 def test_every_xend_config_gives_an_xl_conf(path: Path) -> None:
     from xencfg.formats.xen.xl import XL_CONF_KEYS
-    from xencfg.migrations.xen import xend_to_xl_conf
+    from xencfg.migrations.xend import xend_to_xl_conf
 
     try:
         doc = xencfg.load(str(path), format="xend")

@@ -27,6 +27,7 @@ def plan_storage(
     from ..migrations import lio as mlio
     from ..migrations import multipath as mmp
     from ..migrations import xen as mxen
+    from ..migrations import xend as mxend
 
     changed: set[str] = set()
     allow = []
@@ -70,7 +71,7 @@ def plan_storage(
             m.secrets.extend(doc.secrets())
             m.secrets.extend(_xl_secrets(result.text))
         elif f.format == "xend":
-            result = mxen.xend_to_xl_conf(doc)
+            result = mxend.xend_to_xl_conf(doc)
             target = os.path.join(os.path.dirname(rel), "xl.conf")
             mine = Path(tree.root, target)
             result = keep_xl_conf(result, mine, f"{tree.name}:{display_path(mine)}")
