@@ -139,6 +139,9 @@ def _guess_unit(text: str, starts: Sequence[int]) -> str:
 
 
 _FIRST_TAG = re.compile(r"<([A-Za-z_][\w.:-]*)")
+#: What may stand before the root element, by its opening and closing marks: comments
+#: and processing instructions (the XML declaration among them).
+_SKIPPED = (("<!--", "-->"), ("<?", "?>"))
 
 
 def sniff(text: str) -> bool:
@@ -152,17 +155,12 @@ def sniff(text: str) -> bool:
         i = head.find("<", i)
         if i < 0 or head[start:i].strip():
             return False
-        if head.startswith("<!--", i):
-            j = head.find("-->", i)
+        closer = next((c for o, c in _SKIPPED if head.startswith(o, i)), None)
+        if closer is not None:
+            j = head.find(closer, i)
             if j < 0:
                 return False
-            i = j + 3
-            continue
-        if head.startswith("<?", i):
-            j = head.find("?>", i)
-            if j < 0:
-                return False
-            i = j + 2
+            i = j + len(closer)
             continue
         if head.startswith("<!", i):  # (a DOCTYPE, its internal subset in [ ])
             close, bracket = head.find(">", i), head.find("[", i)
