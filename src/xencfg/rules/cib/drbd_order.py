@@ -12,7 +12,7 @@ after another's action, through chains of both.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import pairwise
 from typing import Any
 
@@ -74,13 +74,17 @@ def _group_does(group: Any, what: str) -> bool:
     return parse_bool(resource_view(group).meta(what)) is not False
 
 
-def _placing(el: Any) -> list[Any]:
+#: How a group's ``ordered`` / ``collocated`` is read (``_Constraints.does`` remembers it).
+GroupDoes = Callable[[Any, str], bool]
+
+
+def _placing(el: Any, does: GroupDoes) -> list[Any]:
     """``el`` and the holders whose placement carries to it: up to the first group
     with ``collocated=false``, whose INFINITY colocations the scheduler drops ("Cannot
     perform mandatory colocation between non-colocated group", pcmk_sched_group.c)."""
     out = []
     for h in _holders(el):
-        if _tag(h) == "group" and not _group_does(h, "collocated"):
+        if _tag(h) == "group" and not does(h, "collocated"):
             break
         out.append(h)
     return out
@@ -93,23 +97,24 @@ def _ids(els: list[Any]) -> set[str]:
     }
 
 
-def _together(el: Any) -> set[str]:
+def _together(el: Any, does: GroupDoes) -> set[str]:
     """The ids a colocation may name to place ``el``: itself, its holders, and every
     member of a group holding it (a group places its members together)."""
-    out = {h.get("id") for h in _placing(el)} - {None}
-    for h in _placing(el):
+    placing = _placing(el, does)
+    out = {h.get("id") for h in placing} - {None}
+    for h in placing:
         if _tag(h) == "group":
             out |= _ids([h])
     return out
 
 
-def _started_after(el: Any) -> set[str]:
+def _started_after(el: Any, does: GroupDoes) -> set[str]:
     """The ids that start only after ``el`` starts: itself and what it holds, and the
     members after it in each group holding it (a group starts its members in order)."""
     out = _ids([el])
     child = el
     for h in _holders(el)[1:]:
-        if _tag(h) == "group" and _group_does(h, "ordered"):
+        if _tag(h) == "group" and does(h, "ordered"):
             kids = [k for k in _kids(h) if _tag(k) in ("primitive", *_HOLDERS)]
             if child in kids:
                 out |= _ids(kids[kids.index(child) + 1 :])
@@ -131,6 +136,9 @@ class _Constraints:
     made from it (pcmk__tag_to_set)."""
 
     def __init__(self, cib: CibDocument) -> None:
+        # a group's ordered/collocated, read once: each member asks, and reading the
+        # group's settings walks all its children (quadratic in a group of thousands)
+        self._does: dict[tuple[int, str], bool] = {}
         self.resources = {r.id: r.el for r in cib.all_resources() if r.id}
         self.aliases: dict[str, set[str]] = {}
         for tag in cib.iter("tag"):
@@ -182,12 +190,19 @@ class _Constraints:
         # a group member's id -> the next member's (a group starts them in order)
         self.next_member: dict[str, list[str]] = {}
         for group in cib.iter("group"):
-            if not _group_does(group, "ordered"):
+            if not self.does(group, "ordered"):
                 continue
             kids = [k.get("id") for k in _kids(group) if _tag(k) in ("primitive", *_HOLDERS)]
             for a, b in pairwise(kids):
                 if a and b:
                     self.next_member.setdefault(a, []).append(b)
+
+    def does(self, group: Any, what: str) -> bool:
+        """:func:`_group_does`, remembered for this CIB."""
+        key = (id(group), what)
+        if key not in self._does:
+            self._does[key] = _group_does(group, what)
+        return self._does[key]
 
     def _expand(self, rid: str) -> set[str]:
         return {rid} | self.aliases.get(rid, set())
@@ -197,8 +212,8 @@ class _Constraints:
         and started after it (``_started_after`` and its holders), once per script."""
         key = disk.get("id") or str(id(disk))
         if key not in self._around:
-            done = _started_after(disk) | {h.get("id") for h in _holders(disk)}
-            self._around[key] = (_together(disk), done - {None})
+            done = _started_after(disk, self.does) | {h.get("id") for h in _holders(disk)}
+            self._around[key] = (_together(disk, self.does), done - {None})
         return self._around[key]
 
     def placed_with(self, user: Any, target: set[str], roles: tuple[str, ...], least: int) -> bool:
@@ -223,7 +238,7 @@ class _Constraints:
                 if rid in reached or rid in target or el is None or _promotable(el) is not None:
                     continue
                 new = {rid}
-                for h in _placing(el):
+                for h in _placing(el, self.does):
                     new.add(h.get("id"))
                     if _tag(h) == "group" and (h.get("id") or id(h)) not in groups:
                         groups.add(h.get("id") or id(h))
@@ -232,7 +247,7 @@ class _Constraints:
                 reached |= new
                 todo += [o for n in new for o, _, sc in self.colocated.get(n, ()) if sc >= least]
             self._with[key] = reached
-        return any(h.get("id") in self._with[key] | target for h in _placing(user))
+        return any(h.get("id") in self._with[key] | target for h in _placing(user, self.does))
 
     def started_after(self, user: Any, first: set[str], action: str) -> bool:
         """Whether orders (chains of them through other starts) start ``user`` after
@@ -349,11 +364,11 @@ def _disk_verdict(cons: _Constraints, user: Any, disk: Any, auto: bool) -> tuple
     name, kind = disk.get("id"), disk.get("type")
     together, done = cons.around(disk)
     holding = _holders(disk)[1:]
-    for group in _placing(user)[1:]:
+    for group in _placing(user, cons.does)[1:]:
         if (
             _tag(group) == "group"
             and any(h is group for h in holding)
-            and _group_does(group, "ordered")
+            and cons.does(group, "ordered")
         ):
             if user.get("id") in done:
                 return None
