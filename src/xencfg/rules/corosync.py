@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ..cluster import Cluster, Loaded, joined
+from ..cluster import Cluster, Loaded, joined, short
 from ..discover import modes_are_real
 from ..findings import Finding
 from ..syntax.numbers import decimal_or_none
@@ -233,6 +233,66 @@ def quorum_votes(item: Loaded) -> Iterator[Finding]:
             f"expected_votes {quorum.expected_votes} but the nodelist"
             f"{' and the quorum device have' if device is not None else ' has'} {votes} votes",
             item.where(quorum.block.entry("expected_votes")),
+        )
+
+
+def _no_quorum_ignored(cluster: Cluster, node: str | None) -> bool:
+    """Whether a CIB of ``node`` (of any node, for a file of none) sets
+    ``no-quorum-policy=ignore``: then the survivor goes on without quorum."""
+    from ..formats.cib.values import canon_name
+
+    return any(
+        canon_name(p.name) == "no-quorum-policy" and (p.value or "").strip().lower() == "ignore"
+        for item in cluster.docs("cib")
+        if node is None or item.node in (node, None)
+        for p in _cib(item).option_pairs()
+    )
+
+
+@rule("CS018", "two-nodes-without-two-node", "warning", scope="cluster", hazard=True)
+def two_nodes_without_two_node(cluster: Cluster) -> Iterator[Finding]:
+    """A nodelist of two one-vote nodes under votequorum without ``two_node: 1``, a
+    quorum device or ``auto_tie_breaker``, while no CIB of the node sets
+    ``no-quorum-policy=ignore``.
+
+    Why it matters: votequorum(5), two_node: "With a standard two node cluster, each
+    node with a single vote, there are 2 votes in the cluster. Using the simple
+    majority calculation (50% of the votes + 1) to calculate quorum, the quorum would
+    be 2. This means that the both nodes would always have to be alive for the cluster
+    to be quorate and operate." When one node fails, the survivor has no quorum, and
+    Pacemaker's default ``no-quorum-policy=stop`` stops every resource there instead
+    of taking over (Pacemaker Explained, cluster options). The cluster survives no
+    failure of a node. ``pcs cluster setup`` and crmsh write ``two_node: 1`` for two
+    nodes; a hand-written or migrated corosync.conf may not.
+
+    Example: ``quorum { provider: corosync_votequorum }`` and two ``node`` blocks.
+
+    Fix: ``two_node: 1`` in ``quorum`` (it implies ``wait_for_all``: both nodes must
+    be seen once at start-up), with working fencing; or a quorum device (qdevice).
+    """
+    for item in cluster.docs("corosync"):
+        doc = _coro(item)
+        quorum = doc.quorum
+        nodes = doc.nodes
+        if quorum is None or (quorum.provider or "") != "corosync_votequorum":
+            continue
+        if len(nodes) != 2 or any((n.number("quorum_votes") or 1) != 1 for n in nodes):
+            continue
+        if quorum.two_node or quorum.block.block("device") is not None:
+            continue
+        if quorum.number("auto_tie_breaker") == 1 or quorum.expected_votes not in (None, 2):
+            continue  # (a tie-breaker keeps one side quorate; other votes: CS005's)
+        names = {short(n.name) for n in nodes if n.name}
+        if item.node and len(names) == 2 and short(item.node) not in names:
+            continue  # (a nodelist without this node never runs here: CS010/CS012's)
+        if _no_quorum_ignored(cluster, item.node):
+            continue
+        yield make(
+            "CS018",
+            "two nodes under votequorum without two_node: 1: quorum is 2 of 2 votes, so"
+            " when one node fails the survivor has no quorum and Pacemaker (no-quorum-policy"
+            " stop) stops its resources instead of taking over",
+            item.where(quorum.block),
         )
 
 
