@@ -75,3 +75,16 @@ def found(code: str, *roots: Path) -> list[Row]:
 
 def messages(code: str, *roots: Path) -> list[str]:
     return [f.message for f in lint.run([str(r) for r in roots], select=[code]).findings]
+
+
+def corosync_pair(quorum: str = "") -> str:
+    """A corosync 3 corosync.conf of nodes alpha (10.0.0.1) and beta (10.0.0.2) under
+    votequorum, ``quorum`` (tab-indented lines) added to its ``quorum`` section."""
+    return (
+        "totem {\n\tversion: 2\n\tcluster_name: pair\n\ttransport: knet\n}\n"
+        "nodelist {\n"
+        "\tnode {\n\t\tname: alpha\n\t\tnodeid: 1\n\t\tring0_addr: 10.0.0.1\n\t}\n"
+        "\tnode {\n\t\tname: beta\n\t\tnodeid: 2\n\t\tring0_addr: 10.0.0.2\n\t}\n"
+        "}\n"
+        f"quorum {{\n\tprovider: corosync_votequorum\n{quorum}}}\n"
+    )

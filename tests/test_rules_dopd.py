@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lintkit import found, messages, tree
+from lintkit import corosync_pair, found, messages, tree
 
 DRBD = """resource r0 {
 \tprotocol C;
@@ -30,28 +30,7 @@ auto_failback off
 """
 DOPD = "respawn hacluster /usr/lib/heartbeat/dopd\napiauth dopd gid=haclient uid=hacluster\n"
 AUTHKEYS = "auth 1\n1 sha1 0c5bd29e6d8a1f4b7e3c9a02f8d1b6e4\n"
-COROSYNC = """totem {
-\tversion: 2
-\tcluster_name: pair
-\ttransport: knet
-}
-nodelist {
-\tnode {
-\t\tname: alpha
-\t\tnodeid: 1
-\t\tring0_addr: 10.0.0.1
-\t}
-\tnode {
-\t\tname: beta
-\t\tnodeid: 2
-\t\tring0_addr: 10.0.0.2
-\t}
-}
-quorum {
-\tprovider: corosync_votequorum
-\ttwo_node: 1
-}
-"""
+COROSYNC = corosync_pair("\ttwo_node: 1\n")
 
 
 def _pair(tmp: Path, extra: dict[str, str], drbd: str = DRBD) -> list[Path]:

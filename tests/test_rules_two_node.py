@@ -14,29 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from lintkit import found, tree
+from lintkit import corosync_pair, found, tree
 
-COROSYNC = """totem {
-\tversion: 2
-\tcluster_name: pair
-\ttransport: knet
-}
-nodelist {
-\tnode {
-\t\tname: alpha
-\t\tnodeid: 1
-\t\tring0_addr: 10.0.0.1
-\t}
-\tnode {
-\t\tname: beta
-\t\tnodeid: 2
-\t\tring0_addr: 10.0.0.2
-\t}
-}
-quorum {
-\tprovider: corosync_votequorum
-QUORUM}
-"""
 CIB = """<cib validate-with="pacemaker-3.9" admin_epoch="0" epoch="1" num_updates="0">
   <configuration>
     <crm_config><cluster_property_set id="o">
@@ -50,7 +29,7 @@ CIB = """<cib validate-with="pacemaker-3.9" admin_epoch="0" epoch="1" num_update
 
 
 def _pair(tmp: Path, quorum: str = "", policy: str | None = None) -> list[Path]:
-    files = {"etc/corosync/corosync.conf": COROSYNC.replace("QUORUM", quorum)}
+    files = {"etc/corosync/corosync.conf": corosync_pair(quorum)}
     if policy is not None:
         files["var/lib/pacemaker/cib/cib.xml"] = CIB.replace("POLICY", policy)
     return [tree(tmp, name, files) for name in ("alpha", "beta")]
@@ -82,14 +61,12 @@ def test_no_quorum_policy_ignore_passes_and_stop_fails(tmp_path: Path) -> None:
 def test_three_nodes_or_a_stale_nodelist_not_judged(tmp_path: Path) -> None:
     """Three nodes have a majority; a node whose file's nodelist lacks it never runs it
     (corosync: "No valid name found for local host"; CS010/CS012 say so)."""
-    three = COROSYNC.replace(
+    three = corosync_pair().replace(
         "\tnode {\n\t\tname: beta",
         "\tnode {\n\t\tname: gamma\n\t\tnodeid: 3\n\t\tring0_addr: 10.0.0.3\n\t}\n"
         "\tnode {\n\t\tname: beta",
-    ).replace("QUORUM", "")
+    )
     roots = [tree(tmp_path, n, {"etc/corosync/corosync.conf": three}) for n in ("alpha", "beta")]
     assert found("CS018", *roots) == []
-    stale = tree(
-        tmp_path / "s", "gamma", {"etc/corosync/corosync.conf": COROSYNC.replace("QUORUM", "")}
-    )
+    stale = tree(tmp_path / "s", "gamma", {"etc/corosync/corosync.conf": corosync_pair()})
     assert found("CS018", stale) == []
