@@ -5,16 +5,32 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...cluster import Cluster, Loaded
+from ...cluster import Cluster, Loaded, short
 from ...findings import Finding
+from ...formats.drbd import Effective
 from .. import make, rule
 from ..documents import hacf_doc as _hacf
+from ..heartbeat import _stacks
 from .dual_primary import _settled
 
 
 def _calls(value: object, script: str) -> bool:
     """Whether a handler's command line runs ``script`` (any directory, any args)."""
     return isinstance(value, str) and script in value
+
+
+def _peer_fencing(eff: Effective) -> tuple[str, object, object] | None:
+    """A resource's fence-peer handler (8.0-8.2: ``outdate-peer``) as ``(keyword,
+    command, fencing policy)``, the policy from ``disk`` (DRBD 9: ``net``) or
+    ``None`` (``dont-care``, the default); ``None`` without a handler."""
+    handlers = eff.sections.get("handlers", {})
+    key = next((k for k in ("fence-peer", "outdate-peer") if handlers.get(k)), None)
+    if key is None:
+        return None
+    policy = eff.sections.get("disk", {}).get("fencing") or eff.sections.get("net", {}).get(
+        "fencing"
+    )
+    return key, handlers[key], policy
 
 
 @rule("DR041", "crm-fence-without-unfence", "error", scope="cluster", hazard=True)
@@ -78,47 +94,37 @@ def fence_peer_never_called(cluster: Cluster) -> Iterator[Finding]:
     ``resource-and-stonith`` with a handler that can STONITH).
     """
     for item, res, eff in _settled(cluster):
-        handlers = eff.sections.get("handlers", {})
-        key = next((k for k in ("fence-peer", "outdate-peer") if handlers.get(k)), None)
-        if key is None:
+        found = _peer_fencing(eff)
+        if found is None or found[2] not in (None, "dont-care"):
             continue
-        fencing = eff.sections.get("disk", {}).get("fencing") or eff.sections.get("net", {}).get(
-            "fencing"
-        )
-        if fencing not in (None, "dont-care"):
-            continue
+        key, command, fencing = found
         yield make(
             "DR042",
-            f"resource '{res.name}' has a {key} handler ({handlers[key]}) but fencing "
+            f"resource '{res.name}' has a {key} handler ({command}) but fencing "
             f"{fencing or 'dont-care (the default)'}: DRBD never calls it, a peer cut off "
             "keeps its stale disk and can be promoted",
             item.where(res.block),
         )
 
 
-#: The other messaging layers a node's files can show (no dopd runs on them).
-_TOTEM = {"corosync": "corosync", "cman": "cman"}
-
-
-def _no_dopd(cluster: Cluster, node: str) -> tuple[str, Loaded] | None:
+def _no_dopd(stacks: dict[str, tuple[str, Loaded]], node: str) -> tuple[str, Loaded] | None:
     """Why no dopd answers on ``node``, with the file that shows it: its ha.cf starts
     none (no ``respawn ... dopd``), or the node runs corosync or cman and no heartbeat.
-    ``None`` where dopd runs or the files do not say (no stack file, or both stacks:
-    the new one installed beside the old)."""
-    hacf = cluster.first("hacf", node)
-    totem = [(name, item) for fmt, name in _TOTEM.items() if (item := cluster.first(fmt, node))]
-    if hacf is not None and not totem:
-        started = [r.command.split()[0] for r in _hacf(hacf).respawn if r.command]
-        if any(cmd.rsplit("/", 1)[-1] == "dopd" for cmd in started):
-            return None
-        return "its ha.cf starts no dopd (no 'respawn hacluster .../dopd')", hacf
-    if hacf is None and totem:
-        name, item = totem[0]
-        return (
-            f"it runs {name} ({item.file.display}), not heartbeat, and dopd is a heartbeat client",
-            item,
+    ``None`` where dopd runs or the files do not say (``stacks``, heartbeat's
+    ``_stacks``: no stack file, or both stacks, the new one beside the old)."""
+    found = stacks.get(short(node))
+    if found is None:
+        return None
+    stack, item = found
+    if stack != "heartbeat":
+        why = (
+            f"it runs {stack} ({item.file.display}), not heartbeat, and dopd is a heartbeat client"
         )
-    return None
+        return why, item
+    started = [r.command.split()[0] for r in _hacf(item).respawn if r.command]
+    if any(cmd.rsplit("/", 1)[-1] == "dopd" for cmd in started):
+        return None
+    return "its ha.cf starts no dopd (no 'respawn hacluster .../dopd')", item
 
 
 @rule("DR045", "outdater-without-dopd", "warning", scope="cluster", hazard=True)
@@ -148,20 +154,14 @@ def outdater_without_dopd(cluster: Cluster) -> Iterator[Finding]:
     ``after-resync-target "/usr/lib/drbd/crm-unfence-peer.sh";`` (DRBD 9: the ``.9.sh``
     scripts, ``unfence-peer``).
     """
-    said: dict[str, tuple[str, Loaded] | None] = {}
+    stacks = _stacks(cluster)
     for item, res, eff in _settled(cluster):
-        handlers = eff.sections.get("handlers", {})
-        key = next((k for k in ("fence-peer", "outdate-peer") if handlers.get(k)), None)
-        if key is None or not _calls(handlers[key], "drbd-peer-outdater"):
+        found = _peer_fencing(eff)
+        if found is None or not _calls(found[1], "drbd-peer-outdater") or not item.node:
             continue
-        fencing = eff.sections.get("disk", {}).get("fencing") or eff.sections.get("net", {}).get(
-            "fencing"
-        )
-        if fencing in (None, "dont-care") or not item.node:
+        if found[2] in (None, "dont-care"):
             continue  # (DRBD never calls the handler: DR042's)
-        if item.node not in said:
-            said[item.node] = _no_dopd(cluster, item.node)
-        why = said[item.node]
+        why = _no_dopd(stacks, item.node)
         if why is None:
             continue
         yield make(
