@@ -238,14 +238,12 @@ def quorum_votes(item: Loaded) -> Iterator[Finding]:
 
 def _no_quorum_ignored(cluster: Cluster, node: str | None) -> bool:
     """Whether a CIB of ``node`` (of any node, for a file of none) sets
-    ``no-quorum-policy=ignore``: then the survivor goes on without quorum."""
-    from ..formats.cib.values import canon_name
-
+    ``no-quorum-policy=ignore``, as the CRM reads it: then the survivor goes on
+    without quorum."""
     return any(
-        canon_name(p.name) == "no-quorum-policy" and (p.value or "").strip().lower() == "ignore"
+        (_cib(item).option("no-quorum-policy") or "").strip().lower() == "ignore"
         for item in cluster.docs("cib")
         if node is None or item.node in (node, None)
-        for p in _cib(item).option_pairs()
     )
 
 
