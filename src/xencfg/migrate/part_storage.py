@@ -63,13 +63,15 @@ def plan_storage(
             ietd = (doc, rel, where, f)
             continue
         source = doc.source
+        gained: list[str] = []  # (an xm config's passwords as its xl text holds them)
         if f.format == "xm":
             result: Any = mxen.xm_to_xl(doc, vncpasswd)
             target, why = rel, "the domU config in xl syntax (xl.cfg(5))"
             # VNC/SPICE passwords, also those the conversion computed ('abc' + 'def',
             # 'vncpasswd=%s' % pw): the report quotes every evaluated expression
+            gained = _xl_secrets(result.text)
             m.secrets.extend(doc.secrets())
-            m.secrets.extend(_xl_secrets(result.text))
+            m.secrets.extend(gained)
         elif f.format == "xend":
             result = mxend.xend_to_xl_conf(doc)
             target = os.path.join(os.path.dirname(rel), "xl.conf")
@@ -105,7 +107,7 @@ def plan_storage(
             # when it holds a secret (a VNC password), as the node's own copy would be
             private = 0o600 if doc.secrets() else 0o644
             mode = f.path.stat().st_mode & 0o7777 if f.text is None else private
-            if f.format == "xm" and vncpasswd and not doc.secrets() and _xl_secrets(result.text):
+            if vncpasswd and gained and not doc.secrets():
                 # xend's vncpasswd written into a guest's file that held no secret: that
                 # copy is as private as xend-config.sxp's own should be, not world-readable
                 mode &= 0o7700
