@@ -9,8 +9,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ...cluster import Cluster, Loaded, short
+from ...cluster import Cluster, Loaded
 from ...findings import Finding, Location
+from ...membership import cib_nodes
 from .. import make, rule
 from ..documents import cib_doc as _cib
 from ..documents import domu_doc as _domu
@@ -133,13 +134,9 @@ def _placement(
     here = facts[id(cib)]
     if here is None:
         return None
-    nodes = [n.uname for n in cib.nodes if n.uname]
-    if not nodes:
-        # a CIB without <nodes> (Pacemaker adds them when each node joins): the members
-        # of the cluster that holds it, not every tree linted beside it (a storage box)
-        tree_names = [n for n in cluster.nodes if n]
-        members = cluster.model.cluster_of([item.node] if item.node else [])
-        nodes = [n for n in tree_names if short(n) in members] or tree_names
+    # the CIB's members and those its messaging layer knows (a CIB without <nodes>, as
+    # migrate writes it: its cluster's, never a storage box linted beside it)
+    nodes = cib_nodes(cluster, [item]).spelled()
     return here, nodes
 
 
