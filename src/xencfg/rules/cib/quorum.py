@@ -28,7 +28,10 @@ def no_quorum_ignored(cluster: Cluster) -> Iterator[Finding]:
     clusters only; the default ``stop`` stops resources in a minority.
 
     Example: ``<nvpair name="no-quorum-policy" value="ignore"/>`` in a CIB
-    whose ``<nodes>`` (or ha.cf ``node`` lines) name dom0a, dom0b and dom0c.
+    whose ``<nodes>`` (or the ha.cf ``node`` lines, the corosync nodelist or cman's
+    clusternodes of the nodes that hold it) name dom0a, dom0b and dom0c. A CIB
+    that is not a copy of the cluster linted beside it (a loose CIB whose nodes
+    have other ids there) counts its own nodes only.
 
     Fix: remove the option (the default is ``stop``) or set ``stop``
     (``freeze`` keeps what runs but starts nothing).

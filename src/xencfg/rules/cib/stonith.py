@@ -464,8 +464,12 @@ def node_without_stonith_device(cluster: Cluster) -> Iterator[Finding]:
     Judged only when every STONITH resource of the CIB says its hosts in its
     configuration (a plugin's host parameter, ``pcmk_host_list``, ``pcmk_host_map``,
     ``pcmk_host_check=static-list``); an agent that lists its hosts at run time, or
-    ``pcmk_host_check=none``, may fence anyone and nothing is said. Names are compared
-    without case and domain. Not with watchdog fencing (see CB005).
+    ``pcmk_host_check=none``, may fence anyone and nothing is said. The nodes are the
+    CIB's member ``<nodes>`` and those its messaging layer lists (ha.cf ``node``
+    lines, a corosync nodelist by each node's ``name``, as Pacemaker names members,
+    cman's clusternodes); a CIB no file places (fragments, a loose CIB without
+    ``<nodes>``) is not judged. Names are compared without case and domain. Not with
+    watchdog fencing (see CB005).
 
     Example: a clone of ``external/ipmi`` with ``hostname=xen1`` and no device for
     ``xen2``.

@@ -159,8 +159,10 @@ def domu_placed_off_drbd_hosts(cluster: Cluster) -> Iterator[Finding]:
     (``node-id``, ``disk none``), which counts as a host here.
 
     A domU config merely present on a node that is not a host is not reported:
-    it does no harm until something starts it there. The nodes are the CIB's;
-    a node is kept when no ``rsc_location`` scores the resource (or its group
+    it does no harm until something starts it there. The nodes are those that
+    run the CIB (its member ``<nodes>`` and the members its messaging layer lists:
+    ha.cf, a corosync nodelist, cman's clusternodes; never a storage box the run
+    has beside them); a node is kept when no ``rsc_location`` scores the resource (or its group
     or clone) -INFINITY there, when ``symmetric-cluster`` is false only where
     a location may prefer it, and only where every resource it is colocated with
     (score INFINITY) may run: a colocation with the DRBD resource's
@@ -267,7 +269,7 @@ def drbd_agent_off_hosts(cluster: Cluster) -> Iterator[Finding]:
     DRBD 9 needs an ``on`` section (a diskless client: ``disk none``) for a node to
     open the resource at all, so the same holds.
 
-    The nodes are the CIB's, placed as XN018 places a guest (locations on the
+    The nodes are those that run the CIB (as XN018 finds them), placed as XN018 places a guest (locations on the
     primitive or its clone, ``symmetric-cluster``, colocations). Each node's own
     drbd configuration decides; a resource with ``floating`` sections or a stacked
     one is not checked.
