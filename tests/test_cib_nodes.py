@@ -42,7 +42,9 @@ def cib(names: str = "", options: str = "", resources: str = "", ids: str = "") 
     """A CIB whose ``<nodes>`` are ``names`` (ids ``ids``, else 1, 2, ...)."""
     listed = names.split()
     given = ids.split() or [str(i) for i in range(1, len(listed) + 1)]
-    nodes = "".join(f'<node id="{i}" uname="{n}" type="normal"/>' for i, n in zip(given, listed))
+    nodes = "".join(
+        f'<node id="{i}" uname="{n}" type="normal"/>' for i, n in zip(given, listed, strict=True)
+    )
     return CIB.format(options=options, nodes=nodes, resources=resources)
 
 
@@ -67,7 +69,8 @@ def cman(names: str) -> str:
     nodes = "".join(
         f'<clusternode name="{n}" nodeid="{i}" votes="1"/>' for i, n in enumerate(names.split(), 1)
     )
-    return f'<?xml version="1.0"?>\n<cluster name="dom0s" config_version="1"><clusternodes>{nodes}</clusternodes></cluster>\n'
+    head = '<?xml version="1.0"?>\n<cluster name="dom0s" config_version="1">'
+    return f"{head}<clusternodes>{nodes}</clusternodes></cluster>\n"
 
 
 #: A target box: IET exports a LUN; nothing makes it a cluster member.

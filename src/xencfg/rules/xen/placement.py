@@ -269,10 +269,10 @@ def drbd_agent_off_hosts(cluster: Cluster) -> Iterator[Finding]:
     DRBD 9 needs an ``on`` section (a diskless client: ``disk none``) for a node to
     open the resource at all, so the same holds.
 
-    The nodes are those that run the CIB (as XN018 finds them), placed as XN018 places a guest (locations on the
-    primitive or its clone, ``symmetric-cluster``, colocations). Each node's own
-    drbd configuration decides; a resource with ``floating`` sections or a stacked
-    one is not checked.
+    The nodes are those that run the CIB (as XN018 finds them), placed as XN018
+    places a guest (locations on the primitive or its clone, ``symmetric-cluster``,
+    colocations). Each node's own drbd configuration decides; a resource with
+    ``floating`` sections or a stacked one is not checked.
 
     Example: nodes fir1, fir2, fir3; ``resource r1 { on fir2 {...} on fir3 {...}
     }`` in every node's drbd.d; ``<master id="ms-r1">`` of ``drbd_resource=r1``
