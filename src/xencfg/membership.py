@@ -61,7 +61,7 @@ def stack_lists(cluster: Cluster) -> list[StackList]:
     def compute() -> list[StackList]:
         out: list[StackList] = []
         for m in memberships(cluster):
-            if m.source in ("ha.cf", "cman"):
+            if m.source == "ha.cf":
                 names = {short(n): (n, m.anchors.get(n)) for n in m.names}
                 out.append(StackList(m.source, m.item, names))
         listed = {id(s.item) for s in out}
@@ -75,12 +75,26 @@ def stack_lists(cluster: Cluster) -> list[StackList]:
                     out.append(StackList("ha.cf", item, {short(item.node): (item.node, None)}))
         if cluster.has("corosync"):
             for item in cluster.docs("corosync"):
-                names = _corosync_names(cluster, item)
-                if names:
+                if names := _corosync_names(cluster, item):
                     out.append(StackList("corosync", item, names))
+        if cluster.has("cman"):
+            from .formats.cman import CmanDocument
+
+            for item, conf in cluster.typed("cman", CmanDocument):
+                cman: dict[str, tuple[str, object]] = {
+                    short(n.name): (n.name, n) for n in conf.nodes if n.name
+                }
+                if cman:
+                    out.append(StackList("cman", item, cman))
         return out
 
     return list(cluster.fact("stack-lists", compute))
+
+
+def listed_by(cluster: Cluster, item: Loaded) -> dict[str, tuple[str, object]]:
+    """The members one ha.cf, corosync.conf or cluster.conf lists (see
+    :func:`stack_lists`), by short name."""
+    return next((s.names for s in stack_lists(cluster) if s.item is item), {})
 
 
 def _corosync_names(cluster: Cluster, item: Loaded) -> dict[str, tuple[str, object]]:
