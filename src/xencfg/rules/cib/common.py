@@ -18,7 +18,6 @@ from ...cluster import (
 )
 from ...formats.cib.model import Primitive, _tag
 from ...formats.cib.values import canon_name
-from ...membership import cib_nodes
 from ...versions import PACEMAKER_3_0_2
 from ..documents import cib_doc as _cib
 
@@ -87,11 +86,6 @@ def own_clusters(cluster: Cluster, unit: Unit) -> list[Layer]:
     its CIBs (cluster.py ``_heartbeat_layer`` tells clusters apart)."""
     files = {id(i) for i in unit.items}
     return [c for c in cluster.model.heartbeat_clusters if any(id(e) in files for e in c.evidence)]
-
-
-def unit_nodes(cluster: Cluster, unit: Unit) -> frozenset[str]:
-    """The short names of the nodes that run a CIB unit (membership.py ``cib_nodes``)."""
-    return cib_nodes(cluster, unit.items).names
 
 
 def _storage_only(info: NodeInfo | None) -> bool:

@@ -24,7 +24,6 @@ from .common import (
     _cib,
     _is_ocfs2_fs,
     fencing_names_unread,
-    unit_nodes,
     units,
 )
 from .guests import _drbd_resources, _two_primaries
@@ -125,7 +124,7 @@ def _shared_storage(cluster: Cluster, unit: Unit) -> list[tuple[str, Location]]:
     for item, prim in unit.primitives():
         if _is_ocfs2_fs(prim):
             out.append((f"OCFS2 filesystem '{prim.id}'", item.where(prim)))
-    nodes = unit_nodes(cluster, unit)
+    nodes = cib_nodes(cluster, unit.items).names
     key = f"cib:shared-storage:{' '.join(sorted(nodes))}"
     return out + cluster.fact(key, lambda: _nodes_share(cluster, nodes))
 
