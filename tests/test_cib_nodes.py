@@ -307,3 +307,47 @@ def test_dr043_places_a_cib_without_nodes_on_its_corosync_members(tmp_path: Path
     for t in trees:
         (t / "etc/corosync/corosync.conf").write_text(corosync("xen1 xen2"))
     assert messages("DR043", *trees, san) == []
+
+
+def test_cb006_a_loose_cib_runs_on_the_only_messaging_layer(tmp_path: Path) -> None:
+    """migrate's output for a target pair with its own heartbeat beside separate xm
+    dom0s (topo6 hb2-v1-drbd83-iet-pair-three-separate-xm-dom0s-multipath): a loose
+    CIB without <nodes>, fencing off, corosync on the pair only, multipath LUNs on the
+    dom0s. The pair's corosync is the one layer that can run it, target boxes or not:
+    the dom0s' LUNs are not its nodes' (CB006 used to count every tree). Once a dom0's
+    corosync lists the pair too, the dom0 is a member and its LUNs count."""
+    loose = tmp_path / "cib.xml"
+    loose.write_text(cib(options=FENCING_OFF))
+    conf = corosync("san1 san2")
+    pair = [
+        storage_box(tmp_path, n, **{"etc/corosync/corosync.conf": conf}) for n in ("san1", "san2")
+    ]
+    dom0s = [dom0(tmp_path, n, {"etc/multipath.conf": MULTIPATH}) for n in ("xen1", "xen2")]
+    assert messages("CB006", loose, *pair, *dom0s) == []
+    (dom0s[0] / "etc/corosync/corosync.conf").parent.mkdir(parents=True)
+    (dom0s[0] / "etc/corosync/corosync.conf").write_text(corosync("san1 san2 xen1"))
+    assert messages("CB006", loose, *pair, *dom0s) == [
+        "STONITH is disabled but nodes share multipath SAN LUNs"
+    ]
+
+
+def test_cb037_a_target_box_in_the_nodelist_is_a_member(tmp_path: Path) -> None:
+    """migrate's output for dom0s beside a target pair that ran its own heartbeat
+    (topo4 hb1-iet-pair-four-dom0s-ocfs2-pcmk10, lint-trees
+    hb2-three-dom0s-ucast-drbd83-iet-pair): one corosync nodelist over both, and the
+    dom0s' CIB, loose, with the dom0s' devices. Every corosync.conf makes the target
+    box a member of the cluster that runs this CIB (its <nodes> are a part of the
+    nodelist), and no device fences it: CB037 names it, target box or not."""
+    loose = tmp_path / "cib.xml"
+    loose.write_text(
+        cib("xen1 xen2", options=FENCING_ON, resources=DEVICE.format(hosts="xen1 xen2"))
+    )
+    conf = {"etc/corosync/corosync.conf": corosync("xen1 xen2 san1")}
+    trees = [dom0(tmp_path, n, conf) for n in ("xen1", "xen2")] + [storage_box(tmp_path, **conf)]
+    assert [m.split(":")[0] for m in messages("CB037", loose, *trees)] == [
+        "no STONITH resource fences node san1"
+    ]
+    for t in trees[:2]:
+        (t / "etc/corosync/corosync.conf").write_text(corosync("xen1 xen2"))
+    (trees[2] / "etc/corosync/corosync.conf").write_text(corosync("san1"))
+    assert messages("CB037", loose, *trees) == []

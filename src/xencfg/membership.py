@@ -231,9 +231,8 @@ def _cib_nodes(cluster: Cluster, items: tuple[Loaded, ...]) -> CibNodes:
                 lines.setdefault(k, []).append(s.where(k))
     keys = set(cib_names) | set(listed_as) | holders
     said = bool(keys)
-    if not said:
+    if not said:  # (a box a messaging layer lists is a member, whatever it serves)
         keys = set(model.members()) | {k for s in stack_lists(cluster) for k in s.names}
-        keys = {k for k in keys if not _storage_only(cluster, k)}
         if not keys:
             keys = {k for k in roots if not _storage_only(cluster, k)}
     members = {}
