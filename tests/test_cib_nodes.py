@@ -351,3 +351,17 @@ def test_cb037_a_target_box_in_the_nodelist_is_a_member(tmp_path: Path) -> None:
         (t / "etc/corosync/corosync.conf").write_text(corosync("xen1 xen2"))
     (trees[2] / "etc/corosync/corosync.conf").write_text(corosync("san1"))
     assert messages("CB037", loose, *trees) == []
+
+
+def test_a_node_the_user_declares_a_member_runs_the_cib(tmp_path: Path) -> None:
+    """``--role backup=member``: the user says a node the files leave out (no CIB, no
+    member list) is a member, so it runs the CIB too (cluster.py declared_members)."""
+    held = cib("xen1 xen2", options=IGNORE)
+    trees = [dom0(tmp_path, n, {CIB_PATH: held}) for n in ("xen1", "xen2")]
+    trees.append(
+        dom0(tmp_path, "backup", {"etc/iscsi/initiatorname.iscsi": "InitiatorName=iqn.x:b\n"})
+    )
+    paths = [str(t) for t in trees]
+    assert lint.run(paths, select=["CB022"]).findings == []
+    [finding] = lint.run(paths, select=["CB022"], roles={"backup": ("member",)}).findings
+    assert "cluster of 3 members (backup, xen1, xen2)" in finding.message

@@ -183,7 +183,8 @@ def cib_nodes(cluster: Cluster, items: Iterable[Loaded]) -> CibNodes:
     nodelist or udpu members, cman's clusternodes) on the node trees that hold the
     CIB or its cluster's files, or that list a tree holding it. A loose CIB with
     ``<nodes>`` takes the lists of a corosync or cman cluster that has the same
-    nodes, one list holding the other. Where nothing says (fragments or a loose CIB
+    nodes, one list holding the other; and the nodes the user declares members
+    (``--role NAME=member``). Where nothing says (fragments or a loose CIB
     without ``<nodes>``): every member of the run's layers, no storage-only box;
     with none, every node tree but those; with none of those either, nobody."""
     items = tuple(items)
@@ -231,6 +232,7 @@ def _cib_nodes(cluster: Cluster, items: tuple[Loaded, ...]) -> CibNodes:
                 lines.setdefault(k, []).append(s.where(k))
     keys = set(cib_names) | set(listed_as) | holders
     said = bool(keys)
+    keys |= model.declared_members()  # (--role NAME=member: the user says it runs it)
     if not said:  # (a box a messaging layer lists is a member, whatever it serves)
         keys = set(model.members()) | {k for s in stack_lists(cluster) for k in s.names}
         if not keys:
