@@ -86,12 +86,17 @@ def test_sles_variants(tmp_path: Path) -> None:
     """``no-quorum-policy=ignore`` on three nodes: CB022, true (a partition of one keeps
     running its resources). hv3's copy of vm-db giving hv3 node-id 1 (hv2's): DR009 and
     DR020, true (drbdadm 9 refuses two hosts with one node-id: peer-drbdadm --mode 9
-    --node hv3 "conflicting use of node-id 'vm-db:1'"; and the copies differ). STONITH off while OCFS2 is
-    mounted on every node: CB006, true (dlm blocks every lock until a fence is
-    confirmed)."""
+    --node hv3 "conflicting use of node-id 'vm-db:1'"; and the copies differ). STONITH
+    off while OCFS2 is mounted on every node: CB006, true (dlm blocks every lock until
+    a fence is confirmed)."""
     root = _copy(SLES, tmp_path)
     base = site_found(root)
-    edit_site(root, f"*/{CIB}", 'name="no-quorum-policy" value="stop"', 'name="no-quorum-policy" value="ignore"')
+    edit_site(
+        root,
+        f"*/{CIB}",
+        'name="no-quorum-policy" value="stop"',
+        'name="no-quorum-policy" value="ignore"',
+    )
     assert site_found(root) - base == {("CB022", f"hv1/{CIB}", "warning")}
     root = _copy(SLES, tmp_path / "b")
     edit_site(root, "hv3/etc/drbd.d/vm-db.res", "node-id 2;", "node-id 1;")
@@ -100,7 +105,12 @@ def test_sles_variants(tmp_path: Path) -> None:
         ("DR020", "hv3/etc/drbd.d/vm-db.res", "error"),
     }
     root = _copy(SLES, tmp_path / "c")
-    edit_site(root, f"*/{CIB}", 'name="stonith-enabled" value="true"', 'name="stonith-enabled" value="false"')
+    edit_site(
+        root,
+        f"*/{CIB}",
+        'name="stonith-enabled" value="true"',
+        'name="stonith-enabled" value="false"',
+    )
     assert site_found(root) - base == {("CB006", f"hv1/{CIB}", "error")}
 
 
@@ -126,7 +136,9 @@ def test_trusty_stacked_address_not_the_ip(tmp_path: Path) -> None:
     on nyc1 and nyc2, true (the kernel cannot bind an address no node holds; dr1 is
     never fed)."""
     root = _copy(TRUSTY, tmp_path)
-    edit_site(root, "*/etc/drbd.d/r0-U.res", "address 192.168.50.10:7789", "address 192.168.50.11:7789")
+    edit_site(
+        root, "*/etc/drbd.d/r0-U.res", "address 192.168.50.10:7789", "address 192.168.50.11:7789"
+    )
     assert site_found(root) == {
         ("DR040", "nyc1/etc/drbd.d/r0-U.res", "error"),
         ("DR040", "nyc2/etc/drbd.d/r0-U.res", "error"),
@@ -163,7 +175,9 @@ def test_jammy_variants(tmp_path: Path) -> None:
     edit_site(root, "sanx3/etc/multipath.conf", "alias vmstore1", "alias vmstoreX")
     assert site_found(root) - base == {("MP004", "sanx3/etc/multipath.conf", "error")}
     root = _copy(JAMMY, tmp_path / "b")
-    edit_site(root, "*/etc/iscsi/iscsid.conf", "replacement_timeout = 15", "replacement_timeout = 120")
+    edit_site(
+        root, "*/etc/iscsi/iscsid.conf", "replacement_timeout = 15", "replacement_timeout = 120"
+    )
     assert site_found(root) - base == {
         ("IS103", f"{n}/etc/iscsi/iscsid.conf", "warning") for n in ("sanx1", "sanx2", "sanx3")
     }
