@@ -145,6 +145,17 @@ def test_trusty_stacked_address_not_the_ip(tmp_path: Path) -> None:
     }
 
 
+def test_trusty_dr_node_given_only_the_upper_resource(tmp_path: Path) -> None:
+    """dr1's drbd.d without r0.res (only the file of the resource it runs copied
+    there): DR046, true, a new rule (lint said nothing before). drbdadm reads the
+    lower resource to place the stacked device and refuses dr1's whole configuration:
+    peer-drbdadm --mode 84 --node dr1 "in resource r0-U, referenced resource 'r0' not
+    defined." (rc 10), so r0-U never comes up on the DR node at boot."""
+    root = _copy(TRUSTY, tmp_path)
+    (root / "dr1/etc/drbd.d/r0.res").unlink()
+    assert site_found(root) == {("DR046", "dr1/etc/drbd.d/r0-U.res", "error")}
+
+
 # -- 3. Ubuntu 22.04: open-iscsi + multipath, lvmlockd + dlm, pcs 0.10, xl -----------------
 
 
