@@ -114,6 +114,23 @@ def test_sles_variants(tmp_path: Path) -> None:
     assert site_found(root) - base == {("CB006", f"hv1/{CIB}", "error")}
 
 
+def test_sles_watchdog_timeout_below_sbds(tmp_path: Path) -> None:
+    """``stonith-watchdog-timeout=3`` (diskless-SBD style) while /etc/sysconfig/sbd
+    says ``SBD_WATCHDOG_TIMEOUT=5``: CB040 per node (one location, hv1's CIB), true, a
+    new rule (lint said nothing before, and did not read sysconfig/sbd): Pacemaker
+    2.1.2's controller exits on each node, "Shutting down: stonith-watchdog-timeout
+    (3) too short (must be >5000ms)" (lib/common/watchdog.c
+    ``pcmk__valid_sbd_timeout``). Ten seconds, twice SBD's, is what sbd(8) and
+    Pacemaker's ``-1`` give: nothing."""
+    root = _copy(SLES, tmp_path)
+    base = site_found(root)
+    option = 'name="stonith-watchdog-timeout" value='
+    edit_site(root, f"*/{CIB}", option + '"0"', option + '"3"')
+    assert site_found(root, SHIPPED[SLES]) - base == {("CB040", f"hv1/{CIB}", "error")}
+    edit_site(root, f"*/{CIB}", option + '"3"', option + '"10"')
+    assert site_found(root, SHIPPED[SLES]) == base
+
+
 # -- 2. Ubuntu 14.04: corosync 2.3 + Pacemaker 1.1.10, DRBD 8.4 stacked to a DR node ------
 
 
