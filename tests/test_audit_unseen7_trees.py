@@ -82,6 +82,36 @@ def test_sles_sbd_drbd9_ocfs2_xl(tmp_path: Path) -> None:
     assert site_found(root) == set()
 
 
+def test_sles_releases_read_off_the_files(tmp_path: Path) -> None:
+    """-v: DRBD 9.0 or later (``node-id``), corosync 3.0 or later (``linknumber``), Xen
+    4.1 or later (xl.conf), and Pacemaker 2.1.2 before 2.2 from SUSE's dc-version
+    ``2.1.2+20211124.ada5c3b36-150400...`` (the package's snapshot after a ``+``; lint
+    read only ``-`` there and fell back to validate-with's 2.1.0 or later)."""
+    from xencfg import lint
+
+    root = _copy(SLES, tmp_path)
+    result = lint.run([str(n) for n in sorted(root.iterdir()) if n.is_dir()])
+    of = result.cluster.versions.of
+    assert of("pacemaker").describe("Pacemaker").startswith("Pacemaker 2.1.2 or later, before 2.2")
+    assert of("drbd").describe("DRBD").startswith("DRBD 9.0 or later")
+    assert of("corosync").describe("corosync").startswith("corosync 3.0 or later")
+    assert of("xen").describe("Xen").startswith("Xen 4.1 or later")
+
+
+def test_sles_fqdn_hostnames(tmp_path: Path) -> None:
+    """/etc/hostname with the FQDN on every node, the cluster files short: nothing,
+    true. drbdadm 9 finds its ``on hv1`` section for uname ``hv1.hae.example.net``
+    (peer-drbdadm --mode 9 --node hv1.hae.example.net: "resource vm-db on
+    hv1.hae.example.net: not ignored"; 8.4 ignores it, DR006's case), corosync 3
+    strips the domain to find its nodelist entry (exec/totemconfig.c
+    ``find_local_node``) and Pacemaker names the node by the nodelist's ``name``."""
+    root = _copy(SLES, tmp_path)
+    base = site_found(root)
+    for n in ("hv1", "hv2", "hv3"):
+        (root / n / "etc/hostname").write_text(f"{n}.hae.example.net\n")
+    assert site_found(root) == base
+
+
 def test_sles_variants(tmp_path: Path) -> None:
     """``no-quorum-policy=ignore`` on three nodes: CB022, true (a partition of one keeps
     running its resources). hv3's copy of vm-db giving hv3 node-id 1 (hv2's): DR009 and

@@ -628,8 +628,9 @@ def _infer_other(
             # Pacemaker 1.0 CIB runs on 1.0 or on any later release that reads it
             option = getattr(doc, "option", None)
             dc = option("dc-version") if option is not None else None
-            # (at most 4 parts of 9 digits: Version.parse refused more, int() 5,000 digits)
-            m = re.match(r"([0-9]{1,9})\.([0-9]{1,9})(?:\.[0-9]{1,9}){0,2}(?=-|$)", dc or "")
+            # (at most 4 parts of 9 digits: Version.parse refused more, int() 5,000 digits;
+            # SUSE's packages write the snapshot after a '+': "2.1.2+20211124.ada5c3b36-...")
+            m = re.match(r"([0-9]{1,9})\.([0-9]{1,9})(?:\.[0-9]{1,9}){0,2}(?=[-+]|$)", dc or "")
             # the schema a CIB declares needs the release that brought it: a
             # dc-version older than that is stale (left by an older DC, or copied)
             vw = getattr(doc, "validate_with", None)
