@@ -192,6 +192,19 @@ def test_trusty_stacked_address_not_the_ip(tmp_path: Path) -> None:
     }
 
 
+def test_trusty_stacked_agent_not_after_the_ip(tmp_path: Path) -> None:
+    """ms_drbd_r0-U's colocation with and order after the floating IP taken out: CB038,
+    true, which lint missed (it read only Filesystem and Xen users): the stacked
+    agent opens /dev/drbd0, and crm_simulate 2.1.5 then starts it on the node where
+    r0 is Secondary (tests/test_rules_drbd_stacked.py)."""
+    root = _copy(TRUSTY, tmp_path)
+    for cid in ("c_r0-U_on_ip", "o_ip_before_r0-U"):
+        for cib in root.glob(f"nyc*/{CIB}"):
+            lines = cib.read_text().splitlines(keepends=True)
+            cib.write_text("".join(x for x in lines if f'id="{cid}"' not in x))
+    assert site_found(root) == {("CB038", f"nyc1/{CIB}", "error")}
+
+
 def test_trusty_dr_node_given_only_the_upper_resource(tmp_path: Path) -> None:
     """dr1's drbd.d without r0.res (only the file of the resource it runs copied
     there): DR046, true, a new rule (lint said nothing before). drbdadm reads the

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import peer_tool
-from lintkit import found, tree
+from conftest import peer_tool, unavailable
+from lintkit import copy_site, edit_site, found, tree
 
 DRBD_CONF = 'global {\n\tusage-count no;\n}\ninclude "drbd.d/*.res";\n'
 LOWER = (
@@ -78,3 +78,95 @@ def test_dr046_verdicts_are_drbdadms(tmp_path: Path, mode: str) -> None:
     rc, out = verdict("global {\n\tusage-count no;\n}\n" + UPPER)
     assert rc == 1 and "referenced resource 'r0' not defined" in out
     assert verdict("global {\n\tusage-count no;\n}\n" + LOWER + UPPER)[0] == 0
+
+
+# -- CB038 on a stacked resource's drbd agent: it opens the lower resource's device --------
+
+TRUSTY = (
+    Path(__file__).parent
+    / "fixtures/unseen7/trusty-corosync23-pcmk1110-drbd84-stacked-dr-xl/nyc1"
+    / "var/lib/pacemaker/cib/cib.xml"
+)
+TIES = (
+    '      <rsc_colocation id="c_r0-U_on_ip" score="INFINITY" rsc="ms_drbd_r0-U"'
+    ' with-rsc="p_ip_stacked"/>\n'
+    '      <rsc_order id="o_ip_before_r0-U" score="INFINITY" first="p_ip_stacked"'
+    ' then="ms_drbd_r0-U"/>\n'
+)
+LINBIT = (
+    '      <rsc_colocation id="c_r0-U_on_ip" score="INFINITY" rsc="ms_drbd_r0-U"'
+    ' with-rsc="ms_drbd_r0" with-rsc-role="{ROLE}"/>\n'
+    '      <rsc_order id="o_ip_before_r0-U" score="INFINITY" first="ms_drbd_r0"'
+    ' first-action="promote" then="ms_drbd_r0-U" then-action="start"/>\n'
+)
+
+
+def _stacked_site(tmp: Path, ties: str) -> list[Path]:
+    """The unseen7 trusty site (nyc1, nyc2 and the DR node dr1, one drbd.d with r0 and
+    r0-U), the stacked resource's constraints replaced by ``ties``."""
+    root = copy_site(TRUSTY.parents[5], tmp / "site")
+    edit_site(root, "nyc*/var/lib/pacemaker/cib/cib.xml", TIES, ties)
+    return sorted(p for p in root.iterdir() if p.is_dir())
+
+
+def test_cb038_stacked_drbd_agent_not_tied_to_the_lower_master(tmp_path: Path) -> None:
+    """ms_drbd_r0-U (ocf:linbit:drbd of the stacked r0-U) opens /dev/drbd0, r0's
+    device, which a Secondary refuses ('Wrong medium type'): it must follow r0's
+    Master, through the floating IP (the unseen7 tree) or directly (LINBIT's user
+    guide: ``colocation ... inf: ms_drbd_r0-U ms_drbd_r0:Master``, ``order ... inf:
+    ms_drbd_r0:promote ms_drbd_r0-U:start``). Without the ties CB038 (lint said
+    nothing before: it read Filesystem and Xen users only)."""
+    found_for = {
+        "ip chain": TIES,
+        "linbit": LINBIT.format(ROLE="Master"),
+        "no role": LINBIT.format(ROLE="Started"),
+        "none": "",
+    }
+    verdicts = {
+        name: [f[0] for f in found("CB038", *_stacked_site(tmp_path / name, ties))]
+        for name, ties in found_for.items()
+    }
+    assert verdicts == {"ip chain": [], "linbit": [], "no role": ["CB038"], "none": ["CB038"]}
+
+
+def test_cb038_stacked_verdicts_are_the_schedulers(tmp_path: Path) -> None:
+    """crm_simulate (Pacemaker 2.1.5) on the tree's CIB, both nodes online, r0's master
+    score higher on nyc2: with the ties it starts p_drbd_r0-U on nyc2, where r0 is
+    promoted; without them on nyc1, where r0 is Secondary."""
+    import re
+    import shutil
+
+    exe = shutil.which("crm_simulate")
+    if exe is None:
+        unavailable("crm_simulate (pacemaker-cli-utils) is not installed")
+
+    def where(ties: str) -> tuple[str, str]:
+        states = ""
+        for n, (name, score) in enumerate((("nyc1", "100"), ("nyc2", "10000")), 1):
+            attrs = "".join(
+                f'<nvpair id="t{n}-{k}" name="{k}" value="{v}"/>'
+                for k, v in (("master-p_drbd_r0", score), ("master-p_drbd_r0-U", "1000"))
+            )
+            states += (
+                f'<node_state id="{n}" uname="{name}" in_ccm="true" crmd="online"'
+                f' join="member" expected="member"><transient_attributes id="t{n}">'
+                f'<instance_attributes id="ta{n}">{attrs}</instance_attributes>'
+                "</transient_attributes></node_state>"
+            )
+        text = (
+            TRUSTY.read_text()
+            .replace(TIES, ties)
+            .replace("<status/>", f"<status>{states}</status>")
+        )
+        path = tmp_path / "sim.xml"
+        path.write_text(text)
+        out = subprocess.run(
+            [exe, "-x", str(path), "-S"], capture_output=True, text=True, timeout=60
+        ).stdout
+        lower = re.search(r"p_drbd_r0:\d +promote on (\S+)", out)
+        upper = re.search(r"p_drbd_r0-U:\d +start on (\S+)", out)
+        assert lower and upper, out
+        return lower.group(1), upper.group(1)
+
+    assert where(TIES) == ("nyc2", "nyc2")
+    assert where("") == ("nyc2", "nyc1")
