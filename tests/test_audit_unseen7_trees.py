@@ -26,7 +26,7 @@ JAMMY = "jammy-openiscsi-multipath-lvmlockd-dlm-pcs010-xl"
 CIB = "var/lib/pacemaker/cib/cib.xml"
 
 #: what each tree runs, for the declared runs (SLES: SP4's Pacemaker, DRBD and Xen with
-#: the corosync 3 the brief asked for; SUSE's own corosync 3 came with 15 SP6)
+#: the corosync 3 the brief asked for; as far as we know SP4 itself shipped corosync 2.4)
 SHIPPED = {
     SLES: {"drbd": "9.0", "pacemaker": "2.1.2", "corosync": "3.1", "xen": "4.16"},
     TRUSTY: {"drbd": "8.4", "pacemaker": "1.1.10", "corosync": "2.3", "xen": "4.4"},
