@@ -255,3 +255,17 @@ def test_jammy_variants(tmp_path: Path) -> None:
     root = _copy(JAMMY, tmp_path / "c")
     edit_site(root, f"*/{CIB}", 'validate-with="pacemaker-3.7"', 'validate-with="pacemaker-3.8"')
     assert site_found(root, SHIPPED[JAMMY]) - base == {("CB031", f"sanx1/{CIB}", "error")}
+
+
+def test_jammy_lvmlockd_off_on_one_node(tmp_path: Path) -> None:
+    """sanx2's lvm.conf with ``use_lvmlockd = 0``: nothing, true while the CIB runs
+    ``ocf:heartbeat:lvmlockd`` there. LVM alone would refuse the shared VG ("Cannot
+    access VG vg_san with lock type dlm that requires lvmlockd."), but the agent's
+    start rewrites the setting first (resource-agents v4.7.0, Ubuntu 22.04's,
+    heartbeat/lvmlockd ``setup_lvm_config``: 'setting "use_lvmlockd=1" in
+    /etc/lvm/lvm.conf', a sed of the line), and locking-clone starts before every
+    guest's LVM-activate."""
+    root = _copy(JAMMY, tmp_path)
+    base = site_found(root)
+    edit_site(root, "sanx2/etc/lvm/lvm.conf", "use_lvmlockd = 1", "use_lvmlockd = 0")
+    assert site_found(root, SHIPPED[JAMMY]) == base
