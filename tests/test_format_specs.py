@@ -99,6 +99,8 @@ _ETC_BEFORE = {
         "sysconfig/xend",
         "sysconfig/xendomains",
         "default/xendomains",
+        "sysconfig/sbd",
+        "default/sbd",
     ],
     "modules": ["modules", "modprobe.conf", "modprobe.conf.local", "modprobe.d/*"],
     "xend": ["xen/xend-config.sxp"],

@@ -155,6 +155,11 @@ PACEMAKER_3_0 = Version.parse("3.0.0")
 #: names read as aliases (tag Pacemaker-3.0.2 lib/common/options.c, commit 6976565615
 #: "New PCMK_OPT_FENCING_ENABLED"); older releases do not know the new names.
 PACEMAKER_3_0_2 = Version.parse("3.0.2")
+#: Pacemaker 1.1.14: the controller compares a positive ``stonith-watchdog-timeout`` with
+#: ``SBD_WATCHDOG_TIMEOUT`` (read from /etc/sysconfig/sbd, pacemaker.service's
+#: EnvironmentFile) and shuts down when it is shorter (tag Pacemaker-1.1.14 crmd/control.c
+#: "stonith-watchdog-timeout ... is too short"; lib/common/watchdog.c from 1.1.16 on; CB040).
+PACEMAKER_SBD_TIMEOUT_CHECK = Version.parse("1.1.14")
 #: The first Pacemaker release that knows each ``validate-with="pacemaker-X.Y"`` schema
 #: (the newest ``xml/*-X.Y.rng`` at each ClusterLabs/pacemaker tag; 1.0.x's known_schemas
 #: table in lib/common/xml.c): a CIB declaring one runs on that release or a later one,
@@ -623,8 +628,9 @@ def _infer_other(
             # Pacemaker 1.0 CIB runs on 1.0 or on any later release that reads it
             option = getattr(doc, "option", None)
             dc = option("dc-version") if option is not None else None
-            # (at most 4 parts of 9 digits: Version.parse refused more, int() 5,000 digits)
-            m = re.match(r"([0-9]{1,9})\.([0-9]{1,9})(?:\.[0-9]{1,9}){0,2}(?=-|$)", dc or "")
+            # (at most 4 parts of 9 digits: Version.parse refused more, int() 5,000 digits;
+            # SUSE's packages write the snapshot after a '+': "2.1.2+20211124.ada5c3b36-...")
+            m = re.match(r"([0-9]{1,9})\.([0-9]{1,9})(?:\.[0-9]{1,9}){0,2}(?=[-+]|$)", dc or "")
             # the schema a CIB declares needs the release that brought it: a
             # dc-version older than that is stale (left by an older DC, or copied)
             vw = getattr(doc, "validate_with", None)

@@ -483,6 +483,8 @@ SPECS: tuple[FormatSpec, ...] = (
             "sysconfig/xend",
             "sysconfig/xendomains",
             "default/xendomains",
+            "sysconfig/sbd",
+            "default/sbd",
         ),
         sniff_first=True,
         grammar="shellvars",

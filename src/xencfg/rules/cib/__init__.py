@@ -22,6 +22,7 @@ from . import (
     options,
     quorum,
     resources,
+    sbd,
     schema,
     stonith,
 )
@@ -35,6 +36,7 @@ __all__ = [
     "options",
     "quorum",
     "resources",
+    "sbd",
     "schema",
     "stonith",
 ]

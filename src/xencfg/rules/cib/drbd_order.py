@@ -247,7 +247,31 @@ class _Constraints:
                 reached |= new
                 todo += [o for n in new for o, _, sc in self.colocated.get(n, ()) if sc >= least]
             self._with[key] = reached
-        return any(h.get("id") in self._with[key] | target for h in _placing(user, self.does))
+        placed = self._with[key] | target
+        return any(
+            h.get("id") in placed or self._set_joins(h, placed, target, roles, least)
+            for h in _placing(user, self.does)
+        )
+
+    def _set_joins(
+        self, holder: Any, placed: set[str], target: set[str], roles: tuple[str, ...], least: int
+    ) -> bool:
+        """Whether a master/slave set holding the user (a stacked DRBD resource's) is
+        colocated with what reaches the target: the walk stops at such sets, so the
+        user's own set is looked at from its side (with the target's role, when it is
+        the target it meets)."""
+        rid = holder.get("id")
+        if rid is None or _promotable(holder) is None:
+            return False
+        for other, _, score in self.colocated.get(rid, ()):
+            if score < least or other not in placed:
+                continue
+            if other not in target or not roles:
+                return True
+            back = self.colocated.get(other, ())
+            if any(o == rid and r in roles and s >= least for o, r, s in back):
+                return True
+        return False
 
     def started_after(self, user: Any, first: set[str], action: str) -> bool:
         """Whether orders (chains of them through other starts) start ``user`` after
@@ -288,12 +312,31 @@ def _users(cluster: Cluster, item: Loaded, prim: Primitive) -> Iterator[tuple[st
             if domu.node in nodes
             for d in phy_devices(domu)
         ]
+    elif (prim.rclass, prim.provider, prim.type) == ("ocf", "linbit", "drbd"):
+        yield from _stacked_lower(cluster, prim.param("drbd_resource"), nodes)
+        return
     done = set()
     for device, node in pairs:
         res = None if device in done else drbd_resource_of(cluster, device, node)
         if res is not None:
             done.add(device)
             yield device, res, node
+
+
+def _stacked_lower(
+    cluster: Cluster, upper: str | None, nodes: list[str]
+) -> Iterator[tuple[str, Any, str]]:
+    """``(device, lower resource, node)`` for an ``ocf:linbit:drbd`` of a stacked
+    resource: it opens the lower resource's device (``drbdadm --stacked up``: the upper
+    resource's backing disk), which only a Primary lets it open."""
+    for node in nodes:
+        by_name = {r.name: r for _, r in _drbd_resources(cluster, node)}
+        res = by_name.get(upper or "")
+        for h in res.host_list if res is not None else ():
+            lower = by_name.get(h.name) if h.kind == "stacked-on-top-of" else None
+            if lower is not None:
+                yield f"the device under stacked resource '{upper}'", lower, node
+                return
 
 
 def _agents(cib: CibDocument) -> list[tuple[str, str | None, Any]]:
@@ -406,8 +449,10 @@ def _verdict(
 @rule("CB038", "drbd-user-not-tied-to-primary", "error", scope="cluster", hazard=True)
 def drbd_user_not_tied_to_primary(cluster: Cluster) -> Iterator[Finding]:
     """A CIB resource opens a DRBD device (a ``Filesystem`` on /dev/drbdN or
-    /dev/drbd/by-res/RES, a ``Xen`` guest with a ``phy:`` disk there) that the CIB
-    does not place with the DRBD primary and start after its promotion.
+    /dev/drbd/by-res/RES, a ``Xen`` guest with a ``phy:`` disk there, the
+    ``ocf:linbit:drbd`` of a stacked resource, whose backing disk is the lower
+    resource's device) that the CIB does not place with the DRBD primary and start
+    after its promotion.
 
     Why it matters: a DRBD device opens only where its resource is primary (a
     secondary refuses: "Wrong medium type"). With an ``ocf:linbit:drbd`` master/slave
@@ -442,6 +487,12 @@ def drbd_user_not_tied_to_primary(cluster: Cluster) -> Iterator[Finding]:
     the resource by each node's own drbd configuration (minor or by-res, as HB017);
     a ``drbd:`` disk's block-drbd script promotes the resource itself, so it is not
     checked. Fragments are not (their constraints may be in a CIB not linted).
+
+    A stacked resource's master/slave set may follow the lower Master directly (the
+    DRBD user's guide: ``colocation ... inf: ms_drbd_r0-U ms_drbd_r0:Master`` and
+    ``order ... inf: ms_drbd_r0:promote ms_drbd_r0-U:start``) or through the IPaddr2
+    its address needs (crm_simulate 2.1.5 in tests/test_rules_drbd_stacked.py: without
+    either it starts p_drbd_r0-U on the node where r0 is Secondary).
 
     Example: ``<rsc_colocation id="fs-on-drbd" rsc="fs" with-rsc="ms-r0"
     score="INFINITY"/>`` and ``<rsc_order first="ms-r0" then="fs"/>`` for a Filesystem

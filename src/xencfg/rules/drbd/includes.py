@@ -78,6 +78,31 @@ def _opens(
     return _found(pattern, including, root, etc)
 
 
+def _includes(
+    items: list[Loaded], root: Path, etc: Path
+) -> Iterator[tuple[Loaded, Entry, list[str] | None]]:
+    """Each ``include`` of a node's drbd files, with what it opens (:func:`_opens`)."""
+    known = {Path(os.path.abspath(i.file.path)) for i in items}
+    for item in items:
+        including = Path(os.path.abspath(item.file.path))
+        # a supportconfig section: its file is not on disk, its includes are sections
+        sections = known if item.file.is_section else None
+        for entry in _drbd(item).children:
+            if isinstance(entry, Entry) and entry.key == "include" and entry.value:
+                yield item, entry, _opens(entry.value, including, root, etc, sections)
+
+
+def whole_configuration(items: list[Loaded]) -> bool:
+    """Whether ``items`` are a node's whole drbd configuration as drbdadm reads it: its
+    /etc/drbd.conf in a node tree, and every plain ``include`` of them opens (a
+    drbd.d file linted alone, or one whose include is missing (DR027's), may have the
+    rest of its configuration elsewhere)."""
+    tree = _tree(items)
+    return tree is not None and all(
+        opened or _is_glob(entry.value or "") for _, entry, opened in _includes(items, *tree)
+    )
+
+
 @rule("DR027", "include-file-missing", "error", scope="cluster")
 def include_file_missing(cluster: Cluster) -> Iterator[Finding]:
     """An ``include`` names a file that the node does not have.
@@ -107,32 +132,21 @@ def include_file_missing(cluster: Cluster) -> Iterator[Finding]:
         tree = _tree(items)
         if tree is None:
             continue
-        root, etc = tree
         release = cluster.versions.of("drbd", node)
-        known = {Path(os.path.abspath(i.file.path)) for i in items}
-        for item in items:
-            including = Path(os.path.abspath(item.file.path))
-            # a supportconfig section: its file is not on disk, its includes are sections
-            sections = known if item.file.is_section else None
-
-            for entry in _drbd(item).children:
-                if not (isinstance(entry, Entry) and entry.key == "include" and entry.value):
-                    continue
-                pattern = entry.value
-                glob = _is_glob(pattern)
-                if glob and not release.older_than(DRBD_INCLUDE_NULLGLOB):
-                    continue
-                if _opens(pattern, including, root, etc, sections) != []:
-                    continue
-                if glob:
-                    what = f" matches no file on {node}: drbdadm before 8.3.8 refuses"
-                    which = release.describe("DRBD")
-                else:
-                    what = f": no such file on {node}; drbdadm refuses"
-                    which = "DRBD 8.3, 8.4 and 9"
-                yield make(
-                    "DR027",
-                    f"include '{pattern}'{what} the configuration (Failed to open include "
-                    f"file; {which})",
-                    item.where(entry),
-                )
+        for item, entry, opened in _includes(items, *tree):
+            pattern = entry.value or ""
+            glob = _is_glob(pattern)
+            if opened != [] or (glob and not release.older_than(DRBD_INCLUDE_NULLGLOB)):
+                continue
+            if glob:
+                what = f" matches no file on {node}: drbdadm before 8.3.8 refuses"
+                which = release.describe("DRBD")
+            else:
+                what = f": no such file on {node}; drbdadm refuses"
+                which = "DRBD 8.3, 8.4 and 9"
+            yield make(
+                "DR027",
+                f"include '{pattern}'{what} the configuration (Failed to open include "
+                f"file; {which})",
+                item.where(entry),
+            )

@@ -10,6 +10,7 @@ from ...findings import Finding
 from .. import make, rule
 from ..iscsi.failover import _floating_addresses
 from .common import _node_configs, _resources, node_hosts
+from .includes import whole_configuration
 
 
 @rule("DR040", "stacked-address-not-moved", "error", scope="cluster")
@@ -63,3 +64,44 @@ def stacked_address_not_moved(cluster: Cluster) -> Iterator[Finding]:
                     "the off-site copy is not updated",
                     item.where(h.block),
                 )
+
+
+@rule("DR046", "stacked-lower-undefined", "error", scope="cluster")
+def stacked_lower_undefined(cluster: Cluster) -> Iterator[Finding]:
+    """A stacked resource's ``stacked-on-top-of`` names a resource the node's drbd
+    configuration does not define.
+
+    Why it matters: drbdadm refuses the whole configuration, 8.3, 8.4 and 9 alike:
+    "in resource r0-U, referenced resource 'r0' not defined." (exit 10; peer-drbdadm
+    --mode 83/84/9 on the disaster-recovery node's file), so no resource of the node,
+    the stacked one included, can be brought up, adjusted or dumped. It happens on
+    the off-site node when only the upper resource's file is copied there: that node
+    has no ``on`` section in the lower resource, but drbdadm still reads the lower
+    resource to place the stacked device, so the DRBD user's guide keeps the same
+    configuration, both resources, on all three nodes.
+
+    Judged where the node's configuration is whole: its /etc/drbd.conf is linted and
+    every plain ``include`` opens (a drbd.d file linted alone may have the lower
+    resource in another file).
+
+    Example: the DR node's drbd.d holds ``r0-U.res`` (``stacked-on-top-of r0 { ... }``
+    and ``on dr1 { ... }``) but no ``r0.res``.
+
+    Fix: copy the lower resource's file to the node too (drbdadm ignores a resource
+    without a section for the node).
+    """
+    for node, items in sorted(_node_configs(cluster).items()):
+        if not node or not whole_configuration(items):
+            continue
+        resources = _resources(cluster, items)
+        defined = {res.name for _, res in resources}
+        for item, res in resources:
+            for h in res.host_list:
+                if h.kind == "stacked-on-top-of" and h.name and h.name not in defined:
+                    yield make(
+                        "DR046",
+                        f"resource '{res.name}' is stacked on '{h.name}', which {node}'s drbd"
+                        " configuration does not define: drbdadm refuses the whole"
+                        f" configuration (referenced resource '{h.name}' not defined)",
+                        item.where(h.block),
+                    )
