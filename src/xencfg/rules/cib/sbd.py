@@ -9,12 +9,13 @@ from ...cluster import Cluster, Loaded
 from ...findings import Finding
 from ...formats.cib.values import canon_name, duration_ms
 from ...formats.lines.shellvars import Assignment
+from ...membership import cib_nodes
 from ...versions import PACEMAKER_SBD_TIMEOUT_CHECK
 from .. import make, rule
 from ..documents import cib_doc as _cib
 from ..documents import shellvars_doc
 from ..drbd.common import short
-from .common import unit_nodes, units
+from .common import units
 
 #: Where sbd's settings live: SUSE's and Red Hat's sysconfig, Debian's default
 #: (pacemaker.service: ``EnvironmentFile=-@CONFIGDIR@/sbd``)
@@ -74,7 +75,7 @@ def watchdog_timeout_below_sbd(cluster: Cluster) -> Iterator[Finding]:
         ms = duration_ms(pair.value or "") if pair is not None else None
         if pair is None or ms is None or ms <= 0:
             continue
-        nodes = unit_nodes(cluster, unit)
+        nodes = cib_nodes(cluster, unit.items).names
         for node, there, assignment, sbd_ms in sbd:
             if nodes and short(node) not in nodes:
                 continue
