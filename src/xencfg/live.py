@@ -354,6 +354,10 @@ SUPPORTCONFIG_COMMANDS: tuple[tuple[re.Pattern[str], str], ...] = (
     (lazy_re(r"^(\S*/)?cat /proc/drbd$"), "proc-drbd"),
     (lazy_re(r"^(\S*/)?(drbdadm|drbdsetup) status\b"), "drbd-status"),
     (lazy_re(r"^(\S*/)?drbd-overview\s*$"), "drbd-status"),
+    # check_service's ``/etc/init.d/drbd status`` (supportutils 2.25 and 3.0, SLES 10/11
+    # and 12 without systemd): drbd.txt's only DRBD state before supportutils 3.1's
+    # drbd-overview, drbdadm status and cat /proc/drbd (2019)
+    (lazy_re(r"^/etc/init\.d/drbd status\s*$"), "drbd-status"),
     (lazy_re(r"^(\S*/)?multipath (-v\s*\d\s+)?-ll\b"), "multipath-ll"),
     (lazy_re(r"^(\S*/)?iscsiadm -m session\b"), "iscsi-session"),
     (lazy_re(r"^(\S*/)?iscsiadm -m node\b"), "iscsi-node"),
@@ -571,6 +575,8 @@ def _state_files(root: Path, display: str) -> Iterator[StateFile]:
                     got.add(fmt)
                     yield f
         yield from _crm_report_cib(sos, display, got)
+        if "iscsi-node" not in got:
+            yield from _record_files(root, display)
         for where, fmt in PROC_FILES.items():
             copied = root / where.lstrip("/")
             if copied.is_file():
@@ -587,6 +593,41 @@ def _sos_outputs(sos: Path, pattern: str, fmt: str, display: str) -> Iterator[St
     for p in sorted(folder.iterdir()):
         if fnmatchcase(p.name, glob) and not p.name.endswith("-l"):
             yield StateFile(p, f"{display}/sos_commands/{plugin}/{p.name}", fmt)
+
+
+#: Where open-iscsi keeps its node records (idbm.c NODE_CONFIG_DIR: Red Hat's
+#: /var/lib/iscsi, Debian's and SUSE's /etc/iscsi), one file per record, written as
+#: ``iscsiadm -m node -o show`` prints it: ``nodes/IQN/ADDRESS,PORT,TPGT/IFACE``
+#: (``nodes/IQN/ADDRESS,PORT`` a file itself before open-iscsi 2.0-870).
+NODE_RECORD_DIRS = ("var/lib/iscsi/nodes", "etc/iscsi/nodes")
+
+
+def _record_files(root: Path, display: str) -> Iterator[StateFile]:
+    """The node records a sosreport copied (every sos's iscsi plugin copies
+    /var/lib/iscsi), read when it has no ``iscsiadm -m node`` output: sos 1.x/2.x
+    (RHEL 5/6) ran none, so the record files are the only view of them."""
+    for where in NODE_RECORD_DIRS:
+        for target in _subdirs(root / where):
+            for portal in _entries(target):
+                inside = [portal] if portal.is_file() else _entries(portal)
+                for f in inside:
+                    if f.is_file() and not f.is_symlink():
+                        shown = f"{display}/{f.relative_to(root).as_posix()}"
+                        yield StateFile(f, shown, "iscsi-node")
+
+
+def _entries(folder: Path) -> list[Path]:
+    """The entries of a folder that is no symlink, sorted (none when it cannot be listed)."""
+    if not folder.is_dir() or folder.is_symlink():
+        return []
+    try:
+        return sorted(folder.iterdir())
+    except OSError:
+        return []
+
+
+def _subdirs(folder: Path) -> list[Path]:
+    return [p for p in _entries(folder) if p.is_dir() and not p.is_symlink()]
 
 
 def _crm_report_cib(sos: Path, display: str, got: set[str]) -> Iterator[StateFile]:
