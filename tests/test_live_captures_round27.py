@@ -1,0 +1,387 @@
+"""Captures of sos and supportconfig versions not read before, against the files beside
+them: a RHEL 6 sosreport of sos 2.2 (cman + Pacemaker, DRBD 8.4), a RHEL 9 sosreport of
+sos 4 (pcs / corosync 3, DRBD 9) and a SLES 11 SP4 supportconfig (supportutils 3.0).
+The trees are ours (tests/fixtures/live-captures/*/, README.md there), in the layouts
+and shapes the tools write; each test names the source line behind the shape it adds.
+A capture that agrees with the files gives no drift finding; each drift gives its own."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES
+from lintkit import tree
+from xencfg import discover, lint
+from xencfg.formats.status import drbd_status
+
+CAP = FIXTURES / "live-captures"
+SOS22 = CAP / "sos-2.2-rhel6" / "sosreport-alpha.1234567-20261128120000"
+SOS4 = CAP / "sos-4-rhel9" / "sosreport-alpha-2026-11-28-qwzvkpt"
+SCC11 = CAP / "scc-sles11sp4" / "nts_alpha_261128_1200"
+IQN = "iqn.2026-11.net.example:san1.web"
+
+
+def ls_findings(*roots: Path) -> list[tuple[str, str]]:
+    """(code, message) of every drift finding over the trees."""
+    result = lint.run([str(r) for r in roots], select=["LS"])
+    return [(f.code, f.message) for f in result.findings]
+
+
+def read_as(root: Path) -> dict[str, str | None]:
+    """What each captured file of a node tree is read as, by its path below the tree."""
+    (node,) = discover.discover([str(root)]).nodes
+    prefix = discover.display_path(root) + "/"
+    return {f.display.removeprefix(prefix): f.format for f in node.files}
+
+
+def copy(src: Path, tmp: Path, edits: dict[str, tuple[str, str]] | None = None) -> Path:
+    """The fixture tree copied below ``tmp``, with ``old -> new`` edits per file."""
+    root = tmp / src.name
+    shutil.copytree(src, root)
+    for rel, (old, new) in (edits or {}).items():
+        p = root / rel
+        text = p.read_text()
+        assert old in text, (rel, old)
+        p.write_text(text.replace(old, new))
+    return root
+
+
+@pytest.mark.parametrize("root", [SOS22, SOS4, SCC11], ids=["sos-2.2", "sos-4", "scc-11"])
+def test_a_capture_that_agrees_with_its_files_gives_no_drift(root: Path) -> None:
+    """Every capture here shows the running state its files configure: lint reads its
+    state (see the next tests) and reports no drift."""
+    assert ls_findings(root) == []
+
+
+# -- RHEL 6, sos 2.2 ----------------------------------------------------------------------
+
+
+def test_sos22_reads_its_commands_and_its_node_record_files() -> None:
+    """sos 2.2 (tag sos-2.2-24.el6): general.py ``/bin/hostname``, kernel.py ``/bin/uname
+    -a``, networking.py ``/sbin/ip address``, xen.py ``/usr/sbin/xm list``,
+    devicemapper.py ``/sbin/multipath -v4 -ll`` (plugintools.mangleCommand: the
+    /sbin/ prefix dropped, ``[^\\w\\-\\.\\/]+`` -> ``_``). Its iscsi.py runs no iscsiadm
+    and copies /var/lib/iscsi: the record files (idbm.c, ``nodes/IQN/ADDR,PORT,TPGT/
+    IFACE``, written as ``-o show`` prints) are its only view of the node records, and
+    read so. No drbd plugin (sos 4.0 added it), no crm_mon: nothing said of DRBD or the
+    CRM, and no LS001 for a resource whose state was never captured."""
+    got = read_as(SOS22)
+    state = {k: v for k, v in got.items() if not k.startswith(("etc/", "var/lib/pacemaker"))}
+    assert state == {
+        "var/lib/multipath/bindings": "multipath-bindings",
+        "sos_commands/xen/xm_list": "xl-list",
+        "sos_commands/networking/ip_address": "ip-addr",
+        "sos_commands/general/hostname": "uname",
+        "sos_commands/kernel/uname_-a": "uname",
+        "sos_commands/devicemapper/multipath_-v4_-ll": "multipath-ll",
+        f"var/lib/iscsi/nodes/{IQN}/10.0.2.11,3260,1/default": "iscsi-node",
+        f"var/lib/iscsi/nodes/{IQN}/10.0.3.11,3260,1/default": "iscsi-node",
+    }
+
+
+def test_sos22_drifts(tmp_path: Path) -> None:
+    """A failed path in ``multipath -v4 -ll`` (0.4.9's ``failed faulty running``), the
+    DRBD address gone from ``ip address``: one finding each; the host renamed (``hostname``
+    of general.py): LS015."""
+    root = copy(
+        SOS22,
+        tmp_path,
+        {
+            "sos_commands/devicemapper/multipath_-v4_-ll": (
+                "`- 4:0:0:1 sdc 8:32 active ready running",
+                "`- 4:0:0:1 sdc 8:32 failed faulty running",
+            ),
+            "sos_commands/networking/ip_address": ("inet 10.0.1.1/24", "inet 10.0.7.1/24"),
+        },
+    )
+    assert ls_findings(root) == [
+        (
+            "LS014",
+            "alpha does not hold 10.0.1.1 (DRBD resource 'web' binds it): no interface has it",
+        ),
+        ("LS007", "path sdc of map 'vmstore' is failed/faulty"),
+    ]
+    renamed = copy(
+        SOS22, tmp_path / "renamed", {"sos_commands/general/hostname": ("alpha", "alpha2")}
+    )
+    assert ls_findings(renamed) == [
+        ("LS015", "uname -n is 'alpha2', which cman, cib do(es) not name (they name alpha, beta)")
+    ]
+
+
+def test_sos22_record_of_a_retired_target(tmp_path: Path) -> None:
+    """A record file of a target the target box beside the report no longer exports:
+    LS028, judged from the record file (``node.startup = automatic``: it logs in at
+    every boot)."""
+    cluster = tmp_path / "site"
+    alpha = copy(SOS22, cluster)
+    old = alpha / "var/lib/iscsi/nodes" / f"{IQN}.old" / "10.0.2.11,3260,1" / "default"
+    old.parent.mkdir(parents=True)
+    src = alpha / "var/lib/iscsi/nodes" / IQN / "10.0.2.11,3260,1" / "default"
+    old.write_text(src.read_text().replace(f"node.name = {IQN}", f"node.name = {IQN}.old"))
+    tree(
+        cluster,
+        "san1",
+        {
+            "etc/hostname": "san1\n",
+            "etc/ietd.conf": f"Target {IQN}\n\tLun 1 Path=/dev/vg0/web,Type=blockio\n",
+            "var/lib/xencfg/state/ip_addr.txt": (
+                "2: eth0    inet 10.0.2.11/24 brd 10.0.2.255 scope global eth0\n"
+                "3: eth1    inet 10.0.3.11/24 brd 10.0.3.255 scope global eth1\n"
+            ),
+        },
+    )
+    assert [f for f in ls_findings(cluster) if f[0] == "LS028"] == [
+        (
+            "LS028",
+            f"alpha has a node record for {IQN}.old at 10.0.2.11: no ietd.conf, "
+            "saveconfig.json or CIB resource of this run names that target",
+        )
+    ]
+
+
+def test_record_files_are_not_read_beside_iscsiadm_node_output() -> None:
+    """sos 3.0 and later run ``iscsiadm -m node -P 1`` and ``--op=show`` (iscsi.py) and
+    copy /var/lib/iscsi too: the outputs are read, the record files (the same records
+    again) are not."""
+    got = read_as(SOS4)
+    assert got["sos_commands/iscsi/iscsiadm_-m_node_-P_1"] == "iscsi-node"
+    assert not [k for k in got if k.startswith("var/lib/iscsi")]
+
+
+# -- RHEL 9, sos 4 ------------------------------------------------------------------------
+
+
+def test_sos4_reads_drbd9_pcs_and_crm_report_state() -> None:
+    """sos 4 (tags 4.0-4.11): drbd.py ``drbdsetup status all``, pacemaker.py ``crm_mon
+    -1 -A -n -r -t`` (Pacemaker 2.1's text) and crm_report's cib.xml (``RUNNING``
+    beside it: the running CIB), iscsi.py ``iscsiadm -m session -P 3`` of open-iscsi
+    2.1 and ``-m node -P 1`` / ``--op=show``, networking.py ``ip -o addr`` (iproute2 5's
+    ``\\       valid_lft`` tails), host.py ``hostname``. ``pcs status --full`` (the same
+    text) and ``multipath -v4 -ll`` (the same maps) are not read beside them; DRBD 9's
+    /proc/drbd names no resource."""
+    got = read_as(SOS4)
+    state = {k: v for k, v in got.items() if not k.startswith("etc/")}
+    assert state == {
+        "sos_commands/drbd/drbdsetup_status_all": "drbd-status",
+        "sos_commands/multipath/multipath_-ll": "multipath-ll",
+        "sos_commands/iscsi/iscsiadm_-m_session_-P_3": "iscsi-session",
+        "sos_commands/iscsi/iscsiadm_-m_node_--op_show": "iscsi-node",
+        "sos_commands/iscsi/iscsiadm_-m_node_-P_1": "iscsi-node",
+        "sos_commands/networking/ip_-o_addr": "ip-addr",
+        "sos_commands/host/hostname": "uname",
+        "sos_commands/kernel/uname_-a": "uname",
+        "sos_commands/pacemaker/crm_mon_-1_-A_-n_-r_-t": "crm-mon-xml",
+        "sos_commands/pacemaker/crm_report/alpha/cib.xml": "cib-live",
+        "proc/drbd": "proc-drbd",
+    }
+
+
+STATUS = "sos_commands/drbd/drbdsetup_status_all"
+CRM_MON = "sos_commands/pacemaker/crm_mon_-1_-A_-n_-r_-t"
+
+
+@pytest.mark.parametrize(
+    ("edits", "want"),
+    [
+        (
+            {STATUS: ("  beta role:Secondary\n", "  beta connection:Connecting\n")},
+            [("LS002", "DRBD resource 'web' on alpha: connection Connecting")],
+        ),
+        (
+            {
+                STATUS: (
+                    "web role:Primary\n  disk:UpToDate\n",
+                    "web role:Primary\n  disk:Outdated\n",
+                )
+            },
+            [("LS002", "DRBD resource 'web' on alpha: local disk Outdated")],
+        ),
+        (
+            {"sos_commands/networking/ip_-o_addr": ("inet 10.0.0.100/24", "inet 10.0.0.101/24")},
+            [
+                (
+                    "LS023",
+                    "the CRM reports 'vip' (10.0.0.100) started on alpha, which does not hold "
+                    "the address",
+                )
+            ],
+        ),
+        (
+            {
+                CRM_MON: (
+                    "      * drbd-web\t(ocf:linbit:drbd):\t Unpromoted",
+                    "      * drbd-web\t(ocf:linbit:drbd):\t FAILED",
+                )
+            },
+            [("LS016", "cluster resource 'drbd-web' (ocf:linbit:drbd) failed on beta")],
+        ),
+    ],
+    ids=["connecting", "outdated", "vip-missing", "failed"],
+)
+def test_sos4_drifts(
+    tmp_path: Path, edits: dict[str, tuple[str, str]], want: list[tuple[str, str]]
+) -> None:
+    """DRBD 9's ``drbdsetup status``: a peer shown ``connection:Connecting``, a local
+    disk ``Outdated``; the CRM's IPaddr2 shown Started on alpha without its address in
+    ``ip -o addr``; Pacemaker 2.1's ``-n`` text with a resource ``FAILED`` in beta's
+    block."""
+    assert ls_findings(copy(SOS4, tmp_path, edits)) == want
+
+
+# -- SLES 11 SP4, supportconfig 3.0 -------------------------------------------------------
+
+
+def test_sles11_supportconfig_reads_the_drbd_init_script_status() -> None:
+    """supportutils 3.0 (the script before commit 5961f37): drbd_info's ``check_service
+    $OF drbd`` logs ``/etc/init.d/drbd status`` where there is no systemd (log_cmd: the
+    command's full path), the only DRBD state drbd.txt holds before supportutils 3.1
+    (commit 604a51d, 2019: drbd-overview, drbdadm status, cat /proc/drbd). Read as
+    drbd-status; ``crm_mon -r -n -1`` (the same state by node) is not read beside
+    ``crm_mon -r -1``."""
+    got = {k.rsplit("#", 1)[1]: v for k, v in read_as(SCC11).items()}
+    assert got["etc_init.d_drbd_status"] == "drbd-status"
+    assert got["usr_sbin_crm_mon_-r_-1"] == "crm-mon-xml"
+    assert "usr_sbin_crm_mon_-r_-n_-1" not in got
+    assert got["usr_sbin_xm_list"] == "xl-list"
+
+
+DRBD_TXT = "drbd.txt"
+ROW = "0:web  Connected  Primary/Secondary  UpToDate/UpToDate  C"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "want"),
+    [
+        (
+            ROW,
+            "0:web  WFConnection  Primary/Unknown  UpToDate/DUnknown  C",
+            [("LS002", "DRBD resource 'web' on alpha: connection WFConnection")],
+        ),
+        (
+            ROW,
+            "0:web  StandAlone  Primary/Unknown  UpToDate/DUnknown  r-----",
+            [
+                (
+                    "LS003",
+                    "DRBD resource 'web' on alpha is StandAlone (split brain, or disconnected "
+                    "by hand): its copies are not replicated",
+                )
+            ],
+        ),
+        (
+            ROW + "\n",
+            "",
+            [("LS001", "DRBD resource 'web' is configured for alpha but not running there")],
+        ),
+    ],
+    ids=["wfconnection", "standalone", "empty-table"],
+)
+def test_sles11_drbd_drifts(
+    tmp_path: Path, old: str, new: str, want: list[tuple[str, str]]
+) -> None:
+    """The init script's row read as drbd-overview's (drbd_pretty_status strips
+    ``cs:``/``ro:``/``ds:``): a peer gone, a split brain; a table with no row says no
+    resource is up (the script drops only ``Unconfigured`` minors)."""
+    assert ls_findings(copy(SCC11, tmp_path, {DRBD_TXT: (old, new)})) == want
+
+
+def test_sles11_drbd_not_loaded(tmp_path: Path) -> None:
+    """Without /proc/drbd the init script says ``drbd not loaded`` (exit 3; log_cmd keeps
+    stderr): no resource runs. LS001 for the resource the files give alpha."""
+    status = (SCC11 / DRBD_TXT).read_text()
+    start = status.index("drbd driver loaded OK")
+    end = status.index("\n\n", start)
+    root = copy(SCC11, tmp_path, {DRBD_TXT: (status[start:end], "drbd not loaded")})
+    assert ls_findings(root) == [
+        ("LS001", "DRBD resource 'web' is configured for alpha but not running there")
+    ]
+
+
+def test_sles11_domu_not_where_the_crm_says(tmp_path: Path) -> None:
+    """crm_mon -r -1 of Pacemaker 1.1.12 says vm-web Started alpha; ``xm list`` has no web."""
+    root = copy(
+        SCC11,
+        tmp_path,
+        {
+            "xen.txt": (
+                "web                                          3  1024     1     -b----    411.2\n",
+                "",
+            )
+        },
+    )
+    assert ls_findings(root) == [
+        (
+            "LS017",
+            "the CRM reports Xen resource 'vm-web' started on alpha; alpha's domain list has "
+            "no domain web",
+        )
+    ]
+
+
+# -- the init script's status: its forms -------------------------------------------------
+
+
+INIT_84 = """drbd driver loaded OK; device status:
+version: 8.4.4 (api:1/proto:86-101)
+GIT-hash: 3c1f46cb19993f98b22fdf7e18958c21ad75176d build by SuSE Build Service
+m:res  cs          ro                 ds                 p  mounted  fstype
+0:web  SyncSource  Primary/Secondary  UpToDate/Inconsistent  C
+...    sync'ed:    12.5%              (3580/4092)M
+1:db   Connected   Secondary/Primary  UpToDate/UpToDate  C
+"""
+
+INIT_80 = """drbd driver loaded OK; device status:
+version: 8.0.14 (api:86/proto:86)
+GIT-hash: 1ff3a9d7337173a26f7265e5025df23741d9cc7e build by phil@fat-tyre, 2008-10-29 12:32:14
+m:res   cs            st                 ds                     p  mounted  fstype
+0:data  WFConnection  Secondary/Unknown  Inconsistent/DUnknown  B
+"""
+
+
+def test_init_script_status_forms_are_read() -> None:
+    """drbd 8.4's scripts/drbd ``status``: ``echo "drbd driver loaded OK; device
+    status:"``, drbd_pretty_status (``sed -e '2q'`` of /proc/drbd, then ``echo m:res cs
+    ro ds p mounted fstype`` and the rows through ``column -t``; a resync's progress as
+    a ``... ... sync'ed:`` row); drbd 8.0's header says ``st`` (its /proc/drbd's word).
+    The text is kept byte for byte; the preamble and progress rows are not state."""
+    doc = drbd_status.parse(INIT_84)
+    assert doc.dumps() == INIT_84
+    assert [(r.name, r.role, r.connections[0].state, r.disks) for r in doc.resources] == [
+        ("web", "Primary", "SyncSource", ["UpToDate"]),
+        ("db", "Secondary", "Connected", ["UpToDate"]),
+    ]
+    assert doc.resources[0].connections[0].volumes[0].peer_disk == "Inconsistent"
+    assert not doc.none_up
+    old = drbd_status.parse(INIT_80)
+    assert [
+        (r.name, r.connections[0].state, r.connections[0].peer_role) for r in old.resources
+    ] == [("data", "WFConnection", "Unknown")]
+    assert drbd_status.sniff(INIT_84) and drbd_status.sniff(INIT_80)
+
+
+@pytest.mark.parametrize(
+    ("text", "none_up"),
+    [
+        (INIT_84.split("0:web")[0], True),  # the table's header, no row: nothing is up
+        ("drbd driver loaded OK; device status:\nversion: 8.4.4 (api:1/proto:86-101)\n", False),
+        ("drbd not loaded\n", True),
+        (  # no column(1): the script cats /proc/drbd, whose rows are not read
+            "drbd driver loaded OK; device status:\nversion: 8.4.4 (api:1/proto:86-101)\n"
+            " 0: cs:Connected ro:Primary/Secondary ds:UpToDate/UpToDate C r-----\n",
+            False,
+        ),
+        ("No currently configured DRBD found.\n", True),
+        ("Command 'drbdsetup status' terminated with exit code 20\n", False),
+    ],
+    ids=["empty-table", "no-table", "not-loaded", "cat-proc-drbd", "drbdsetup-none", "refused"],
+)
+def test_what_says_no_resource_is_up(text: str, none_up: bool) -> None:
+    """Only an output that says so counts as "nothing up" (LS001 for every resource of
+    the node); a preamble without the table, /proc/drbd's rows or a refusal say nothing."""
+    doc = drbd_status.parse(text)
+    assert doc.resources == [] and doc.none_up is none_up
+    assert doc.dumps() == text
