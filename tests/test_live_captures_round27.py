@@ -15,7 +15,7 @@ import pytest
 from conftest import FIXTURES
 from lintkit import tree
 from xencfg import discover, lint
-from xencfg.formats.status import drbd_status
+from xencfg.formats.status import drbd_status, proc_drbd
 
 CAP = FIXTURES / "live-captures"
 SOS22 = CAP / "sos-2.2-rhel6" / "sosreport-alpha.1234567-20261128120000"
@@ -385,3 +385,57 @@ def test_what_says_no_resource_is_up(text: str, none_up: bool) -> None:
     doc = drbd_status.parse(text)
     assert doc.resources == [] and doc.none_up is none_up
     assert doc.dumps() == text
+
+
+# -- /proc/drbd: an online verify, and the progress of proc_details ----------------------
+
+
+VERIFY_84 = """version: 8.4.3 (api:1/proto:86-101)
+srcversion: 88927CDF07AEA4F7F2580B2
+ 0: cs:VerifyS ro:Primary/Secondary ds:UpToDate/UpToDate C r-----
+    ns:10 nr:0 dw:10 dr:1456 al:1 bm:0 lo:0 pe:0 ua:0 ap:0 ep:1 wo:f oos:0
+\t[==>.................] verified: 15.3% (8672/10236)M
+\tfinish: 0:00:41 speed: 216,576 (216,576) want: 0 K/sec
+"""
+
+DETAILS_83 = """version: 8.3.16 (api:88/proto:86-97)
+GIT-hash: a798fa7e274428a357657fb52f0ecf40192c1985 build by phil@Build64R6, 2014-11-24 14:51:37
+ 0: cs:SyncTarget ro:Secondary/Primary ds:Inconsistent/UpToDate C r-----
+    ns:0 nr:3145728 dw:3145728 dr:0 al:0 bm:192 lo:0 pe:5 ua:0 ap:0 ep:1 wo:f oos:7340032
+\t[=====>..............] sync'ed: 30.0% (7168/10240)M
+\tfinish: 0:02:59 speed: 40,960 (41,100 -- 39,212) want: 102,400 K/sec (stalled)
+\t 30% sector pos: 6291456/20971520
+\tresync: used:1/61 hits:49150 misses:192 starving:0 dirty:0 changed:192
+\tact_log: used:0/257 hits:0 misses:0 starving:0 dirty:0 changed:0
+"""
+
+
+def test_proc_drbd_online_verify_progress_is_read() -> None:
+    """drbd_proc.c drbd_syncer_progress (8.3 line 89, 8.4 line 134): ``verified:`` in
+    place of ``sync'ed:`` while ``state.conn`` is VerifyS/VerifyT. It was kept unread,
+    and the ``finish:`` line after it made a progress of 0% of 0 K."""
+    doc = proc_drbd.parse(VERIFY_84)
+    assert doc.dumps() == VERIFY_84 and doc.unparsed == []
+    sync = doc.minors[0].sync
+    assert sync is not None
+    assert (sync.percent, sync.left, sync.total, sync.speed, sync.want) == (
+        15.3,
+        8672,
+        10236,
+        216576,
+        0,
+    )
+
+
+def test_proc_drbd_progress_with_proc_details() -> None:
+    """With the module's ``proc_details`` at 1 or more (drbd_proc.c, 8.3 and 8.4) the
+    speed's parenthesis is ``(~3 s average -- average since the start)``, then ``want:``
+    (SyncTarget, VerifyS); the long-term average and ``want`` were lost. The sector
+    position line stays unread."""
+    doc = proc_drbd.parse(DETAILS_83)
+    assert doc.dumps() == DETAILS_83
+    sync = doc.minors[0].sync
+    assert sync is not None
+    assert (sync.finish, sync.speed, sync.average, sync.want) == ("0:02:59", 40960, 39212, 102400)
+    assert [ln for _, ln in doc.unparsed] == ["\t 30% sector pos: 6291456/20971520"]
+    assert set(doc.minors[0].tables) == {"resync", "act_log"}
