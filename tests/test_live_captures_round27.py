@@ -292,13 +292,48 @@ def test_sles11_drbd_drifts(
 def test_sles11_drbd_not_loaded(tmp_path: Path) -> None:
     """Without /proc/drbd the init script says ``drbd not loaded`` (exit 3; log_cmd keeps
     stderr): no resource runs. LS001 for the resource the files give alpha."""
-    status = (SCC11 / DRBD_TXT).read_text()
-    start = status.index("drbd driver loaded OK")
-    end = status.index("\n\n", start)
-    root = copy(SCC11, tmp_path, {DRBD_TXT: (status[start:end], "drbd not loaded")})
+    root = copy(SCC11, tmp_path, {DRBD_TXT: (init_status(), "drbd not loaded")})
     assert ls_findings(root) == [
         ("LS001", "DRBD resource 'web' is configured for alpha but not running there")
     ]
+
+
+def init_status() -> str:
+    """The output of drbd.txt's ``/etc/init.d/drbd status`` section."""
+    text = (SCC11 / DRBD_TXT).read_text()
+    start = text.index("drbd driver loaded OK")
+    return text[start : text.index("\n#==[", start)]
+
+
+DRBD_07 = """drbd driver loaded OK; device status:
+version: 0.7.22 (api:79/proto:74)
+SVN Revision: 2572 build by lmb@dale, 2006-10-25 18:17:21
+ 0: cs:{cs} st:Primary/{peer} ld:Consistent
+    ns:0 nr:0 dw:4 dr:2120 al:1 bm:1 lo:0 pe:0 ua:0 ap:0"""
+
+
+@pytest.mark.parametrize(
+    ("cs", "peer", "want"),
+    [
+        ("Connected", "Secondary", []),
+        (
+            "WFConnection",
+            "Unknown",
+            [("LS002", "DRBD resource 'web' on alpha: connection WFConnection")],
+        ),
+    ],
+)
+def test_sles10_init_script_cats_proc_drbd(
+    tmp_path: Path, cs: str, peer: str, want: list[tuple[str, str]]
+) -> None:
+    """DRBD 0.7's and 8.0's init script (scripts/drbd ``status`` up to drbd-8.0.6) prints
+    ``cat $PROC_DRBD`` after its first line: SLES 10's supportconfig keeps /proc/drbd
+    there. The section is read as /proc/drbd (its rows, 0.7's ``ld:`` local disk)."""
+    text = DRBD_07.format(cs=cs, peer=peer)
+    root = copy(SCC11, tmp_path, {DRBD_TXT: (init_status(), text)})
+    got = {k.rsplit("#", 1)[1]: v for k, v in read_as(root).items()}
+    assert got["etc_init.d_drbd_status"] == "proc-drbd" and got["etc_drbd.conf"] == "drbd"
+    assert ls_findings(root) == want
 
 
 def test_sles11_domu_not_where_the_crm_says(tmp_path: Path) -> None:

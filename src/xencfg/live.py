@@ -356,7 +356,9 @@ SUPPORTCONFIG_COMMANDS: tuple[tuple[re.Pattern[str], str], ...] = (
     (lazy_re(r"^(\S*/)?drbd-overview\s*$"), "drbd-status"),
     # check_service's ``/etc/init.d/drbd status`` (supportutils 2.25 and 3.0, SLES 10/11
     # and 12 without systemd): drbd.txt's only DRBD state before supportutils 3.1's
-    # drbd-overview, drbdadm status and cat /proc/drbd (2019)
+    # drbd-overview, drbdadm status and cat /proc/drbd (2019). DRBD 8.2+'s script prints
+    # drbd-overview's rows; 0.7's and 8.0's (up to 8.0.6: scripts/drbd ``status``) print
+    # ``cat $PROC_DRBD`` after the same first line, read as /proc/drbd
     (lazy_re(r"^/etc/init\.d/drbd status\s*$"), "drbd-status"),
     (lazy_re(r"^(\S*/)?multipath (-v\s*\d\s+)?-ll\b"), "multipath-ll"),
     (lazy_re(r"^(\S*/)?iscsiadm -m session\b"), "iscsi-session"),
@@ -381,6 +383,9 @@ PROC_FILES: dict[str, str] = {
     "/proc/net/iet/volume": "iet-proc",
     "/proc/net/iet/session": "iet-proc",
 }
+
+#: a device line of /proc/drbd (``" 0: cs:Connected ..."``), which no drbd-status form has
+_PROC_DRBD_ROW = lazy_re(r"^[ \t]*\d{1,10}: cs:\S", re.M)
 
 _SECTION = lazy_re(r"^#==\[ (?P<kind>[^\]]+?) \]=*#\s*$")
 
@@ -521,6 +526,8 @@ def supportconfig_files(root: Path, display: str) -> Iterator[StateFile]:
                 fmt = formats.detect(label, body.strip())
                 if fmt is None:
                     continue
+            if fmt == "drbd-status" and _PROC_DRBD_ROW.search(body):
+                fmt = "proc-drbd"  # the init script's ``cat $PROC_DRBD`` (see the table)
             slug = re.sub(r"[^\w.-]+", "_", label).strip("_")
             # the same command logged twice is two documents: each its own name (one
             # name would give both the text of the last, and lose the first)
