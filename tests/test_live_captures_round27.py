@@ -474,3 +474,26 @@ def test_proc_drbd_progress_with_proc_details() -> None:
     assert (sync.finish, sync.speed, sync.average, sync.want) == ("0:02:59", 40960, 39212, 102400)
     assert [ln for _, ln in doc.unparsed] == ["\t 30% sector pos: 6291456/20971520"]
     assert set(doc.minors[0].tables) == {"resync", "act_log"}
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        "var/lib/iscsi/nodes/{iqn}/10.0.2.11,3260",  # before 2.0-870: the portal a file
+        "etc/iscsi/nodes/{iqn}/10.0.2.11,3260,1/default",  # upstream's and SUSE's root
+    ],
+    ids=["old-style-portal-file", "etc-iscsi"],
+)
+def test_node_record_file_layouts(tmp_path: Path, where: str) -> None:
+    """open-iscsi idbm.c (2.0.873): NODE_CONFIG_DIR is ISCSI_CONFIG_ROOT "nodes"
+    (/etc/iscsi/ upstream, /var/lib/iscsi/ in Red Hat's build); a record is
+    ``TARGET/ADDR,PORT,TPGT/IFACE``, or, the "old style" it still reads,
+    ``TARGET/ADDR,PORT`` a file itself. Both are read from a sosreport's copy."""
+    record = (SOS22 / "var/lib/iscsi/nodes" / IQN / "10.0.2.11,3260,1/default").read_text()
+    rel = where.format(iqn=IQN)
+    root = tree(
+        tmp_path,
+        "sosreport-alpha-2009",
+        {"sos_commands/general/hostname": "alpha\n", rel: record},
+    )
+    assert read_as(root) == {"sos_commands/general/hostname": "uname", rel: "iscsi-node"}
