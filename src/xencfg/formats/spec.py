@@ -550,7 +550,7 @@ SPECS: tuple[FormatSpec, ...] = (
         live=True,
         document="DrbdStatusDocument",
         readme="`drbdadm status` / `drbdsetup status --json`",
-        files="drbdadm status, drbdsetup status [--json], drbd-overview",
+        files="drbdadm status, drbdsetup status [--json], drbd-overview, /etc/init.d/drbd status",
     ),
     FormatSpec(
         "crm-mon-xml",
@@ -612,7 +612,7 @@ SPECS: tuple[FormatSpec, ...] = (
         secrets=True,
         document="IscsiNodeDocument",
         readme="`iscsiadm -m node`",
-        files="iscsiadm -m node (flat, -P 1, -o show)",
+        files="iscsiadm -m node (flat, -P 1, -o show), the node record files",
     ),
     FormatSpec(
         "iet-proc",
