@@ -15,7 +15,7 @@ import pytest
 from conftest import FIXTURES
 from lintkit import tree
 from xencfg import discover, lint
-from xencfg.formats.status import drbd_status, proc_drbd
+from xencfg.formats.status import drbd_status, multipath_ll, proc_drbd
 
 CAP = FIXTURES / "live-captures"
 SOS22 = CAP / "sos-2.2-rhel6" / "sosreport-alpha.1234567-20261128120000"
@@ -497,3 +497,47 @@ def test_node_record_file_layouts(tmp_path: Path, where: str) -> None:
         {"sos_commands/general/hostname": "alpha\n", rel: record},
     )
     assert read_as(root) == {"sos_commands/general/hostname": "uname", rel: "iscsi-node"}
+
+
+# -- multipath -ll: a map whose WWID, holding blanks, is its name -------------------------
+
+SPACED = """mpatha (1IET     00080001) dm-0 IET,VIRTUAL-DISK
+size=16G features='0' hwhandler='0' wp=rw
+|-+- policy='round-robin 0' prio=1 status=active
+| `- 3:0:0:1 sdb 8:16 active ready running
+`-+- policy='round-robin 0' prio=1 status=enabled
+  `- 4:0:0:1 sdc 8:32 active ready running
+1IET     00080002 dm-1 IET,VIRTUAL-DISK
+size=16G features='0' hwhandler='0' wp=rw
+|-+- policy='round-robin 0' prio=1 status=active
+| `- 3:0:0:2 sdd 8:48 active ready running
+`-+- policy='round-robin 0' prio=1 status=enabled
+  `- 4:0:0:2 sde 8:64 failed faulty running
+"""
+
+SPACED_047 = """1IET     00080002
+[size=16 GB][features=0][hwhandler=0]
+\\_ round-robin 0 [prio=1][active]
+ \\_ 3:0:0:2 sdd 8:48  [active][ready]
+"""
+
+
+def test_multipath_map_named_by_a_wwid_with_blanks() -> None:
+    """print.c snprint_multipath_topology (0.4.7 line 664, 0.4.8 line 685, 0.4.9 line
+    796, 0.8.7 line 1163): the header is ``"%n"``, `` (%w)`` only when the alias is not
+    the WWID, then ``" %d %s"`` (0.4.8+). With user_friendly_names off the name is the
+    WWID, and scsi_id without --replace-whitespace (RHEL 5/6's getuid_callout) gives
+    IET's LUNs one with blanks (``1IET     00080002``). That header was not read: its
+    paths went to the map before it (mpatha had four, one failed)."""
+    doc = multipath_ll.parse(SPACED)
+    assert doc.dumps() == SPACED and doc.unparsed == []
+    assert [(m.alias, m.wwid, m.dm, m.vendor, [p.device for p in m.paths]) for m in doc.maps] == [
+        ("mpatha", "1IET     00080001", "dm-0", "IET", ["sdb", "sdc"]),
+        ("1IET     00080002", "1IET     00080002", "dm-1", "IET", ["sdd", "sde"]),
+    ]
+    old = multipath_ll.parse(SPACED_047)
+    assert [(m.alias, m.dm, len(m.paths)) for m in old.maps] == [("1IET     00080002", None, 1)]
+    # a prompt or a debug line before a size line names no map
+    for junk in ("$ multipath -ll", "Nov 28 12:00:01 | sdb: uid = x", "status = 2 0 0 0 1 1"):
+        text = SPACED.replace("1IET     00080002 dm-1 IET,VIRTUAL-DISK", junk)
+        assert [m.alias for m in multipath_ll.parse(text).maps] == ["mpatha"]
