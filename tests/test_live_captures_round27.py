@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+import xencfg
 from conftest import FIXTURES
 from lintkit import tree
 from xencfg import discover, lint
@@ -541,3 +542,21 @@ def test_multipath_map_named_by_a_wwid_with_blanks() -> None:
     for junk in ("$ multipath -ll", "Nov 28 12:00:01 | sdb: uid = x", "status = 2 0 0 0 1 1"):
         text = SPACED.replace("1IET     00080002 dm-1 IET,VIRTUAL-DISK", junk)
         assert [m.alias for m in multipath_ll.parse(text).maps] == ["mpatha"]
+
+
+def test_uptime_is_not_drbd_overview() -> None:
+    """drbd-overview's rows start ``MINOR:RESOURCE STATE ROLE/PEER`` (drbd-overview.pl;
+    drbd-utils 9's abbreviated states too) or ``MINOR:RESOURCE Unconfigured``; procps
+    uptime's `` 2:41pm  up 5 days ...`` (a SLES 10 capture beside the others) starts
+    with digits and a colon too and was detected as drbd-status."""
+    assert (
+        xencfg.detect("uptime.txt", " 2:41pm  up 5 days 18:08,  4 users,  load average: 0.09\n")
+        is None
+    )
+    for row in (
+        "  0:web  Connected  Primary/Secondary  UpToDate/UpToDate  C  r-----\n",
+        "  0:web/0  Connected(2*) Secondar/Primary UpToDa/UpToDa\n",
+        "  1:r1  Unconfigured\n",
+        "  1:db  ^^0  Connected  Primary/Secondary  UpToDate/UpToDate  C  r-----\n",
+    ):
+        assert drbd_status.sniff(row)

@@ -383,8 +383,15 @@ def _is_overview(head: str) -> bool:
     whose lines are then not read; /proc/drbd has a space after the colon), or the
     init script's first line."""
     first = next((ln for ln in head.split("\n") if ln.strip()), "")
-    row = re.match(r"^\s*\d{1,10}:[^\s:]+\s+\S", first)
-    return first.strip() == _INIT_HEAD or row is not None
+    return first.strip() == _INIT_HEAD or _OVERVIEW_ROW.match(first) is not None
+
+
+#: a row's start: ``MINOR:RESOURCE``, a state word (drbd-utils 9's ``Connected(2*)``
+#: too) and a ``ROLE/PEER`` pair, or ``Unconfigured`` alone; uptime's ``2:41pm up 5
+#: days`` is none
+_OVERVIEW_ROW = re.compile(
+    r"^\s*\d{1,10}:[^\s:]+\s+(?:\^\^\d+\s+)?[A-Z][A-Za-z]*(?:\(\S*\))?(?:\s+\S+/\S+|\s*$)"
+)
 
 
 def sniff(text: str) -> bool:
