@@ -67,8 +67,9 @@ def test_sos22_reads_its_commands_and_its_node_record_files() -> None:
     /sbin/ prefix dropped, ``[^\\w\\-\\.\\/]+`` -> ``_``). Its iscsi.py runs no iscsiadm
     and copies /var/lib/iscsi: the record files (idbm.c, ``nodes/IQN/ADDR,PORT,TPGT/
     IFACE``, written as ``-o show`` prints) are its only view of the node records, and
-    read so. No drbd plugin (sos 4.0 added it), no crm_mon: nothing said of DRBD or the
-    CRM, and no LS001 for a resource whose state was never captured."""
+    read so; its cluster.py's ``cman_tool nodes`` is cman's membership. No drbd plugin
+    (sos 4.0 added it), no crm_mon: nothing said of DRBD or the CRM, and no LS001 for a
+    resource whose state was never captured."""
     got = read_as(SOS22)
     state = {k: v for k, v in got.items() if not k.startswith(("etc/", "var/lib/pacemaker"))}
     assert state == {
@@ -78,6 +79,7 @@ def test_sos22_reads_its_commands_and_its_node_record_files() -> None:
         "sos_commands/general/hostname": "uname",
         "sos_commands/kernel/uname_-a": "uname",
         "sos_commands/devicemapper/multipath_-v4_-ll": "multipath-ll",
+        "sos_commands/cluster/cman_tool_nodes": "cman-nodes",
         f"var/lib/iscsi/nodes/{IQN}/10.0.2.11,3260,1/default": "iscsi-node",
         f"var/lib/iscsi/nodes/{IQN}/10.0.3.11,3260,1/default": "iscsi-node",
     }
@@ -560,3 +562,50 @@ def test_uptime_is_not_drbd_overview() -> None:
         "  1:db  ^^0  Connected  Primary/Secondary  UpToDate/UpToDate  C  r-----\n",
     ):
         assert drbd_status.sniff(row)
+
+
+# -- cman_tool nodes: RHEL 5/6 membership ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "row", "want"),
+    [
+        (
+            "cman_tool_nodes",  # sos 1.9-3.x cluster.py
+            "   2   X    264                        beta",
+            "member beta is not a cman member: the cluster runs without it "
+            "(cman_tool nodes of alpha)",
+        ),
+        (
+            "cman_tool_-af_nodes",  # sos 1.7 (tag rhel-5-start) cluster.py
+            "   2   d    264   2026-11-28 10:50:12  beta",
+            "member beta is disallowed by cman (it rejoined with state the cluster refuses) "
+            "(cman_tool nodes of alpha)",
+        ),
+    ],
+    ids=["dead", "disallowed"],
+)
+def test_sos_cman_tool_nodes_member_not_in(tmp_path: Path, name: str, row: str, want: str) -> None:
+    """cman_tool/main.c print_node: ``%4u   %c  %5d   %s  %s`` with ``M`` a member, ``X``
+    not, ``d`` disallowed; the join time is 19 blanks for a node not in. cluster.conf
+    names beta a clusternode: LS021, once (sos also keeps ``cman_tool -a nodes``)."""
+    old = "   2   M    264   2026-11-28 10:50:12  beta"
+    root = copy(SOS22, tmp_path, {"sos_commands/cluster/cman_tool_nodes": (old, row)})
+    folder = root / "sos_commands/cluster"
+    (folder / "cman_tool_nodes").rename(folder / name)
+    shutil.copy(folder / name, folder / "cman_tool_-a_nodes")
+    assert ls_findings(root) == [("LS021", want)]
+
+
+def test_cman_tool_nodes_forms() -> None:
+    """The header, the NOTE cman_tool prints first when nodes are disallowed, ``-a``'s
+    ``Addresses:`` line after each row: the text is kept byte for byte."""
+    text = (FIXTURES / "cman-nodes" / "valid" / "cman-tool-a-nodes.txt").read_text()
+    doc = xencfg.loads(text, "cman-nodes")
+    assert doc.dumps() == text
+    assert [(n.id, n.state, n.name, n.member, n.addresses) for n in doc.nodes] == [
+        (1, "M", "alpha", True, ["10.0.0.1"]),
+        (2, "d", "beta", False, ["10.0.0.2"]),
+        (3, "X", "gamma", False, []),
+    ]
+    assert xencfg.detect("cman_tool_nodes", text) is None  # (read by its capture's name)

@@ -3,7 +3,7 @@
 Three places give it, all read as extra documents of the node (formats
 ``proc-drbd``, ``drbd-status``, ``multipath-ll``, ``iscsi-session``,
 ``crm-mon-xml``, ``cib-live``, ``xl-list``, ``ip-addr``, ``uname``, ``iet-proc``,
-``iscsi-node``):
+``iscsi-node``, ``cman-nodes``):
 
 * our own layout, ``var/lib/xencfg/state/<name>.txt`` below a node root,
   written by ``xencfg capture -o DIR`` (:func:`capture` / :func:`write`);
@@ -130,6 +130,8 @@ COMMANDS: tuple[Command, ...] = (
         (("dpkg-query", "-W", "-f=${Status}\\t${Package}\\t${Version}\\n"), ("rpm", "-qa")),
         None,
     ),
+    # cman's membership (RHEL 5/6 clusters; no cman, nothing run)
+    Command("cman_tool_nodes", (("cman_tool", "nodes"),), "cman-nodes"),
     Command("uname_n", (("uname", "-n"),), "uname"),
     Command("hostname_f", (("hostname", "-f"),), None),
 )
@@ -306,6 +308,9 @@ SOS_COMMANDS: tuple[tuple[str, str], ...] = (
     ("networking/ip_addr*", "ip-addr"),
     ("networking/ip_-d_address", "ip-addr"),
     ("networking/ip_address", "ip-addr"),
+    # cman's membership: sos 1.7's ``cman_tool -af nodes``, sos 1.9-3.x's ``cman_tool
+    # nodes`` and ``cman_tool -a nodes`` (cluster.py)
+    ("cluster/cman_tool_*nodes", "cman-nodes"),
     ("host/hostname", "uname"),
     ("general/hostname", "uname"),
     ("kernel/uname_-a", "uname"),

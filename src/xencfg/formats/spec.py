@@ -625,6 +625,16 @@ SPECS: tuple[FormatSpec, ...] = (
         files="/proc/net/iet/volume, /proc/net/iet/session",
     ),
     FormatSpec(
+        "cman-nodes",
+        "status.cman_nodes",
+        "output of cman_tool nodes (cman of RHEL 5/6)",
+        live=True,
+        bench=False,
+        document="CmanNodesDocument",
+        readme="`cman_tool nodes`",
+        files="cman_tool nodes (also -a)",
+    ),
+    FormatSpec(
         "uname",
         "status.uname",
         "output of uname -n / uname -a / hostname",

@@ -437,7 +437,8 @@ def resource_where_forbidden(cluster: Cluster) -> Iterator[Finding]:
 
 @rule("LS021", "cluster-member-not-online", "warning", scope="cluster")
 def member_not_online(cluster: Cluster) -> Iterator[Finding]:
-    """A node the cluster files make a member is offline, or UNCLEAN, in crm_mon.
+    """A node the cluster files make a member is offline, or UNCLEAN, in crm_mon (or
+    not a member in ``cman_tool nodes``).
 
     Why it matters: ha.cf, corosync.conf, cluster.conf or the CIB count the node in; the
     captured ``crm_mon`` of a node shows it ``OFFLINE`` (the cluster runs
@@ -446,7 +447,11 @@ def member_not_online(cluster: Cluster) -> Iterator[Finding]:
     the CRM cannot know what it still writes, and holds back its resources
     until fencing succeeds). A node in standby or maintenance is online and is
     not reported; a node whose own crm_mon shows the others offline is a
-    partition (split brain): each capture says what its node sees.
+    partition (split brain): each capture says what its node sees. On a cman
+    cluster (RHEL 5/6, rgmanager or Pacemaker), whose sosreports hold no crm_mon
+    before sos 3.3, ``cman_tool nodes`` (sos's cluster plugin) tells the same: a node
+    shown ``X`` is not a member, ``d`` was disallowed (it rejoined with state the
+    cluster refuses, cman_tool/main.c print_node).
 
     Example: ha.cf ``node xen1 xen2 xen3``; xen1's ``crm_mon -1`` has
     ``OFFLINE: [ xen3 ]``.
@@ -455,7 +460,7 @@ def member_not_online(cluster: Cluster) -> Iterator[Finding]:
     for UNCLEAN, fix fencing (``stonith_admin``, the fence device's log)
     before anything else.
     """
-    if not cluster.has("crm-mon-xml"):
+    if not cluster.has("crm-mon-xml") and not cluster.has("cman-nodes"):
         return
     declared: dict[str, Any] = {}  # short name -> where a member file names it
     for m in memberships(cluster):
@@ -477,6 +482,32 @@ def member_not_online(cluster: Cluster) -> Iterator[Finding]:
             yield make(
                 "LS021",
                 f"member {n.name} is {state} (crm_mon of {item.node or '?'})",
+                _at(item, n.line),
+                [declared[short]],
+            )
+    yield from _cman_not_members(cluster, declared, said)
+
+
+def _cman_not_members(
+    cluster: Cluster, declared: dict[str, Any], said: set[str]
+) -> Iterator[Finding]:
+    """LS021 from ``cman_tool nodes``: a declared member cman shows ``X`` or ``d``."""
+    from ...formats.status.cman_nodes import CmanNodesDocument
+
+    for item, doc in cluster.typed("cman-nodes", CmanNodesDocument):
+        for n in doc.nodes:
+            short = _short(n.name)
+            if n.state not in ("X", "d") or short not in declared or short in said:
+                continue
+            said.add(short)
+            state = (
+                "disallowed by cman (it rejoined with state the cluster refuses)"
+                if n.state == "d"
+                else "not a cman member: the cluster runs without it"
+            )
+            yield make(
+                "LS021",
+                f"member {n.name} is {state} (cman_tool nodes of {item.node or '?'})",
                 _at(item, n.line),
                 [declared[short]],
             )
