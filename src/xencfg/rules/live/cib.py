@@ -467,47 +467,41 @@ def member_not_online(cluster: Cluster) -> Iterator[Finding]:
         if m.source in ("ha.cf", "corosync", "cman", "cib"):
             for name in m.names:
                 declared.setdefault(_short(name), m.where(name))
-    said: set[str] = set()  # once per node: every member's crm_mon shows the same
+    said: set[str] = set()  # once per node: every member's capture shows the same
+    for item, name, line, state, shown_by in _out_of_cluster(cluster):
+        short = _short(name)
+        if short not in declared or short in said:
+            continue
+        said.add(short)
+        yield make(
+            "LS021",
+            f"member {name} is {state} ({shown_by} of {item.node or '?'})",
+            _at(item, line),
+            [declared[short]],
+        )
+
+
+#: cman_tool nodes' states of a node out of the cluster (cman_tool/main.c print_node)
+_CMAN_OUT = {
+    "X": "not a cman member: the cluster runs without it",
+    "d": "disallowed by cman (it rejoined with state the cluster refuses)",
+}
+
+
+def _out_of_cluster(cluster: Cluster) -> Iterator[tuple[Loaded, str, int, str, str]]:
+    """Each node a capture shows out of the cluster, with why and which capture says
+    so: crm_mon's OFFLINE or UNCLEAN, cman_tool nodes' ``X`` or ``d``."""
     for item, mon in _mon_docs(cluster):
         for n in mon.nodes:
-            short = _short(n.name)
-            if (n.online and not n.unclean) or short not in declared or short in said:
-                continue
-            said.add(short)
-            state = (
-                "UNCLEAN: it left without being fenced, the CRM holds its resources back"
-                if n.unclean
-                else "OFFLINE: the cluster runs without it"
-            )
-            yield make(
-                "LS021",
-                f"member {n.name} is {state} (crm_mon of {item.node or '?'})",
-                _at(item, n.line),
-                [declared[short]],
-            )
-    yield from _cman_not_members(cluster, declared, said)
+            if n.unclean:
+                why = "UNCLEAN: it left without being fenced, the CRM holds its resources back"
+                yield item, n.name, n.line, why, "crm_mon"
+            elif not n.online:
+                yield item, n.name, n.line, "OFFLINE: the cluster runs without it", "crm_mon"
+    if cluster.has("cman-nodes"):
+        from ...formats.status.cman_nodes import CmanNodesDocument
 
-
-def _cman_not_members(
-    cluster: Cluster, declared: dict[str, Any], said: set[str]
-) -> Iterator[Finding]:
-    """LS021 from ``cman_tool nodes``: a declared member cman shows ``X`` or ``d``."""
-    from ...formats.status.cman_nodes import CmanNodesDocument
-
-    for item, doc in cluster.typed("cman-nodes", CmanNodesDocument):
-        for n in doc.nodes:
-            short = _short(n.name)
-            if n.state not in ("X", "d") or short not in declared or short in said:
-                continue
-            said.add(short)
-            state = (
-                "disallowed by cman (it rejoined with state the cluster refuses)"
-                if n.state == "d"
-                else "not a cman member: the cluster runs without it"
-            )
-            yield make(
-                "LS021",
-                f"member {n.name} is {state} (cman_tool nodes of {item.node or '?'})",
-                _at(item, n.line),
-                [declared[short]],
-            )
+        for item, doc in cluster.typed("cman-nodes", CmanNodesDocument):
+            for c in doc.nodes:
+                if c.state in _CMAN_OUT:
+                    yield item, c.name, c.line, _CMAN_OUT[c.state], "cman_tool nodes"
