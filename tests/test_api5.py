@@ -247,6 +247,7 @@ REFUSALS: list[tuple[str, str, Callable[[Any], object]]] = [
 #: owns it).
 NO_REFUSAL = {
     "cib-live",
+    "cman-nodes",
     "crm-mon-xml",
     "drbd-status",
     "iet-proc",

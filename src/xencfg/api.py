@@ -39,6 +39,7 @@ if TYPE_CHECKING:  # the overloads' document types; never imported at run time
     from .formats.lvmlike.evms import EvmsDocument
     from .formats.lvmlike.lvm import LvmDocument
     from .formats.multipath import MultipathDocument
+    from .formats.status.cman_nodes import CmanNodesDocument
     from .formats.status.crm_mon import CrmMonDocument
     from .formats.status.drbd_status import DrbdStatusDocument
     from .formats.status.iet_proc import IetProcDocument
@@ -234,6 +235,12 @@ def loads(
 def loads(
     text: str, format: Literal["iet-proc"], *, path: str | None = None
 ) -> IetProcDocument: ...
+
+
+@overload
+def loads(
+    text: str, format: Literal["cman-nodes"], *, path: str | None = None
+) -> CmanNodesDocument: ...
 
 
 @overload
@@ -435,6 +442,10 @@ def load(path: str | os.PathLike[str], format: Literal["iscsi-node"]) -> IscsiNo
 
 @overload
 def load(path: str | os.PathLike[str], format: Literal["iet-proc"]) -> IetProcDocument: ...
+
+
+@overload
+def load(path: str | os.PathLike[str], format: Literal["cman-nodes"]) -> CmanNodesDocument: ...
 
 
 @overload

@@ -3,7 +3,7 @@
 Three places give it, all read as extra documents of the node (formats
 ``proc-drbd``, ``drbd-status``, ``multipath-ll``, ``iscsi-session``,
 ``crm-mon-xml``, ``cib-live``, ``xl-list``, ``ip-addr``, ``uname``, ``iet-proc``,
-``iscsi-node``):
+``iscsi-node``, ``cman-nodes``):
 
 * our own layout, ``var/lib/xencfg/state/<name>.txt`` below a node root,
   written by ``xencfg capture -o DIR`` (:func:`capture` / :func:`write`);
@@ -130,6 +130,8 @@ COMMANDS: tuple[Command, ...] = (
         (("dpkg-query", "-W", "-f=${Status}\\t${Package}\\t${Version}\\n"), ("rpm", "-qa")),
         None,
     ),
+    # cman's membership (RHEL 5/6 clusters; no cman, nothing run)
+    Command("cman_tool_nodes", (("cman_tool", "nodes"),), "cman-nodes"),
     Command("uname_n", (("uname", "-n"),), "uname"),
     Command("hostname_f", (("hostname", "-f"),), None),
 )
@@ -306,6 +308,9 @@ SOS_COMMANDS: tuple[tuple[str, str], ...] = (
     ("networking/ip_addr*", "ip-addr"),
     ("networking/ip_-d_address", "ip-addr"),
     ("networking/ip_address", "ip-addr"),
+    # cman's membership: sos 1.7's ``cman_tool -af nodes``, sos 1.9-3.x's ``cman_tool
+    # nodes`` and ``cman_tool -a nodes`` (cluster.py)
+    ("cluster/cman_tool_*nodes", "cman-nodes"),
     ("host/hostname", "uname"),
     ("general/hostname", "uname"),
     ("kernel/uname_-a", "uname"),
@@ -354,6 +359,12 @@ SUPPORTCONFIG_COMMANDS: tuple[tuple[re.Pattern[str], str], ...] = (
     (lazy_re(r"^(\S*/)?cat /proc/drbd$"), "proc-drbd"),
     (lazy_re(r"^(\S*/)?(drbdadm|drbdsetup) status\b"), "drbd-status"),
     (lazy_re(r"^(\S*/)?drbd-overview\s*$"), "drbd-status"),
+    # check_service's ``/etc/init.d/drbd status`` (supportutils 2.25 and 3.0, SLES 10/11
+    # and 12 without systemd): drbd.txt's only DRBD state before supportutils 3.1's
+    # drbd-overview, drbdadm status and cat /proc/drbd (2019). DRBD 8.2+'s script prints
+    # drbd-overview's rows; 0.7's and 8.0's (up to 8.0.6: scripts/drbd ``status``) print
+    # ``cat $PROC_DRBD`` after the same first line, read as /proc/drbd
+    (lazy_re(r"^/etc/init\.d/drbd status\s*$"), "drbd-status"),
     (lazy_re(r"^(\S*/)?multipath (-v\s*\d\s+)?-ll\b"), "multipath-ll"),
     (lazy_re(r"^(\S*/)?iscsiadm -m session\b"), "iscsi-session"),
     (lazy_re(r"^(\S*/)?iscsiadm -m node\b"), "iscsi-node"),
@@ -377,6 +388,9 @@ PROC_FILES: dict[str, str] = {
     "/proc/net/iet/volume": "iet-proc",
     "/proc/net/iet/session": "iet-proc",
 }
+
+#: a device line of /proc/drbd (``" 0: cs:Connected ..."``), which no drbd-status form has
+_PROC_DRBD_ROW = lazy_re(r"^[ \t]*\d{1,10}: cs:\S", re.M)
 
 _SECTION = lazy_re(r"^#==\[ (?P<kind>[^\]]+?) \]=*#\s*$")
 
@@ -517,6 +531,8 @@ def supportconfig_files(root: Path, display: str) -> Iterator[StateFile]:
                 fmt = formats.detect(label, body.strip())
                 if fmt is None:
                     continue
+            if fmt == "drbd-status" and _PROC_DRBD_ROW.search(body):
+                fmt = "proc-drbd"  # the init script's ``cat $PROC_DRBD`` (see the table)
             slug = re.sub(r"[^\w.-]+", "_", label).strip("_")
             # the same command logged twice is two documents: each its own name (one
             # name would give both the text of the last, and lose the first)
@@ -571,6 +587,8 @@ def _state_files(root: Path, display: str) -> Iterator[StateFile]:
                     got.add(fmt)
                     yield f
         yield from _crm_report_cib(sos, display, got)
+        if "iscsi-node" not in got:
+            yield from _record_files(root, display)
         for where, fmt in PROC_FILES.items():
             copied = root / where.lstrip("/")
             if copied.is_file():
@@ -587,6 +605,41 @@ def _sos_outputs(sos: Path, pattern: str, fmt: str, display: str) -> Iterator[St
     for p in sorted(folder.iterdir()):
         if fnmatchcase(p.name, glob) and not p.name.endswith("-l"):
             yield StateFile(p, f"{display}/sos_commands/{plugin}/{p.name}", fmt)
+
+
+#: Where open-iscsi keeps its node records (idbm.c NODE_CONFIG_DIR: Red Hat's
+#: /var/lib/iscsi, Debian's and SUSE's /etc/iscsi), one file per record, written as
+#: ``iscsiadm -m node -o show`` prints it: ``nodes/IQN/ADDRESS,PORT,TPGT/IFACE``
+#: (``nodes/IQN/ADDRESS,PORT`` a file itself before open-iscsi 2.0-870).
+NODE_RECORD_DIRS = ("var/lib/iscsi/nodes", "etc/iscsi/nodes")
+
+
+def _record_files(root: Path, display: str) -> Iterator[StateFile]:
+    """The node records a sosreport copied (every sos's iscsi plugin copies
+    /var/lib/iscsi), read when it has no ``iscsiadm -m node`` output: sos 1.x/2.x
+    (RHEL 5/6) ran none, so the record files are the only view of them."""
+    for where in NODE_RECORD_DIRS:
+        for target in _subdirs(root / where):
+            for portal in _entries(target):
+                inside = [portal] if portal.is_file() else _entries(portal)
+                for f in inside:
+                    if f.is_file() and not f.is_symlink():
+                        shown = f"{display}/{f.relative_to(root).as_posix()}"
+                        yield StateFile(f, shown, "iscsi-node")
+
+
+def _entries(folder: Path) -> list[Path]:
+    """The entries of a folder that is no symlink, sorted (none when it cannot be listed)."""
+    if not folder.is_dir() or folder.is_symlink():
+        return []
+    try:
+        return sorted(folder.iterdir())
+    except OSError:
+        return []
+
+
+def _subdirs(folder: Path) -> list[Path]:
+    return [p for p in _entries(folder) if p.is_dir() and not p.is_symlink()]
 
 
 def _crm_report_cib(sos: Path, display: str, got: set[str]) -> Iterator[StateFile]:

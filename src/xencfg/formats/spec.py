@@ -552,7 +552,7 @@ SPECS: tuple[FormatSpec, ...] = (
         live=True,
         document="DrbdStatusDocument",
         readme="`drbdadm status` / `drbdsetup status --json`",
-        files="drbdadm status, drbdsetup status [--json], drbd-overview",
+        files="drbdadm status, drbdsetup status [--json], drbd-overview, /etc/init.d/drbd status",
     ),
     FormatSpec(
         "crm-mon-xml",
@@ -614,7 +614,7 @@ SPECS: tuple[FormatSpec, ...] = (
         secrets=True,
         document="IscsiNodeDocument",
         readme="`iscsiadm -m node`",
-        files="iscsiadm -m node (flat, -P 1, -o show)",
+        files="iscsiadm -m node (flat, -P 1, -o show), the node record files",
     ),
     FormatSpec(
         "iet-proc",
@@ -625,6 +625,16 @@ SPECS: tuple[FormatSpec, ...] = (
         document="IetProcDocument",
         readme="IET's `/proc/net/iet/volume` and `session`",
         files="/proc/net/iet/volume, /proc/net/iet/session",
+    ),
+    FormatSpec(
+        "cman-nodes",
+        "status.cman_nodes",
+        "output of cman_tool nodes (cman of RHEL 5/6)",
+        live=True,
+        bench=False,
+        document="CmanNodesDocument",
+        readme="`cman_tool nodes`",
+        files="cman_tool nodes (also -a)",
     ),
     FormatSpec(
         "uname",

@@ -32,6 +32,14 @@ DRBD 8's ``drbd-overview`` (drbd-overview.pl) gives the same model: one line per
 device, ``MINOR:RESOURCE[/VOL] CS ROLE/PEER-ROLE DISK/PEER-DISK [PROTO] FLAGS ...``.
 drbd-utils 9's drbd-overview abbreviates the states (``Secondar/Primary``,
 ``UpToDa``): its lines are not read (kept in ``unparsed``), and say nothing.
+
+DRBD 8's init script (``/etc/init.d/drbd status``, which supportconfig's
+check_service logs in drbd.txt up to supportutils 3.0: SLES 10 and 11 keep no
+other DRBD state) prints the same rows under a preamble: ``drbd driver loaded OK;
+device status:``, /proc/drbd's first two lines, then ``m:res cs ro ds p mounted
+fstype`` (``st`` before 8.3) and one row per configured device (its
+drbd_pretty_status drops the ``Unconfigured`` ones). A table with no row, or the
+script's ``drbd not loaded`` (no /proc/drbd), says no resource is up.
 """
 
 from __future__ import annotations
@@ -105,6 +113,10 @@ class DrbdStatusDocument(StatusDocument):
 
     format = FORMAT
     resources: list[ResourceState] = attrs.Factory(list)
+    #: The output says no resource is up (drbdsetup's "No currently configured DRBD
+    #: found.", the init script's empty table or "drbd not loaded"); other empty
+    #: output (a message, a form not read) says nothing.
+    none_up: bool = attrs.field(default=False, eq=False)
 
     def resource(self, name: str) -> ResourceState | None:
         return next((r for r in self.resources if r.name == name), None)
@@ -268,21 +280,36 @@ _OVERVIEW = re.compile(
 _OVERVIEW_IDLE = re.compile(r"^\s*\d{1,10}:\S+\s+Unconfigured\b")
 
 
+#: The init script's preamble (drbd 8.0-8.4 scripts/drbd ``status``): its first line,
+#: /proc/drbd's two version lines, the table's header.
+_INIT_HEAD = "drbd driver loaded OK; device status:"
+_INIT_PREAMBLE = re.compile(r"^(version|GIT-hash|srcversion):\s")
+_INIT_TABLE = re.compile(r"^m:res\s+cs\s+(ro|st)\s+ds\b")
+#: the script's answer without /proc/drbd (exit status 3)
+NOT_LOADED = "drbd not loaded"
+
+
 def _parse_overview(text: str, path: str | None) -> DrbdStatusDocument:
     """DRBD 8's ``drbd-overview``: one line per device (see :data:`_OVERVIEW`), a
-    resync's progress on a tab-indented line after it."""
+    resync's progress on a tab-indented line after it; or the init script's table
+    (its preamble and header kept in ``unparsed``)."""
     doc = DrbdStatusDocument(path=path, source=text)
     by_name: dict[str, ResourceState] = {}
+    table = other = False
     for no, ln in lines(text):
         m = _OVERVIEW.match(ln)
         if m is None:
             if ln.strip() and not _OVERVIEW_IDLE.match(ln) and not ln.startswith("\t"):
                 doc.unparsed.append((no, ln))
+                head = ln.strip() == _INIT_HEAD or _INIT_PREAMBLE.match(ln)
+                table = table or _INIT_TABLE.match(ln) is not None
+                other = other or not (head or _INIT_TABLE.match(ln))
             continue
         a = {k: v for k, v in m.groupdict().items() if v is not None and k != "rest"}
         words = (m["rest"] or "").split()
         flags = next((w for w in words if re.fullmatch(r"[rs][-a-zA-Z]{3,}", w)), "")
         _add_device(doc, by_name, a, no, flags.startswith("s"))
+    doc.none_up = table and not other and not doc.resources
     return doc
 
 
@@ -296,6 +323,7 @@ def parse(text: str, path: str | None = None) -> DrbdStatusDocument:
     if _is_overview(text[:4096]):
         return _parse_overview(text, path)
     doc = DrbdStatusDocument(path=path, source=text)
+    doc.none_up = NOTHING_UP in text[:4096] or text.strip() == NOT_LOADED
     res: ResourceState | None = None
     conn: Connection | None = None
     for no, ln in lines(text):
@@ -352,9 +380,18 @@ NOTHING_UP = "No currently configured DRBD found."
 
 def _is_overview(head: str) -> bool:
     """drbd-overview's shape, ``MINOR:RESOURCE STATE...`` first (drbd-utils 9's too,
-    whose lines are then not read; /proc/drbd has a space after the colon)."""
+    whose lines are then not read; /proc/drbd has a space after the colon), or the
+    init script's first line."""
     first = next((ln for ln in head.split("\n") if ln.strip()), "")
-    return re.match(r"^\s*\d{1,10}:[^\s:]+\s+\S", first) is not None
+    return first.strip() == _INIT_HEAD or _OVERVIEW_ROW.match(first) is not None
+
+
+#: a row's start: ``MINOR:RESOURCE``, a state word (drbd-utils 9's ``Connected(2*)``
+#: too) and a ``ROLE/PEER`` pair, or ``Unconfigured`` alone; uptime's ``2:41pm up 5
+#: days`` is none
+_OVERVIEW_ROW = re.compile(
+    r"^\s*\d{1,10}:[^\s:]+\s+(?:\^\^\d+\s+)?[A-Z][A-Za-z]*(?:\(\S*\))?(?:\s+\S+/\S+|\s*$)"
+)
 
 
 def sniff(text: str) -> bool:
@@ -363,7 +400,7 @@ def sniff(text: str) -> bool:
         return True
     if head.lstrip().startswith("["):
         return '"connections"' in head or '"devices"' in head
-    if NOTHING_UP in head:
+    if NOTHING_UP in head or head.strip() == NOT_LOADED:
         return True
     if _XML_HEAD.search(head):
         return True

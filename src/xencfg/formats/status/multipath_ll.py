@@ -34,6 +34,12 @@ _BARE_MAP = re.compile(
     r"^(?:(?P<action>create|reload|switchpg|rename|load):\s*)?"
     r"(?P<alias>[^\s()\[\]|`\\]+)(?:\s*\((?P<wwid>[^)\s]*)\))?\s*$"
 )
+#: A header whose alias is its WWID and the WWID holds blanks (scsi_id without
+#: --replace-whitespace, RHEL 5/6's getuid_callout: IET's ``1IET     00010001``): print.c
+#: prints ``"%n %d %s"`` (0.4.8+; ``"%n"`` alone in 0.4.7), no parenthesis, so the
+#: name runs up to `` dm-N``; known as a header only by the size line after it.
+_DM_WORD = re.compile(r"\s(?P<dm>dm-\d+)(?=\s|$)")
+_NOT_NAME = re.compile(r"[()\[\]|`\\=:#$>]")  # (debug lines, prompts: no WWID has these)
 _SIZE_OLD = re.compile(r"^\s*\[size=([^\]]*)\]\[features=([^\]]*)\]\[hwhandler=([^\]]*)\]")
 _SIZE_NEW = re.compile(r"^\s*size=(\S+)\s+features='([^']*)'\s+hwhandler='([^']*)'(?:\s+wp=(\S+))?")
 _PG_OLD = re.compile(
@@ -190,17 +196,10 @@ def parse(text: str, path: str | None = None) -> MultipathLlDocument:
             continue
         m = _SIZE_NEW.match(ln) or _SIZE_OLD.match(ln)
         if m and doc.unparsed and doc.unparsed[-1][0] == prev:
-            bare = _BARE_MAP.match(doc.unparsed[-1][1].strip())
-            if bare is not None:  # 0.4.7: the line before was a header without dm-N
+            header = _header_before_size(doc.unparsed[-1][1], prev)
+            if header is not None:  # the line before was a header _MAP does not know
                 doc.unparsed.pop()
-                cur = Map(
-                    alias=bare["alias"],
-                    wwid=bare["wwid"] or bare["alias"],
-                    dm=None,
-                    action=bare["action"],
-                    line=prev,
-                )
-                group = None
+                cur, group = header, None
                 doc.maps.append(cur)
         if m and cur is not None:
             cur.size, cur.features, cur.hwhandler = (share(x.strip()) for x in m.groups()[:3])
@@ -224,6 +223,29 @@ def parse(text: str, path: str | None = None) -> MultipathLlDocument:
             continue
         doc.unparsed.append((no, raw))
     return doc
+
+
+def _header_before_size(line: str, no: int) -> Map | None:
+    """The map a line names that stands just before a size line: 0.4.7's header
+    without dm-N (:data:`_BARE_MAP`), or one whose WWID holds blanks (:data:`_DM_WORD`)."""
+    bare = _BARE_MAP.match(line.strip())
+    if bare is not None:
+        wwid = bare["wwid"] or bare["alias"]
+        return Map(alias=bare["alias"], wwid=wwid, dm=None, action=bare["action"], line=no)
+    text = line.strip()
+    dm = _DM_WORD.search(text)
+    name = text[: dm.start()].strip() if dm else text
+    if not name or _NOT_NAME.search(name):
+        return None
+    vendor, _, product = text[dm.end() :].partition(",") if dm else ("", "", "")
+    return Map(
+        alias=name,
+        wwid=name,
+        dm=dm["dm"] if dm else None,
+        vendor=vendor.strip() or None,
+        product=product.strip() or None,
+        line=no,
+    )
 
 
 def sniff(text: str) -> bool:

@@ -5,7 +5,8 @@ DRBD 0.7's ``ld:Consistent`` (local disk only) fills ``disks`` as ``(state, "")`
 ``version:`` / ``GIT-hash:`` (or ``srcversion:``) headers, then per minor
 ``N: cs:... st:|ro:... ds:... P flags`` with its counter line (``ns: nr: dw:
 ...``, ints; ``wo:`` is a letter), optional sync progress (``sync'ed: 44.4%
-(588416/1048576)K``, ``finish: ... speed: ... want: ...``) and the 8.0
+(588416/1048576)K``, ``verified:`` for an online verify, ``finish: ... speed: ...
+want: ...``) and the 8.0
 ``resync:``/``act_log:`` lines. Scraped copies without the headers, with
 stripped indentation or with artifacts (``*        *``, ``...``) parse; the
 unknown lines are kept in :attr:`ProcDrbdDocument.unparsed`.
@@ -30,11 +31,17 @@ _VERSION = re.compile(
 _HASH = re.compile(r"^(?:GIT-hash|srcversion):\s*(?P<h>\S+)(?:\s+build by\s+(?P<by>.*))?")
 _MINOR = re.compile(r"^\s*(?P<minor>\d{1,20}):\s+cs:(?P<cs>\S+)(?P<rest>.*)$")
 _COUNTER = re.compile(r"\b([a-z]{2,3}):(\S+)")
+#: the progress line: ``sync'ed:``, or ``verified:`` while an online verify runs
+#: (drbd_proc.c drbd_syncer_progress, 8.3 and 8.4: ``state.conn == C_VERIFY_S ||
+#: C_VERIFY_T``)
 _SYNC = re.compile(
-    r"^\s*(?:\[(?P<bar>[=>.]*)\]\s*)?sync'ed:\s*(?P<pct>\d{1,20}(?:\.\d{1,20})?)%\s*\((?P<left>\d{1,20})/(?P<total>\d{1,20})\)(?P<unit>\S*)"
+    r"^\s*(?:\[(?P<bar>[=>.]*)\]\s*)?(?:sync'ed|verified):\s*(?P<pct>\d{1,20}(?:\.\d{1,20})?)%\s*\((?P<left>\d{1,20})/(?P<total>\d{1,20})\)(?P<unit>\S*)"
 )
+#: ``finish: H:MM:SS speed: N (AVG) [want: N] K/sec``; with the module's proc_details
+#: at 1 or more the parenthesis holds the ~3 s average first, ``(N -- AVG)``
 _FINISH = re.compile(
-    r"^\s*finish:\s*(?P<finish>\S+)\s+speed:\s*(?P<speed>[\d,]+)(?:\s*\((?P<avg>[\d,]+)\))?"
+    r"^\s*finish:\s*(?P<finish>\S+)\s+speed:\s*(?P<speed>[\d,]+)"
+    r"(?:\s*\((?:[\d,]+ -- )?(?P<avg>[\d,]+)\))?"
     r"(?:\s+want:\s*(?P<want>[\d,]+))?\s*(?P<unit>\S+)?"
 )
 _FIELD = re.compile(r"(?<!\w)(\w+):(\S+)")  # (from a word's start: linear on a long word)

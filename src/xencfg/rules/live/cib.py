@@ -433,7 +433,8 @@ def resource_where_forbidden(cluster: Cluster) -> Iterator[Finding]:
 
 @rule("LS021", "cluster-member-not-online", "warning", scope="cluster")
 def member_not_online(cluster: Cluster) -> Iterator[Finding]:
-    """A node the cluster files make a member is offline, or UNCLEAN, in crm_mon.
+    """A node the cluster files make a member is offline, or UNCLEAN, in crm_mon (or
+    not a member in ``cman_tool nodes``).
 
     Why it matters: ha.cf, corosync.conf, cluster.conf or the CIB count the node in; the
     captured ``crm_mon`` of a node shows it ``OFFLINE`` (the cluster runs
@@ -442,7 +443,11 @@ def member_not_online(cluster: Cluster) -> Iterator[Finding]:
     the CRM cannot know what it still writes, and holds back its resources
     until fencing succeeds). A node in standby or maintenance is online and is
     not reported; a node whose own crm_mon shows the others offline is a
-    partition (split brain): each capture says what its node sees.
+    partition (split brain): each capture says what its node sees. On a cman
+    cluster (RHEL 5/6, rgmanager or Pacemaker), whose sosreports hold no crm_mon
+    before sos 3.3, ``cman_tool nodes`` (sos's cluster plugin) tells the same: a node
+    shown ``X`` is not a member, ``d`` was disallowed (it rejoined with state the
+    cluster refuses, cman_tool/main.c print_node).
 
     Example: ha.cf ``node xen1 xen2 xen3``; xen1's ``crm_mon -1`` has
     ``OFFLINE: [ xen3 ]``.
@@ -451,27 +456,47 @@ def member_not_online(cluster: Cluster) -> Iterator[Finding]:
     for UNCLEAN, fix fencing (``stonith_admin``, the fence device's log)
     before anything else.
     """
-    if not cluster.has("crm-mon-xml"):
+    if not cluster.has("crm-mon-xml") and not cluster.has("cman-nodes"):
         return
     declared: dict[str, Any] = {}  # short name -> where a member file names it
     for m in memberships(cluster):
         if m.source in ("ha.cf", "corosync", "cman", "cib"):
             for name in m.names:
                 declared.setdefault(_short(name), m.where(name))
-    once = Once()  # once per node: every member's crm_mon shows the same
+    once = Once()  # once per node: every member's capture shows the same
+    for item, name, line, state, shown_by in _out_of_cluster(cluster):
+        short = _short(name)
+        if short not in declared or not once(short):
+            continue
+        yield make(
+            "LS021",
+            f"member {name} is {state} ({shown_by} of {item.node or '?'})",
+            _at(item, line),
+            [declared[short]],
+        )
+
+
+#: cman_tool nodes' states of a node out of the cluster (cman_tool/main.c print_node)
+_CMAN_OUT = {
+    "X": "not a cman member: the cluster runs without it",
+    "d": "disallowed by cman (it rejoined with state the cluster refuses)",
+}
+
+
+def _out_of_cluster(cluster: Cluster) -> Iterator[tuple[Loaded, str, int, str, str]]:
+    """Each node a capture shows out of the cluster, with why and which capture says
+    so: crm_mon's OFFLINE or UNCLEAN, cman_tool nodes' ``X`` or ``d``."""
     for item, mon in _mon_docs(cluster):
         for n in mon.nodes:
-            short = _short(n.name)
-            if (n.online and not n.unclean) or short not in declared or not once(short):
-                continue
-            state = (
-                "UNCLEAN: it left without being fenced, the CRM holds its resources back"
-                if n.unclean
-                else "OFFLINE: the cluster runs without it"
-            )
-            yield make(
-                "LS021",
-                f"member {n.name} is {state} (crm_mon of {item.node or '?'})",
-                _at(item, n.line),
-                [declared[short]],
-            )
+            if n.unclean:
+                why = "UNCLEAN: it left without being fenced, the CRM holds its resources back"
+                yield item, n.name, n.line, why, "crm_mon"
+            elif not n.online:
+                yield item, n.name, n.line, "OFFLINE: the cluster runs without it", "crm_mon"
+    if cluster.has("cman-nodes"):
+        from ...formats.status.cman_nodes import CmanNodesDocument
+
+        for item, doc in cluster.typed("cman-nodes", CmanNodesDocument):
+            for c in doc.nodes:
+                if c.state in _CMAN_OUT:
+                    yield item, c.name, c.line, _CMAN_OUT[c.state], "cman_tool nodes"

@@ -97,15 +97,16 @@ def live_drbd(cluster: Cluster, r: _Res) -> list[_State] | None:
     one per minor); ``[]``: captured, not there; ``None``: nothing captured."""
     if not cluster.has("drbd-status", "proc-drbd", node=r.node):
         return None
-    from ...formats.status.drbd_status import NOTHING_UP, DrbdStatusDocument
+    from ...formats.status.drbd_status import DrbdStatusDocument
     from ...formats.status.proc_drbd import NO_MODULE, ProcDrbdDocument
 
     seen = False
     for item, st in cluster.typed("drbd-status", DrbdStatusDocument, r.node):
         if not st.resources:
-            # drbdsetup's "nothing up" says it for DRBD 9, whose /proc/drbd cannot; any
-            # other message (the tool refused) leaves it to /proc/drbd
-            seen = seen or NOTHING_UP in st.source
+            # drbdsetup's "nothing up" says it for DRBD 9, whose /proc/drbd cannot (the
+            # init script's empty table too); any other message (the tool refused)
+            # leaves it to /proc/drbd
+            seen = seen or st.none_up
             continue
         seen = True
         live = st.resource(r.name)
