@@ -5,9 +5,10 @@ cman cluster.conf, OCFS2 cluster.conf and o2cb defaults, IET, iscsid.conf, lvm.c
 xend-config.sxp, xl.conf, xm/xl domUs, CIBs, crm_mon XML, drbdsetup status JSON,
 targetcli saveconfig.json) checked with lint, the byte round trip and their peers. Every
 file that parses round-trips. Fixed: a stock lvm.conf under an odd name was read as
-drbd.conf (an XC001 error on a file lvmconfig accepts), and two cman clusternodes with
-one nodeid went unreported. Each file here is written in our own words after the real
-one (cited).
+drbd.conf (an XC001 error on a file lvmconfig accepts); two cman clusternodes with one
+nodeid went unreported; ``nice_failback`` after ``auto_failback`` was taken to keep the
+auto_failback line, where heartbeat sets 'off'. Each file here is written in our own
+words after the real one (cited).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from conftest import unavailable
+from conftest import peer_tool, unavailable
 from lintkit import found, tree
 from xencfg import lint
 from xencfg.formats import detect
@@ -96,3 +97,32 @@ def test_lvm_conf_with_a_semicolon_in_a_comment_is_lvm(tmp_path: Path) -> None:
     drbd = tmp_path / "global.j2"
     drbd.write_text("global {\n\tusage-count no;\n}\ncommon {\n\tnet { protocol C; }\n}\n")
     assert detect(str(drbd)) == "drbd"
+
+
+#: 7layer-org/7layer.org ha.d/ha.cf_bckup: ``auto_failback on`` and, lines later, the
+#: heartbeat 1 ``nice_failback`` kept from an older file.
+FAILBACK_BOTH = "node xa\nnode xb\nucast lo 127.0.0.2\nauto_failback on\nnice_failback off\n"
+
+
+def test_xc005_nice_failback_after_auto_failback_turns_it_off(tmp_path: Path) -> None:
+    """heartbeat 3.0.6 config.c set_nice_failback ignores the line's value: after an
+    ``auto_failback on``/``off`` line it calls set_auto_failback("off"). peer-heartbeat
+    on FAILBACK_BOTH: "'nice_failback off' has been changed to 'auto_failback off'",
+    so both lines ask to fail back and heartbeat stays put: an error (lint saw the
+    same value on both lines and said nothing). With ``nice_failback on`` there (stay
+    put, as run) it is the warning of two lines that disagree, naming 'off' (lint
+    said heartbeat ran 'on')."""
+    both = tree(tmp_path, "both", {"etc/ha.d/ha.cf": FAILBACK_BOTH})
+    result = lint.run([str(both)], select=["XC005"])
+    assert [(f.line, f.severity) for f in result.findings] == [(5, "error")]
+    assert "runs 'auto_failback off'" in result.findings[0].message
+    on = FAILBACK_BOTH.replace("nice_failback off", "nice_failback on")
+    kept = lint.run([str(tree(tmp_path, "on", {"etc/ha.d/ha.cf": on}))], select=["XC005"])
+    assert [(f.line, f.severity) for f in kept.findings] == [(5, "warning")]
+    assert "runs 'auto_failback off'" in kept.findings[0].message
+    peer = peer_tool("peer-heartbeat", "/usr/libexec/heartbeat/heartbeat")
+    conf = both / "etc" / "ha.d" / "ha.cf"
+    out = subprocess.run(
+        [str(peer), str(conf)], capture_output=True, text=True, timeout=120, check=False
+    ).stdout
+    assert "'nice_failback off' has been changed to 'auto_failback off'" in out, out
