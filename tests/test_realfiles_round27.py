@@ -7,7 +7,8 @@ targetcli saveconfig.json) checked with lint, the byte round trip and their peer
 file that parses round-trips. Fixed: a stock lvm.conf under an odd name was read as
 drbd.conf (an XC001 error on a file lvmconfig accepts); two cman clusternodes with one
 nodeid went unreported; ``nice_failback`` after ``auto_failback`` was taken to keep the
-auto_failback line, where heartbeat sets 'off'. Each file here is written in our own
+auto_failback line, where heartbeat sets 'off'; a loose cman cluster.conf template got
+an XML error instead of the template warning. Each file here is written in our own
 words after the real one (cited).
 """
 
@@ -126,3 +127,30 @@ def test_xc005_nice_failback_after_auto_failback_turns_it_off(tmp_path: Path) ->
         [str(peer), str(conf)], capture_output=True, text=True, timeout=120, check=False
     ).stdout
     assert "'nice_failback off' has been changed to 'auto_failback off'" in out, out
+
+
+#: OndrejHome/ansible.ha-cluster-rgmanager templates/cluster.conf.rgmanager.j2: a Jinja
+#: loop writes the clusternodes, and an ``{% if %}`` opens ``<cman>`` on two lines.
+CMAN_TEMPLATE = (
+    '<?xml version="1.0"?>\n<cluster config_version="1" name="{{ cluster_name }}">\n'
+    "\t<clusternodes>\n{% for item in play_hosts %}\n"
+    '\t\t<clusternode name="{{ item }}" nodeid="{{ loop.index }}"/>\n'
+    "{% endfor %}\n\t</clusternodes>\n"
+    '{% if two_node %}\n\t<cman two_node="1" expected_votes="1">\n{% else %}\n'
+    "\t<cman>\n{% endif %}\n\t</cman>\n</cluster>\n"
+)
+
+
+def test_xc001_a_cman_template_is_a_template(tmp_path: Path) -> None:
+    """A loose cluster.conf template got XC001 "not well-formed XML" (an error: the two
+    ``<cman>`` openings of the if/else) where lint's own rule for a template outside a
+    node's tree, as for the CIB, is the warning "a Jinja template": cman reads no
+    template, and the rendered file is the one to check. In /etc/cluster it stays an
+    error (ccs_config_validate and cman refuse ``{{``, an XML syntax error)."""
+    loose = tmp_path / "cluster.conf.j2"
+    loose.write_text(CMAN_TEMPLATE)
+    result = lint.run([str(loose)], force_format="cman")
+    assert [(f.code, f.severity, f.line) for f in result.findings] == [("XC001", "warning", 2)]
+    assert "Jinja template" in result.findings[0].message
+    placed = tree(tmp_path, "n", {"etc/cluster/cluster.conf": CMAN_TEMPLATE})
+    assert [(f.code, f.severity) for f in lint.run([str(placed)]).findings] == [("XC001", "error")]
