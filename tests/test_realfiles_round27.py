@@ -1,14 +1,14 @@
 """Round 27 of lint verdicts on real files from public repositories, against the daemons.
 
-73 real files from 32 repositories not used before (heartbeat ha.cf/haresources/authkeys,
-cman cluster.conf, OCFS2 cluster.conf and o2cb defaults, IET, iscsid.conf, lvm.conf,
-xend-config.sxp, xl.conf, xm/xl domUs, CIBs, crm_mon XML, drbdsetup status JSON,
-targetcli saveconfig.json) checked with lint, the byte round trip and their peers. Every
-file that parses round-trips. Fixed: a stock lvm.conf under an odd name was read as
-drbd.conf (an XC001 error on a file lvmconfig accepts); two cman clusternodes with one
-nodeid went unreported; ``nice_failback`` after ``auto_failback`` was taken to keep the
-auto_failback line, where heartbeat sets 'off'; a loose cman cluster.conf template got
-an XML error instead of the template warning. Each file here is written in our own
+104 real files from 35 repositories, 97 of them not checked before (heartbeat ha.cf,
+haresources and authkeys, cman cluster.conf, OCFS2 cluster.conf and o2cb defaults, IET,
+iscsid.conf, lvm.conf, xend-config.sxp, xl.conf, xm/xl domUs, CIBs, crm_mon XML,
+drbdsetup status JSON, targetcli saveconfig.json) checked with lint, the byte round trip
+and their peers. Every file that parses round-trips. Fixed: a stock lvm.conf under an
+odd name was read as drbd.conf (an XC001 error on a file lvmconfig accepts); two cman
+clusternodes with one nodeid went unreported; ``nice_failback`` after ``auto_failback``
+was taken to keep the auto_failback line, where heartbeat sets 'off'; a loose cman
+cluster.conf template got an XML error instead of the template warning. Each file here is written in our own
 words after the real one (cited).
 """
 
