@@ -8,8 +8,8 @@ and their peers. Every file that parses round-trips. Fixed: a stock lvm.conf und
 odd name was read as drbd.conf (an XC001 error on a file lvmconfig accepts); two cman
 clusternodes with one nodeid went unreported; ``nice_failback`` after ``auto_failback``
 was taken to keep the auto_failback line, where heartbeat sets 'off'; a loose cman
-cluster.conf template got an XML error instead of the template warning. Each file here is written in our own
-words after the real one (cited).
+cluster.conf template got an XML error instead of the template warning. Each file here
+is written in our own words after the real one (cited).
 """
 
 from __future__ import annotations
