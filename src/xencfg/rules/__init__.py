@@ -184,6 +184,21 @@ def repeats(items: Iterable[T], key: Callable[[T], Hashable | None]) -> Iterator
             yield item, first
 
 
+class Once:
+    """``once(key)`` is true the first time ``key`` comes and false after: a finding
+    said once where the same fact shows several times (every node's capture of one
+    cluster, every copy of one CIB)."""
+
+    def __init__(self) -> None:
+        self._seen: set[Hashable] = set()
+
+    def __call__(self, key: Hashable) -> bool:
+        if key in self._seen:
+            return False
+        self._seen.add(key)
+        return True
+
+
 def twice(
     code: str,
     message: str,

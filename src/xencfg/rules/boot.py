@@ -11,7 +11,7 @@ import attrs
 from ..bootlinks import boot_links
 from ..cluster import Cluster, Loaded
 from ..findings import Finding, Location
-from . import make, rule
+from . import Once, make, rule
 
 
 @attrs.frozen
@@ -219,11 +219,10 @@ def cluster_service_started_at_boot(cluster: Cluster) -> Iterator[Finding]:
         links = boot_links(tree) if tree is not None else None
         if not links:
             continue
-        seen: set[tuple[str, Location]] = set()
+        once = Once()
         for name, how, where in _managed(cluster, _items(cluster, node)):
-            if name in _STACK or name not in links or (name, where) in seen:
+            if name in _STACK or name not in links or not once((name, where)):
                 continue
-            seen.add((name, where))
             service = _service(name, how.startswith("haresources"))
             severity, why = service.severity, service.why
             if name == "o2cb":

@@ -11,7 +11,7 @@ from ..discover import display_path
 from ..findings import Finding, Location
 from ..syntax.numbers import atoi
 from ..versions import CMAN_3
-from . import make, repeats, rule, twice
+from . import Once, make, repeats, rule, twice
 from .documents import cman_doc as _cman
 from .documents import domu_doc, hostname_doc, hosts_doc
 
@@ -98,14 +98,13 @@ def _copies(cluster: Cluster) -> list[tuple[Loaded, CmanDocument]]:
     file), loose files left out: the copies ccsd or ``cman_tool version -r`` keep
     in step."""
     out: list[tuple[Loaded, CmanDocument]] = []
-    seen: set[str] = set()
+    once = Once()
     items = sorted(
         cluster.docs("cman"),
         key=lambda i: i.file.path.parts[-2:] != ("cluster", "cluster.conf"),
     )  # /etc/cluster/cluster.conf first, before any other file that reads as cman
     for item in items:
-        if item.node and item.node not in seen:
-            seen.add(item.node)
+        if item.node and once(item.node):
             out.append((item, _cman(item)))
     return out
 

@@ -13,7 +13,6 @@ from ..syntax.numbers import shown, written
 from ..versions import DRBD_9, HEARTBEAT_ATTRD, HEARTBEAT_NO_CRM
 from . import make, rule, twice
 from .documents import authkeys_doc as _authkeys
-from .documents import cman_doc as _cman
 from .documents import corosync_doc as _corosync
 from .documents import hacf_doc as _hacf
 from .documents import haresources_doc
@@ -783,24 +782,10 @@ def _stacks(cluster: Cluster) -> dict[str, tuple[str, Loaded]]:
 
 def _named_members(cluster: Cluster, item: Loaded) -> list[tuple[str, object]]:
     """(short name, the object naming it) of the members a corosync.conf or cman
-    cluster.conf lists: a corosync node by its ``name``, else its ring0 address's
-    owner (by /etc/hosts)."""
-    fmt = item.file.format
-    if fmt == "cman":
-        return [(short(n.name), n) for n in _cman(item).nodes if n.name]
-    out: list[tuple[str, object]] = []
-    for n in _corosync(item).nodes:
-        name = n.name
-        if not name:
-            addr = n.ring_addrs.get(0)
-            owner = next(
-                (i.name for i in cluster.model.nodes.values() if addr and addr in i.addresses),
-                addr,
-            )
-            name = owner
-        if name:
-            out.append((short(name), n))
-    return out
+    cluster.conf lists, as membership.py reads them for the CRM."""
+    from ..membership import listed_by
+
+    return [(key, obj) for key, (_, obj) in listed_by(cluster, item).items()]
 
 
 @rule("HB014", "mixed-cluster-stacks", "error", scope="cluster", hazard=True)

@@ -182,7 +182,7 @@ def _short(s: str) -> str:
 
 #: What a person calls the terminals every grammar names alike; a format's ``words`` add
 #: its own terminals (and may override these).
-_PUNCT = {
+_ALIKE = {
     "STRING": "a quoted string",
     "LBRACE": "'{'",
     "RBRACE": "'}'",
@@ -199,12 +199,16 @@ _PUNCT = {
     "NL": "end of line",
     "_NL": "end of line",
     "$END": "end of file",
+    "KEY": "a key",
+    "VALUE": "a value",
+    "WORD": "a word",
+    "NUMBER": "a number",
 }
 
 
 def _default_word(term: str) -> str:
-    if term in _PUNCT:
-        return _PUNCT[term]
+    if term in _ALIKE:
+        return _ALIKE[term]
     if term.startswith("__ANON") or term.startswith("_"):
         return ""
     return term.lower().replace("_", " ")

@@ -278,7 +278,7 @@ class LineReader(Generic[D]):
 
 def line_reader(doc_cls: type[L]) -> LineReader[L]:
     """The reader of a :class:`LineDocument` format (its grammar, the generic builder)."""
-    words = {"WORD": "a directive or value", "KEY": "a key", "VALUE": "a value"}
+    words = {"WORD": "a directive or value"}
     return LineReader(doc_cls.grammar, lambda text: LineBuilder(doc_cls, text), words)
 
 

@@ -918,11 +918,7 @@ def _entries(text: str, start: int, end: int, light: Light) -> list[Node]:
     return kids
 
 
-_WORDS = {
-    "NAME": "a section name followed by '{'",
-    "KEY": "a 'key: value' line",
-    "VALUE": "a value",
-}
+_WORDS = {"NAME": "a section name followed by '{'", "KEY": "a 'key: value' line"}
 
 
 #: corosync.conf's readers: the COROSYNC table of lines_scan, ``grammars/corosync.lark``.

@@ -508,7 +508,6 @@ def _attributes(text: str, stanza: Node) -> list[Node]:
 _WORDS = {
     "HEAD": "a stanza header ('node:', 'cluster:' or 'heartbeat:')",
     "KEY": "an indented attribute name",
-    "VALUE": "a value",
 }
 
 

@@ -771,8 +771,6 @@ class _Builder:
         return doc
 
 
-_WORDS = {"WORD": "a word"}
-
 #: xend.lark's tokens, for text it accepted: each starts with a character no other
 #: one starts with, so the first alternative that matches is the grammar's token.
 _TOKEN = re.compile(
@@ -883,9 +881,7 @@ def _final_newline(doc: XendDocument, text: str, path: str | None) -> None:
 def parse_lark(text: str, path: str | None = None) -> XendDocument:
     """Parse with ``grammars/xend.lark`` only (the reference :func:`_scan` must equal)."""
     try:
-        doc: XendDocument = parse_with(
-            "xend", text, path, _Builder(text), words=_WORDS, context=_context
-        )
+        doc: XendDocument = parse_with("xend", text, path, _Builder(text), context=_context)
     except ParseError as exc:
         opener = _unclosed(text) if "end of file" in exc.message.split(", got ")[-1] else None
         if opener is None:

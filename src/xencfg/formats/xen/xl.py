@@ -714,7 +714,7 @@ class _Builder:
         return doc
 
 
-_WORDS = {"KEY": "a setting name", "OP": "'=' or '+='", "NUMBER": "a number"}
+_WORDS = {"KEY": "a setting name", "OP": "'=' or '+='"}
 
 
 _SCAN = lazy_re(r"""[\[\]]|'[^'\\\n]*(?:\\.[^'\\\n]*)*'?|"[^"\\\n]*(?:\\.[^"\\\n]*)*"?|#[^\n]*""")

@@ -88,24 +88,6 @@ def own_clusters(cluster: Cluster, unit: Unit) -> list[Layer]:
     return [c for c in cluster.model.heartbeat_clusters if any(id(e) in files for e in c.evidence)]
 
 
-#: The files whose member lists say which nodes run a CIB's cluster.
-_STACK_FILES = ("hacf", "corosync", "cman", "cib")
-
-
-def unit_nodes(cluster: Cluster, unit: Unit) -> frozenset[str]:
-    """The short names of the nodes that run a CIB unit: the nodes whose trees hold it,
-    the heartbeat clusters its evidence belongs to, and the members the stack files of
-    those nodes list (a corosync nodelist, cman's clusternodes). Empty where nothing
-    says (a loose CIB without nodes): then every node linted counts."""
-    holders = {short(i.node) for i in unit.items if i.node}
-    out = set(holders).union(*(c.members for c in own_clusters(cluster, unit)))
-    for m in memberships(cluster):
-        fmt = m.item.file.format
-        if fmt in _STACK_FILES and m.item.node and short(m.item.node) in holders:
-            out.update(short(n) for n in m.names)
-    return frozenset(out)
-
-
 def _storage_only(info: NodeInfo | None) -> bool:
     return info is not None and info.storage_only
 

@@ -22,7 +22,7 @@ from ...formats.cib.model import CibDocument, Primitive
 from ...formats.cib.values import INFINITY, parse_bool
 from ...formats.cib.views import _kids, _tag
 from ...versions import DRBD_9
-from .. import make, rule
+from .. import Once, make, rule
 from ..documents import cib_doc as _cib
 from ..haresources import PROMOTERS
 from .common import units
@@ -453,7 +453,7 @@ def drbd_user_not_tied_to_primary(cluster: Cluster) -> Iterator[Finding]:
     fs-after-drbd inf: ms-r0:promote fs:start``); for heartbeat 2, ``drbddisk`` first in
     the group.
     """
-    seen: set[tuple[str, str | None, str]] = set()
+    once = Once()
     for unit in units(cluster):
         if len(unit.items) != 1 or _cib(unit.items[0]).is_fragment:
             continue
@@ -481,10 +481,8 @@ def drbd_user_not_tied_to_primary(cluster: Cluster) -> Iterator[Finding]:
                             " become-primary-on at boot: the start fails after a failover"
                         ),
                     )
-                once = (text, prim.id, device)
-                if verdict is None or once in seen:
+                if verdict is None or not once((text, prim.id, device)):
                     continue
-                seen.add(once)
                 what = "Xen guest" if prim.is_xen else prim.type
                 param = "xmfile" if prim.is_xen else "device"
                 related = [item.where(m) for m in masters] + [item.where(d) for d in disks]

@@ -4,35 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...cluster import (
-    Cluster,
-    Membership,
-    memberships,
-)
+from ...cluster import Cluster
 from ...findings import Finding
 from ...formats.cib.values import canon_name
+from ...membership import cib_nodes
 from .. import make, rule
-from .common import Unit, _cib, units
+from .common import _cib, units
 
 # -- quorum --------------------------------------------------------------------------
-
-
-def _crm_members(declared: list[Membership], unit: Unit) -> set[str]:
-    """The members of the heartbeat/Pacemaker cluster a CIB unit belongs to, in
-    heartbeat's case-insensitive spelling: the unit's own ``<nodes>`` and the ha.cf
-    ``node`` lines of the node trees its files come from (of every node tree when
-    the files lie beside the nodes, as CIB fragments in a cluster folder do).
-    Unrelated CIBs given together are not one cluster. (One place, so a richer
-    cluster model with node roles can answer instead.)"""
-    trees = {i.node for i in unit.items}
-    mine = {id(i) for i in unit.items}
-    names: set[str] = set()
-    for m in declared:
-        own_cib = m.source == "cib" and id(m.item) in mine
-        hacf = m.source == "ha.cf" and m.item.node is not None
-        if own_cib or (hacf and (m.item.node in trees or None in trees)):
-            names.update(n.lower() for n in m.names)
-    return names
 
 
 @rule("CB022", "no-quorum-ignored-on-three-nodes", "warning", scope="cluster")
@@ -49,14 +28,16 @@ def no_quorum_ignored(cluster: Cluster) -> Iterator[Finding]:
     clusters only; the default ``stop`` stops resources in a minority.
 
     Example: ``<nvpair name="no-quorum-policy" value="ignore"/>`` in a CIB
-    whose ``<nodes>`` (or ha.cf ``node`` lines) name dom0a, dom0b and dom0c.
+    whose ``<nodes>`` (or the ha.cf ``node`` lines, the corosync nodelist or cman's
+    clusternodes of the nodes that hold it) name dom0a, dom0b and dom0c. A CIB
+    that is not a copy of the cluster linted beside it (a loose CIB whose nodes
+    have other ids there) counts its own nodes only.
 
     Fix: remove the option (the default is ``stop``) or set ``stop``
     (``freeze`` keeps what runs but starts nothing).
     """
-    declared = memberships(cluster)
     for unit in units(cluster):
-        members = _crm_members(declared, unit)
+        members = cib_nodes(cluster, unit.items).names
         if len(members) < 3:
             continue
         last = None  # in each CIB the first the CRM reads (option_pairs order), the last CIB

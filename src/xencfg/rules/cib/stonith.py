@@ -10,12 +10,12 @@ import attrs
 from ...cluster import (
     Cluster,
     Loaded,
-    memberships,
     short,
 )
 from ...findings import Finding, Location
 from ...formats.cib.model import CibDocument, NvPair, Primitive, _tag
 from ...formats.cib.values import canon_name, duration_ms, parse_bool
+from ...membership import cib_nodes
 from ...versions import HEARTBEAT_DASHED_OPTIONS, PACEMAKER_1_1
 from .. import make, rule
 from ..documents import multipath_doc as _mp
@@ -24,8 +24,6 @@ from .common import (
     _cib,
     _is_ocfs2_fs,
     fencing_names_unread,
-    own_clusters,
-    unit_nodes,
     units,
 )
 from .guests import _drbd_resources, _two_primaries
@@ -126,7 +124,7 @@ def _shared_storage(cluster: Cluster, unit: Unit) -> list[tuple[str, Location]]:
     for item, prim in unit.primitives():
         if _is_ocfs2_fs(prim):
             out.append((f"OCFS2 filesystem '{prim.id}'", item.where(prim)))
-    nodes = unit_nodes(cluster, unit)
+    nodes = cib_nodes(cluster, unit.items).names
     key = f"cib:shared-storage:{' '.join(sorted(nodes))}"
     return out + cluster.fact(key, lambda: _nodes_share(cluster, nodes))
 
@@ -446,28 +444,6 @@ def _targets(prim: Primitive, pcmk_lists: bool) -> frozenset[str] | None:
     return frozenset(short(h).casefold() for h in hosts if h)
 
 
-def _cluster_members(
-    cluster: Cluster, unit: Unit
-) -> dict[str, tuple[str, Location | None, list[Location]]]:
-    """The members a CIB unit's fencing must reach: casefolded short name -> (the name,
-    its node in the CIB, the ha.cf lines that name it). They are the CIB's own
-    ``nodes`` (not ping or remote nodes, which are not fenced so) and the ha.cf node
-    lists of the heartbeat cluster the CIB belongs to."""
-    out: dict[str, tuple[str, Location | None, list[Location]]] = {}
-    for item in unit.items:
-        for node in _cib(item).nodes:
-            if node.uname and (node.type or "normal").lower() in ("normal", "member"):
-                key = short(node.uname).casefold()
-                out.setdefault(key, (node.uname, item.where(node), []))
-    evidence = {id(e) for c in own_clusters(cluster, unit) for e in c.evidence}
-    for m in memberships(cluster):
-        if m.item.file.format != "hacf" or id(m.item) not in evidence:
-            continue
-        for name in m.names:
-            out.setdefault(short(name).casefold(), (name, None, []))[2].append(m.where(name))
-    return out
-
-
 @rule("CB037", "node-without-stonith-device", "error", scope="cluster", hazard=True)
 def node_without_stonith_device(cluster: Cluster) -> Iterator[Finding]:
     """STONITH is enabled, and no STONITH resource is configured to fence one of the
@@ -487,8 +463,12 @@ def node_without_stonith_device(cluster: Cluster) -> Iterator[Finding]:
     Judged only when every STONITH resource of the CIB says its hosts in its
     configuration (a plugin's host parameter, ``pcmk_host_list``, ``pcmk_host_map``,
     ``pcmk_host_check=static-list``); an agent that lists its hosts at run time, or
-    ``pcmk_host_check=none``, may fence anyone and nothing is said. Names are compared
-    without case and domain. Not with watchdog fencing (see CB005).
+    ``pcmk_host_check=none``, may fence anyone and nothing is said. The nodes are the
+    CIB's member ``<nodes>`` and those its messaging layer lists (ha.cf ``node``
+    lines, a corosync nodelist by each node's ``name``, as Pacemaker names members,
+    cman's clusternodes); a CIB no file places (fragments, a loose CIB without
+    ``<nodes>``) is not judged. Names are compared without case and domain. Not with
+    watchdog fencing (see CB005).
 
     Example: a clone of ``external/ipmi`` with ``hostname=xen1`` and no device for
     ``xen2``.
@@ -512,14 +492,15 @@ def node_without_stonith_device(cluster: Cluster) -> Iterator[Finding]:
                 break
             covered |= targets
         else:
-            for key, (name, in_cib, in_hacf) in _cluster_members(cluster, unit).items():
-                if key not in covered:
+            runs_on = cib_nodes(cluster, unit.items)
+            for key, member in runs_on.members.items() if runs_on.said else ():
+                if key.casefold() not in covered:
                     yield make(
                         "CB037",
-                        f"no STONITH resource fences node {name}: when it fails, fencing"
-                        " fails and its resources are not recovered",
-                        in_cib or where,
-                        [*in_hacf, *(i.where(p) for i, p in devices)],
+                        f"no STONITH resource fences node {member.name}: when it fails,"
+                        " fencing fails and its resources are not recovered",
+                        member.in_cib or where,
+                        [*member.listed, *(i.where(p) for i, p in devices)],
                     )
 
 

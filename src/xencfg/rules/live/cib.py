@@ -7,7 +7,7 @@ from typing import Any
 
 from ...cluster import Cluster, Loaded, memberships
 from ...findings import Finding
-from .. import make, rule
+from .. import Once, make, rule
 from .common import _at, _short
 
 
@@ -120,14 +120,13 @@ def domu_outside_cib(cluster: Cluster) -> Iterator[Finding]:
     names, any_xen = _managed_domus(cluster)
     if not any_xen:
         return
-    said: set[tuple[str | None, str]] = set()
+    once = Once()
     for item, xl in cluster.typed("xl-list", XlListDocument):
         for d in xl.domus:
             if d.state and "d" in d.state:
                 continue  # dying: being destroyed, no guest runs (xl names it "(null)")
             # ``xencfg capture`` keeps both ``xl list`` and ``xm list`` where both answer
-            if _migrating(d.name)[0] not in names and (item.node, d.name) not in said:
-                said.add((item.node, d.name))
+            if _migrating(d.name)[0] not in names and once((item.node, d.name)):
                 yield make(
                     "LS012",
                     f"domU '{d.name}' runs on {item.node or '?'} but no CIB Xen resource "
@@ -206,14 +205,13 @@ def cluster_resource_failed(cluster: Cluster) -> Iterator[Finding]:
     Fix: read the failed action in ``crm_mon -1`` (its exit reason) and the
     node's logs, fix the cause, then ``crm_resource --cleanup -r ID``.
     """
-    said: set[tuple[frozenset[str], str, tuple[str, ...]]] = set()
+    once = Once()
     for item, mon in _mon_docs(cluster):
         members = frozenset(_short(n.name) for n in mon.nodes)
         for r in mon.resources:
             key = (members, r.id, tuple(sorted(r.nodes)))
-            if not r.failed or key in said:
+            if not r.failed or not once(key):
                 continue  # every node's capture shows the same cluster: once
-            said.add(key)
             where = f" on {', '.join(r.nodes)}" if r.nodes else ""
             yield make(
                 "LS016",
@@ -295,7 +293,7 @@ def xen_resource_elsewhere(cluster: Cluster) -> Iterator[Finding]:
     if not lists:
         return
     names = _xen_names(cluster)
-    said: set[tuple[str, str, str]] = set()
+    once = Once()
     for item, mon in _mon_docs(cluster):
         # only the nodes this crm_mon shows: another cluster's node, or one whose name
         # the capture lacks (a folder's name), is no place the CRM put anything
@@ -323,9 +321,8 @@ def xen_resource_elsewhere(cluster: Cluster) -> Iterator[Finding]:
                     )
                 else:
                     continue
-                if (r.id, node, text) in said:
+                if not once((r.id, node, text)):
                     continue
-                said.add((r.id, node, text))
                 yield make("LS017", text, _at(item, r.line), [_at(xl_item, 1)])
 
 
@@ -404,7 +401,7 @@ def resource_where_forbidden(cluster: Cluster) -> Iterator[Finding]:
         return
     from ...formats.cib.model import CibDocument
 
-    said: set[tuple[str, str]] = set()
+    once = Once()
     for item, mon in _mon_docs(cluster):
         cibs = [
             (i, c)
@@ -423,9 +420,8 @@ def resource_where_forbidden(cluster: Cluster) -> Iterator[Finding]:
                     for el, names, only in banned.get(rid, ()):
                         for node in r.nodes:
                             short = _short(node)
-                            if (short in names) == only or (r.base_id, short) in said:
+                            if (short in names) == only or not once((r.base_id, short)):
                                 continue
-                            said.add((r.base_id, short))
                             yield make(
                                 "LS020",
                                 f"the CRM reports '{r.id}' on {node}; the CIB forbids it there "
@@ -462,13 +458,12 @@ def member_not_online(cluster: Cluster) -> Iterator[Finding]:
         if m.source in ("ha.cf", "corosync", "cman", "cib"):
             for name in m.names:
                 declared.setdefault(_short(name), m.where(name))
-    said: set[str] = set()  # once per node: every member's crm_mon shows the same
+    once = Once()  # once per node: every member's crm_mon shows the same
     for item, mon in _mon_docs(cluster):
         for n in mon.nodes:
             short = _short(n.name)
-            if (n.online and not n.unclean) or short not in declared or short in said:
+            if (n.online and not n.unclean) or short not in declared or not once(short):
                 continue
-            said.add(short)
             state = (
                 "UNCLEAN: it left without being fenced, the CRM holds its resources back"
                 if n.unclean

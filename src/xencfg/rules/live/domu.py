@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from ..._lazy import lazy_re
 from ...cluster import Cluster
 from ...findings import Finding
-from .. import make, rule
+from .. import Once, make, rule
 from .cib import _migrating
 from .common import _at
 
@@ -135,7 +135,7 @@ def domu_without_config(cluster: Cluster) -> Iterator[Finding]:
         return
     from ...formats.status.xl_list import XlListDocument
 
-    said: set[tuple[str, str]] = set()
+    once = Once()
     for node in cluster.nodes:
         docs = list(cluster.typed("xl-list", XlListDocument, node))
         if not docs:
@@ -149,11 +149,12 @@ def domu_without_config(cluster: Cluster) -> Iterator[Finding]:
                 if d.state and "d" in d.state:
                     continue  # dying: being destroyed
                 name = _migrating(d.name)[0]
-                if name in known or (node, name) in said:
+                if name in known:
                     continue
                 if name.endswith("-dm") and name[:-3] in running:
                     continue  # an HVM guest's stub domain (libxl__stub_dm_name: "%s-dm")
-                said.add((node, name))
+                if not once((node, name)):
+                    continue
                 yield make(
                     "LS027",
                     f"domU '{name}' runs on {node}, which has no domU config for it: "

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from ...cluster import Cluster, _ip_key, moved_addresses
 from ...findings import Finding, Location
-from .. import make, rule
+from .. import Once, make, rule
 from ..iscsi.common import _read_ietd
 from .common import _at, _short
 
@@ -188,13 +188,12 @@ def iscsi_unknown_target(cluster: Cluster) -> Iterator[Finding]:
     targets = _configured_targets(cluster)
     if not targets:
         return
-    said: set[tuple[str | None, str, str | None]] = set()
+    once = Once()
     for item, d in cluster.typed("iscsi-session", IscsiSessionDocument):
         for s in d.sessions:
             # supportconfig keeps ``iscsiadm -m session`` and ``-P 1`` of the same node
             key = (item.node, s.target, s.portal)
-            if s.target not in targets and key not in said:
-                said.add(key)
+            if s.target not in targets and once(key):
                 yield make(
                     "LS010",
                     f"session to {s.target} on {item.node or '?'}: no ietd.conf, "
@@ -299,17 +298,15 @@ def iscsi_portal_not_target(cluster: Cluster) -> Iterator[Finding]:
         return
     from ...formats.status.iscsi_session import IscsiSessionDocument
 
-    said: set[tuple[str | None, str, str]] = set()
+    once = Once()
     for item, d in cluster.typed("iscsi-session", IscsiSessionDocument):
         for s in d.sessions:
             address = _portal_address(s.portal)
             boxes = _elsewhere(cluster, s.target, address)
             if boxes is None or address is None:
                 continue
-            key = (item.node, s.target, address)
-            if key in said:
+            if not once((item.node, s.target, address)):
                 continue
-            said.add(key)
             yield make(
                 "LS019",
                 f"session to {s.target} on {item.node or '?'} goes to {address}, which "

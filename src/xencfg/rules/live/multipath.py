@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...cluster import Cluster, Loaded
 from ...findings import Finding, Location
-from .. import make, rule
+from .. import Once, make, rule
 from .common import _at
 
 if TYPE_CHECKING:
@@ -228,15 +228,14 @@ def multipath_map_not_running(cluster: Cluster) -> Iterator[Finding]:
             for m in doc.multipaths:
                 if m.wwid:
                     conf.setdefault(m.wwid, (m.alias, item.where(m.block)))
-        said: set[str] = set()
+        once = Once()
         for link in chain:
             wwid = link.wwid or ""
-            if link.target not in logged or wwid not in conf or wwid in said:
+            if link.target not in logged or wwid not in conf:
                 continue
             alias, where = conf[wwid]
-            if wwid in running or (alias and alias in running):
+            if wwid in running or (alias and alias in running) or not once(wwid):
                 continue
-            said.add(wwid)
             name = f"'{alias}' ({wwid})" if alias else wwid
             yield make(
                 "LS022",

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from ...cluster import Cluster, _ip_key, captured_addresses, moved_addresses
 from ...findings import Finding
-from .. import make, rule
+from .. import Once, make, rule
 from ..iscsi.common import _read_ietd
 from .common import _at
 from .iscsi import _configured_targets, _elsewhere, _portal_address
@@ -52,14 +52,15 @@ def iscsi_record_unknown_target(cluster: Cluster) -> Iterator[Finding]:
     if not targets:
         return
     portals = _box_addresses(cluster)
-    said: set[tuple[str | None, str]] = set()
+    once = Once()
     for item, doc in cluster.typed("iscsi-node", IscsiNodeDocument):
         for r in doc.records:
-            if r.target in targets or r.startup == "manual" or (item.node, r.target) in said:
+            if r.target in targets or r.startup == "manual":
                 continue
             if _ip_key(r.address) not in portals:
                 continue  # a portal of a box outside the run: its targets are not here
-            said.add((item.node, r.target))
+            if not once((item.node, r.target)):
+                continue
             yield make(
                 "LS028",
                 f"{item.node or '?'} has a node record for {r.target} at {r.address}: no "
@@ -134,14 +135,13 @@ def iscsi_record_portal_not_target(cluster: Cluster) -> Iterator[Finding]:
         return
     from ...formats.status.iscsi_node import IscsiNodeDocument
 
-    said: set[tuple[str | None, str, str]] = set()
+    once = Once()
     for item, doc in cluster.typed("iscsi-node", IscsiNodeDocument):
         for r in doc.records:
             address = _portal_address(f"[{r.address}]:0" if ":" in r.address else f"{r.address}:0")
             boxes = _elsewhere(cluster, r.target, address)
-            if boxes is None or address is None or (item.node, r.target, address) in said:
+            if boxes is None or address is None or not once((item.node, r.target, address)):
                 continue
-            said.add((item.node, r.target, address))
             yield make(
                 "LS029",
                 f"{item.node or '?'}'s node record for {r.target} points at {address}, "

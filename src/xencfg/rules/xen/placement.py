@@ -9,8 +9,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ...cluster import Cluster, Loaded, short
+from ...cluster import Cluster, Loaded
 from ...findings import Finding, Location
+from ...membership import cib_nodes
 from .. import make, rule
 from ..documents import cib_doc as _cib
 from ..documents import domu_doc as _domu
@@ -133,13 +134,9 @@ def _placement(
     here = facts[id(cib)]
     if here is None:
         return None
-    nodes = [n.uname for n in cib.nodes if n.uname]
-    if not nodes:
-        # a CIB without <nodes> (Pacemaker adds them when each node joins): the members
-        # of the cluster that holds it, not every tree linted beside it (a storage box)
-        tree_names = [n for n in cluster.nodes if n]
-        members = cluster.model.cluster_of([item.node] if item.node else [])
-        nodes = [n for n in tree_names if short(n) in members] or tree_names
+    # the CIB's members and those its messaging layer knows (a CIB without <nodes>, as
+    # migrate writes it: its cluster's, never a storage box linted beside it)
+    nodes = cib_nodes(cluster, [item]).spelled()
     return here, nodes
 
 
@@ -162,8 +159,10 @@ def domu_placed_off_drbd_hosts(cluster: Cluster) -> Iterator[Finding]:
     (``node-id``, ``disk none``), which counts as a host here.
 
     A domU config merely present on a node that is not a host is not reported:
-    it does no harm until something starts it there. The nodes are the CIB's;
-    a node is kept when no ``rsc_location`` scores the resource (or its group
+    it does no harm until something starts it there. The nodes are those that
+    run the CIB (its member ``<nodes>`` and the members its messaging layer lists:
+    ha.cf, a corosync nodelist, cman's clusternodes; never a storage box the run
+    has beside them); a node is kept when no ``rsc_location`` scores the resource (or its group
     or clone) -INFINITY there, when ``symmetric-cluster`` is false only where
     a location may prefer it, and only where every resource it is colocated with
     (score INFINITY) may run: a colocation with the DRBD resource's
@@ -270,10 +269,10 @@ def drbd_agent_off_hosts(cluster: Cluster) -> Iterator[Finding]:
     DRBD 9 needs an ``on`` section (a diskless client: ``disk none``) for a node to
     open the resource at all, so the same holds.
 
-    The nodes are the CIB's, placed as XN018 places a guest (locations on the
-    primitive or its clone, ``symmetric-cluster``, colocations). Each node's own
-    drbd configuration decides; a resource with ``floating`` sections or a stacked
-    one is not checked.
+    The nodes are those that run the CIB (as XN018 finds them), placed as XN018
+    places a guest (locations on the primitive or its clone, ``symmetric-cluster``,
+    colocations). Each node's own drbd configuration decides; a resource with
+    ``floating`` sections or a stacked one is not checked.
 
     Example: nodes fir1, fir2, fir3; ``resource r1 { on fir2 {...} on fir3 {...}
     }`` in every node's drbd.d; ``<master id="ms-r1">`` of ``drbd_resource=r1``
