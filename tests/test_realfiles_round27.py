@@ -1,6 +1,6 @@
 """Round 27 of lint verdicts on real files from public repositories, against the daemons.
 
-104 real files from 35 repositories, 97 of them not checked before (heartbeat ha.cf,
+104 real files from 35 repositories, 98 of them not checked before (heartbeat ha.cf,
 haresources and authkeys, cman cluster.conf, OCFS2 cluster.conf and o2cb defaults, IET,
 iscsid.conf, lvm.conf, xend-config.sxp, xl.conf, xm/xl domUs, CIBs, crm_mon XML,
 drbdsetup status JSON, targetcli saveconfig.json) checked with lint, the byte round trip
