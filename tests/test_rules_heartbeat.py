@@ -470,8 +470,11 @@ HB_BASE = "node alpha beta\nucast eth0 10.0.0.2\nkeepalive 2\ndeadtime 30\n"
         # alone, on and off both run 'auto_failback legacy' (fail back)
         ("nice_failback on\n", "error", "runs 'auto_failback legacy'"),
         ("nice_failback off\n", "warning", "runs 'auto_failback legacy'"),
-        # beside auto_failback heartbeat keeps that line (peer: add_option(auto_failback,on))
-        ("auto_failback on\nnice_failback on\n", "warning", "runs 'auto_failback on'"),
+        # after an auto_failback on/off line it sets 'off' whatever its value (peer: "'nice_
+        # failback on' has been changed to 'auto_failback off'"); an auto_failback line
+        # after it wins (the add_option trace shows only the lines as written)
+        ("auto_failback on\nnice_failback on\n", "warning", "runs 'auto_failback off'"),
+        ("auto_failback on\nnice_failback off\n", "error", "runs 'auto_failback off'"),
         ("auto_failback off\nnice_failback on\n", None, ""),
         ("crm on\nnice_failback on\n", None, ""),  # the CRM reads no auto_failback
         # config.c set_stonith_host_info (peer: "Invalid Stonith configuration parameter

@@ -16,7 +16,7 @@ from .._lazy import lazy_re
 #: comment, so that a line holding one is a template's. (Python-syntax domU configs
 #: and shell files can hold these characters in code, and are left out.)
 TEMPLATE_FORMATS = frozenset(
-    {"drbd", "hacf", "haresources", "authkeys", "logd", "corosync", "ocfs2", "cib"}
+    {"drbd", "hacf", "haresources", "authkeys", "logd", "corosync", "ocfs2", "cib", "cman"}
 )
 
 _MARKER = lazy_re(
@@ -30,7 +30,7 @@ _MARKER = lazy_re(
 #: formats that give ``$`` no meaning. Inside double quotes (a DRBD handler's command,
 #: which the shell runs: ``"notify.sh ${DRBD_RESOURCE}"``) it is no placeholder.
 _SHELL_MARKER = lazy_re(r"\$\{[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]\s]*\])?\}")
-_SHELL_FORMATS = TEMPLATE_FORMATS - {"cib"}  # an XML value may hold anything
+_SHELL_FORMATS = TEMPLATE_FORMATS - {"cib", "cman"}  # an XML value may hold anything
 #: ``%NODE_01%``: a placeholder some install scripts replace with sed (an authkeys key
 #: may hold '%' signs, an XML value anything).
 _SED_MARKER = lazy_re(r"%[A-Z][A-Z0-9_]*%")

@@ -11,7 +11,7 @@ from ..discover import display_path
 from ..findings import Finding, Location
 from ..syntax.numbers import atoi
 from ..versions import CMAN_3
-from . import Once, make, rule
+from . import Once, make, repeats, rule, twice
 from .documents import cman_doc as _cman
 from .documents import domu_doc, hostname_doc, hosts_doc
 
@@ -602,4 +602,35 @@ def cluster_name_missing(item: Loaded) -> Iterator[Finding]:
             ' key of any other cluster named ""; name it (15 characters at most)',
             where,
             severity="warning",
+        )
+
+
+@rule("CM012", "duplicate-nodeid", "error", formats=("cman",))
+def duplicate_nodeid(item: Loaded) -> Iterator[Finding]:
+    """Two ``clusternode`` entries have the same ``nodeid``.
+
+    Why it matters: cman knows a member by its node id, not its name: each node takes
+    its own ``nodeid`` as its totem id (cman-preconfig.c), and cman files a member
+    that joins under the id of the configured node with that id (commands.c
+    ``add_ais_node`` looks it up with ``find_node_by_nodeid``). Two nodes with one id
+    are one member to the cluster: the second is refused or taken for the first, and
+    fencing and quorum act on the wrong node. cluster.conf(5): "The node id must be
+    greater than zero and unique"; cman(5): "A node's application to join the cluster
+    may be rejected if you try to set the nodeid to one that is already used";
+    ``ccs_tool addnode`` refuses one ("nodeid ... already in use", editconf.c).
+
+    Example: ``<clusternode name="node2" nodeid="1">`` beside ``<clusternode
+    name="node1" nodeid="1">`` (a copied entry whose id was not changed).
+
+    Fix: give every clusternode its own nodeid (1, 2, ...), the same on all nodes.
+    """
+    doc = _cman(item)
+    for node, first in repeats(doc.nodes, lambda n: n.nodeid):
+        yield twice(
+            "CM012",
+            f"nodeid {node.nodeid} is used by {node.name} and {first.name}: cman takes"
+            " them for one member, so one of them cannot join",
+            item,
+            node,
+            first,
         )

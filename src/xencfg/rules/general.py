@@ -43,7 +43,7 @@ def syntax_error() -> Iterator[Finding]:
     drbdadm (8.3, 8.4 and 9) takes the end of the file as that ``}``.
 
     A template (``node {{ item }}``, ``udpport <%= @port %>``, a here-document's
-    ``on ${PEER} {``) of a DRBD, heartbeat, corosync, OCFS2 or CIB file is reported
+    ``on ${PEER} {``) of a DRBD, heartbeat, corosync, OCFS2, CIB or cman file is reported
     once, at its first placeholder, and nothing else in it is checked: lint the file
     the template renders to. In a node's tree it is an error (the daemon reads it
     unrendered and refuses it); a loose file, such as a role's templates folder holds,

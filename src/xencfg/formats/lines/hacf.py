@@ -420,29 +420,42 @@ class HacfDocument(LineDocument):
     def _nice_failback_problems(self) -> Iterator[ValueProblem]:
         """``nice_failback`` (heartbeat 1.x): heartbeat 3.0.6 config.c set_nice_failback
         logs "ERROR: nice_failback flag is obsolete" and starts (checked with the daemon).
-        Without ``auto_failback`` it runs 'auto_failback legacy' (fail back), with one it
-        keeps that line's value. XC004 already warns that the keyword is old; an error only
-        where the line now means the opposite of what it says: ``nice_failback on`` (stay
-        put) running as a fail back, which moves resources (an outage) when the failed
-        node returns. Under the CRM auto_failback is not read at all (HB011)."""
+        It ignores the line's value: after an ``auto_failback on`` or ``off`` line it sets
+        'auto_failback off' ("'nice_failback on' has been changed to 'auto_failback
+        off'"), else 'auto_failback legacy' (fail back); an ``auto_failback`` line after
+        it wins. XC004 already warns that the keyword is old; an error where heartbeat
+        runs what no line asks for (``nice_failback on`` alone, which means stay put,
+        runs as a fail back; ``auto_failback on`` then ``nice_failback off``, both fail
+        back, runs 'off'), a warning where two lines disagree. Under the CRM
+        auto_failback is not read at all (HB011)."""
         if self.crm_enabled:
             return
-        auto = self.entry("auto_failback")
-        for e in self.entries("nice_failback"):
-            meant = "off" if to_bool(e.values[0] if e.values else None) else "on"
-            if auto is None:
-                now = "legacy"
-                harmless = meant == "on"  # legacy fails back, as 'nice_failback off' asks
-            else:
-                now = str(auto.values[0]).lower() if auto.values else "legacy"
-                if now == meant:
-                    continue  # heartbeat keeps auto_failback, which says the same
-                harmless = True  # two lines that disagree: the auto_failback line wins
+        now, said, nice = "legacy", set(), []
+        for e in self.entries():
+            value = str(e.values[0]).lower() if e.values else ""
+            if e.key == "auto_failback" and (value == "legacy" or to_bool(value) is not None):
+                now = value if value == "legacy" else ("on" if to_bool(value) else "off")
+                said.add("on" if now == "legacy" else now)  # legacy fails back
+            elif e.key == "nice_failback":
+                meant = "off" if to_bool(value) else "on"
+                said.add(meant)
+                nice.append((e, meant))
+                if to_bool(value) is not None:
+                    now = "off" if now in ("on", "off") else "legacy"
+        runs = "on" if now == "legacy" else now
+        for e, meant in nice:
+            if now == meant and said == {meant}:
+                continue  # every line asks for what heartbeat runs
+            fix = (
+                f"instead (write 'auto_failback {meant}')"
+                if now != meant
+                else f"over the auto_failback line (keep one: 'auto_failback {meant}')"
+            )
             yield ValueProblem(
                 e,
                 f"nice_failback is obsolete: heartbeat logs an ERROR and runs 'auto_failback"
-                f" {now}' instead (write 'auto_failback {meant}')",
-                harmless=harmless,
+                f" {now}' {fix}",
+                harmless=runs in said,
             )
 
     def keyword_uses(self) -> Iterator[tuple[str, str, Entry]]:

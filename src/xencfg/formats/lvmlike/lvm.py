@@ -282,13 +282,15 @@ def parse(text: str, path: str | None = None) -> LvmDocument:
 
 def sniff(text: str) -> bool:
     """lvm.conf's sections with ``key = value`` settings (drbd.conf has a
-    ``global {`` too, but its statements end in ``;`` and have no ``=``)."""
+    ``global {`` too, but its statements end in ``;`` and have no ``=``). A ``;`` in
+    a comment does not count: the stock lvm.conf of LVM 2.02.1xx/2.03 documents
+    ``report/time_format`` with lines ending in one ("... (range 0 to 23);")."""
     import re
 
     return (
         re.search(r"^[ \t]*(devices|global|activation|allocation)\s*\{", text, re.M) is not None
         and re.search(r"^[ \t]*\w+\s*=", text, re.M) is not None
-        and re.search(r";\s*(#.*)?$", text, re.M) is None
+        and re.search(r"^[^#\n]*;[ \t]*(#.*)?$", text, re.M) is None
     )
 
 
