@@ -181,3 +181,21 @@ def test_every_row_is_a_minimum_of_known_components() -> None:
 
     for table in SHIPPED.values():
         assert set(table) <= set(COMPONENTS)
+
+
+def test_os_release_link_into_usr_lib(tmp_path: Path) -> None:
+    """/etc/os-release is a link to ../usr/lib/os-release (systemd): read through the link
+    inside the tree, or from usr/lib alone when the tree lost the link."""
+    root = tmp_path / "n"
+    (root / "etc").mkdir(parents=True)
+    (root / "usr" / "lib").mkdir(parents=True)
+    (root / "usr" / "lib" / "os-release").write_text(OS_RELEASE_JAMMY)
+    (root / "etc" / "os-release").symlink_to("../usr/lib/os-release")
+    found = release(root, root / "etc")
+    assert found is not None and (found.family, found.parts) == ("ubuntu", (22, 4))
+    (root / "etc" / "os-release").unlink()
+    found = release(root, root / "etc")
+    assert found is not None and found.path == root / "usr" / "lib" / "os-release"
+    (root / "etc" / "os-release").symlink_to("/etc/passwd-outside")
+    (root / "usr" / "lib" / "os-release").unlink()
+    assert release(root, root / "etc") is None

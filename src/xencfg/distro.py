@@ -205,6 +205,8 @@ _ETC_FILES = (
 )
 
 #: supportconfig's basic-environment.txt copies these (a ``Configuration File`` section).
+_USR_OS = "usr/lib/os-release"
+
 _SUPPORTCONFIG = {"/etc/os-release": _from_os_release, "/etc/SuSE-release": _from_suse_release}
 
 
@@ -215,7 +217,11 @@ def release(root: Path, etc: Path) -> Release | None:
 
     for name, reader in _ETC_FILES:
         text = _etc_text(root, etc, name, 65536)
-        found = reader(text, etc / name) if text is not None else None
+        path = etc / name
+        if text is None and name == "os-release" and root != etc:
+            # (/etc/os-release links to ../usr/lib/os-release; a tree may hold the target only)
+            text, path = _etc_text(root, root, _USR_OS, 65536), root / _USR_OS
+        found = reader(text, path) if text is not None else None
         if found is not None:
             return found
     major = red_hat_release(root, etc)
