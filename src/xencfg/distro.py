@@ -61,14 +61,8 @@ _FAMILY_NAMES = {"debian": "Debian", "rhel": "Red Hat"}
 
 #: os-release's ID -> family (CentOS, Rocky, Alma and Oracle Linux rebuild RHEL's packages).
 _OS_IDS = {
-    "debian": "debian",
-    "ubuntu": "ubuntu",
-    "rhel": "rhel",
-    "centos": "rhel",
-    "rocky": "rhel",
-    "almalinux": "rhel",
-    "ol": "rhel",
-    "sles": "sles",
+    **{family: family for family in ("debian", "ubuntu", "rhel", "sles")},
+    **dict.fromkeys(("centos", "rocky", "almalinux", "ol"), "rhel"),
     "sled": "sles",
 }
 
