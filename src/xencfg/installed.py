@@ -24,8 +24,8 @@ out). Distributions backport features into multipath-tools (Red Hat put
 ``find_multipaths`` into its 0.4.9, SUSE and Debian build git snapshots) and Red Hat
 into its Xen 3.0.3, so those only prove their release as a minimum.
 
-Without a package list, a node's /etc/debian_version still proves the releases that
-Debian release shipped as a minimum (:data:`DEBIAN_SHIPPED`, :func:`shipped`).
+Without a package list, a node's distribution release file still proves the releases
+that release shipped as a minimum (:mod:`xencfg.distro`).
 """
 
 from __future__ import annotations
@@ -254,63 +254,3 @@ def evidence(nodes: Iterable[NodeTree]) -> Iterator[Installed]:
             if found is not None:
                 where = f"{display_path(p.path)}:{p.line}"
                 yield found[0], node.name, found[1], found[2], f"'{p.name} {p.version}' at {where}"
-
-
-# -- what the distribution release shipped -----------------------------------------------
-
-#: Debian's stable releases (/etc/debian_version's major) -> the release of each component
-#: they shipped (packages.debian.org/src:drbd, src:multipath-tools, src:pacemaker,
-#: src:corosync: buster 10, bullseye 11, bookworm 12, trixie 13). Point releases keep the
-#: upstream release; backports and other repositories (LINBIT's) bring later ones only, so
-#: a release file proves that release as a minimum, never a maximum.
-DEBIAN_SHIPPED: dict[int, dict[str, Version]] = {
-    10: {"multipath-tools": Version((0, 7, 9)), "corosync": Version((3, 0, 1))},
-    11: {
-        "drbd-utils": Version((9, 15, 0)),
-        "multipath-tools": Version((0, 8, 5)),
-        "pacemaker": Version((2, 0, 5)),
-        "corosync": Version((3, 1, 2)),
-    },
-    12: {
-        "drbd-utils": Version((9, 22, 0)),
-        "multipath-tools": Version((0, 9, 4)),
-        "pacemaker": Version((2, 1, 5)),
-        "corosync": Version((3, 1, 7)),
-    },
-    13: {
-        "drbd-utils": Version((9, 22, 0)),
-        "multipath-tools": Version((0, 11, 1)),
-        "pacemaker": Version((3, 0, 0)),
-        "corosync": Version((3, 1, 9)),
-    },
-}
-
-_DEBIAN_VERSION = lazy_re(r"([0-9]{1,3})(?:\.[0-9]{1,9}){0,2}")
-
-
-#: Red Hat Enterprise Linux 5, 6 and 7 (and CentOS, Oracle Linux) ship LVM 2.02 and
-#: nothing later (RHEL 5.0's lvm2 2.02.16 to RHEL 7.9's 2.02.187; RHEL 8.0 brought
-#: 2.03.02): their release file proves LVM 2.02, clvmd's generation (LV002, XC004).
-RED_HAT_LVM_202 = (5, 6, 7)
-_LVM_202 = Version.parse("2.02")
-
-
-def shipped(nodes: Iterable[NodeTree]) -> Iterator[Installed]:
-    """The minimum release of each component a node's Debian release shipped, from its
-    /etc/debian_version (``12.8``; ``bookworm/sid``, a testing or Ubuntu system, tells
-    nothing); LVM 2.02 on a node whose Red Hat family release file names 5, 6 or 7."""
-    from .discover import _etc_text, display_path, red_hat_release
-
-    for node in nodes:
-        major = red_hat_release(node.root, node.etc)
-        if major in RED_HAT_LVM_202:
-            why = f"Red Hat {major}'s lvm2 2.02 (/etc/redhat-release of {node.name})"
-            yield "lvm2", node.name, _LVM_202, successor(_LVM_202), why
-        text = _etc_text(node.root, node.etc, "debian_version", 4096)
-        m = _DEBIAN_VERSION.fullmatch(text.strip()) if text is not None else None
-        table = DEBIAN_SHIPPED.get(int(m[1])) if m is not None else None
-        if m is None or table is None:
-            continue
-        where = f"'{m[0]}' at {display_path(node.etc / 'debian_version')}:1"
-        for component, low in table.items():
-            yield component, node.name, low, None, f"Debian {m[1]}'s {component} {low} ({where})"

@@ -424,7 +424,7 @@ def infer(
     over all files, and per node. ``installed``: what the nodes' package lists say
     (``(component, node, low, below, why)``, :func:`xencfg.installed.evidence`); a
     node's packages win over its files, which only bound the release. ``shipped``:
-    the minimum its distribution release shipped (:func:`xencfg.installed.shipped`),
+    the minimum its distribution release shipped (:func:`xencfg.distro.shipped`),
     which narrows what the node's files say where the two agree."""
     uses: dict[tuple[str, str], list[_Use]] = {}
     other: dict[tuple[str, str], _Range] = {}

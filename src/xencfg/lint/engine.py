@@ -22,12 +22,13 @@ import attrs
 from .. import rules as registry
 from ..cluster import Cluster, Loaded
 from ..discover import Discovery, SourceFile, discover, modes_are_real
+from ..distro import shipped
 from ..document import Document
 from ..errors import ParseError, XencfgError
 from ..findings import Finding, Location
 from ..formats._templates import template_marker, template_message
 from ..formats.schema import Version
-from ..installed import evidence, shipped
+from ..installed import evidence
 from ..versions import Versions, infer
 from .suppress import FileSuppressions
 
