@@ -60,7 +60,7 @@ LOGGING_KEPT = frozenset(
         "debug",
     }
 )
-#: corosync 1's default token (corosync.conf(5) of 1.4: "The default is 1000
+#: corosync 1 and 2's default token (corosync.conf(5) of 1.4 and 2.4: "The default is 1000
 #: milliseconds"); corosync 3's is 3000 ms.
 COROSYNC1_TOKEN_MS = 1000
 #: What became of a top-level section of openais.conf / corosync 1's corosync.conf.
@@ -449,9 +449,9 @@ class _Ais:
         base = token if token is not None else DEFAULT_TOKEN
         if token is None:
             self.b.timing.append(
-                f"token not set: corosync 1 declared a token lost after {COROSYNC1_TOKEN_MS} "
-                f"ms, corosync 3 waits {DEFAULT_TOKEN} ms by default (kept: node failures are seen "
-                "about 2 s later)"
+                "token not set: corosync 1 and 2 declared a token lost after "
+                f"{COROSYNC1_TOKEN_MS} ms, corosync 3 waits {DEFAULT_TOKEN} ms by default "
+                "(kept: node failures are seen about 2 s later)"
             )
         else:
             self.b.timing.append(f"token {token} ms kept")
