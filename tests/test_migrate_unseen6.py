@@ -191,3 +191,65 @@ def test_pacemaker_1_0_is_refused_for_a_pcs_cib_with_the_target_to_ask_for() -> 
     todo = [n for n in m.notes if n.what.startswith("the CIB is not converted")]
     assert len(todo) == 1 and "--to pacemaker=current" in todo[0].why
     assert "crm.dtd" not in todo[0].why
+
+
+#: each node's network configuration in three distributions' files: eth1 (the
+#: replication link) 10.0.0.x, eth0 192.168.10.x (Red Hat and SUSE: on a Xen bridge)
+NETWORK = {
+    "debian": {
+        "etc/network/interfaces": "auto lo\niface lo inet loopback\n\nauto eth0\n"
+        "iface eth0 inet static\n\taddress 192.168.10.{i}/24\n\nauto eth1\n"
+        "iface eth1 inet static\n\taddress 10.0.0.{i}\n\tnetmask 255.255.255.0\n",
+    },
+    "redhat": {
+        "etc/sysconfig/network-scripts/ifcfg-eth0": "DEVICE=eth0\nBRIDGE=xenbr0\n",
+        "etc/sysconfig/network-scripts/ifcfg-xenbr0": "DEVICE=xenbr0\nTYPE=Bridge\n"
+        "BOOTPROTO=static\nIPADDR=192.168.10.{i}\nNETMASK=255.255.255.0\n",
+        "etc/sysconfig/network-scripts/ifcfg-eth1": "DEVICE=eth1\nIPADDR=10.0.0.{i}\n",
+    },
+    "suse": {
+        "etc/sysconfig/network/ifcfg-br0": "BOOTPROTO='static'\nBRIDGE='yes'\n"
+        "BRIDGE_PORTS='eth0'\nIPADDR='192.168.10.{i}/24'\n",
+        "etc/sysconfig/network/ifcfg-eth1": "BOOTPROTO='static'\nIPADDR_0='10.0.0.{i}/24'\n",
+    },
+}
+
+
+@pytest.mark.peer
+@pytest.mark.parametrize("flavour", NETWORK)
+def test_bcast_paths_take_each_nodes_interface_address(flavour: str, tmp_path: Path) -> None:
+    """ha.cf ``bcast eth1 eth0`` names interfaces, no address. The ring addresses came
+    from /etc/hosts only: link 0 (eth1) got each node's address on eth0's network, and
+    the eth0 path was dropped ("no address of alpha, beta on it is known"). Now each
+    node's /etc/network/interfaces or ifcfg-* gives its address on each interface (a
+    bridge's for its port), the report names the file, and corosync -t takes the
+    files."""
+    import shutil
+
+    from test_migrate_unseen4 import _merged
+
+    example = Path(__file__).parents[1] / "examples/two-node"
+    roots = []
+    for i, node in ((11, "alpha"), (12, "beta")):
+        root = tmp_path / "in" / node
+        shutil.copytree(example / node, root)
+        (root / "etc/ha.d/authkeys").chmod(0o600)
+        hacf = root / "etc/ha.d/ha.cf"
+        text = hacf.read_text().replace("bcast\t\teth0", "bcast eth1 eth0")
+        hacf.write_text("".join(ln for ln in text.splitlines(True) if "ucast" not in ln))
+        for rel, body in NETWORK[flavour].items():
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            (root / rel).write_text(body.format(i=i))
+        roots.append(str(root))
+    m = migrate.plan(roots, only=("stack",))
+    assert [mb.addrs for mb in m.members] == [
+        {0: "10.0.0.11", 1: "192.168.10.11"},
+        {0: "10.0.0.12", 1: "192.168.10.12"},
+    ]
+    ring = [n for n in m.notes if n.target.endswith(("_addr of alpha", "_addr of beta"))]
+    assert len(ring) == 4 and {n.kind for n in ring} == {"rewrite"}
+    assert all(n.source.endswith("'s address)") and "network" in n.source for n in ring)
+    assert not [n for n in m.notes if "is not carried" in n.what]
+    base = tmp_path / "out"
+    _merged(m, roots, base)
+    check_corosync(m, base, tmp_path)

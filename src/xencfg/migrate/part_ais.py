@@ -333,7 +333,7 @@ def cman_dlm(m: Migration, source: str) -> list[Note]:
     if root.xpath(".//primitive[@type='controld']"):
         return []
     users = [
-        p.get("id")
+        str(p.get("id"))
         for p in root.iterfind(".//primitive[@type='Filesystem']")
         if p.xpath(f"instance_attributes/nvpair[@name='fstype'][{_any_of(DLM_FSTYPES)}]")
     ]

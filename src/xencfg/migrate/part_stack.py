@@ -14,6 +14,7 @@ from ..stack import Member, NodeFiles, Note, StackResult, to_corosync
 from ..syntax.source import encode
 from .agents import iet_resources, ipaddr2, moved_agents, xm_fencing
 from .agents import primitive_note as _primitive_note
+from .ifaces import interface_addresses
 from .migration import KEY_BYTES, Migration, Output, load_as, notes_of, parse_failure, unreadable
 from .part_ais import (
     ais_nodes,
@@ -72,7 +73,7 @@ def _node_files(
 ) -> tuple[NodeFiles, Any]:
     """One node's stack files as documents, and its CIB; ``failed`` gets (file, format,
     report name) of each that does not parse."""
-    nf = NodeFiles(tree.name)
+    nf = NodeFiles(tree.name, ifaces=interface_addresses(tree.name, tree.etc))
     cib = None
     for f in tree.files:
         if f.format not in ("hacf", "authkeys", "logd", "hosts", "drbd", "ocfs2", "cman", "cib"):
@@ -650,10 +651,10 @@ def plan_stack(
                     "or write the resources, constraints and fencing by hand",
                 )
             )
-        made = cib is not None and convert_cib(m, cib[0], moved.members, cib_target)
-        if made and cman and cib is not None:
+        loaded = cib is not None and convert_cib(m, cib[0], moved.members, cib_target)
+        if loaded and cman and cib is not None:
             m.notes.extend(cman_dlm(m, cib[0].display))
-        return made
+        return loaded
     # (no cib: the no-quorum-policy TODO of report_stack is the plugin paths' own)
     stack, _ = report_stack(m, to_corosync(nodes, cluster_name), True, "heartbeat", None)
     stack_files(m, found, stack, [nf.hacf is not None for nf in nodes], "heartbeat (no ha.cf)")
