@@ -181,7 +181,10 @@ def test_rhel5_services_and_vms_become_groups_primitives_and_constraints() -> No
     assert ("vm-guest1", "db", "-INFINITY") in apart and ("web", "db", "-INFINITY") in apart
     pg = _note(m, "rgmanager resource <postgres-8> not carried")
     assert pg.kind == "manual" and pg.source.endswith("cluster.conf:57")
-    assert _note(m, "vm guest3: migrate=pause not carried").kind == "manual"
+    # (a pause migration: xm migrate without -l, rgmanager vm.sh xm_migrate; xl migrate
+    # is live only: the guest still moves without a restart)
+    assert _note(m, "vm guest3: migrate=pause -> allow-migrate=true").kind == "rewrite"
+    assert _meta(root, "vm-guest3")["allow-migrate"] == "true"
     assert _note(m, "vm guest3: path=/etc/xen:/srv/xen -> /etc/xen/guest3").kind == "manual"
     assert _note(m, "<ip monitor_link='1'>").kind == "dropped"
     assert _note(m, "web: restricted domain prefer-a").kind == "dropped"

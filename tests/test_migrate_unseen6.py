@@ -253,3 +253,122 @@ def test_bcast_paths_take_each_nodes_interface_address(flavour: str, tmp_path: P
     base = tmp_path / "out"
     _merged(m, roots, base)
     check_corosync(m, base, tmp_path)
+
+
+RGMANAGER = FIXTURES / "migunseen5" / "rhel5-cman-rgmanager-apps-xm"
+
+
+def _transition(cib: Path, tmp_path: Path, *inject: str) -> str:
+    """crm_simulate's transition summary for ``cib`` with rga, rgb and rgc up (quorum),
+    after the ``inject``ed operation results, one at a time (each on the state the
+    previous one left)."""
+    import shutil
+    import subprocess
+
+    exe = shutil.which("crm_simulate")
+    if exe is None:
+        pytest.skip("crm_simulate (pacemaker-cli-utils) is not installed")
+    state = tmp_path / "state0.xml"
+    up = [a for n in ("rga", "rgb", "rgc") for a in ("--node-up", n)]
+    run = [exe, "--quorum", "true", "-S"]
+    subprocess.run([*run, "-x", str(cib), *up, "-O", str(state)], capture_output=True, timeout=120)
+    said = ""
+    for i, op in enumerate(inject, 1):
+        out = tmp_path / f"state{i}.xml"
+        p = subprocess.run(
+            [*run, "-x", str(state), "-i", op, "-O", str(out)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        said, state = p.stdout.split("Transition Summary:")[-1].split("Executing")[0], out
+    return said
+
+
+def _rgmanager(tmp_path: Path, recovery: str) -> tuple[migrate.Migration, Path]:
+    """The RHEL 5 rgmanager cluster with service shared's recovery set to ``recovery``,
+    migrated (stack only); its cib.xml on disk."""
+    import shutil
+
+    roots = []
+    for node in ("rga", "rgb", "rgc"):
+        shutil.copytree(RGMANAGER / node, tmp_path / node)
+        conf = tmp_path / node / "etc/cluster/cluster.conf"
+        conf.write_text(conf.read_text().replace('recovery="disable"', f'recovery="{recovery}"'))
+        roots.append(str(tmp_path / node))
+    m = migrate.plan(roots, only=("stack",))
+    path = tmp_path / "cib.xml"
+    path.write_text(_cib(m))
+    return m, path
+
+
+@pytest.mark.peer
+@pytest.mark.parametrize("recovery", ["disable", "restart-disable"])
+def test_recovery_disable_stops_the_service_where_it_failed(recovery: str, tmp_path: Path) -> None:
+    """rgmanager(8) recovery: ``disable`` stops a failed service and starts it nowhere;
+    ``restart-disable`` restarts it in place and disables it when that restart fails.
+    Both were a TODO, so the CIB moved the service (Pacemaker's default). Now disable is
+    monitor on-fail=stop, restart-disable start on-fail=stop. crm_simulate (Pacemaker
+    2.1.5): a failed monitor of service shared's file system on rgb stops it there
+    (disable) or recovers it in place (restart-disable), whose failed start then stops
+    it; it never starts on another node."""
+    m, cib = _rgmanager(tmp_path, recovery)
+    assert _crm_errors(cib) == set()
+    said = [n for n in m.notes if n.what.startswith(f"shared: recovery={recovery}")]
+    assert [n.kind for n in said] == ["rewrite"]
+    monitor = "clusterfs-shared_monitor_60000@rgb=7"
+    first = _transition(cib, tmp_path, monitor)
+    if recovery == "disable":
+        assert "Stop       clusterfs-shared" in first and "(   rgb )" in first, first
+    else:
+        assert "Recover    clusterfs-shared     (   rgb )" in first, first
+        first = _transition(cib, tmp_path, monitor, "clusterfs-shared_start_0@rgb=1")
+        assert "Stop       clusterfs-shared" in first, first
+    assert "Move" not in first and "Start      clusterfs-shared" not in first, first
+
+
+def test_a_pause_migrating_vm_migrates_live() -> None:
+    """``<vm migrate="pause">`` (rgmanager's vm.sh xm_migrate: ``xm migrate`` without
+    ``-l``) was a TODO, and the guest was stopped and started on a move. xl migrates
+    live only: it is allow-migrate=true, so the guest still moves without a restart."""
+    from test_migrate_unseen4 import _roots
+
+    m = migrate.plan(_roots(RGMANAGER), only=("stack",))
+    said = [n for n in m.notes if n.what.startswith("vm legacy: migrate=pause")]
+    assert [(n.kind, n.what) for n in said] == [
+        ("rewrite", "vm legacy: migrate=pause -> allow-migrate=true")
+    ]
+    assert 'id="vm-legacy-allow-migrate" name="allow-migrate" value="true"' in _cib(m)
+
+
+def test_a_nested_independent_subtree_at_the_groups_end_is_carried() -> None:
+    """A child of a child with ``__independent_subtree`` was always a TODO. One whose
+    resources end the service's group restarts alone there (a member's failure
+    restarts the members after it: none), so it is carried: "1" as is, "2" with
+    on-fail=stop, ``__max_restarts`` as its migration-threshold; one with members after
+    it stays a TODO."""
+    from lxml import etree
+
+    from xencfg.stack import rgmanager
+
+    root = etree.fromstring(
+        b'<cluster><rm><service name="s">'
+        b'<fs name="d" device="/dev/x" mountpoint="/d" fstype="ext3">'
+        b'<script name="a" file="/etc/init.d/a" __independent_subtree="2" __max_restarts="2"/>'
+        b"</fs></service>"
+        b'<service name="t"><fs name="e" device="/dev/y" mountpoint="/e" fstype="ext3">'
+        b'<script name="b" file="/etc/init.d/b" __independent_subtree="1"/></fs>'
+        b'<script name="c" file="/etc/init.d/c"/></service></rm></cluster>'
+    )
+    cib = rgmanager.CibBuilder("cluster.conf", [])
+    rgmanager.services(cib, root, ["n1", "n2"])
+    a = cib.resources.find(".//primitive[@id='script-a']")
+    assert [op.get("on-fail") for op in a.iter("op")] == ["stop"]
+    meta = {nv.get("name"): nv.get("value") for nv in a.iterfind("meta_attributes/nvpair")}
+    assert meta == {"migration-threshold": "3"}
+    said = {n.what: n.kind for n in cib.notes if "__independent_subtree" in n.what}
+    assert said == {
+        "<script __independent_subtree='2'> (script-a) nested, last in group s: monitor "
+        "on-fail=stop, migration-threshold=3": "rewrite",
+        "<script __independent_subtree='1'> (script-b) not carried": "manual",
+    }
