@@ -372,3 +372,17 @@ def test_a_nested_independent_subtree_at_the_groups_end_is_carried() -> None:
         "on-fail=stop, migration-threshold=3": "rewrite",
         "<script __independent_subtree='1'> (script-b) not carried": "manual",
     }
+
+
+def test_sysconfig_cman_settings_are_report_lines(
+    migrated: dict[str, tuple[migrate.Migration, Path]],
+) -> None:
+    """/etc/sysconfig/cman's ``CMAN_QUORUM_TIMEOUT=0`` (RHEL 6's cman init script: do
+    not wait for quorum at start) went without a word; nothing reads it once cman is
+    gone, and two_node's wait_for_all now holds the first start: a dropped line says so,
+    once for the two nodes' same setting."""
+    m, _ = migrated[CENTOS6]
+    said = [n for n in m.notes if n.what.startswith("CMAN_")]
+    assert [(n.kind, n.what) for n in said] == [("dropped", "CMAN_QUORUM_TIMEOUT=0")]
+    assert said[0].source.endswith("oak1/etc/sysconfig/cman:2")
+    assert "wait_for_all" in said[0].why

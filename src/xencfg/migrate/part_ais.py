@@ -355,3 +355,46 @@ def cman_dlm(m: Migration, source: str) -> list[Note]:
 
 def _any_of(values: tuple[str, ...]) -> str:
     return " or ".join(f"@value='{v}'" for v in values)
+
+
+#: /etc/sysconfig/cman's settings (RHEL 6's cman init script) and where their job went
+CMAN_SYSCONFIG = {
+    "CMAN_QUORUM_TIMEOUT": "how long the init script waited for quorum at start (0: not "
+    "at all); votequorum has no such wait, and two_node's wait_for_all holds the first "
+    "start until every node has been seen",
+    "CMAN_CLUSTER_TIMEOUT": "how long the init script waited to join the cluster; "
+    "corosync.service has no such wait",
+    "CMAN_SHUTDOWN_TIMEOUT": "how long the init script waited for cman to stop; "
+    "pacemaker.service stops the resources, then corosync stops",
+    "FENCE_JOIN": "whether the node joined fenced's fence domain: fenced is gone, Pacemaker fences",
+    "FENCED_OPTS": "fenced's options: fenced is gone, Pacemaker fences",
+    "DLM_CONTROLD_OPTS": "dlm_controld's options: ocf:pacemaker:controld starts it now "
+    "(its args parameter)",
+    "GFS_CONTROLD_OPTS": "gfs_controld is gone: GFS2 takes the DLM directly",
+}
+
+
+def cman_sysconfig(found: Any, cman: list[tuple[NodeFiles, Any]]) -> list[Note]:
+    """A dropped line for each setting of the cman nodes' /etc/sysconfig/cman (the same
+    setting on several nodes once): cman's init script read it, and nothing reads it
+    once cman is gone; before, it went without a word."""
+    import xencfg
+
+    names = {nf.name for nf, _ in cman}
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for tree in found.nodes:
+        path = tree.etc / "sysconfig" / "cman"
+        try:
+            text = path.read_text(errors="replace") if tree.name in names else ""
+            doc = xencfg.loads(text, "shellvars")
+        except (OSError, XencfgError):
+            continue
+        for a in doc.assignments():
+            if (a.name, a.value) in seen:
+                continue
+            seen.add((a.name, a.value))
+            why = CMAN_SYSCONFIG.get(a.name, "cman's init script read it: cman is gone")
+            where = f"{tree.name}:{display_path(path)}:{doc.position(a)[0]}"
+            out.append(Note("dropped", where, "-", f"{a.name}={a.value}", why))
+    return out

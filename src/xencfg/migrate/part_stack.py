@@ -24,6 +24,7 @@ from .part_ais import (
     cman_dlm,
     cman_nodes,
     cman_stack,
+    cman_sysconfig,
     report_stack,
 )
 from .ping import ipfail_ping
@@ -632,7 +633,7 @@ def plan_stack(
     if ais or cman:
         if cman:
             moved, crypto = cman_stack(m, cman, cib, cluster_name)
-            m.notes.extend(cman_storage(found, nodes, cman))
+            m.notes.extend(cman_storage(found, nodes, cman) + cman_sysconfig(found, cman))
         else:
             moved, crypto = ais_stack(m, ais, cib, cluster_name, was)
         runs = [a.files for a in ais] + [nf for nf, _ in cman]
