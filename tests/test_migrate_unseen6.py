@@ -386,3 +386,21 @@ def test_sysconfig_cman_settings_are_report_lines(
     assert [(n.kind, n.what) for n in said] == [("dropped", "CMAN_QUORUM_TIMEOUT=0")]
     assert said[0].source.endswith("oak1/etc/sysconfig/cman:2")
     assert "wait_for_all" in said[0].why
+
+
+@pytest.mark.peer
+@pytest.mark.parametrize("name", OLD)
+@pytest.mark.parametrize(("release", "schema"), [("2.0", "3.1"), ("2.1", "3.7")])
+def test_a_pacemaker_release_gets_a_cib_it_validates(
+    name: str, release: str, schema: str, tmp_path: Path
+) -> None:
+    """``--to pacemaker=2.0`` / ``2.1``: validate-with names the newest schema the
+    release knows and crm_verify (it validates against that schema) finds no error."""
+    from test_migrate_unseen4 import _roots
+
+    m = migrate.plan(_roots(TREES[name]), only=("stack",), pacemaker_target=release)
+    text = _cib(m)
+    assert f'validate-with="pacemaker-{schema}"' in text
+    path = tmp_path / "cib.xml"
+    path.write_text(text)
+    assert _crm_errors(path) == set()
