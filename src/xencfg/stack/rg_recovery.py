@@ -15,6 +15,28 @@ if TYPE_CHECKING:
     from .rgmanager import CibBuilder
 
 
+#: why rgmanager's failure handling of a nested resource is not carried
+NESTED_WHY = (
+    "rgmanager's failure handling of a nested resource: Pacemaker recovers a group member "
+    "with the members after it; take the resource out into a group of its own (colocated "
+    "with and ordered after the service) to recover it alone"
+)
+
+
+def subtree_meta(a: dict[str, str]) -> dict[str, str]:
+    """An independent subtree's ``__max_restarts`` and ``__restart_expire_time`` as
+    Pacemaker's migration-threshold (restarts + 1: the failure that moves it) and
+    failure-timeout."""
+    meta: dict[str, str] = {}
+    restarts = decimal_or_none(a.get("__max_restarts") or "")
+    if restarts:
+        meta["migration-threshold"] = str(restarts + 1)
+    expire = decimal_or_none(a.get("__restart_expire_time") or "")
+    if expire:
+        meta["failure-timeout"] = f"{expire}s"
+    return meta
+
+
 def disable(cib: CibBuilder, el: Any, target: Any, what: str, at_once: bool) -> None:
     """recovery=disable: monitor on-fail=stop (Pacemaker stops it and starts it nowhere
     else, as rgmanager disabled the service on a failure); restart-disable: start
@@ -59,18 +81,10 @@ def nested(cib: CibBuilder) -> None:
                 "manual",
                 el,
                 f"{what} not carried",
-                "rgmanager's failure handling of a nested resource: Pacemaker recovers a "
-                "group member with the members after it; take the resource out into a group "
-                "of its own (colocated with and ordered after the service) to recover it alone",
+                NESTED_WHY,
             )
             continue
-        meta = {}
-        restarts = decimal_or_none(a.get("__max_restarts") or "")
-        if restarts:
-            meta["migration-threshold"] = str(restarts + 1)
-        expire = decimal_or_none(a.get("__restart_expire_time") or "")
-        if expire:
-            meta["failure-timeout"] = f"{expire}s"
+        meta = subtree_meta(a)
         for prim in prims[start:end]:
             for op in prim.iter("op") if mode == "2" else ():
                 op.set("on-fail", "stop")

@@ -18,7 +18,7 @@ from typing import Any
 from .._lazy import etree
 from ..syntax.numbers import decimal_or_none
 from .common import Member, Note
-from .rg_recovery import disable, nested
+from .rg_recovery import NESTED_WHY, disable, nested, subtree_meta
 
 #: The schema the CIB is written in (that of ``cib convert --to current``).
 SCHEMA = "pacemaker-3.9"
@@ -628,13 +628,7 @@ def _subtree(cib: CibBuilder, service: str, el: Any, shared: dict[tuple[str, str
             "kind": "Mandatory",
         },
     )
-    meta: dict[str, str] = {}
-    restarts = decimal_or_none(a.get("__max_restarts") or "")
-    if restarts:
-        meta["migration-threshold"] = str(restarts + 1)
-    expire = decimal_or_none(a.get("__restart_expire_time") or "")
-    if expire:
-        meta["failure-timeout"] = f"{expire}s"
+    meta = subtree_meta(a)
     if mode == "2":
         for op in sub.iter("op"):
             op.set("on-fail", "stop")
@@ -738,9 +732,7 @@ def _special(
                 "manual",
                 el,
                 f"<{el.tag} {k}={v!r}> ({rid}) not carried",
-                "rgmanager's failure handling of a nested resource: Pacemaker recovers a "
-                "group member with the members after it; take the resource out into a group "
-                "of its own (colocated with and ordered after the service) to recover it alone",
+                NESTED_WHY,
             )
 
 
