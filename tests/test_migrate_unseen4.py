@@ -94,6 +94,12 @@ def _lint(trees: list[Path]) -> list[dict[str, Any]]:
     return findings
 
 
+def lint_errors(base: Path) -> list[dict[str, Any]]:
+    """``xencfg lint``'s errors on the node trees under ``base``."""
+    found = _lint(sorted(p for p in base.iterdir() if p.is_dir()))
+    return [f for f in found if f["severity"] == "error"]
+
+
 @pytest.fixture(scope="module")
 def migrated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[migrate.Migration, Path]]:
     """Each tree migrated once (DRBD to 8.4, the default), its outputs on disk."""
@@ -112,6 +118,11 @@ def migrate_trees(
         _merged(m, roots, base)
         out[name] = (m, base)
     return out
+
+
+def cib_text(m: migrate.Migration) -> str:
+    """The cib.xml ``m`` writes."""
+    return next(o for o in m.outputs if o.path == "cib.xml").data.decode()
 
 
 def _outputs(m: migrate.Migration, base: Path, suffix: str) -> list[tuple[str, Path]]:

@@ -23,10 +23,11 @@ NESTED_WHY = (
 )
 
 
-def subtree_meta(a: dict[str, str]) -> dict[str, str]:
-    """An independent subtree's ``__max_restarts`` and ``__restart_expire_time`` as
-    Pacemaker's migration-threshold (restarts + 1: the failure that moves it) and
-    failure-timeout."""
+def carry_subtree(cib: CibBuilder, targets: list[Any], a: dict[str, str], mode: str) -> str:
+    """An independent subtree's settings on ``targets`` (its group or its primitives):
+    ``"2"`` (non-critical) on-fail=stop on their operations, ``__max_restarts`` and
+    ``__restart_expire_time`` as migration-threshold (restarts + 1: the failure that
+    moves it) and failure-timeout; those meta attributes as the report shows them."""
     meta: dict[str, str] = {}
     restarts = decimal_or_none(a.get("__max_restarts") or "")
     if restarts:
@@ -34,7 +35,12 @@ def subtree_meta(a: dict[str, str]) -> dict[str, str]:
     expire = decimal_or_none(a.get("__restart_expire_time") or "")
     if expire:
         meta["failure-timeout"] = f"{expire}s"
-    return meta
+    for target in targets:
+        for op in target.iter("op") if mode == "2" else ():
+            op.set("on-fail", "stop")
+        if meta:
+            cib.meta(target, meta)
+    return "".join(f", {k}={v}" for k, v in meta.items())
 
 
 def disable(cib: CibBuilder, el: Any, target: Any, what: str, at_once: bool) -> None:
@@ -84,13 +90,7 @@ def nested(cib: CibBuilder) -> None:
                 NESTED_WHY,
             )
             continue
-        meta = subtree_meta(a)
-        for prim in prims[start:end]:
-            for op in prim.iter("op") if mode == "2" else ():
-                op.set("on-fail", "stop")
-            if meta:
-                cib.meta(prim, meta)
-        shown = "".join(f", {k}={v}" for k, v in meta.items())
+        shown = carry_subtree(cib, prims[start:end], a, str(mode))
         cib.note(
             "rewrite",
             el,

@@ -18,7 +18,7 @@ from typing import Any
 from .._lazy import etree
 from ..syntax.numbers import decimal_or_none
 from .common import Member, Note
-from .rg_recovery import NESTED_WHY, disable, nested, subtree_meta
+from .rg_recovery import NESTED_WHY, carry_subtree, disable, nested
 
 #: The schema the CIB is written in (that of ``cib convert --to current``).
 SCHEMA = "pacemaker-3.9"
@@ -628,13 +628,7 @@ def _subtree(cib: CibBuilder, service: str, el: Any, shared: dict[tuple[str, str
             "kind": "Mandatory",
         },
     )
-    meta = subtree_meta(a)
-    if mode == "2":
-        for op in sub.iter("op"):
-            op.set("on-fail", "stop")
-    if meta:
-        cib.meta(sub, meta)
-    shown = "".join(f", {k}={v}" for k, v in meta.items())
+    shown = carry_subtree(cib, [sub], a, str(mode))
     cib.note(
         "rewrite",
         el,
