@@ -243,9 +243,11 @@ def _transition(cib: Path, tmp_path: Path, *inject: str) -> str:
     import shutil
     import subprocess
 
+    from conftest import unavailable
+
     exe = shutil.which("crm_simulate")
     if exe is None:
-        pytest.skip("crm_simulate (pacemaker-cli-utils) is not installed")
+        unavailable("crm_simulate (pacemaker-cli-utils) is not installed")
     state = tmp_path / "state0.xml"
     up = [a for n in ("rga", "rgb", "rgc") for a in ("--node-up", n)]
     run = [exe, "--quorum", "true", "-S"]
