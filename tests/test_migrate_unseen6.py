@@ -384,3 +384,36 @@ def test_a_pacemaker_release_gets_a_cib_it_validates(
     path = tmp_path / "cib.xml"
     path.write_text(text)
     assert _crm_errors(path) == set()
+
+
+@pytest.mark.peer
+def test_a_second_ring_no_hosts_line_names_takes_the_interface_address(tmp_path: Path) -> None:
+    """The lenny pair's ring 1 (bindnetaddr 192.168.30.0) found its addresses only in
+    /etc/hosts (lenny1-drbd, lenny2-drbd); without those lines the ring was not carried
+    ("no address of lenny1, lenny2 on its network in /etc/hosts"), though each node's
+    /etc/network/interfaces gives eth1 an address in it. Now that address is ring1_addr,
+    the report names the file and line, and corosync -t takes the files."""
+    import shutil
+
+    from test_migrate_unseen4 import _merged
+
+    roots = []
+    for i, node in ((11, "lenny1"), (12, "lenny2")):
+        root = tmp_path / "in" / node
+        shutil.copytree(TREES[LENNY] / node, root)
+        (root / "etc/ais/authkey").chmod(0o600)
+        hosts = (root / "etc/hosts").read_text().splitlines(True)
+        (root / "etc/hosts").write_text("".join(ln for ln in hosts if "-drbd" not in ln))
+        (root / "etc/network").mkdir()
+        (root / "etc/network/interfaces").write_text(
+            f"auto eth1\niface eth1 inet static\n    address 192.168.30.{i}/24\n"
+        )
+        roots.append(str(root))
+    m = migrate.plan(roots, only=("stack",))
+    assert [mb.addrs[1] for mb in m.members] == ["192.168.30.11", "192.168.30.12"]
+    ring1 = [n for n in m.notes if n.target.startswith("corosync.conf ring1_addr of")]
+    assert len(ring1) == 2
+    assert all("etc/network/interfaces:3 (eth1's address" in n.source for n in ring1)
+    base = tmp_path / "out"
+    _merged(m, roots, base)
+    check_corosync(m, base, tmp_path)
