@@ -417,3 +417,42 @@ def test_a_second_ring_no_hosts_line_names_takes_the_interface_address(tmp_path:
     base = tmp_path / "out"
     _merged(m, roots, base)
     check_corosync(m, base, tmp_path)
+
+
+@pytest.mark.peer
+def test_ucast_targets_no_hosts_line_names_are_placed_by_the_interface_files(
+    tmp_path: Path,
+) -> None:
+    """The CentOS 5 heartbeat 1 trio (tests/fixtures/migunseen5) sends ``ucast eth1
+    10.0.1.1x`` and ``ucast eth2 10.0.2.1x`` to addresses no /etc/hosts line names: each
+    was a TODO ("belongs to no member"), ring0 fell back to the LAN address of the
+    node's name and the eth2 path was lost. With each node's ifcfg-eth1 and ifcfg-eth2
+    (IPADDR) the addresses are the nodes' own: both paths are links, no TODO, and
+    corosync -t takes the files."""
+    import shutil
+
+    from test_migrate_unseen4 import _merged, _roots
+
+    tree = FIXTURES / "migunseen5" / "centos5-hb1-three-ucast-drbd83v6-xm-iet"
+    roots = []
+    for root in _roots(tree):
+        node = Path(root).name
+        shutil.copytree(root, tmp_path / "in" / node)
+        roots.append(str(tmp_path / "in" / node))
+        for key in (tmp_path / "in" / node).glob("etc/ha.d/authkeys"):
+            key.chmod(0o600)
+        i = {"xena": 11, "xenb": 12, "xenc": 13}.get(node)
+        scripts = tmp_path / "in" / node / "etc/sysconfig/network-scripts"
+        scripts.mkdir(parents=True, exist_ok=True)
+        for dev, net in (("eth1", 1), ("eth2", 2)) if i else ():
+            (scripts / f"ifcfg-{dev}").write_text(
+                f"DEVICE={dev}\nBOOTPROTO=static\nIPADDR=10.0.{net}.{i}\nNETMASK=255.255.255.0\n"
+            )
+    m = migrate.plan(roots, only=("stack",))
+    assert [mb.addrs for mb in m.members] == [
+        {0: f"10.0.1.{i}", 1: f"10.0.2.{i}"} for i in (11, 12, 13)
+    ]
+    assert not [n for n in m.notes if "belongs to no member" in n.what or "path on" in n.what]
+    base = tmp_path / "out"
+    _merged(m, roots, base)
+    check_corosync(m, base, tmp_path)

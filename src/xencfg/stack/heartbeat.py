@@ -188,7 +188,8 @@ class _Builder:
         alone: bool,
         targets: dict[str, set[str]] | None = None,
     ) -> str | None:
-        """The member whose address ``addr`` is: by /etc/hosts names, else (two members,
+        """The member whose address ``addr`` is: by /etc/hosts names, by the node whose
+        network configuration gives an interface that address, else (two members,
         ``alone``: the only ucast of that interface in the reader's ha.cf) the member that
         is not the node whose ha.cf sends to it. A ha.cf copied to every node lists every
         node's address (heartbeat skips its own), so it gets no such guess."""
@@ -201,6 +202,11 @@ class _Builder:
             for name in names:
                 for m in members:
                     if _names_match(name, m.name):
+                        return m.name
+        for n in self.nodes:  # (the node whose network configuration has the address)
+            if resolved in {a for a, _ in n.ifaces.values()}:
+                for m in members:
+                    if _short(m.name) == _short(n.name):
                         return m.name
         me = [m.name for m in members if _short(m.name) == _short(reader.name)]
         if alone and len(members) == 2 and me:
