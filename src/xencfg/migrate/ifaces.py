@@ -54,13 +54,15 @@ def _read(path: Path) -> str | None:
 
 
 def _address(value: str) -> str | None:
-    """``10.0.0.1/24`` -> ``10.0.0.1``; None for what is no address."""
+    """``10.0.0.1/24`` -> ``10.0.0.1``; None for what is no address, or a link-local one
+    (fe80::/10, 169.254/16: no ring address, it needs the interface named with it)."""
     import ipaddress
 
     try:
-        return str(ipaddress.ip_interface(value.strip().strip("'\"")).ip)
+        ip = ipaddress.ip_interface(value.strip().strip("'\"")).ip
     except ValueError:
         return None
+    return None if ip.is_link_local else str(ip).split("%")[0]
 
 
 def _debian(node: str, path: Path, found: Addresses, bridged: dict[str, str]) -> None:
