@@ -173,14 +173,16 @@ def sarif_schema() -> dict[str, object]:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def corosync_test(conf: Path, local: str) -> tuple[bool, str]:
+def corosync_test(conf: Path, local: str, hosts: Path | None = None) -> tuple[bool, str]:
     """``corosync -c CONF -t`` (corosync 3.1), the daemon's own configuration check.
 
     corosync only accepts a file naming this host in its nodelist ("No valid name found
     for local host", exec/main.c), so it runs in a private network namespace
     (``unshare -n``) where ``local`` (a ring0 address of the file) is put on ``lo``.
-    Skips where corosync, unshare or root is missing (fails under CI=true, where
-    .ci/run installs corosync and runs as root). Returns (accepted, output).
+    ``hosts``: the node's /etc/hosts, bound over this machine's in a private mount
+    namespace, for a file whose ring addresses are host names (corosync resolves them
+    with getaddrinfo). Skips where corosync, unshare or root is missing (fails under
+    CI=true, where .ci/run installs corosync and runs as root). Returns (accepted, output).
     """
     import shutil
     import subprocess
@@ -190,8 +192,12 @@ def corosync_test(conf: Path, local: str) -> tuple[bool, str]:
     if shutil.which("unshare") is None or os.geteuid() != 0:
         unavailable("corosync -t needs root and unshare -n to own the ring0 address")
     script = 'ip link set lo up && ip addr add "$1" dev lo && exec corosync -c "$2" -t'
+    unshare = ["unshare", "-n"]
+    if hosts is not None:
+        script = 'mount --bind "$3" /etc/hosts && ' + script
+        unshare.append("-m")
     proc = subprocess.run(
-        ["unshare", "-n", "sh", "-c", script, "sh", local, str(conf)],
+        [*unshare, "sh", "-c", script, "sh", local, str(conf), str(hosts or "")],
         capture_output=True,
         text=True,
         timeout=60,

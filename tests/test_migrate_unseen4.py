@@ -72,7 +72,7 @@ def _merged(m: migrate.Migration, roots: list[str], out: Path) -> list[Path]:
                 p = node / old
                 shutil.rmtree(p) if p.is_dir() else p.unlink(missing_ok=True)
             if cib:
-                (node / "var/lib/pacemaker/cib").mkdir(parents=True)
+                (node / "var/lib/pacemaker/cib").mkdir(parents=True, exist_ok=True)
                 (node / "var/lib/pacemaker/cib/cib.xml").write_bytes(cib[0].data)
         for key in node.glob("etc/ha.d/authkeys"):
             key.chmod(0o600)
@@ -94,6 +94,12 @@ def _lint(trees: list[Path]) -> list[dict[str, Any]]:
     return findings
 
 
+def lint_errors(base: Path) -> list[dict[str, Any]]:
+    """``xencfg lint``'s errors on the node trees under ``base``."""
+    found = _lint(sorted(p for p in base.iterdir() if p.is_dir()))
+    return [f for f in found if f["severity"] == "error"]
+
+
 @pytest.fixture(scope="module")
 def migrated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[migrate.Migration, Path]]:
     """Each tree migrated once (DRBD to 8.4, the default), its outputs on disk."""
@@ -112,6 +118,11 @@ def migrate_trees(
         _merged(m, roots, base)
         out[name] = (m, base)
     return out
+
+
+def cib_text(m: migrate.Migration) -> str:
+    """The cib.xml ``m`` writes."""
+    return next(o for o in m.outputs if o.path == "cib.xml").data.decode()
 
 
 def _outputs(m: migrate.Migration, base: Path, suffix: str) -> list[tuple[str, Path]]:
@@ -142,11 +153,23 @@ def check_corosync(m: migrate.Migration, base: Path, tmp_path: Path) -> None:
         key = path.parent / "authkey"
         if key.exists():
             doc.totem.set("keyfile", str(key))
+        logfile = doc.logging.get("logfile") if doc.logging is not None else None
+        if logfile and not Path(logfile).parent.is_dir():
+            # (corosync -t opens it: "Can't open logfile" where its folder is missing,
+            # which the report says, as a TODO to create it)
+            assert [n for n in m.notes if "Can't open logfile" in n.why and logfile in n.what]
+            doc.logging.set("logfile", str(tmp_path / "corosync.log"))
         conf = tmp_path / f"{node}.conf"
         conf.write_text(xencfg.dumps(doc))
         # (the RHEL 5 clusternodes are FQDNs: the node's tree is its first label)
         me = next(n for n in doc.nodes if str(n.name).split(".")[0] == node)
-        ok, said = corosync_test(conf, me.ring_addrs[0] + "/32")
+        ring0, hosts = me.ring_addrs[0], None
+        if not ring0.replace(".", "").isdigit() and ":" not in ring0:
+            # (a host name, as pcs wrote ring0_addr: corosync resolves it through the
+            # node's /etc/hosts)
+            hosts = base / node / "etc/hosts"
+            ring0 = str(xencfg.load(str(hosts), "hosts").resolve(ring0))
+        ok, said = corosync_test(conf, ring0 + "/32", hosts)
         assert ok, (node, said)
 
 

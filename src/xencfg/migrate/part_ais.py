@@ -150,7 +150,7 @@ def report_stack(
     m.timing, m.members, m.cluster_name = stack.timing, stack.members, stack.cluster_name
     m.old_stack, m.crypto = old, crypto
     if cib is not None and len(stack.members) == 2:
-        m.notes.extend(_ignore_quorum(cib))
+        m.notes.extend(_ignore_quorum(cib, old))
     return stack, crypto
 
 
@@ -228,7 +228,17 @@ def ais_stack(
     )
 
 
-def _ignore_quorum(cib: Any) -> list[Note]:
+#: why a two-node cluster of each old stack set no-quorum-policy=ignore
+_WHY_IGNORE = {
+    "openais": "Pacemaker's plugin gave a lone node of two no quorum, hence ignore",
+    "cman": "a lone node of two kept its resources through ignore (the RHEL 6 guides set "
+    "it with cman's two_node)",
+    "corosync2": "a lone node of two kept its resources through ignore (votequorum's "
+    "two_node did so already)",
+}
+
+
+def _ignore_quorum(cib: Any, old: str) -> list[Note]:
     """A TODO for ``no-quorum-policy=ignore`` in a two-node CIB: on the plugin a lone
     node of two had no quorum, so such clusters set ignore; votequorum's two_node gives
     it quorum (and wait_for_all keeps a node that boots alone from starting anything),
@@ -245,10 +255,10 @@ def _ignore_quorum(cib: Any) -> list[Note]:
                     f"{f.display}:{nv.sourceline or 0}",
                     "cib.xml",
                     "no-quorum-policy=ignore kept",
-                    "Pacemaker's plugin gave a lone node of two no quorum, hence ignore; "
-                    "votequorum's two_node (written) keeps quorum on the node that is left, "
-                    "and with ignore a node that boots alone would start the resources "
-                    "without waiting for its peer (wait_for_all): remove it "
+                    f"{_WHY_IGNORE.get(old, _WHY_IGNORE['openais'])}; votequorum's two_node "
+                    "(written) keeps quorum on the node that is left, and with ignore a node "
+                    "that boots alone would start the resources without waiting for its peer "
+                    "(wait_for_all): remove it "
                     "(crm_attribute --delete --name no-quorum-policy)",
                 )
             )
@@ -260,12 +270,29 @@ def cman_cib(
 ) -> bool:
     """cib.xml made of the first node's cluster.conf (fencing, rgmanager's services) into
     ``m``, with its report lines (``target``: the CIB schema asked for; this CIB is
-    written in the current one only, which a line says); whether it was made."""
+    written in the current one only: for pacemaker-1.0 none, with a TODO saying why);
+    whether it was made."""
     from ..stack.cman_cib import cluster_conf_cib
     from ..syntax.source import encode
     from .migration import Output
 
     nf, doc = cman[0]
+    if target != "current":
+        # (the pacemaker-1.0 schema has no fencing-topology, and Pacemaker 1.0 ran no
+        # fence_* agent and never on cman: a CIB in its form would not run)
+        m.notes.append(
+            Note(
+                "manual",
+                nf.loc(doc),
+                "cib.xml",
+                f"no CIB made of cluster.conf for {target}",
+                "the CIB made of cluster.conf fences with fence_* agents (Pacemaker 1.1's "
+                "stonithd and later) and fencing levels (schema pacemaker-1.2), and Pacemaker "
+                "1.0 never ran on cman or corosync 2+: migrate with --to pacemaker=current or "
+                "--to pacemaker=2.0 (the oldest release this CIB is written for)",
+            )
+        )
+        return False
     try:
         text, notes = cluster_conf_cib(doc, nf.loc(doc), members)
     except XencfgError as exc:
@@ -280,20 +307,94 @@ def cman_cib(
         )
         return False
     m.notes.extend(notes)
-    if target != "current":
-        m.notes.append(
-            Note(
-                "info",
-                nf.loc(doc),
-                "cib.xml",
-                f"the CIB made of cluster.conf is written in the current schema, not {target}",
-                "it is made for today's Pacemaker (fencing levels and the agents it names "
-                "are newer than Pacemaker 1.0)",
-            )
-        )
     m.outputs.append(
         Output(
             "", "cib.xml", encode(text), 0o600, "the CIB for cibadmin --replace (from cluster.conf)"
         )
     )
     return True
+
+
+#: the file systems that lock through the DLM (cman ran dlm_controld for them)
+DLM_FSTYPES = ("gfs", "gfs2", "ocfs2")
+
+
+def cman_dlm(m: Migration, source: str) -> list[Note]:
+    """A TODO when the converted CIB of a cman + Pacemaker cluster mounts a DLM file
+    system (Filesystem fstype gfs2, gfs, ocfs2) with no ocf:pacemaker:controld: cman's
+    init script started dlm_controld itself (pcs left it out of the CIB), so on corosync
+    3 nothing would, and the mount fails. ``source``: the CIB's report name."""
+    from .._lazy import etree
+
+    out = [o for o in m.outputs if o.path == "cib.xml"]
+    if not out:
+        return []
+    root = etree.fromstring(out[0].data)
+    if root.xpath(".//primitive[@type='controld']"):
+        return []
+    users = [
+        str(p.get("id"))
+        for p in root.iterfind(".//primitive[@type='Filesystem']")
+        if p.xpath(f"instance_attributes/nvpair[@name='fstype'][{_any_of(DLM_FSTYPES)}]")
+    ]
+    if not users:
+        return []
+    return [
+        Note(
+            "manual",
+            source,
+            "cib.xml",
+            f"no DLM for {', '.join(users)}: no ocf:pacemaker:controld in the CIB",
+            "cman started dlm_controld itself (the CIB had no need for it); on corosync 3 "
+            "a GFS2 or OCFS2 mount waits for a DLM that never starts: add a clone of "
+            "ocf:pacemaker:controld (with ocf:heartbeat:lvmlockd for shared volume groups) "
+            "ordered before and colocated with these file systems",
+        )
+    ]
+
+
+def _any_of(values: tuple[str, ...]) -> str:
+    return " or ".join(f"@value='{v}'" for v in values)
+
+
+#: /etc/sysconfig/cman's settings (RHEL 6's cman init script) and where their job went
+CMAN_SYSCONFIG = {
+    "CMAN_QUORUM_TIMEOUT": "how long the init script waited for quorum at start (0: not "
+    "at all); votequorum has no such wait, and two_node's wait_for_all holds the first "
+    "start until every node has been seen",
+    "CMAN_CLUSTER_TIMEOUT": "how long the init script waited to join the cluster; "
+    "corosync.service has no such wait",
+    "CMAN_SHUTDOWN_TIMEOUT": "how long the init script waited for cman to stop; "
+    "pacemaker.service stops the resources, then corosync stops",
+    "FENCE_JOIN": "whether the node joined fenced's fence domain: fenced is gone, Pacemaker fences",
+    "FENCED_OPTS": "fenced's options: fenced is gone, Pacemaker fences",
+    "DLM_CONTROLD_OPTS": "dlm_controld's options: ocf:pacemaker:controld starts it now "
+    "(its args parameter)",
+    "GFS_CONTROLD_OPTS": "gfs_controld is gone: GFS2 takes the DLM directly",
+}
+
+
+def cman_sysconfig(found: Any, cman: list[tuple[NodeFiles, Any]]) -> list[Note]:
+    """A dropped line for each setting of the cman nodes' /etc/sysconfig/cman (the same
+    setting on several nodes once): cman's init script read it, and nothing reads it
+    once cman is gone; before, it went without a word."""
+    import xencfg
+
+    names = {nf.name for nf, _ in cman}
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for tree in found.nodes:
+        path = tree.etc / "sysconfig" / "cman"
+        try:
+            text = path.read_text(errors="replace") if tree.name in names else ""
+            doc = xencfg.loads(text, "shellvars")
+        except (OSError, XencfgError):
+            continue
+        for a in doc.assignments():
+            if (a.name, a.value) in seen:
+                continue
+            seen.add((a.name, a.value))
+            why = CMAN_SYSCONFIG.get(a.name, "cman's init script read it: cman is gone")
+            where = f"{tree.name}:{display_path(path)}:{doc.position(a)[0]}"
+            out.append(Note("dropped", where, "-", f"{a.name}={a.value}", why))
+    return out

@@ -14,14 +14,17 @@ from ..stack import Member, NodeFiles, Note, StackResult, to_corosync
 from ..syntax.source import encode
 from .agents import iet_resources, ipaddr2, moved_agents, xm_fencing
 from .agents import primitive_note as _primitive_note
+from .ifaces import interface_addresses
 from .migration import KEY_BYTES, Migration, Output, load_as, notes_of, parse_failure, unreadable
 from .part_ais import (
     ais_nodes,
     ais_stack,
     c2_nodes,
     cman_cib,
+    cman_dlm,
     cman_nodes,
     cman_stack,
+    cman_sysconfig,
     report_stack,
 )
 from .ping import ipfail_ping
@@ -71,7 +74,7 @@ def _node_files(
 ) -> tuple[NodeFiles, Any]:
     """One node's stack files as documents, and its CIB; ``failed`` gets (file, format,
     report name) of each that does not parse."""
-    nf = NodeFiles(tree.name)
+    nf = NodeFiles(tree.name, ifaces=interface_addresses(tree.name, tree.etc))
     cib = None
     for f in tree.files:
         if f.format not in ("hacf", "authkeys", "logd", "hosts", "drbd", "ocfs2", "cman", "cib"):
@@ -592,7 +595,10 @@ def plan_stack(
         nodes.append(nf)
         if node_cib is not None:
             cibs.append(node_cib)
-    cib = _newest_cib(cibs, m.notes)
+    # (the copies' differences are said only where a stack is migrated: nodes of today's
+    # stack, or of two clusters given together, have nothing to merge)
+    differ: list[Note] = []
+    cib = _newest_cib(cibs, differ)
     for source, fmt, where in failed:  # (a CIB that does not parse read as 'no CIB found')
         unreadable(m, source, fmt, where)
     heartbeat = any(n.hacf is not None for n in nodes)
@@ -610,6 +616,7 @@ def plan_stack(
             )
         m.notes.extend(old)
         return None
+    m.notes.extend(differ)
     if cib_file is not None:
         from ..discover import SourceFile, display_path
 
@@ -626,7 +633,7 @@ def plan_stack(
     if ais or cman:
         if cman:
             moved, crypto = cman_stack(m, cman, cib, cluster_name)
-            m.notes.extend(cman_storage(found, nodes, cman))
+            m.notes.extend(cman_storage(found, nodes, cman) + cman_sysconfig(found, cman))
         else:
             moved, crypto = ais_stack(m, ais, cib, cluster_name, was)
         runs = [a.files for a in ais] + [nf for nf, _ in cman]
@@ -645,7 +652,10 @@ def plan_stack(
                     "or write the resources, constraints and fencing by hand",
                 )
             )
-        return cib is not None and convert_cib(m, cib[0], moved.members, cib_target)
+        loaded = cib is not None and convert_cib(m, cib[0], moved.members, cib_target)
+        if loaded and cman and cib is not None:
+            m.notes.extend(cman_dlm(m, cib[0].display))
+        return loaded
     # (no cib: the no-quorum-policy TODO of report_stack is the plugin paths' own)
     stack, _ = report_stack(m, to_corosync(nodes, cluster_name), True, "heartbeat", None)
     stack_files(m, found, stack, [nf.hacf is not None for nf in nodes], "heartbeat (no ha.cf)")
@@ -766,15 +776,15 @@ def convert_cib(
         said = str(exc).splitlines()[0]
         for where in (str(f.path), f.display):
             said = said.removeprefix(f"{where}: ")
+        why = (
+            "no cib.xml written: the CIB is newer than the schema asked for; migrate with "
+            "--to pacemaker=current (or the 2.x release the nodes will run)"
+            if "refusing to convert it to pacemaker-1.0" in said
+            else "no cib.xml written: fix the CIB (crm.dtd of heartbeat 2, 'xencfg cib "
+            "validate'), then migrate again, or write the CIB by hand"
+        )
         m.notes.append(
-            Note(
-                "manual",
-                f.display,
-                "cib.xml",
-                f"the CIB is not converted: {said}",
-                "no cib.xml written: fix the CIB (crm.dtd of heartbeat 2, 'xencfg cib "
-                "validate'), then migrate again, or write the CIB by hand",
-            )
+            Note("manual", f.display, "cib.xml", f"the CIB is not converted: {said}", why)
         )
         return False
     return True
@@ -883,9 +893,9 @@ def _newest_cib(cibs: list[Any], notes: list[Note]) -> Any:
                 + ", ".join(
                     f"{c[0].display} ({'.'.join(map(str, _cib_version(c[1])))})" for c in older
                 ),
-                "heartbeat's CRM keeps the copy with the highest (admin_epoch, epoch, "
-                "num_updates) when nodes join; check that no change was made only on a "
-                "node whose copy is older",
+                "the CRM (heartbeat's, Pacemaker) keeps the copy with the highest "
+                "(admin_epoch, epoch, num_updates) when nodes join; check that no change was "
+                "made only on a node whose copy is older",
             )
         )
     return best

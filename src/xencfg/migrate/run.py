@@ -68,9 +68,9 @@ def plan(
         storage.add("evms")
     if not m.outputs and not m.notes:
         raise XencfgError(
-            "no node has an ha.cf (ha.d/ha.cf or heartbeat/ha.cf), an xm config, a DRBD 8.3 "
-            "drbd.conf, an ietd.conf, old multipath.conf or iscsid.conf keywords or an "
-            "evms.conf: nothing to migrate"
+            "no node has an ha.cf (ha.d/ha.cf or heartbeat/ha.cf), a corosync 1 or 2 file, "
+            "a cman cluster.conf, an xm config, a DRBD 8.3 drbd.conf, an ietd.conf, old "
+            "multipath.conf or iscsid.conf keywords or an evms.conf: nothing to migrate"
         )
     m.steps = cutover_steps(m.nodes, stack, storage, m.stack_nodes, m.old_stack, m.crypto)
     return m

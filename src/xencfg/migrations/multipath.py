@@ -25,10 +25,12 @@ which it now reads (tests/test_migrate_initiator.py checks the corpus).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import attrs
 
+from .. import regex
 from ..formats.multipath import MultipathDocument
 from ..suggest import suggest
 from ..syntax.blocks import Block, Entry
@@ -44,6 +46,11 @@ from .keywords import (
     prio_for,
     uid_attribute_for,
 )
+
+#: the sections whose ``devnode``/``wwid`` lines are regexes (regcomp(3))
+BLACKLISTS = ("blacklist", "blacklist_exceptions", "devnode_blacklist")
+#: ``[[0-9]*]``: a bracket expression opened twice and closed after its quantifier
+NESTED_BRACKET = re.compile(r"\[\[([^\[\]]+)\]([*+?]?)\]")
 
 
 @attrs.frozen
@@ -99,6 +106,8 @@ class _Converter:
                     continue
             if isinstance(child, Block):
                 self.visit(child, (*context, key))
+            elif context and context[-1] in BLACKLISTS and key in ("devnode", "wwid"):
+                self.check_regex(child)
         for key in sorted(renamed):
             self.dedupe(parent, key)
 
@@ -184,6 +193,30 @@ class _Converter:
         self.note(node, key, severity, kept)
         node.key, node.values = new, [value]
         return new
+
+    def check_regex(self, node: Entry) -> None:
+        """A blacklist regex that cannot match what it means (lint MP001): the nested
+        bracket of the old example ``^hd[a-z][[0-9]*]`` (a literal ']' after ``[[0-9]*``:
+        IDE disks were never blacklisted) is written as meant, ``[0-9]*``; another is a
+        TODO."""
+        pattern = node.value or ""
+        if not regex.problems(pattern):
+            return
+        fixed = NESTED_BRACKET.sub(r"[\1]\2", pattern)
+        if fixed != pattern and not regex.problems(fixed):
+            self.note(
+                node,
+                node.key,
+                "info",
+                f"'{pattern}' is '{fixed}': '[[...]' is one bracket expression and the last "
+                "']' a literal, so the old pattern matched only names holding ']' (regcomp(3));"
+                " the new one blacklists the devices it names",
+            )
+            node.values = [fixed]
+            self.written.append(("", "blacklist", ""))  # (the blacklist multipath -t lists)
+            return
+        said = "; ".join(regex.problems(pattern))
+        self.note(node, node.key, "action", f"'{pattern}' kept: {said}: write the pattern meant")
 
     def drop(
         self,

@@ -110,6 +110,10 @@ def _dropped_why(key: str) -> str:
     )
 
 
+#: The end of a ring address's source read from the node's network configuration
+#: (``alpha:/etc/network/interfaces:12 (eth1's address)``)
+IFACE_SOURCE = "'s address)"
+
 #: The shortest token we write: below it a busy dom0 (live migration, DRBD resync) misses
 #: tokens and the cluster splits for nothing; corosync's own default is 3000 ms.
 MIN_TOKEN_MS = 1000
@@ -184,7 +188,8 @@ class _Builder:
         alone: bool,
         targets: dict[str, set[str]] | None = None,
     ) -> str | None:
-        """The member whose address ``addr`` is: by /etc/hosts names, else (two members,
+        """The member whose address ``addr`` is: by /etc/hosts names, by the node whose
+        network configuration gives an interface that address, else (two members,
         ``alone``: the only ucast of that interface in the reader's ha.cf) the member that
         is not the node whose ha.cf sends to it. A ha.cf copied to every node lists every
         node's address (heartbeat skips its own), so it gets no such guess."""
@@ -197,6 +202,11 @@ class _Builder:
             for name in names:
                 for m in members:
                     if _names_match(name, m.name):
+                        return m.name
+        for n in self.nodes:  # (the node whose network configuration has the address)
+            if resolved in {a for a, _ in n.ifaces.values()}:
+                for m in members:
+                    if _short(m.name) == _short(n.name):
                         return m.name
         me = [m.name for m in members if _short(m.name) == _short(reader.name)]
         if alone and len(members) == 2 and me:
@@ -233,6 +243,15 @@ class _Builder:
                 if found is not None:
                     return str(found)
         return addr
+
+    def _iface_address(self, member: str, dev: str) -> tuple[str, str] | None:
+        """The member's address on interface ``dev`` from its own node tree's network
+        configuration (/etc/network/interfaces, ifcfg-DEV), and where it was read."""
+        for n in self.nodes:
+            if _short(n.name) == _short(member) and dev in n.ifaces:
+                address, where = n.ifaces[dev]
+                return address, f"{where} ({dev}{IFACE_SOURCE}"
+        return None
 
     def _known_address(self, member: str) -> tuple[str, str] | None:
         """A node's address from what the files know: /etc/hosts, then drbd.conf."""
@@ -329,11 +348,17 @@ class _Builder:
                 )
                 for dev in m.devices if m.kind == "bcast" else m.devices[:1]:
                     shared.append((n.loc(n.hacf, m.node), m.kind, dev, why))
-        # addresses for links the media left open (bcast/mcast give no addresses)
+        # addresses for links the media left open (bcast/mcast give no addresses): the
+        # member's own network configuration for the interface, else /etc/hosts
+        dev_of = {lk: dev for dev, lk in links.items()}
         missing: dict[int, list[str]] = {}
         for link in sorted(set(links.values())):
             for mem in members:
                 if link in mem.addrs:
+                    continue
+                on = self._iface_address(mem.name, dev_of[link])
+                if on is not None and on[0] not in mem.addrs.values():
+                    mem.addrs[link], mem.sources[link] = on
                     continue
                 if link == 0 or not any(0 in x.addrs for x in members):
                     found = self._known_address(mem.name)
@@ -353,7 +378,6 @@ class _Builder:
         usable = [
             lk for lk in sorted(set(links.values()) | {0}) if all(lk in m.addrs for m in members)
         ]
-        dev_of = {lk: dev for dev, lk in links.items()}
         # ucast targets the files tie to no member, by the link number written
         lost: dict[int, list[str]] = {}
         for _, host, link in unowned:
@@ -434,6 +458,9 @@ class _Builder:
                     f"{mem.name} ring{lk}_addr {addr}",
                     "the address heartbeat used to reach this node on that path"
                     if mem.sources[lk].startswith("ucast")
+                    else "the node's network configuration gives the interface of the "
+                    "bcast/mcast path this address"
+                    if mem.sources[lk].endswith(IFACE_SOURCE)
                     else "a bcast/mcast path names only an interface: check that this "
                     "address is on it",
                 )

@@ -60,7 +60,7 @@ LOGGING_KEPT = frozenset(
         "debug",
     }
 )
-#: corosync 1's default token (corosync.conf(5) of 1.4: "The default is 1000
+#: corosync 1 and 2's default token (corosync.conf(5) of 1.4 and 2.4: "The default is 1000
 #: milliseconds"); corosync 3's is 3000 ms.
 COROSYNC1_TOKEN_MS = 1000
 #: What became of a top-level section of openais.conf / corosync 1's corosync.conf.
@@ -238,8 +238,9 @@ class _Ais:
         self, member: str, iface: Section, net: Any, own_addr: bool
     ) -> tuple[str, str] | None:
         """``member``'s address on the interface's network: its own file's bindnetaddr
-        when that is a host address, a udpu ``memberaddr`` /etc/hosts names it by, else
-        the first /etc/hosts address of its names inside the network."""
+        when that is a host address, a udpu ``memberaddr`` /etc/hosts names it by, the
+        first /etc/hosts address of its names inside the network, else its own network
+        configuration's address inside it."""
         own = self._own(member)
         if own is not None:
             mine = self._iface(own, iface.get("ringnumber") or "0")
@@ -263,6 +264,11 @@ class _Ais:
                     return str(
                         a
                     ), f"{n.files.loc(hosts, line)} ({line.names[0]}, in the {net} {how})"
+        # (else the node's own network configuration: xencfg.migrate.ifaces)
+        for dev, (addr, src) in sorted(own.files.ifaces.items()) if own is not None else ():
+            a = ipaddress.ip_address(addr)
+            if net is not None and a.version == net.version and a in net:
+                return addr, f"{src} ({dev}'s address, in the {net} of bindnetaddr)"
         return None
 
     @staticmethod
@@ -294,7 +300,8 @@ class _Ais:
                     where,
                     "corosync.conf nodelist",
                     f"interface ringnumber {ring} (bindnetaddr {bind}) is not carried: no "
-                    f"address of {', '.join(missing)} on its network in /etc/hosts",
+                    f"address of {', '.join(missing)} on its network in /etc/hosts or the "
+                    "nodes' network configuration",
                     "knet needs each node's address on every link: add the link by hand "
                     f"(ring{link}_addr of every node)",
                 )
@@ -449,9 +456,9 @@ class _Ais:
         base = token if token is not None else DEFAULT_TOKEN
         if token is None:
             self.b.timing.append(
-                f"token not set: corosync 1 declared a token lost after {COROSYNC1_TOKEN_MS} "
-                f"ms, corosync 3 waits {DEFAULT_TOKEN} ms by default (kept: node failures are seen "
-                "about 2 s later)"
+                "token not set: corosync 1 and 2 declared a token lost after "
+                f"{COROSYNC1_TOKEN_MS} ms, corosync 3 waits {DEFAULT_TOKEN} ms by default "
+                "(kept: node failures are seen about 2 s later)"
             )
         else:
             self.b.timing.append(f"token {token} ms kept")

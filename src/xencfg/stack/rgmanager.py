@@ -18,6 +18,7 @@ from typing import Any
 from .._lazy import etree
 from ..syntax.numbers import decimal_or_none
 from .common import Member, Note
+from .rg_recovery import NESTED_WHY, carry_subtree, disable, nested
 
 #: The schema the CIB is written in (that of ``cib convert --to current``).
 SCHEMA = "pacemaker-3.9"
@@ -87,6 +88,9 @@ class CibBuilder:
         self.where = where
         self.notes: list[Note] = []
         self.ids: set[str] = set()
+        #: nested independent subtrees: (element, its attributes, its group, first and
+        #: end primitive index), for rg_recovery.nested
+        self.nested: list[tuple[Any, dict[str, str], Any, int, int]] = []
         self.root = etree.Element(
             "cib", {"validate-with": SCHEMA, "admin_epoch": "1", "epoch": "1", "num_updates": "0"}
         )
@@ -280,6 +284,7 @@ def services(cib: CibBuilder, root: Any, nodes: list[str]) -> None:
         _service_meta(cib, top, target, svc)
         _domain(cib, top, rid, svc, domains, nodes)
     _between(cib, rm, made, shared)
+    nested(cib)
     _unused(cib, rm, shared, domains)
     gfs = [
         str(r.get("id"))
@@ -337,13 +342,7 @@ def _service_meta(cib: CibBuilder, el: Any, target: Any, svc: dict[str, str]) ->
             "rgmanager moved it to another node on its first failure",
         )
     elif recovery in ("disable", "restart-disable"):
-        cib.note(
-            "manual",
-            el,
-            f"{name}: recovery={recovery} not carried",
-            "Pacemaker restarts a failed resource, then moves it; to stop it instead "
-            "set on-fail=stop on its monitor operations",
-        )
+        disable(cib, el, target, f"{name}: recovery={recovery}", recovery == "disable")
     restarts = decimal_or_none(svc.get("max_restarts") or "")
     if restarts and recovery == "restart":
         meta["migration-threshold"] = str(restarts + 1)
@@ -362,14 +361,19 @@ def _service_meta(cib: CibBuilder, el: Any, target: Any, svc: dict[str, str]) ->
             f"{name}: restart_expire_time={expire} -> failure-timeout={meta['failure-timeout']}",
             "rgmanager forgot restarts older than that",
         )
-    if el.tag == "vm" and svc.get("migrate", "live") == "live":
+    if el.tag == "vm" and svc.get("migrate", "live") in ("live", "pause"):
         meta["allow-migrate"] = "true"
         cib.note(
             "rewrite",
             el,
             f"vm {name}: migrate={svc.get('migrate', 'live')} -> allow-migrate=true",
             "rgmanager live-migrated the guest when it moved "
-            "(vm.sh's default); the Xen agent migrates with 'xl migrate'",
+            "(vm.sh's default); the Xen agent migrates with 'xl migrate'"
+            if svc.get("migrate", "live") == "live"
+            else "rgmanager moved the guest paused (vm.sh xm_migrate: 'xm migrate' without "
+            "-l) rather than restarting it; the Xen agent migrates live ('xl migrate' has no "
+            "other mode: xl(1)), which moves it without a restart as well and pauses it only "
+            "for the last copy",
         )
     elif el.tag == "vm":
         cib.note(
@@ -624,19 +628,7 @@ def _subtree(cib: CibBuilder, service: str, el: Any, shared: dict[tuple[str, str
             "kind": "Mandatory",
         },
     )
-    meta: dict[str, str] = {}
-    restarts = decimal_or_none(a.get("__max_restarts") or "")
-    if restarts:
-        meta["migration-threshold"] = str(restarts + 1)
-    expire = decimal_or_none(a.get("__restart_expire_time") or "")
-    if expire:
-        meta["failure-timeout"] = f"{expire}s"
-    if mode == "2":
-        for op in sub.iter("op"):
-            op.set("on-fail", "stop")
-    if meta:
-        cib.meta(sub, meta)
-    shown = "".join(f", {k}={v}" for k, v in meta.items())
+    shown = carry_subtree(cib, [sub], a, str(mode))
     cib.note(
         "rewrite",
         el,
@@ -669,6 +661,7 @@ def _resource(
     attrs = _resolved(el, shared)
     mapped = _MAPPERS.get(el.tag)
     made = 0
+    before = sum(1 for c in parent if c.tag == "primitive")
     if mapped is None:
         cib.note(
             "manual",
@@ -703,6 +696,8 @@ def _resource(
     inner = [*stack, {**attrs, "_tag": el.tag}]
     for child in _ordered(list(el)):
         made += _resource(cib, parent, child, shared, inner)
+    if stack and _independent(el, shared):
+        cib.nested.append((el, attrs, parent, before, before + made))
     return made
 
 
@@ -716,7 +711,8 @@ def _special(
     """A report line for each of rgmanager's ``__`` attributes of ``el`` not carried:
     before, they went without a word."""
     for k, v in attrs.items():
-        if not k.startswith("__") or (k in SUBTREE_KEYS and not stack):
+        apart = attrs.get("__independent_subtree") in ("1", "2")  # (rg_recovery says it)
+        if not k.startswith("__") or (k in SUBTREE_KEYS and (not stack or apart)):
             continue
         if k == "__enforce_timeouts":
             cib.note(
@@ -730,9 +726,7 @@ def _special(
                 "manual",
                 el,
                 f"<{el.tag} {k}={v!r}> ({rid}) not carried",
-                "rgmanager's failure handling of a nested resource: Pacemaker recovers a "
-                "group member with the members after it; take the resource out into a group "
-                "of its own (colocated with and ordered after the service) to recover it alone",
+                NESTED_WHY,
             )
 
 

@@ -1,0 +1,123 @@
+"""Each network interface's address from a node's own network configuration, for the
+ring addresses of ha.cf's ``bcast IFACE`` and ``mcast IFACE ...`` paths (which name an
+interface, not an address).
+
+Read: Debian's /etc/network/interfaces and interfaces.d/* (``iface NAME inet static``
+stanzas with ``address A[/P]``, ifupdown's interfaces(5)), Red Hat's
+/etc/sysconfig/network-scripts/ifcfg-* and SUSE's /etc/sysconfig/network/ifcfg-*
+(``IPADDR``, ``IPADDR0``/``IPADDR_x``, ``DEVICE``: initscripts' ifup-eth and
+sysconfig's ifcfg(5)). An interface enslaved to a bridge (Debian's ``bridge_ports``, Red
+Hat's ``BRIDGE=br0`` on the port, SUSE's ``BRIDGE_PORTS`` on the bridge) carries no
+address itself: a Xen dom0's is on the bridge, so the bridge's is taken.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..discover import display_path
+
+#: interface -> (address, where it was read: ``node:path:line`` or ``node:path``)
+Addresses = dict[str, tuple[str, str]]
+
+
+def interface_addresses(node: str, etc: Path) -> Addresses:
+    """The addresses ``etc``'s network configuration gives each interface (IPv4 or
+    IPv6, the prefix length cut off), the first one of each; bridge members get their
+    bridge's."""
+    found: Addresses = {}
+    bridged: dict[str, str] = {}  # member interface -> its bridge
+    for path in [etc / "network" / "interfaces", *_sorted(etc / "network" / "interfaces.d")]:
+        _debian(node, path, found, bridged)
+    for folder in (etc / "sysconfig" / "network-scripts", etc / "sysconfig" / "network"):
+        for path in _sorted(folder, "ifcfg-*"):
+            _ifcfg(node, path, found, bridged)
+    for member, bridge in bridged.items():
+        if member not in found and bridge in found:
+            address, where = found[bridge]
+            found[member] = (address, f"{where} (bridge {bridge} of {member})")
+    return found
+
+
+def _sorted(folder: Path, pattern: str = "*") -> list[Path]:
+    try:
+        return sorted(p for p in folder.glob(pattern) if p.is_file())
+    except OSError:
+        return []
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text(errors="replace") if path.is_file() else None
+    except OSError:
+        return None
+
+
+def _address(value: str) -> str | None:
+    """``10.0.0.1/24`` -> ``10.0.0.1``; None for what is no address, or a link-local one
+    (fe80::/10, 169.254/16: no ring address, it needs the interface named with it)."""
+    import ipaddress
+
+    try:
+        ip = ipaddress.ip_interface(value.strip().strip("'\"")).ip
+    except ValueError:
+        return None
+    return None if ip.is_link_local else str(ip).split("%")[0]
+
+
+def _debian(node: str, path: Path, found: Addresses, bridged: dict[str, str]) -> None:
+    """interfaces(5): ``iface NAME FAMILY METHOD`` opens a stanza its option lines
+    (``address``, ``bridge_ports``) belong to, up to the next ``iface``, ``auto``,
+    ``mapping``, ``allow-*`` or ``source`` line."""
+    text = _read(path)
+    if text is None:
+        return
+    where = f"{node}:{display_path(path)}"
+    iface = None
+    for no, line in enumerate(text.splitlines(), 1):
+        words = line.split("#", 1)[0].split()
+        if not words:
+            continue
+        if words[0] == "iface" and len(words) >= 2:
+            iface = words[1]
+        elif words[0] in ("auto", "mapping", "source", "source-directory") or words[0].startswith(
+            "allow-"
+        ):
+            iface = None
+        elif iface is not None and words[0] == "address" and len(words) >= 2:
+            address = _address(words[1])
+            if address is not None and iface not in found:
+                found[iface] = (address, f"{where}:{no}")
+        elif iface is not None and words[0] == "bridge_ports":
+            for port in words[1:]:
+                bridged.setdefault(port, iface)
+
+
+def _ifcfg(node: str, path: Path, found: Addresses, bridged: dict[str, str]) -> None:
+    """An ifcfg file: ``DEVICE`` (else the file's suffix) names the interface;
+    ``IPADDR`` or the first ``IPADDR<suffix>`` its address; ``BRIDGE`` its bridge."""
+    import xencfg
+
+    from ..errors import XencfgError
+
+    text = _read(path)
+    if text is None:
+        return
+    try:
+        doc = xencfg.loads(text, "shellvars")
+    except XencfgError:
+        return
+    iface = (doc.get("DEVICE") or path.name.removeprefix("ifcfg-")).strip("'\"")
+    bridge = doc.get("BRIDGE")
+    if bridge and bridge.strip("'\"").lower() not in ("yes", "no"):  # (SUSE: BRIDGE='yes')
+        bridged.setdefault(iface, bridge.strip("'\""))
+    for port in (doc.get("BRIDGE_PORTS") or "").split():  # (SUSE's bridge names its ports)
+        bridged.setdefault(port, iface)
+    keys = {a.name for a in doc.assignments()}
+    names = ["IPADDR", *sorted(k for k in keys if k.startswith("IPADDR") and k != "IPADDR")]
+    for name in names:
+        value = doc.get(name)
+        address = _address(value) if value else None
+        if address is not None:
+            found.setdefault(iface, (address, f"{node}:{display_path(path)} {name}"))
+            return
