@@ -12,6 +12,7 @@ lists share a member are one cluster."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import attrs
@@ -160,7 +161,7 @@ def _distinct(found: Any, sections: list[Migration], stacked: list[SiteCluster],
     names = [mc.cluster_name for mc in sections[: len(stacked)]]
     for i, g in enumerate(stacked):
         was = names[i]
-        if names.count(was) > 1:
+        if was and names.count(was) > 1:  # (none: its stack is not migrated)
             name = f"{was}-{short(g.names[0])}"
             mc = one(attrs.evolve(found, nodes=list(g.trees)), name, None, explicit=False)
             for n in mc.notes:
@@ -175,7 +176,8 @@ def _distinct(found: Any, sections: list[Migration], stacked: list[SiteCluster],
                     )
             sections[i] = mc
     for mc in sections[: len(stacked)]:
-        cib = f"cib-{mc.cluster_name}.xml"
+        # (a name from the files, such as OCFS2's, is no safe file name as it is)
+        cib = f"cib-{re.sub(r'[^A-Za-z0-9._-]', '_', mc.cluster_name)}.xml"
         for o in mc.outputs:
             if not o.node and o.path == "cib.xml":
                 o.path = cib

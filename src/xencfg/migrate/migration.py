@@ -334,11 +334,13 @@ def _site_markdown(m: Migration) -> str:
     ]
     for c in m.clusters:
         cib = next((o.path for o in c.outputs if not o.node and o.path.endswith(".xml")), "")
-        if c.title:
+        if not c.outputs and not c.notes:
+            lines.append(f"- {c.title or 'cluster ' + ', '.join(c.nodes)}: nothing to migrate")
+        elif c.title:
             lines.append(f"- {c.title}: no messaging layer, their own files only")
         else:
             lines.append(
-                f"- cluster {c.cluster_name}: {', '.join(c.nodes)}"
+                f"- cluster {c.cluster_name or '(stack not migrated)'}: {', '.join(c.nodes)}"
                 + (f"; its CIB: OUTDIR/{cib}" if cib else "; no CIB written")
             )
     for c in m.clusters:
