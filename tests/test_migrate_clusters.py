@@ -269,3 +269,41 @@ def test_clusters_already_on_corosync_3_are_not_compared_as_copies() -> None:
     site = FIXTURES / "lint-trees/lio-drbd9-pcmk2-pair-three-xl-hosts/good"
     with pytest.raises(XencfgError, match="nothing to migrate"):
         migrate.plan(_roots(site))
+
+
+def test_the_storage_pairs_new_wwids_reach_the_other_clusters_initiators(
+    migrated: dict[str, tuple[migrate.Migration, Path]],
+) -> None:
+    """The san pair's move to LIO gives its LUN a new WWID; the dom0s' multipath.conf,
+    another cluster's, names the old one: the whole site's section has that TODO (each
+    cluster alone would see its own trees only), and the report never masks less: no
+    secret of any cluster is shown."""
+    m, _ = migrated["hb2-dom0s-iet-pair"]
+    lines = [n for n in m.notes if n.target == "initiators' WWIDs"]
+    assert [n.source.split("/good/")[1] for n in lines] == [
+        f"dom{i}/etc/multipath.conf:26" for i in (1, 2, 3)
+    ]
+    assert all("alias 'vmstore'" in n.what for n in lines)
+    text = m.report_markdown() + m.report_json()
+    assert m.secrets and not [s for s in m.secrets if s in text]
+
+
+def test_stand_alone_nodes_keep_their_own_files(tmp_path: Path) -> None:
+    """A dom0 with no stack file that no list names (topo6's xen1) beside the two
+    clusters: its multipath.conf and xl.conf are written in a section of its own, and
+    it gets no corosync.conf (corosync there would find itself in no nodelist)."""
+    site, _ = SITES["hb2-dom0s-iet-pair"]
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy, symlinks=True)
+    xen1 = FIXTURES / "topo6/hb2-v1-drbd83-iet-pair-three-separate-xm-dom0s-multipath/good/xen1"
+    shutil.copytree(xen1, copy / "xen1", symlinks=True)
+    for key in copy.glob("*/etc/ha.d/authkeys"):
+        key.chmod(0o600)
+    m = migrate.plan(_roots(copy))
+    alone = m.clusters[-1]
+    assert (alone.title, alone.nodes) == ("stand-alone nodes xen1", ["xen1"])
+    assert sorted(o.path for o in alone.outputs) == ["etc/multipath.conf", "etc/xen/xl.conf"]
+    assert not [o for o in m.outputs if o.node == "xen1" and "corosync" in o.path]
+    assert "- stand-alone nodes xen1: no messaging layer, their own files only" in (
+        m.report_markdown()
+    )

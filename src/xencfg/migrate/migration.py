@@ -93,6 +93,8 @@ class Migration:
             "timing": self.timing,
             "steps": self.steps,
         }
+        if self.title:
+            out["title"] = self.title
         if self.clusters:  # (the lists above hold every cluster's; here each one's own)
             out["clusters"] = [c.to_dict(show_secrets) for c in self.clusters]
         return out
