@@ -24,7 +24,7 @@ import pytest
 
 import xencfg
 from test_migrate_daemons import _crm_errors
-from test_migrate_unseen4 import OLD_STACK, _lint, _roots, check_corosync
+from test_migrate_unseen4 import _lint, _merged, _roots, check_corosync
 from xencfg import migrate
 from xencfg.cli import main
 from xencfg.discover import discover
@@ -52,43 +52,15 @@ SITES = {
 @pytest.fixture(scope="module")
 def migrated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[migrate.Migration, Path]]:
     """Each site migrated once, its nodes after the cut-over on disk (each node with its
-    own cluster's files and CIB)."""
+    own cluster's files and CIB: test_migrate_unseen4._merged)."""
     out = {}
     for name, (site, _) in SITES.items():
         roots = _roots(site)
         m = migrate.plan(roots)
         base = tmp_path_factory.mktemp(name)
-        _cut_over(m, roots, base)
+        _merged(m, roots, base)
         out[name] = (m, base)
     return out
-
-
-def _cut_over(m: migrate.Migration, roots: list[str], out: Path) -> None:
-    """Each node as it is after its cluster's cut-over: its tree, its written files in
-    place, the old stack's files gone, its cluster's CIB in var/lib/pacemaker."""
-    cib_of = {}
-    for c in m.clusters:
-        cib = [o.data for o in c.outputs if not o.node and o.path.endswith(".xml")]
-        for o in c.outputs:
-            if o.path.endswith("corosync.conf"):
-                cib_of[o.node] = cib
-    for root in roots:
-        node = out / Path(root).name
-        shutil.copytree(root, node, symlinks=True)
-        for o in m.outputs:
-            if o.node == node.name:
-                (node / o.path).parent.mkdir(parents=True, exist_ok=True)
-                (node / o.path).write_bytes(o.data)
-                (node / o.path).chmod(o.mode)
-        if node.name in cib_of:
-            for old in OLD_STACK:
-                p = node / old
-                shutil.rmtree(p) if p.is_dir() else p.unlink(missing_ok=True)
-            for data in cib_of[node.name]:
-                (node / "var/lib/pacemaker/cib").mkdir(parents=True)
-                (node / "var/lib/pacemaker/cib/cib.xml").write_bytes(data)
-        for key in node.glob("etc/ha.d/authkeys"):
-            key.chmod(0o600)
 
 
 def _members(m: migrate.Migration, node: str) -> list[str]:
