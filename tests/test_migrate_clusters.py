@@ -24,7 +24,7 @@ import pytest
 
 import xencfg
 from test_migrate_daemons import _crm_errors
-from test_migrate_unseen4 import _lint, _merged, _roots, check_corosync
+from test_migrate_unseen4 import _lint, _roots, check_corosync, migrate_trees
 from xencfg import migrate
 from xencfg.cli import main
 from xencfg.discover import discover
@@ -53,14 +53,7 @@ SITES = {
 def migrated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[migrate.Migration, Path]]:
     """Each site migrated once, its nodes after the cut-over on disk (each node with its
     own cluster's files and CIB: test_migrate_unseen4._merged)."""
-    out = {}
-    for name, (site, _) in SITES.items():
-        roots = _roots(site)
-        m = migrate.plan(roots)
-        base = tmp_path_factory.mktemp(name)
-        _merged(m, roots, base)
-        out[name] = (m, base)
-    return out
+    return migrate_trees({name: site for name, (site, _) in SITES.items()}, tmp_path_factory)
 
 
 def _members(m: migrate.Migration, node: str) -> list[str]:
