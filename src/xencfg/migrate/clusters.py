@@ -18,6 +18,7 @@ from typing import Any
 import attrs
 
 from ..cluster import Cluster, Loaded, short
+from ..discover import NodeTree
 from ..errors import XencfgError
 from .migration import Migration, load_as
 from .part_storage import plan_wwids
@@ -30,12 +31,10 @@ _ADDRESSES = ("hosts", "drbd", "ocfs2")
 
 @attrs.frozen
 class SiteCluster:
-    """One cluster of the site: its node trees (discovery's, in the site's order)
-    and the member names its stack files list (``stack`` false: the trees that run
-    no messaging layer, migrated as stand-alone nodes)."""
+    """One cluster of the site: its node trees, in the site's order (``stack`` false:
+    the trees that run no messaging layer, migrated as stand-alone nodes)."""
 
-    trees: tuple[Any, ...]
-    members: tuple[str, ...] = ()
+    trees: tuple[NodeTree, ...]
     stack: bool = True
 
     @property
@@ -68,37 +67,29 @@ def site_clusters(found: Any) -> list[SiteCluster]:
             k = parent[k]
         return k
 
-    listed: dict[str, set[str]] = {}  # tree -> the names its lists give
+    listed: set[str] = set()  # the trees with a list, and every name a list gives
     for s in stack_lists(cluster):
-        tree = short(s.item.node) if s.item.node else None
-        if tree is None:
-            continue
-        listed.setdefault(tree, set()).update(s.names)
-        for name in s.names:
-            parent[root(name)] = root(tree)
-    every = {k for names in listed.values() for k in names}
-    groups: dict[str, list[Any]] = {}
-    unlisted: list[Any] = []  # stack files that list nobody
-    alone: list[Any] = []
+        if s.item.node:
+            tree = short(s.item.node)
+            listed |= {tree, *s.names}
+            for name in s.names:
+                parent[root(name)] = root(tree)
+    groups: dict[str, list[NodeTree]] = {}
+    unlisted: list[NodeTree] = []  # stack files that list nobody
+    alone: list[NodeTree] = []
     for tree in found.nodes:
         k = short(tree.name)
-        if k in listed or k in every:
+        if k in listed:
             groups.setdefault(root(k), []).append(tree)
         elif k in stacked:
             unlisted.append(tree)
         else:
             alone.append(tree)
-    out = []
-    for trees in groups.values():
-        members = sorted(
-            {n for t in trees for n in listed.get(short(t.name), ())}
-            | {short(t.name) for t in trees}
-        )
-        out.append(SiteCluster(tuple(trees), tuple(members)))
+    out = [SiteCluster(tuple(trees)) for trees in groups.values()]
     if unlisted:
-        out.append(SiteCluster(tuple(unlisted), tuple(short(t.name) for t in unlisted)))
+        out.append(SiteCluster(tuple(unlisted)))
     if alone:
-        out.append(SiteCluster(tuple(alone), (), stack=False))
+        out.append(SiteCluster(tuple(alone), stack=False))
     return out
 
 
