@@ -76,7 +76,7 @@ def _merged(m: migrate.Migration, roots: list[str], out: Path) -> list[Path]:
                 p = node / old
                 shutil.rmtree(p) if p.is_dir() else p.unlink(missing_ok=True)
             for data in cib_of.get(node.name, [])[:1]:
-                (node / "var/lib/pacemaker/cib").mkdir(parents=True)
+                (node / "var/lib/pacemaker/cib").mkdir(parents=True, exist_ok=True)
                 (node / "var/lib/pacemaker/cib/cib.xml").write_bytes(data)
         for key in node.glob("etc/ha.d/authkeys"):
             key.chmod(0o600)
