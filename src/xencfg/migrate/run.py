@@ -60,9 +60,9 @@ def plan(
 
 #: what plan() says when no file calls for any part
 NOTHING = (
-    "no node has an ha.cf (ha.d/ha.cf or heartbeat/ha.cf), an xm config, a DRBD 8.3 "
-    "drbd.conf, an ietd.conf, old multipath.conf or iscsid.conf keywords or an "
-    "evms.conf: nothing to migrate"
+    "no node has an ha.cf (ha.d/ha.cf or heartbeat/ha.cf), a corosync 1 or 2 file, "
+    "a cman cluster.conf, an xm config, a DRBD 8.3 drbd.conf, an ietd.conf, old "
+    "multipath.conf or iscsid.conf keywords or an evms.conf: nothing to migrate"
 )
 
 
