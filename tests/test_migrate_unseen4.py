@@ -55,9 +55,13 @@ def _roots(tree: Path) -> list[str]:
 def _merged(m: migrate.Migration, roots: list[str], out: Path) -> list[Path]:
     """Each node as it is after the cut-over: its tree, the written files in place, the
     old stack's files gone, the CIB in var/lib/pacemaker (authkeys and corosync's key get
-    their modes: git keeps neither)."""
+    their modes: git keeps neither). A site of several clusters: each node its own
+    cluster's CIB (test_migrate_clusters)."""
     members = {o.node for o in m.outputs if o.path.endswith("corosync.conf")}
-    cib = [o for o in m.outputs if o.path == "cib.xml"]
+    cib_of = {}
+    for c in m.clusters or [m]:
+        cib = [o.data for o in c.outputs if not o.node and o.path.startswith("cib")]
+        cib_of.update({o.node: cib for o in c.outputs if o.path.endswith("corosync.conf")})
     trees = []
     for root in roots:
         node = out / Path(root).name
@@ -71,9 +75,9 @@ def _merged(m: migrate.Migration, roots: list[str], out: Path) -> list[Path]:
             for old in OLD_STACK:
                 p = node / old
                 shutil.rmtree(p) if p.is_dir() else p.unlink(missing_ok=True)
-            if cib:
+            for data in cib_of.get(node.name, [])[:1]:
                 (node / "var/lib/pacemaker/cib").mkdir(parents=True, exist_ok=True)
-                (node / "var/lib/pacemaker/cib/cib.xml").write_bytes(cib[0].data)
+                (node / "var/lib/pacemaker/cib/cib.xml").write_bytes(data)
         for key in node.glob("etc/ha.d/authkeys"):
             key.chmod(0o600)
         trees.append(node)
@@ -157,7 +161,7 @@ def check_corosync(m: migrate.Migration, base: Path, tmp_path: Path) -> None:
         if logfile and not Path(logfile).parent.is_dir():
             # (corosync -t opens it: "Can't open logfile" where its folder is missing,
             # which the report says, as a TODO to create it)
-            assert [n for n in m.notes if "Can't open logfile" in n.why and logfile in n.what]
+            assert [n for n in m.all_notes() if "Can't open logfile" in n.why and logfile in n.what]
             doc.logging.set("logfile", str(tmp_path / "corosync.log"))
         conf = tmp_path / f"{node}.conf"
         conf.write_text(xencfg.dumps(doc))

@@ -303,8 +303,16 @@ def _parser() -> argparse.ArgumentParser:
         "print the plan, write nothing",
         "the report as Markdown text (default) or as JSON",
     )
-    mg.add_argument("--cluster-name", help="corosync's cluster_name (heartbeat had none)")
-    mg.add_argument("--cib", metavar="FILE", help="the CIB, if not in a node's var/lib/heartbeat")
+    mg.add_argument(
+        "--cluster-name",
+        help="corosync's cluster_name (heartbeat had none); refused when the node trees hold "
+        "several clusters",
+    )
+    mg.add_argument(
+        "--cib",
+        metavar="FILE",
+        help="the CIB, if not in a node's var/lib/heartbeat; refused with several clusters",
+    )
     mg.add_argument("--show-secrets", action="store_true", help="do not mask secrets")
     _repeated(
         mg,

@@ -18,13 +18,16 @@
   moved (:mod:`.migrations.evms`; a report, no files).
 
 It returns a :class:`Migration`: the files per node, every rewrite and everything
-left for an admin, and the ordered cut-over steps. :func:`write` puts the files under
+left for an admin, and the ordered cut-over steps. Node trees that hold several
+clusters (ha.cf, corosync or cman member lists that do not meet) are migrated cluster by
+cluster (:mod:`.clusters`): ``Migration.clusters`` holds each one's, its CIB in
+``OUTDIR/cib-NAME.xml``. :func:`write` puts the files under
 ``OUTDIR/NODE/`` and the report in ``OUTDIR/MIGRATION.md``; it refuses to write into
 (or over) the inputs.
 
 The package: :mod:`.run` (:func:`plan`, :func:`write`), :mod:`.migration` (what a
 migration is, its report), one module per kind of part (:mod:`.part_stack`,
-:mod:`.part_storage`).
+:mod:`.part_storage`), :mod:`.clusters` (the clusters of a site).
 """
 
 from __future__ import annotations

@@ -75,18 +75,33 @@ class Migration:
     old_stack: str = "heartbeat"
     #: corosync.conf encrypts (an authkey is written); off where openais had secauth off
     crypto: bool = True
+    #: a site of several clusters: each one's own migration (this one holds all their
+    #: files, and the lines that concern the whole site)
+    clusters: list[Migration] = attrs.Factory(list)
+    #: the report's heading for a part that is no cluster (stand-alone nodes)
+    title: str = ""
 
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
-        return {
+        notes = self.all_notes()
+        out = {
             "cluster_name": self.cluster_name,
             "nodes": self.nodes,
             "members": [attrs.asdict(m) for m in self.members],
             "files": [o.to_dict(show_secrets) for o in self.outputs],
-            "rewrites": [n.to_dict() for n in self.notes if n.kind in ("rewrite", "info")],
-            "not_carried": [n.to_dict() for n in self.notes if n.kind in ("manual", "dropped")],
+            "rewrites": [n.to_dict() for n in notes if n.kind in ("rewrite", "info")],
+            "not_carried": [n.to_dict() for n in notes if n.kind in ("manual", "dropped")],
             "timing": self.timing,
             "steps": self.steps,
         }
+        if self.title:
+            out["title"] = self.title
+        if self.clusters:  # (the lists above hold every cluster's; here each one's own)
+            out["clusters"] = [c.to_dict(show_secrets) for c in self.clusters]
+        return out
+
+    def all_notes(self) -> list[Note]:
+        """The report's lines: this migration's and those of each of its clusters."""
+        return [*self.notes, *(n for c in self.clusters for n in c.all_notes())]
 
     def report_json(self, show_secrets: bool = False) -> str:
         text = json.dumps(self.to_dict(show_secrets), indent=2)
@@ -306,9 +321,51 @@ def _storage_steps(each: str, parts: set[str]) -> list[str]:
     return steps
 
 
-def _markdown(m: Migration) -> str:
+def _site_markdown(m: Migration) -> str:
+    """The report of a site of several clusters: what each is, then a section per
+    cluster (its own report, one heading level down), then the whole site's lines."""
     lines = [
-        f"# Migration of cluster {m.cluster_name or ', '.join(m.nodes)}",
+        f"# Migration of {len([c for c in m.clusters if not c.title])} clusters: "
+        + ", ".join(m.nodes),
+        "",
+        "These node trees hold several clusters (nodes whose ha.cf, corosync.conf or "
+        "cluster.conf list each other): each is migrated on its own, with its own "
+        "corosync.conf nodelist, cluster_name, authkey, CIB and cut-over steps. Nodes "
+        "that run no cluster stack keep only their own files.",
+        "",
+    ]
+    for c in m.clusters:
+        cib = next((o.path for o in c.outputs if not o.node and o.path.endswith(".xml")), "")
+        if not c.outputs and not c.notes:
+            lines.append(f"- {c.title or 'cluster ' + ', '.join(c.nodes)}: nothing to migrate")
+        elif c.title:
+            lines.append(f"- {c.title}: no messaging layer, their own files only")
+        else:
+            lines.append(
+                f"- cluster {c.cluster_name or '(stack not migrated)'}: {', '.join(c.nodes)}"
+                + (f"; its CIB: OUTDIR/{cib}" if cib else "; no CIB written")
+            )
+    for c in m.clusters:
+        lines += ["", *("#" + x if x.startswith("#") else x for x in _markdown(c).splitlines())]
+    lines += ["", "## The whole site: initiators' WWIDs", ""]
+    lines += [f"- {_line(n)}" for n in m.notes] or ["- nothing beyond each cluster's lines"]
+    return "\n".join(lines) + "\n"
+
+
+def _line(n: Note) -> str:
+    if n.kind in ("rewrite", "info"):
+        return f"`{n.source}` -> {n.target}: {n.what}" + (f" ({n.why})" if n.why else "")
+    tag = "TODO" if n.kind == "manual" else "dropped"
+    return f"{tag} `{n.source}`: {n.what}" + (f": {n.why}" if n.why else "")
+
+
+def _markdown(m: Migration) -> str:
+    if m.clusters:
+        return _site_markdown(m)
+    lines = [
+        f"# Migration of {m.title}"
+        if m.title
+        else f"# Migration of cluster {m.cluster_name or ', '.join(m.nodes)}",
         "",
         f"Nodes: {', '.join(m.nodes)}."
         + (" Members: " if m.members else "")
@@ -332,19 +389,13 @@ def _markdown(m: Migration) -> str:
     if not m.outputs:
         lines.append("- none")
     lines += ["", "## Rewrites (old location -> new location: what, why)", ""]
-    for n in m.notes:
-        if n.kind in ("rewrite", "info"):
-            why = f" ({n.why})" if n.why else ""
-            lines.append(f"- `{n.source}` -> {n.target}: {n.what}{why}")
+    lines += [f"- {_line(n)}" for n in m.notes if n.kind in ("rewrite", "info")]
     if m.timing:
         lines += ["", "## Timing arithmetic", ""]
         lines += [f"- {t}" for t in m.timing]
     lines += ["", "## Not carried (do by hand)", ""]
     manual = [n for n in m.notes if n.kind in ("manual", "dropped")]
-    for n in manual:
-        tag = "TODO" if n.kind == "manual" else "dropped"
-        why = f": {n.why}" if n.why else ""
-        lines.append(f"- {tag} `{n.source}`: {n.what}{why}")
+    lines += [f"- {_line(n)}" for n in manual]
     if not manual:
         lines.append("- nothing")
     lines += ["", "## Cut-over steps", ""]

@@ -6,11 +6,15 @@ from __future__ import annotations
 import os
 import posixpath
 from pathlib import Path
+from typing import Any
+
+import attrs
 
 from ..discover import discover
 from ..errors import WriteError, XencfgError
 from ..syntax.source import encode
 from .cib_release import for_release, parse_release
+from .clusters import plan_site, site_clusters
 from .migration import DRBD_TARGETS, PACEMAKER_TARGETS, PARTS, Migration, cutover_steps
 from .part_stack import plan_stack
 from .part_storage import plan_evms, plan_storage, plan_wwids
@@ -43,37 +47,72 @@ def plan(
     found.nodes.sort(key=lambda t: t.name)
     parts = only or PARTS
     cib_target = "pacemaker-1.0" if pacemaker_target == "1.0" else "current"
-    m = Migration(
-        nodes=[t.name for t in found.nodes],
-        outputs=[],
-        notes=[],
-        timing=[],
-        steps=[],
-        members=[],
-        cluster_name="",
-    )
-    stack = (
-        plan_stack(m, found, cluster_name, cib_file, explicit=bool(only), cib_target=cib_target)
-        if "stack" in parts
-        else None
-    )
-    if release is not None:
-        for_release(m, release)
-    storage: set[str] = set()
-    for tree in found.nodes:
-        storage |= plan_storage(m, tree, parts, drbd_target)
-    if "iscsi" in parts:
-        plan_wwids(m, found)
-    if "evms" in parts and plan_evms(m, found, cib_file):
-        storage.add("evms")
-    if not m.outputs and not m.notes:
-        raise XencfgError(
-            "no node has an ha.cf (ha.d/ha.cf or heartbeat/ha.cf), a corosync 1 or 2 file, "
-            "a cman cluster.conf, an xm config, a DRBD 8.3 drbd.conf, an ietd.conf, old "
-            "multipath.conf or iscsid.conf keywords or an evms.conf: nothing to migrate"
-        )
-    m.steps = cutover_steps(m.nodes, stack, storage, m.stack_nodes, m.old_stack, m.crypto)
+    one = Planner(parts, bool(only), drbd_target, release, cib_target)
+    groups = site_clusters(found) if "stack" in parts else []
+    if sum(g.stack for g in groups) > 1:  # several clusters: each on its own
+        m = plan_site(found, groups, one, cluster_name, cib_file)
+    else:
+        m = one(found, cluster_name, cib_file)
+    if not m.outputs and not m.all_notes():
+        raise XencfgError(NOTHING)
     return m
+
+
+#: what plan() says when no file calls for any part
+NOTHING = (
+    "no node has an ha.cf (ha.d/ha.cf or heartbeat/ha.cf), a corosync 1 or 2 file, "
+    "a cman cluster.conf, an xm config, a DRBD 8.3 drbd.conf, an ietd.conf, old "
+    "multipath.conf or iscsid.conf keywords or an evms.conf: nothing to migrate"
+)
+
+
+@attrs.frozen
+class Planner:
+    """The migration of one cluster (or of stand-alone nodes, ``parts`` without
+    ``stack``), with the options of the run: called with the node trees
+    (``found``), the cluster's name and its CIB file."""
+
+    parts: tuple[str, ...]
+    explicit: bool
+    drbd_target: str
+    release: Any
+    cib_target: str
+
+    def __call__(
+        self, found: Any, cluster_name: str | None, cib_file: str | None, explicit: bool = True
+    ) -> Migration:
+        m = Migration(
+            nodes=[t.name for t in found.nodes],
+            outputs=[],
+            notes=[],
+            timing=[],
+            steps=[],
+            members=[],
+            cluster_name="",
+        )
+        stack = (
+            plan_stack(
+                m,
+                found,
+                cluster_name,
+                cib_file,
+                explicit=self.explicit and explicit,
+                cib_target=self.cib_target,
+            )
+            if "stack" in self.parts
+            else None
+        )
+        if self.release is not None:
+            for_release(m, self.release)
+        storage: set[str] = set()
+        for tree in found.nodes:
+            storage |= plan_storage(m, tree, self.parts, self.drbd_target)
+        if "iscsi" in self.parts:
+            plan_wwids(m, found)
+        if "evms" in self.parts and plan_evms(m, found, cib_file):
+            storage.add("evms")
+        m.steps = cutover_steps(m.nodes, stack, storage, m.stack_nodes, m.old_stack, m.crypto)
+        return m
 
 
 def check_outdir(outdir: Path, paths: list[str]) -> None:
