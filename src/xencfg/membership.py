@@ -230,7 +230,12 @@ def _cib_nodes(cluster: Cluster, items: tuple[Loaded, ...]) -> CibNodes:
             for k, (written, _) in s.names.items():
                 listed_as.setdefault(k, written)
                 lines.setdefault(k, []).append(s.where(k))
-    keys = set(cib_names) | set(listed_as) | holders
+    keys = set(cib_names) | set(listed_as)
+    if not keys:
+        # A tree holding a CIB runs it; but where the CIB's <nodes> or a list names the
+        # members, a holder they do not name is the same node under its folder's name
+        # (a sosreport's, a test's), or one that has not joined: not a member of its own.
+        keys = set(holders)
     said = bool(keys)
     keys |= model.declared_members()  # (--role NAME=member: the user says it runs it)
     if not said:  # (a box a messaging layer lists is a member, whatever it serves)
