@@ -458,6 +458,7 @@ class _Current:
 
     # -- nodes
     def nodes(self, root: Any) -> None:
+        renamed: dict[str, str | None] = {}  # old id -> new (None: left for a hand edit)
         for node in root.iter("node"):
             parent = node.getparent()
             if node is not root and (parent is None or parent.tag != "nodes"):
@@ -496,13 +497,44 @@ class _Current:
                         "(corosync.conf's nodelist)",
                     )
                     node.set("id", new)
+                    renamed[old] = new
             elif not old.isdigit():
+                renamed[old] = None
                 self.note(
                     node,
                     f"node {uname}: id {old!r} is {_old_id(old, uname, self.stack)}: set it "
                     "to the node's corosync nodeid",
                     "Pacemaker on corosync names a node by its nodeid; a node entry with "
                     "another id is a second, unknown node (xencfg migrate sets it)",
+                    "manual",
+                )
+
+        self.id_expressions(root, renamed)
+
+    def id_expressions(self, root: Any, renamed: dict[str, str | None]) -> None:
+        """A rule's ``#id`` expression names a node by its id: when the node's id changes
+        (a heartbeat UUID becomes a corosync nodeid) the expression follows, else the rule
+        silently stops matching (crm_simulate 2.1.5: ``#id eq 2`` scores node id 2, the
+        old UUID scores nothing); one whose node keeps an id that must change is
+        reported."""
+        for expr in root.iter("expression"):
+            old = expr.get("value")
+            if expr.get("attribute") != "#id" or old not in renamed:
+                continue
+            new = renamed[old]
+            if new is not None:
+                expr.set("value", new)
+                self.note(
+                    expr,
+                    f"#id {old!r} -> {new!r}",
+                    "the rule names the node by its id, which is now its corosync nodeid",
+                )
+            else:
+                self.note(
+                    expr,
+                    f"#id {old!r} names a node by the id it must lose: set the node's "
+                    "corosync nodeid here too (or test #uname)",
+                    "the rule stops matching once the node's id is its nodeid",
                     "manual",
                 )
 

@@ -67,7 +67,10 @@ def schema_refused(item: Loaded) -> Iterator[Finding]:
     ``first-instance`` and ``then-instance`` (that and pacemaker-next only: crm_verify
     2.1.5 "Invalid attribute with-rsc-instance for element rsc_colocation" in a
     pacemaker-3.9 CIB), ``rsc-pattern`` (pacemaker-2.6, and pacemaker-1.1 from 1.1.11),
-    a location ``resource_set`` (pacemaker-1.2 from 1.1.12) and ``instance_attributes``
+    a location ``resource_set`` (pacemaker-1.2 from 1.1.12), a ``resource_set``'s
+    ``ordering`` (pacemaker-2.1) and ``kind`` (pacemaker-3.0: crm_verify 2.1.5 on a
+    pacemaker-2.1 CIB "Invalid attribute kind for element resource_set") and
+    ``instance_attributes``
     in ``rsc_defaults`` (no schema: "Extra element rsc_defaults in interleave"). Of a
     pacemaker-3.0 or later CIB, the cluster options are checked too: options-3.0.rng to
     options-3.9.rng refuse, in a ``cluster_property_set``, the names Pacemaker 2.x's
@@ -319,6 +322,8 @@ _FEATURE_SYNTAX = (
     ("instance", "rsc_colocation", "with-rsc-instance", None, "with-rsc-instance"),
     ("instance", "rsc_order", "first-instance", None, "first-instance"),
     ("instance", "rsc_order", "then-instance", None, "then-instance"),
+    ("set-ordering", "resource_set", "ordering", None, "resource_set's ordering"),
+    ("set-kind", "resource_set", "kind", None, "resource_set's kind"),
     (
         "rsc-defaults-instance-attributes",
         "instance_attributes",
@@ -438,18 +443,21 @@ def _new_roles(item: Loaded, doc: CibDocument) -> Iterator[Finding]:
     version = schema_version(doc.validate_with)
     if version is None or version <= (1, 0) or version >= (3, 7):
         return
-    for tag, attr in _ROLE_ATTRS:
-        for el in doc.iter(tag):
-            value = el.get(attr)
-            if value in _OLD_ROLE and not _in_status(el):
-                yield make(
-                    "CB023",
-                    f"{doc.validate_with}'s schema refuses {attr} '{value}' on <{tag}>"
-                    f" (Promoted and Unpromoted came with pacemaker-3.7, Pacemaker 2.1: write"
-                    f" '{_OLD_ROLE[value]}'); Pacemaker will not load this CIB",
-                    item.where(el),
-                )
-                return
+    attrs_of = {tag: [a for t, a in _ROLE_ATTRS if t == tag] for tag, _ in _ROLE_ATTRS}
+    for el in doc.iter(*attrs_of):  # document order: the first one crm_verify names
+        attr = next((a for a in attrs_of[_tag(el)] if el.get(a) in _OLD_ROLE), None)
+        if attr is None or _in_status(el):
+            continue
+        value = el.get(attr)
+        tag = _tag(el)
+        yield make(
+            "CB023",
+            f"{doc.validate_with}'s schema refuses {attr} '{value}' on <{tag}>"
+            f" (Promoted and Unpromoted came with pacemaker-3.7, Pacemaker 2.1: write"
+            f" '{_OLD_ROLE[value]}'); Pacemaker will not load this CIB",
+            item.where(el),
+        )
+        return
 
 
 def _later_schema_errors(doc: CibDocument, errors: list[ValidationError]) -> list[ValidationError]:
