@@ -237,6 +237,7 @@ class _Current:
         cib = roots[0] if len(roots) == 1 and roots[0].tag == "cib" else None
         self.stack = _stack(roots)  # read before cluster_options drops the option
         for root in roots:
+            self.defaults_sets(root)
             self.cluster_options(root)
             self.nodes(root)
             self.resources(root)
@@ -346,6 +347,24 @@ class _Current:
                 "fencing protects shared data; configure a stonith resource (fence_* agent)",
                 "safety",
             )
+
+    def defaults_sets(self, root: Any) -> None:
+        """A ``cluster_property_set`` in rsc_defaults/op_defaults (crm_config's spelling)
+        becomes the ``meta_attributes`` every schema wants there (pacemaker-1.0.rng to
+        -3.9: crm_verify 2.1.5 "Extra element rsc_defaults in interleave"); Pacemaker
+        reads nothing else there, so its defaults start to apply: reported."""
+        for cps in list(root.iterfind("configuration/*/cluster_property_set")):
+            section = cps.getparent().tag
+            if section in ("rsc_defaults", "op_defaults"):
+                cps.tag = "meta_attributes"
+                self.note(
+                    cps,
+                    f"<cluster_property_set> in {section} -> <meta_attributes>: its "
+                    "defaults now apply",
+                    "the schema refuses the CIB with it, and the scheduler reads only "
+                    "meta_attributes there",
+                    "warning",
+                )
 
     # -- crm_config
     def cluster_options(self, root: Any) -> None:

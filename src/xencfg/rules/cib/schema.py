@@ -445,11 +445,11 @@ def _new_roles(item: Loaded, doc: CibDocument) -> Iterator[Finding]:
         return
     attrs_of = {tag: [a for t, a in _ROLE_ATTRS if t == tag] for tag, _ in _ROLE_ATTRS}
     for el in doc.iter(*attrs_of):  # document order: the first one crm_verify names
-        attr = next((a for a in attrs_of[_tag(el)] if el.get(a) in _OLD_ROLE), None)
+        tag = _tag(el)
+        attr = next((a for a in attrs_of[tag] if el.get(a) in _OLD_ROLE), None)
         if attr is None or _in_status(el):
             continue
-        value = el.get(attr)
-        tag = _tag(el)
+        value = str(el.get(attr))
         yield make(
             "CB023",
             f"{doc.validate_with}'s schema refuses {attr} '{value}' on <{tag}>"

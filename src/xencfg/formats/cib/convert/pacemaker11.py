@@ -182,7 +182,6 @@ class Pacemaker11:
                 crm.remove(cps)
         return stick[1] if stick else None
 
-
     def _defaults(self, conf: Any, crm: Any, section: str) -> Any:
         """The configuration's ``rsc_defaults`` or ``op_defaults``, made after crm_config
         (op_defaults after rsc_defaults) if it has none."""
@@ -214,8 +213,7 @@ class Pacemaker11:
             elif key == "default-resource-failure-stickiness":
                 self._note_option(
                     nv,
-                    f"{nv.get('name')}={nv.get('value', '')!r} under a rule: left for a hand "
-                    "edit",
+                    f"{nv.get('name')}={nv.get('value', '')!r} under a rule: left for a hand edit",
                     "1.1 ignores it; set migration-threshold in an rsc_defaults set with "
                     "this rule by hand",
                 )
