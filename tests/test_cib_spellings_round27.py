@@ -24,6 +24,7 @@ import pytest
 
 import xencfg
 from conftest import crm_verify_file
+from roundtrip import read
 from test_cib_hb2_verdicts import dtd_valid
 from xencfg import lint
 from xencfg.formats.cib import CibDocument
@@ -35,10 +36,10 @@ FIXTURES = Path(__file__).parent / "fixtures" / "cib-spell27"
 #: name -> (lint's error codes on the loose file, the peer's verdict, the converted CIB's
 #: crm_verify verdict). Peer: crm_verify (OK, WARN: warnings only, ERR: "config not
 #: valid") or, for heartbeat 2, crm.dtd (DTD-OK / DTD-BAD). CB037 (a node no device
-#: fences) is a documented hazard crm_verify does not look for; CB023 is an error exactly
-#: where crm_verify refuses. WARN on a converted CIB is "Blind faith" (fencing off, as the
-#: admin set it), "unclean but cannot be fenced" / "lack of quorum" (an empty status) or
-#: group ordered/collocated (deprecated, kept and reported).
+#: fences) is a documented hazard crm_verify does not look for; any other lint error is
+#: where crm_verify refuses, and only there. WARN on a converted CIB is "Blind faith"
+#: (fencing off, as the admin set it), "unclean but cannot be fenced" / "lack of quorum"
+#: (an empty status) or group ordered/collocated (deprecated, kept and reported).
 TABLE: dict[str, tuple[set[str], str, str]] = {
     "hb2-attributes-ids.xml": ({"CB037"}, "DTD-BAD", "WARN"),
     "hb2-clone-ia-options.xml": ({"CB037"}, "DTD-OK", "WARN"),
@@ -76,6 +77,14 @@ TABLE: dict[str, tuple[set[str], str, str]] = {
     "pcmk39-live-status.xml": (set(), "OK", "OK"),
     # already pacemaker-3.9: returned as it is (upgrade's docstring), still refused
     "pcmk39-old-option-names.xml": ({"CB023"}, "ERR", "ERR"),
+    # second batch
+    "hb2-latin1.xml": (set(), "DTD-OK", "OK"),  # ISO-8859-1: written back as UTF-8
+    "hb2-master-rule-role.xml": (set(), "DTD-OK", "OK"),
+    "pcmk-none-validate.xml": (set(), "OK", "REFUSED"),  # not heartbeat 2, no schema
+    "pcmk10-idref-sets.xml": (set(), "OK", "OK"),
+    "pcmk12-quotes-tabs.xml": (set(), "OK", "OK"),
+    # loss-policy=fence kept as the admin wrote it; lint was silent: fix 6
+    "pcmk20-ticket-fence-nostonith.xml": ({"CB025"}, "ERR", "ERR"),
 }
 
 
@@ -100,7 +109,7 @@ def test_the_table_names_every_fixture() -> None:
 @pytest.mark.parametrize("name", sorted(TABLE))
 def test_round_trip_and_lint_against_the_peer(tmp_path: Path, name: str) -> None:
     path = FIXTURES / name
-    text = path.read_text()
+    text = read(path)  # bytes as they are (hb2-latin1.xml is ISO-8859-1)
     doc = xencfg.loads(text, "cib", path=str(path))
     assert isinstance(doc, CibDocument)
     assert xencfg.dumps(doc) == text
@@ -119,7 +128,7 @@ def test_round_trip_and_lint_against_the_peer(tmp_path: Path, name: str) -> None
         assert ("DTD-OK" if dtd_valid(path) else "DTD-BAD") == peer
     else:
         assert verdict(path) == peer
-        assert ("CB023" in codes) == (peer == "ERR")
+        assert bool(codes - {"CB037"}) == (peer == "ERR")
 
 
 @pytest.mark.parametrize("name", sorted(TABLE))
@@ -128,7 +137,7 @@ def test_conversion_keeps_resources_constraints_and_fencing(tmp_path: Path, name
     resource lost, no constraint lost (a location of several rules becomes one per rule),
     and stonith-enabled as the input had it (never turned off)."""
     path = FIXTURES / name
-    text = path.read_text()
+    text = read(path)
     expected = TABLE[name][2]
     if expected == "REFUSED":
         with pytest.raises(ConversionRefused):
@@ -314,3 +323,30 @@ def test_cluster_property_set_in_rsc_defaults_becomes_meta_attributes() -> None:
     assert doc.rsc_defaults == {"resource-stickiness": "100"}
     assert doc.op_defaults == {"timeout": "60s"}
     assert len([c for c in conv.changes if c.kind == "warning" and "now apply" in c.what]) == 2
+
+
+# -- fix 6: rsc_ticket loss-policy=fence without fencing --------------------------------
+
+
+def test_ticket_loss_policy_fence_without_fencing(tmp_path: Path) -> None:
+    """crm_verify 2.1.5 on pcmk20-ticket-fence-nostonith.xml: "(rsc_ticket_new) error:
+    Resetting 'loss-policy' for ticket 'site-a' to 'stop' because fencing is not
+    configured", "config not valid"; lint said nothing. CB025 (on-fail=fence without
+    fencing) now names the ticket too; with STONITH on (and a device) it is silent, and
+    crm_verify takes the same CIB."""
+    path = FIXTURES / "pcmk20-ticket-fence-nostonith.xml"
+    found = lint.run([str(path)], select=["CB025"]).findings
+    assert [(f.line, "loss-policy" in f.message) for f in found] == [(23, True)]
+    on = tmp_path / "on.xml"
+    on.write_text(
+        path.read_text()
+        .replace('name="stonith-enabled" value="false"', 'name="stonith-enabled" value="true"')
+        .replace(
+            "    <resources>\n",
+            '    <resources>\n      <primitive id="f" class="stonith" type="fence_ipmilan">'
+            '<instance_attributes id="f-ia"><nvpair id="f-ia-h" name="pcmk_host_list" '
+            'value="n1 n2"/></instance_attributes></primitive>\n',
+        )
+    )
+    assert lint.run([str(on)], select=["CB025"]).findings == []
+    assert verdict(on) != "ERR"
