@@ -85,6 +85,14 @@ TABLE: dict[str, tuple[set[str], str, str]] = {
     "pcmk12-quotes-tabs.xml": (set(), "OK", "OK"),
     # loss-policy=fence kept as the admin wrote it; lint was silent: fix 6
     "pcmk20-ticket-fence-nostonith.xml": ({"CB025"}, "ERR", "ERR"),
+    # third batch
+    "pcmk10-ia-rule-uname.xml": (set(), "OK", "OK"),
+    # a recurring start and a duplicate monitor: kept as written (CB030 says why)
+    "pcmk10-recurring-start-dup-op.xml": ({"CB030"}, "ERR", "ERR"),
+    "pcmk12-stonith-provider.xml": ({"CB023"}, "ERR", "OK"),  # lint said info: fix 7
+    "pcmk35-utilization-strategy.xml": (set(), "OK", "OK"),
+    "pcmk39-master-target-role.xml": (set(), "OK", "OK"),
+    "pcmk39-systemd-service.xml": (set(), "OK", "OK"),
 }
 
 
@@ -350,3 +358,30 @@ def test_ticket_loss_policy_fence_without_fencing(tmp_path: Path) -> None:
     )
     assert lint.run([str(on)], select=["CB025"]).findings == []
     assert verdict(on) != "ERR"
+
+
+# -- fix 7: a provider beside a class other than ocf -------------------------------------
+
+
+def test_provider_on_a_stonith_primitive(tmp_path: Path) -> None:
+    """Every Pacemaker schema takes ``provider`` only with ``class="ocf"``
+    (resources-1.0.rng to -3.9.rng); crm_verify 2.1.5 on pcmk12-stonith-provider.xml:
+    "Invalid attribute provider for element primitive", "config not valid". Lint said
+    only CB014 (info: "ignored", which is heartbeat 2's reading, crm.dtd declaring
+    ``provider`` for every class); now CB023 errs for Pacemaker schemas and CB014 stays
+    heartbeat 2's. The converter drops the attribute (upgrade06.xsl did the same for
+    heartbeat 2 CIBs), so the converted CIB loads."""
+    path = FIXTURES / "pcmk12-stonith-provider.xml"
+    found = lint.run([str(path)], select=["CB014", "CB023"]).findings
+    assert [(f.code, f.line) for f in found] == [("CB023", 15)]
+    hb2 = tmp_path / "hb2.xml"
+    hb2.write_text(
+        (FIXTURES / "hb2-attributes-ids.xml")
+        .read_text()
+        .replace('class="stonith" type=', 'class="stonith" provider="heartbeat" type=')
+    )
+    found = lint.run([str(hb2)], select=["CB014", "CB023"]).findings
+    assert [(f.code, f.severity) for f in found] == [("CB014", "info")]
+    conv = upgrade(path.read_text(), target="current")
+    assert 'provider="heartbeat"' not in conv.text
+    assert any(c.what == "provider 'heartbeat' dropped" for c in conv.changes)

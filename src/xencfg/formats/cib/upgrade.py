@@ -562,6 +562,9 @@ class _Current:
         for rsc in list(root.iter(*RESOURCE_TAGS)):
             for meta in rsc.findall("meta_attributes"):
                 self.meta(meta, rsc)
+            if rsc.get("provider") is not None and rsc.get("class") not in (None, "ocf"):
+                why = "every schema takes a provider with class ocf only (resources-*.rng)"
+                self.note(rsc, f"provider {rsc.attrib.pop('provider')!r} dropped", why)
             if rsc.get("class") == "stonith":
                 for ia in rsc.findall("instance_attributes"):
                     self.stonith_attrs(ia)

@@ -98,6 +98,11 @@ def schema_refused(item: Loaded) -> Iterator[Finding]:
     ("Resetting 'kind' for constraint o1 to 'Mandatory' because 'foo' is not valid",
     pcmk_sched_ordering.c ``get_ordering_type``).
 
+    A ``provider`` on a primitive or template whose class is not ``ocf`` is refused by
+    every schema (resources-1.0.rng to -3.9.rng: ``provider`` only with ``class="ocf"``;
+    crm_verify 2.1.5 on a pacemaker-1.2 CIB: "Invalid attribute provider for element
+    primitive"); heartbeat 2 ignored it (CB014).
+
     The roles ``Promoted`` and ``Unpromoted`` came with pacemaker-3.7 (Pacemaker 2.1.0):
     an older schema refuses them in a constraint's or an operation's role (crm_verify
     2.1.5 on a pacemaker-3.2 CIB: "Invalid attribute with-rsc-role for element
@@ -126,6 +131,7 @@ def schema_refused(item: Loaded) -> Iterator[Finding]:
     yield from _syntax_by_release(item, doc)
     yield from _order_kinds(item, doc)
     yield from _new_roles(item, doc)
+    yield from _providers(item, doc)
     if doc.validate_with != "pacemaker-1.0":
         return
     from ...formats.cib.schema import validate_source
@@ -458,6 +464,32 @@ def _new_roles(item: Loaded, doc: CibDocument) -> Iterator[Finding]:
             item.where(el),
         )
         return
+
+
+def _providers(item: Loaded, doc: CibDocument) -> Iterator[Finding]:
+    """CB023 for a ``provider`` beside a class other than ``ocf``: resources-1.2.rng to
+    resources-3.9.rng (``element-resource-class``) take ``provider`` only in the ``ocf``
+    group. pacemaker-1.0 CIBs are validated whole; ``none`` and heartbeat 2 take it
+    (CB014)."""
+    if not _numbered(doc.validate_with) or doc.validate_with == "pacemaker-1.0":
+        return
+    for el in doc.iter("primitive", "template"):
+        rclass = el.get("class")
+        if el.get("provider") is not None and rclass not in (None, "ocf") and not _in_status(el):
+            yield make(
+                "CB023",
+                f"{doc.validate_with}'s schema refuses provider '{el.get('provider')}' on "
+                f"{_tag(el)} '{el.get('id')}' of class '{rclass}' (only ocf agents have "
+                "one: remove it); Pacemaker will not load this CIB",
+                item.where(el),
+            )
+
+
+def _numbered(validate_with: str | None) -> bool:
+    """A pacemaker-X.Y or pacemaker-next schema (not heartbeat 2, not ``none``)."""
+    from ...formats.cib.values import schema_version
+
+    return validate_with == "pacemaker-next" or schema_version(validate_with) is not None
 
 
 def _later_schema_errors(doc: CibDocument, errors: list[ValidationError]) -> list[ValidationError]:
