@@ -385,3 +385,40 @@ def test_provider_on_a_stonith_primitive(tmp_path: Path) -> None:
     conv = upgrade(path.read_text(), target="current")
     assert 'provider="heartbeat"' not in conv.text
     assert any(c.what == "provider 'heartbeat' dropped" for c in conv.changes)
+
+
+# -- fix 8: typed values of the later schemas ---------------------------------------------
+
+#: (fixture, text, replacement, crm_verify refuses): slips of a hand-edited later CIB
+TYPED = [
+    ("pcmk39-systemd-service.xml", 'score="-100"', 'score="-infinity"', True),
+    ("pcmk39-systemd-service.xml", 'score="-100"', 'score="-inf"', True),
+    ("pcmk39-systemd-service.xml", 'score="-100"', 'score="+INFINITY"', False),
+    ("pcmk39-systemd-service.xml", 'score="-100"', 'score=" -100 "', False),
+    ("pcmk39-systemd-service.xml", ' symmetrical="false"', ' symmetrical="no"', True),
+    ("pcmk39-systemd-service.xml", ' symmetrical="false"', ' symmetrical="0"', False),
+    ("pcmk21-sets-require-all.xml", 'require-all="false">', 'require-all="False">', True),
+    ("pcmk24-fencing-pattern.xml", 'index="1"', 'index="0"', True),
+    ("pcmk24-fencing-pattern.xml", 'index="1"', 'index="01"', False),
+]
+
+
+@pytest.mark.parametrize("name,old,new,refused", TYPED, ids=[t[2] for t in TYPED])
+def test_typed_values_of_later_schemas(
+    tmp_path: Path, name: str, old: str, new: str, refused: bool
+) -> None:
+    """score.rng (an integer or INFINITY, +INFINITY, -INFINITY as written), xsd:boolean
+    and a fencing level's positiveInteger ``index`` in pacemaker-2.x/3.x CIBs: crm_verify
+    2.1.5 "Invalid attribute score for element rsc_colocation" (``-infinity``, ``-inf``),
+    "Invalid attribute symmetrical for element rsc_order" (``no``), "Element
+    configuration failed to validate content" (``index="0"``). Lint checked these only
+    in pacemaker-1.0 CIBs (validated whole). Each slip: CB023 exactly where crm_verify
+    refuses."""
+    text = (FIXTURES / name).read_text()
+    assert old in text
+    path = tmp_path / name
+    path.write_text(text.replace(old, new, 1))
+    before = {f.line for f in lint.run([str(FIXTURES / name)], select=["CB023"]).findings}
+    found = [f for f in lint.run([str(path)], select=["CB023"]).findings if f.line not in before]
+    assert bool(found) == refused, found
+    assert (verdict(path) == "ERR") == (refused or bool(before))

@@ -98,6 +98,15 @@ def schema_refused(item: Loaded) -> Iterator[Finding]:
     ("Resetting 'kind' for constraint o1 to 'Mandatory' because 'foo' is not valid",
     pcmk_sched_ordering.c ``get_ordering_type``).
 
+    The typed attributes every later schema shares are checked too: a ``score``
+    (score.rng: an integer, ``INFINITY``, ``+INFINITY`` or ``-INFINITY``, as written:
+    crm_verify 2.1.5 on ``score="-infinity"`` in a pacemaker-3.9 CIB "Invalid attribute
+    score for element rsc_colocation"), the booleans ``symmetrical``, ``sequential``,
+    ``require-all`` and ``influence`` (xsd:boolean: true, false, 1 or 0; "Invalid
+    attribute symmetrical for element rsc_order" on ``no``) and a fencing level's
+    ``index`` (positiveInteger: ``0`` makes "Element configuration failed to validate
+    content").
+
     A ``provider`` on a primitive or template whose class is not ``ocf`` is refused by
     every schema (resources-1.0.rng to -3.9.rng: ``provider`` only with ``class="ocf"``;
     crm_verify 2.1.5 on a pacemaker-1.2 CIB: "Invalid attribute provider for element
@@ -132,6 +141,7 @@ def schema_refused(item: Loaded) -> Iterator[Finding]:
     yield from _order_kinds(item, doc)
     yield from _new_roles(item, doc)
     yield from _providers(item, doc)
+    yield from _typed_values(item, doc)
     if doc.validate_with != "pacemaker-1.0":
         return
     from ...formats.cib.schema import validate_source
@@ -481,6 +491,37 @@ def _providers(item: Loaded, doc: CibDocument) -> Iterator[Finding]:
                 f"{doc.validate_with}'s schema refuses provider '{el.get('provider')}' on "
                 f"{_tag(el)} '{el.get('id')}' of class '{rclass}' (only ocf agents have "
                 "one: remove it); Pacemaker will not load this CIB",
+                item.where(el),
+            )
+
+
+#: (tag or None for any, attribute, what the schema wants, the value's pattern):
+#: score.rng, xsd:boolean and xsd:positiveInteger as libxml2 reads them (whitespace
+#: around the value collapsed)
+_TYPED = (
+    (None, "score", "an integer or [+-]INFINITY", lazy_re(r"\s*([+-]?\d+|[+-]?INFINITY)\s*")),
+    ("rsc_order", "symmetrical", "true, false, 1 or 0", lazy_re(r"\s*(true|false|1|0)\s*")),
+    ("resource_set", "sequential", "true, false, 1 or 0", lazy_re(r"\s*(true|false|1|0)\s*")),
+    ("resource_set", "require-all", "true, false, 1 or 0", lazy_re(r"\s*(true|false|1|0)\s*")),
+    ("rsc_colocation", "influence", "true, false, 1 or 0", lazy_re(r"\s*(true|false|1|0)\s*")),
+    ("fencing-level", "index", "a positive integer", lazy_re(r"\s*\+?0*[1-9]\d*\s*")),
+)
+
+
+def _typed_values(item: Loaded, doc: CibDocument) -> Iterator[Finding]:
+    """CB023 for a score, boolean or fencing index a later schema's datatype refuses
+    (pacemaker-1.0 CIBs are validated whole)."""
+    if not _numbered(doc.validate_with) or doc.validate_with == "pacemaker-1.0":
+        return
+    for tag, attr, wanted, pattern in _TYPED:
+        for el in doc.iter(*(() if tag is None else (tag,))):
+            value = el.get(attr)
+            if value is None or pattern.fullmatch(value) or _in_status(el):
+                continue
+            yield make(
+                "CB023",
+                f"{doc.validate_with}'s schema refuses {attr} '{value}' on <{_tag(el)}>"
+                f" (it wants {wanted}); Pacemaker will not load this CIB",
                 item.where(el),
             )
 
