@@ -400,6 +400,14 @@ TYPED = [
     ("pcmk21-sets-require-all.xml", 'require-all="false">', 'require-all="False">', True),
     ("pcmk24-fencing-pattern.xml", 'index="1"', 'index="0"', True),
     ("pcmk24-fencing-pattern.xml", 'index="1"', 'index="01"', False),
+    ("pcmk30-bundle.xml", 'replicas="2"', 'replicas="two"', True),
+    ("pcmk30-bundle.xml", 'port="80"', 'port="80" internal-port="8080"', False),
+    (
+        "pcmk20-template.xml",
+        'template="xen-guest">',
+        'template="xen-guest" class="ocf" provider="heartbeat" type="Xen">',
+        True,
+    ),
 ]
 
 
@@ -407,13 +415,15 @@ TYPED = [
 def test_typed_values_of_later_schemas(
     tmp_path: Path, name: str, old: str, new: str, refused: bool
 ) -> None:
-    """score.rng (an integer or INFINITY, +INFINITY, -INFINITY as written), xsd:boolean
-    and a fencing level's positiveInteger ``index`` in pacemaker-2.x/3.x CIBs: crm_verify
-    2.1.5 "Invalid attribute score for element rsc_colocation" (``-infinity``, ``-inf``),
+    """score.rng (an integer or INFINITY, +INFINITY, -INFINITY as written), xsd:boolean,
+    a fencing level's positiveInteger ``index``, a bundle's integers and a primitive
+    naming both a template and an agent, in pacemaker-2.x/3.x CIBs: crm_verify 2.1.5
+    "Invalid attribute score for element rsc_colocation" (``-infinity``, ``-inf``),
     "Invalid attribute symmetrical for element rsc_order" (``no``), "Element
-    configuration failed to validate content" (``index="0"``). Lint checked these only
-    in pacemaker-1.0 CIBs (validated whole). Each slip: CB023 exactly where crm_verify
-    refuses."""
+    configuration failed to validate content" (``index="0"``), "Invalid attribute
+    replicas for element docker", "Invalid attribute template for element primitive".
+    Lint checked these only in pacemaker-1.0 CIBs (validated whole). Each slip: CB023
+    exactly where crm_verify refuses."""
     text = (FIXTURES / name).read_text()
     assert old in text
     path = tmp_path / name

@@ -110,7 +110,11 @@ def schema_refused(item: Loaded) -> Iterator[Finding]:
     A ``provider`` on a primitive or template whose class is not ``ocf`` is refused by
     every schema (resources-1.0.rng to -3.9.rng: ``provider`` only with ``class="ocf"``;
     crm_verify 2.1.5 on a pacemaker-1.2 CIB: "Invalid attribute provider for element
-    primitive"); heartbeat 2 ignored it (CB014).
+    primitive"); heartbeat 2 ignored it (CB014). So is a primitive that names both a
+    ``template`` and a class, provider or type ("Invalid attribute template for element
+    primitive"), and a bundle's integers (``replicas``, ``replicas-per-host``,
+    ``control-port``, ``host-netmask``, a port mapping's ``port`` and ``internal-port``:
+    "Invalid attribute replicas for element docker" on ``two``).
 
     The roles ``Promoted`` and ``Unpromoted`` came with pacemaker-3.7 (Pacemaker 2.1.0):
     an older schema refuses them in a constraint's or an operation's role (crm_verify
@@ -483,6 +487,16 @@ def _providers(item: Loaded, doc: CibDocument) -> Iterator[Finding]:
     (CB014)."""
     if not _numbered(doc.validate_with) or doc.validate_with == "pacemaker-1.0":
         return
+    for el in doc.iter("primitive"):
+        agent = [a for a in ("class", "provider", "type") if el.get(a) is not None]
+        if el.get("template") is not None and agent and not _in_status(el):
+            yield make(
+                "CB023",
+                f"{doc.validate_with}'s schema refuses primitive '{el.get('id')}' naming "
+                f"both template '{el.get('template')}' and {'/'.join(agent)} (the template "
+                "gives the agent: remove them); Pacemaker will not load this CIB",
+                item.where(el),
+            )
     for el in doc.iter("primitive", "template"):
         rclass = el.get("class")
         if el.get("provider") is not None and rclass not in (None, "ocf") and not _in_status(el):
@@ -505,6 +519,21 @@ _TYPED = (
     ("resource_set", "require-all", "true, false, 1 or 0", lazy_re(r"\s*(true|false|1|0)\s*")),
     ("rsc_colocation", "influence", "true, false, 1 or 0", lazy_re(r"\s*(true|false|1|0)\s*")),
     ("fencing-level", "index", "a positive integer", lazy_re(r"\s*\+?0*[1-9]\d*\s*")),
+    *(
+        (tag, attr, "an integer", lazy_re(r"\s*[+-]?\d+\s*"))
+        for tag, attr in (
+            ("docker", "replicas"),
+            ("docker", "replicas-per-host"),
+            ("podman", "replicas"),
+            ("podman", "replicas-per-host"),
+            ("rkt", "replicas"),
+            ("rkt", "replicas-per-host"),
+            ("network", "control-port"),
+            ("network", "host-netmask"),
+            ("port-mapping", "port"),
+            ("port-mapping", "internal-port"),
+        )
+    ),
 )
 
 
