@@ -432,3 +432,57 @@ def test_typed_values_of_later_schemas(
     found = [f for f in lint.run([str(path)], select=["CB023"]).findings if f.line not in before]
     assert bool(found) == refused, found
     assert (verdict(path) == "ERR") == (refused or bool(before))
+
+
+#: Spellings of a pacemaker-3.9 CIB crm_verify 2.1.5 takes (a mutant run on
+#: pcmk39-systemd-service.xml): lint must not err on them either.
+_S = "pcmk39-systemd-service.xml"
+ACCEPTED = [
+    ('score="-100"', 'score="+100"'),
+    ('score="-100"', 'score=" 100"'),
+    (' symmetrical="false"', ' symmetrical="1"'),
+    ('score="-100"/>', 'score="-100" influence="false" node-attribute="rack"/>'),
+    (
+        "<constraints>",
+        '<constraints><rsc_location id="l1" rsc="db-clone" node="elsewhere" score="10"'
+        ' resource-discovery="never"/>',
+    ),
+    (
+        "<constraints>",
+        '<constraints><rsc_location id="l2" rsc="db-clone"><rule id="l2-r"'
+        ' score-attribute="pingd" boolean-op="or"><expression id="l2-e" attribute="pingd"'
+        ' operation="gt" value="0" type="integer"/><expression id="l2-e2"'
+        ' attribute="#uname" operation="eq" value="n1"/></rule></rsc_location>',
+    ),
+    (
+        "<constraints>",
+        '<constraints><rsc_location id="l3" rsc="db-clone" role="Unpromoted" node="n1"'
+        ' score="-INFINITY"/>',
+    ),
+    (
+        'name="promotable" value="true"/>',
+        'name="promotable" value="true"/><nvpair id="m3" name="multiple-active"'
+        ' value="stop_unexpected"/><nvpair id="m4" name="critical" value="false"/>',
+    ),
+    ('interval="10s" role="Promoted"/>', 'interval="10s" role="Promoted" on-fail="demote"/>'),
+    (
+        "</resources>",
+        '<primitive id="p.dots_and-dash" class="ocf" provider="heartbeat"'
+        ' type="Dummy"/></resources>',
+    ),
+    (
+        "</crm_config>",
+        '</crm_config><rsc_defaults><meta_attributes id="rd"><nvpair id="rd-s"'
+        ' name="resource-stickiness" value="INFINITY"/></meta_attributes></rsc_defaults>',
+    ),
+]
+
+
+@pytest.mark.parametrize("old,new", ACCEPTED, ids=[n[:40] for _, n in ACCEPTED])
+def test_later_schema_spellings_crm_verify_takes(tmp_path: Path, old: str, new: str) -> None:
+    text = (FIXTURES / _S).read_text()
+    assert old in text
+    path = tmp_path / _S
+    path.write_text(text.replace(old, new, 1))
+    assert verdict(path) != "ERR"
+    assert errors([str(path)]) == set()
