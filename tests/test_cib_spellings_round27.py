@@ -486,3 +486,46 @@ def test_later_schema_spellings_crm_verify_takes(tmp_path: Path, old: str, new: 
     path.write_text(text.replace(old, new, 1))
     assert verdict(path) != "ERR"
     assert errors([str(path)]) == set()
+
+
+# -- fix 9: cluster option values Pacemaker's validators refuse (CB040) ------------------
+
+OPTION_VALUES = [
+    ("symmetric-cluster", "Yes", False),
+    ("symmetric-cluster", "on", False),
+    ("symmetric-cluster", "enabled", True),
+    ("maintenance-mode", " true", True),
+    ("stop-orphan-resources", "t", True),
+    ("no-quorum-policy", "FREEZE", False),
+    ("no-quorum-policy", "halt", True),
+    ("placement-strategy", "Balanced", False),
+    ("placement-strategy", "balance", True),
+    ("stonith-action", "poweroff", False),
+    ("stonith-action", "Off", True),
+]
+
+
+@pytest.mark.parametrize(
+    "name,value,refused", OPTION_VALUES, ids=[f"{n}={v}" for n, v, _ in OPTION_VALUES]
+)
+def test_cluster_option_values(tmp_path: Path, name: str, value: str, refused: bool) -> None:
+    """crm_verify 2.1.5 on pcmk35-utilization-strategy.xml with ``placement-strategy``
+    ``balance``: "Using default value for cluster option 'placement-strategy' because
+    'balance' is invalid", "config not valid"; lint said nothing, nor of
+    ``stonith-enabled=flase`` (which turns fencing on). CB040 errs exactly where
+    crm_verify refuses (booleans and the two policies in any case, stonith-action as
+    written, nothing stripped), and says nothing of a heartbeat 2 CIB."""
+    text = (FIXTURES / "pcmk39-systemd-service.xml").read_text()
+    old = 'name="stonith-enabled" value="false"/>'
+    path = tmp_path / "o.xml"
+    path.write_text(text.replace(old, old + f'<nvpair id="x1" name="{name}" value="{value}"/>', 1))
+    found = lint.run([str(path)], select=["CB040"]).findings
+    assert bool(found) == refused, found
+    assert (verdict(path) == "ERR") == refused
+    hb2 = tmp_path / "hb2.xml"
+    hb2.write_text(
+        (FIXTURES / "hb2-comments-entities.xml")
+        .read_text()
+        .replace('name="stonith-enabled" value="false"', f'name="{name}" value="{value}"')
+    )
+    assert lint.run([str(hb2)], select=["CB040"]).findings == []
