@@ -12,7 +12,7 @@ from ...cluster import (
 from ...findings import Finding
 from ...formats.cib.model import _tag
 from ...formats.cib.options import FENCING_RENAMES
-from ...formats.cib.values import canon_name
+from ...formats.cib.values import _FALSE, _TRUE, canon_name
 from ...formats.cib.xmltext import WRAPPER
 from ...suggest import did_you_mean
 from ...versions import HEARTBEAT_DASHED_OPTIONS
@@ -288,8 +288,8 @@ def deprecated_option(item: Loaded) -> Iterator[Finding]:
 #: What Pacemaker 2.1.5's option validators take (crm_verify runs: ``Yes``, ``on``,
 #: ``Y``, ``TRUE`` are booleans, `` true`` and ``t`` are not; ``Stop``/``FREEZE`` and
 #: ``Balanced`` pass, ``Off`` does not): booleans as crm_str_to_boolean reads them,
-#: case ignored, nothing stripped.
-_BOOLEANS = frozenset({"true", "on", "yes", "y", "1", "false", "off", "no", "n", "0"})
+#: case ignored, nothing stripped (parse_bool's words, which strips).
+_BOOLEANS = _TRUE | _FALSE
 _BOOLEAN_OPTIONS = frozenset(
     {
         "concurrent-fencing",
