@@ -237,6 +237,7 @@ class _Current:
         cib = roots[0] if len(roots) == 1 and roots[0].tag == "cib" else None
         self.stack = _stack(roots)  # read before cluster_options drops the option
         for root in roots:
+            self.defaults_sets(root)
             self.cluster_options(root)
             self.nodes(root)
             self.resources(root)
@@ -346,6 +347,24 @@ class _Current:
                 "fencing protects shared data; configure a stonith resource (fence_* agent)",
                 "safety",
             )
+
+    def defaults_sets(self, root: Any) -> None:
+        """A ``cluster_property_set`` in rsc_defaults/op_defaults (crm_config's spelling)
+        becomes the ``meta_attributes`` every schema wants there (pacemaker-1.0.rng to
+        -3.9: crm_verify 2.1.5 "Extra element rsc_defaults in interleave"); Pacemaker
+        reads nothing else there, so its defaults start to apply: reported."""
+        for cps in list(root.iterfind("configuration/*/cluster_property_set")):
+            section = cps.getparent().tag
+            if section in ("rsc_defaults", "op_defaults"):
+                cps.tag = "meta_attributes"
+                self.note(
+                    cps,
+                    f"<cluster_property_set> in {section} -> <meta_attributes>: its "
+                    "defaults now apply",
+                    "the schema refuses the CIB with it, and the scheduler reads only "
+                    "meta_attributes there",
+                    "warning",
+                )
 
     # -- crm_config
     def cluster_options(self, root: Any) -> None:
@@ -458,6 +477,7 @@ class _Current:
 
     # -- nodes
     def nodes(self, root: Any) -> None:
+        renamed: dict[str, str | None] = {}  # old id -> new (None: left for a hand edit)
         for node in root.iter("node"):
             parent = node.getparent()
             if node is not root and (parent is None or parent.tag != "nodes"):
@@ -496,7 +516,9 @@ class _Current:
                         "(corosync.conf's nodelist)",
                     )
                     node.set("id", new)
+                    renamed[old] = new
             elif not old.isdigit():
+                renamed[old] = None
                 self.note(
                     node,
                     f"node {uname}: id {old!r} is {_old_id(old, uname, self.stack)}: set it "
@@ -506,11 +528,43 @@ class _Current:
                     "manual",
                 )
 
+        self.id_expressions(root, renamed)
+
+    def id_expressions(self, root: Any, renamed: dict[str, str | None]) -> None:
+        """A rule's ``#id`` expression names a node by its id: when the node's id changes
+        (a heartbeat UUID becomes a corosync nodeid) the expression follows, else the rule
+        silently stops matching (crm_simulate 2.1.5: ``#id eq 2`` scores node id 2, the
+        old UUID scores nothing); one whose node keeps an id that must change is
+        reported."""
+        for expr in root.iter("expression"):
+            old = expr.get("value")
+            if expr.get("attribute") != "#id" or old not in renamed:
+                continue
+            new = renamed[old]
+            if new is not None:
+                expr.set("value", new)
+                self.note(
+                    expr,
+                    f"#id {old!r} -> {new!r}",
+                    "the rule names the node by its id, which is now its corosync nodeid",
+                )
+            else:
+                self.note(
+                    expr,
+                    f"#id {old!r} names a node by the id it must lose: set the node's "
+                    "corosync nodeid here too (or test #uname)",
+                    "the rule stops matching once the node's id is its nodeid",
+                    "manual",
+                )
+
     # -- resources
     def resources(self, root: Any) -> None:
         for rsc in list(root.iter(*RESOURCE_TAGS)):
             for meta in rsc.findall("meta_attributes"):
                 self.meta(meta, rsc)
+            if rsc.get("provider") is not None and rsc.get("class") not in (None, "ocf"):
+                why = "every schema takes a provider with class ocf only (resources-*.rng)"
+                self.note(rsc, f"provider {rsc.attrib.pop('provider')!r} dropped", why)
             if rsc.get("class") == "stonith":
                 for ia in rsc.findall("instance_attributes"):
                     self.stonith_attrs(ia)

@@ -12,7 +12,7 @@ from ...cluster import (
 from ...findings import Finding
 from ...formats.cib.model import _tag
 from ...formats.cib.options import FENCING_RENAMES
-from ...formats.cib.values import canon_name
+from ...formats.cib.values import _FALSE, _TRUE, canon_name
 from ...formats.cib.xmltext import WRAPPER
 from ...suggest import did_you_mean
 from ...versions import HEARTBEAT_DASHED_OPTIONS
@@ -281,3 +281,81 @@ def deprecated_option(item: Loaded) -> Iterator[Finding]:
             hint = f"; use {p.detail}" if p.detail else "; it has no effect"
             yield make("CB012", f"deprecated cluster option '{p.keyword}'{hint}",
                        item.where(p.node))  # fmt: skip
+
+
+# -- option values -----------------------------------------------------------------
+
+#: What Pacemaker 2.1.5's option validators take (crm_verify runs: ``Yes``, ``on``,
+#: ``Y``, ``TRUE`` are booleans, `` true`` and ``t`` are not; ``Stop``/``FREEZE`` and
+#: ``Balanced`` pass, ``Off`` does not): booleans as crm_str_to_boolean reads them,
+#: case ignored, nothing stripped (parse_bool's words, which strips).
+_BOOLEANS = _TRUE | _FALSE
+_BOOLEAN_OPTIONS = frozenset(
+    {
+        "concurrent-fencing",
+        "enable-acl",
+        "enable-startup-probes",
+        "maintenance-mode",
+        "start-failure-is-fatal",
+        "startup-fencing",
+        "stonith-enabled",
+        "stop-all-resources",
+        "stop-orphan-actions",
+        "stop-orphan-resources",
+        "symmetric-cluster",
+    }
+)
+#: option -> (its values, whether the case counts)
+_ENUM_OPTIONS = {
+    "no-quorum-policy": (("stop", "freeze", "ignore", "demote", "suicide"), False),
+    "placement-strategy": (("default", "utilization", "minimal", "balanced"), False),
+    "stonith-action": (("reboot", "off", "poweroff"), True),
+}
+
+
+@rule("CB041", "invalid-option-value", "error", formats=("cib",))
+def invalid_option_value(item: Loaded) -> Iterator[Finding]:
+    """A cluster option whose value Pacemaker's validator refuses (a boolean, or one of a list).
+
+    Why it matters: Pacemaker checks each cluster option's value and, for one it cannot
+    read, uses the default and calls it a configuration error: crm_verify 2.1.5
+    "Using default value for cluster option 'placement-strategy' because 'balance' is
+    invalid", "Errors found during check: config not valid". The default is often the
+    opposite of what was meant: ``symmetric-cluster=enabled`` leaves the default
+    (true), ``stonith-enabled=flase`` turns fencing on, ``no-quorum-policy=halt`` stops
+    resources on quorum loss, ``stonith-action=Off`` reboots.
+
+    Booleans are true/on/yes/y/1 and false/off/no/n/0 in any case, with nothing around
+    them; ``no-quorum-policy`` (stop, freeze, ignore, demote, suicide) and
+    ``placement-strategy`` (default, utilization, minimal, balanced) in any case;
+    ``stonith-action`` (reboot, off, poweroff) only as written. Underscore spellings
+    count as the names Pacemaker 1.0 reads them for. heartbeat 2 CIBs are not judged
+    (no peer of that release to check its validators against).
+
+    Example: ``<nvpair name="placement-strategy" value="balance"/>``.
+
+    Fix: write one of the values the message lists.
+    """
+    doc = _cib(item)
+    if doc.validate_with is None:
+        return
+    for pair in doc.option_pairs():
+        name = (pair.name or "").replace("_", "-")
+        value = pair.value
+        if value is None:
+            continue
+        if name in _BOOLEAN_OPTIONS and value.lower() not in _BOOLEANS:
+            wanted = "true or false (also on/off, yes/no, y/n, 1/0)"
+        elif name in _ENUM_OPTIONS:
+            values, exact = _ENUM_OPTIONS[name]
+            if (value if exact else value.lower()) in values:
+                continue
+            wanted = ", ".join(values) + (" (as written)" if exact else "")
+        else:
+            continue
+        yield make(
+            "CB041",
+            f"cluster option {pair.name}={value!r} is not a value Pacemaker takes ({wanted}):"
+            " it uses the default instead and calls this a configuration error",
+            item.where(pair.el),
+        )

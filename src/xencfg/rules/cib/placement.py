@@ -90,6 +90,8 @@ class SchemaFeature:
 #: Pacemaker-1.1.7) is a released one; gao-yan/pacemaker's (6431fb06), with a
 #: ``<tickets>`` section in ``configuration``, is a development fork's that no release
 #: shipped (no Pacemaker-1.1.x tag's file has ``element-tickets``): not read here.
+#: A ``resource_set``'s ``ordering`` came with constraints-2.1.rng, its ``kind`` with
+#: constraints-3.0.rng (Pacemaker 2.1.5's files; constraints-1.1.rng has neither).
 SCHEMA_FEATURES: dict[str, SchemaFeature] = {
     "location-set": SchemaFeature((1, 2), release=PACEMAKER_1_1_12),
     "tags": SchemaFeature((1, 3)),
@@ -97,6 +99,8 @@ SCHEMA_FEATURES: dict[str, SchemaFeature] = {
     "domains": SchemaFeature(None, own_11=PACEMAKER_1_1_2, in_next=False),
     "instance": SchemaFeature(None, own_11=PACEMAKER_1_1_2),
     "rsc-defaults-instance-attributes": SchemaFeature(None, in_next=False),
+    "set-ordering": SchemaFeature((2, 1)),
+    "set-kind": SchemaFeature((3, 0)),
 }
 
 

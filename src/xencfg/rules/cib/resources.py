@@ -142,10 +142,17 @@ def provider_without_ocf(item: Loaded) -> Iterator[Finding]:
     ``heartbeat`` agents the attribute is ignored, and it suggests an agent
     other than the one that runs.
 
+    Pacemaker's schemas refuse it (CB023 says so); this is heartbeat 2's case, and a
+    ``validate-with="none"`` CIB's.
+
     Example: ``<primitive class="stonith" type="external/ssh" provider="heartbeat">``.
 
     Fix: remove ``provider``.
     """
+    from .schema import _numbered
+
+    if _numbered(_cib(item).validate_with):
+        return
     for prim in _cib(item).primitives:
         if prim.provider is not None and prim.rclass not in (None, "ocf"):
             yield make(

@@ -67,7 +67,10 @@ def schema_refused(item: Loaded) -> Iterator[Finding]:
     ``first-instance`` and ``then-instance`` (that and pacemaker-next only: crm_verify
     2.1.5 "Invalid attribute with-rsc-instance for element rsc_colocation" in a
     pacemaker-3.9 CIB), ``rsc-pattern`` (pacemaker-2.6, and pacemaker-1.1 from 1.1.11),
-    a location ``resource_set`` (pacemaker-1.2 from 1.1.12) and ``instance_attributes``
+    a location ``resource_set`` (pacemaker-1.2 from 1.1.12), a ``resource_set``'s
+    ``ordering`` (pacemaker-2.1) and ``kind`` (pacemaker-3.0: crm_verify 2.1.5 on a
+    pacemaker-2.1 CIB "Invalid attribute kind for element resource_set") and
+    ``instance_attributes``
     in ``rsc_defaults`` (no schema: "Extra element rsc_defaults in interleave"). Of a
     pacemaker-3.0 or later CIB, the cluster options are checked too: options-3.0.rng to
     options-3.9.rng refuse, in a ``cluster_property_set``, the names Pacemaker 2.x's
@@ -94,6 +97,24 @@ def schema_refused(item: Loaded) -> Iterator[Finding]:
     the scheduler makes the order Mandatory and calls it a configuration error
     ("Resetting 'kind' for constraint o1 to 'Mandatory' because 'foo' is not valid",
     pcmk_sched_ordering.c ``get_ordering_type``).
+
+    The typed attributes every later schema shares are checked too: a ``score``
+    (score.rng: an integer, ``INFINITY``, ``+INFINITY`` or ``-INFINITY``, as written:
+    crm_verify 2.1.5 on ``score="-infinity"`` in a pacemaker-3.9 CIB "Invalid attribute
+    score for element rsc_colocation"), the booleans ``symmetrical``, ``sequential``,
+    ``require-all`` and ``influence`` (xsd:boolean: true, false, 1 or 0; "Invalid
+    attribute symmetrical for element rsc_order" on ``no``) and a fencing level's
+    ``index`` (positiveInteger: ``0`` makes "Element configuration failed to validate
+    content").
+
+    A ``provider`` on a primitive or template whose class is not ``ocf`` is refused by
+    every schema (resources-1.0.rng to -3.9.rng: ``provider`` only with ``class="ocf"``;
+    crm_verify 2.1.5 on a pacemaker-1.2 CIB: "Invalid attribute provider for element
+    primitive"); heartbeat 2 ignored it (CB014). So is a primitive that names both a
+    ``template`` and a class, provider or type ("Invalid attribute template for element
+    primitive"), and a bundle's integers (``replicas``, ``replicas-per-host``,
+    ``control-port``, ``host-netmask``, a port mapping's ``port`` and ``internal-port``:
+    "Invalid attribute replicas for element docker" on ``two``).
 
     The roles ``Promoted`` and ``Unpromoted`` came with pacemaker-3.7 (Pacemaker 2.1.0):
     an older schema refuses them in a constraint's or an operation's role (crm_verify
@@ -123,6 +144,8 @@ def schema_refused(item: Loaded) -> Iterator[Finding]:
     yield from _syntax_by_release(item, doc)
     yield from _order_kinds(item, doc)
     yield from _new_roles(item, doc)
+    yield from _providers(item, doc)
+    yield from _typed_values(item, doc)
     if doc.validate_with != "pacemaker-1.0":
         return
     from ...formats.cib.schema import validate_source
@@ -319,6 +342,8 @@ _FEATURE_SYNTAX = (
     ("instance", "rsc_colocation", "with-rsc-instance", None, "with-rsc-instance"),
     ("instance", "rsc_order", "first-instance", None, "first-instance"),
     ("instance", "rsc_order", "then-instance", None, "then-instance"),
+    ("set-ordering", "resource_set", "ordering", None, "resource_set's ordering"),
+    ("set-kind", "resource_set", "kind", None, "resource_set's kind"),
     (
         "rsc-defaults-instance-attributes",
         "instance_attributes",
@@ -438,18 +463,103 @@ def _new_roles(item: Loaded, doc: CibDocument) -> Iterator[Finding]:
     version = schema_version(doc.validate_with)
     if version is None or version <= (1, 0) or version >= (3, 7):
         return
-    for tag, attr in _ROLE_ATTRS:
-        for el in doc.iter(tag):
+    attrs_of = {tag: [a for t, a in _ROLE_ATTRS if t == tag] for tag, _ in _ROLE_ATTRS}
+    for el in doc.iter(*attrs_of):  # document order: the first one crm_verify names
+        tag = _tag(el)
+        attr = next((a for a in attrs_of[tag] if el.get(a) in _OLD_ROLE), None)
+        if attr is None or _in_status(el):
+            continue
+        value = str(el.get(attr))
+        yield make(
+            "CB023",
+            f"{doc.validate_with}'s schema refuses {attr} '{value}' on <{tag}>"
+            f" (Promoted and Unpromoted came with pacemaker-3.7, Pacemaker 2.1: write"
+            f" '{_OLD_ROLE[value]}'); Pacemaker will not load this CIB",
+            item.where(el),
+        )
+        return
+
+
+def _providers(item: Loaded, doc: CibDocument) -> Iterator[Finding]:
+    """CB023 for a ``provider`` beside a class other than ``ocf``: resources-1.2.rng to
+    resources-3.9.rng (``element-resource-class``) take ``provider`` only in the ``ocf``
+    group. pacemaker-1.0 CIBs are validated whole; ``none`` and heartbeat 2 take it
+    (CB014)."""
+    if not _numbered(doc.validate_with) or doc.validate_with == "pacemaker-1.0":
+        return
+    for el in doc.iter("primitive"):
+        agent = [a for a in ("class", "provider", "type") if el.get(a) is not None]
+        if el.get("template") is not None and agent and not _in_status(el):
+            yield make(
+                "CB023",
+                f"{doc.validate_with}'s schema refuses primitive '{el.get('id')}' naming "
+                f"both template '{el.get('template')}' and {'/'.join(agent)} (the template "
+                "gives the agent: remove them); Pacemaker will not load this CIB",
+                item.where(el),
+            )
+    for el in doc.iter("primitive", "template"):
+        rclass = el.get("class")
+        if el.get("provider") is not None and rclass not in (None, "ocf") and not _in_status(el):
+            yield make(
+                "CB023",
+                f"{doc.validate_with}'s schema refuses provider '{el.get('provider')}' on "
+                f"{_tag(el)} '{el.get('id')}' of class '{rclass}' (only ocf agents have "
+                "one: remove it); Pacemaker will not load this CIB",
+                item.where(el),
+            )
+
+
+#: (tag or None for any, attribute, what the schema wants, the value's pattern):
+#: score.rng, xsd:boolean and xsd:positiveInteger as libxml2 reads them (whitespace
+#: around the value collapsed)
+_TYPED = (
+    (None, "score", "an integer or [+-]INFINITY", lazy_re(r"\s*([+-]?\d+|[+-]?INFINITY)\s*")),
+    ("rsc_order", "symmetrical", "true, false, 1 or 0", lazy_re(r"\s*(true|false|1|0)\s*")),
+    ("resource_set", "sequential", "true, false, 1 or 0", lazy_re(r"\s*(true|false|1|0)\s*")),
+    ("resource_set", "require-all", "true, false, 1 or 0", lazy_re(r"\s*(true|false|1|0)\s*")),
+    ("rsc_colocation", "influence", "true, false, 1 or 0", lazy_re(r"\s*(true|false|1|0)\s*")),
+    ("fencing-level", "index", "a positive integer", lazy_re(r"\s*\+?0*[1-9]\d*\s*")),
+    *(
+        (tag, attr, "an integer", lazy_re(r"\s*[+-]?\d+\s*"))
+        for tag, attr in (
+            ("docker", "replicas"),
+            ("docker", "replicas-per-host"),
+            ("podman", "replicas"),
+            ("podman", "replicas-per-host"),
+            ("rkt", "replicas"),
+            ("rkt", "replicas-per-host"),
+            ("network", "control-port"),
+            ("network", "host-netmask"),
+            ("port-mapping", "port"),
+            ("port-mapping", "internal-port"),
+        )
+    ),
+)
+
+
+def _typed_values(item: Loaded, doc: CibDocument) -> Iterator[Finding]:
+    """CB023 for a score, boolean or fencing index a later schema's datatype refuses
+    (pacemaker-1.0 CIBs are validated whole)."""
+    if not _numbered(doc.validate_with) or doc.validate_with == "pacemaker-1.0":
+        return
+    for tag, attr, wanted, pattern in _TYPED:
+        for el in doc.iter(*(() if tag is None else (tag,))):
             value = el.get(attr)
-            if value in _OLD_ROLE and not _in_status(el):
-                yield make(
-                    "CB023",
-                    f"{doc.validate_with}'s schema refuses {attr} '{value}' on <{tag}>"
-                    f" (Promoted and Unpromoted came with pacemaker-3.7, Pacemaker 2.1: write"
-                    f" '{_OLD_ROLE[value]}'); Pacemaker will not load this CIB",
-                    item.where(el),
-                )
-                return
+            if value is None or pattern.fullmatch(value) or _in_status(el):
+                continue
+            yield make(
+                "CB023",
+                f"{doc.validate_with}'s schema refuses {attr} '{value}' on <{_tag(el)}>"
+                f" (it wants {wanted}); Pacemaker will not load this CIB",
+                item.where(el),
+            )
+
+
+def _numbered(validate_with: str | None) -> bool:
+    """A pacemaker-X.Y or pacemaker-next schema (not heartbeat 2, not ``none``)."""
+    from ...formats.cib.values import schema_version
+
+    return validate_with == "pacemaker-next" or schema_version(validate_with) is not None
 
 
 def _later_schema_errors(doc: CibDocument, errors: list[ValidationError]) -> list[ValidationError]:

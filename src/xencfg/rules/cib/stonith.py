@@ -203,10 +203,16 @@ def on_fail_fence_without_fencing(cluster: Cluster) -> Iterator[Finding]:
     (crm/pengine/allocate.c of January 2007, heartbeat 2.0.8); the message says what
     the heartbeat release in force does, or both when it is unknown.
 
+    An ``rsc_ticket`` with ``loss-policy="fence"`` is the same slip: crm_verify 2.1.5
+    "Resetting 'loss-policy' for ticket 'site-a' to 'stop' because fencing is not
+    configured" (``rsc_ticket_new``, lib/pacemaker/pcmk_sched_tickets.c), "config not
+    valid": losing the ticket stops the resources instead of fencing their nodes.
+
     Example: ``<op name="stop" on_fail="fence"/>`` with ``stonith_enabled=false``.
 
     Fix: configure a fencing device and set ``stonith-enabled=true``, or choose
-    ``on-fail="block"`` (leave the resource for an administrator) or ``stop``; a
+    ``on-fail="block"`` (leave the resource for an administrator) or ``stop``
+    (``loss-policy="stop"``); a
     heartbeat 2 CIB spells the attribute ``on_fail`` (crm.dtd's ``op`` has no
     ``on-fail``, pacemaker-1.0.rng no ``on_fail``).
     """
@@ -225,6 +231,16 @@ def on_fail_fence_without_fencing(cluster: Cluster) -> Iterator[Finding]:
                         f"'{op.name}' of '{prim.id}' says on-fail=fence but STONITH is "
                         f"disabled: {effect}",
                         item.where(op),
+                        [where],
+                    )
+            for ticket in doc.iter("rsc_ticket"):
+                if (ticket.get("loss-policy") or "").strip().lower() == "fence":
+                    yield make(
+                        "CB025",
+                        f"rsc_ticket '{ticket.get('id')}' says loss-policy=fence but STONITH "
+                        "is disabled: Pacemaker stops the resources instead when the ticket "
+                        "is lost, and calls it a configuration error",
+                        item.where(ticket),
                         [where],
                     )
 

@@ -116,20 +116,22 @@ class Pacemaker11:
             return None
         found: dict[str, tuple[Any, str]] = {}
         emptied: list[Any] = []
+        ruled: list[Any] = []
+        first: set[str] = set()  # what cib-bootstrap-options sets
         for cps in crm.findall("cluster_property_set"):
             if cps.find("rule") is not None:
+                ruled.append(cps)
                 continue
             for nv in list(cps.findall("nvpair")):
                 key = nv.get("name", "").replace("_", "-")
-                if key in (
-                    "default-resource-stickiness",
-                    "default-resource-failure-stickiness",
-                    "is-managed-default",
-                    "default-action-timeout",
-                ):
+                if key in _MOVED:
                     found.setdefault(key, (nv, nv.get("value", "")))
                     cps.remove(nv)
                     emptied.append(cps)
+                    if cps.get("id") == "cib-bootstrap-options":
+                        first.add(key)
+        for cps in ruled:
+            self.ruled(conf, crm, cps, first)
         if not found:
             return None
         # (name, value, the cluster option it comes from)
@@ -160,15 +162,8 @@ class Pacemaker11:
         for section, pairs in (("rsc_defaults", rsc), ("op_defaults", ops)):
             if not pairs:
                 continue
-            el = conf.find(section)
-            if el is None:
-                el = etree.Element(section)
-                self.conv.added.append(el)
-                crm.addnext(el) if section == "rsc_defaults" or conf.find(
-                    "rsc_defaults"
-                ) is None else conf.find("rsc_defaults").addnext(el)
             meta = etree.SubElement(
-                el,
+                self._defaults(conf, crm, section),
                 "meta_attributes",
                 id=self.conv.unique("rsc-options" if section == "rsc_defaults" else "op-options"),
             )
@@ -186,6 +181,99 @@ class Pacemaker11:
             if len(cps) == 0 and cps.getparent() is crm:  # all moved: an empty set confuses
                 crm.remove(cps)
         return stick[1] if stick else None
+
+    def _defaults(self, conf: Any, crm: Any, section: str) -> Any:
+        """The configuration's ``rsc_defaults`` or ``op_defaults``, made after crm_config
+        (op_defaults after rsc_defaults) if it has none."""
+        el = conf.find(section)
+        if el is None:
+            el = etree.Element(section)
+            self.conv.added.append(el)
+            before = conf.find("rsc_defaults") if section == "op_defaults" else None
+            (crm if before is None else before).addnext(el)
+        return el
+
+    def ruled(self, conf: Any, crm: Any, cps: Any, first: set[str]) -> None:
+        """A cluster_property_set with a rule (heartbeat 2's options by time of day or
+        node): its ``default_*`` options go to a rsc_defaults/op_defaults set with the
+        same rule and score, as upgrade-2.10.xsl's ``ProcessDefaultsRuleClusterProperties``
+        does (there a ``meta_attributes`` of id ``_2TO3_<set id>``), not left in
+        crm_config, where pacemaker-3.x's schema refuses the names (options-3.9.rng)
+        and 1.1 ignores them. The failure stickiness stays (no per-rule
+        migration-threshold is computed: reported). An option ``cib-bootstrap-options``
+        also sets (``first``) is reported: that set was read first whatever the scores
+        (crm.dtd: "treated as if they have a score of INFINITY"), so the rule's value
+        never applied; in rsc_defaults it applies when the rule matches."""
+        pairs: dict[str, list[tuple[str, str, Any]]] = {"rsc_defaults": [], "op_defaults": []}
+        for nv in cps.findall("nvpair"):
+            key = nv.get("name", "").replace("_", "-")
+            if key in _RULED:
+                section, name = _RULED[key]
+                pairs[section].append((name, nv.get("value", ""), nv))
+            elif key == "default-resource-failure-stickiness":
+                self._note_option(
+                    nv,
+                    f"{nv.get('name')}={nv.get('value', '')!r} under a rule: left for a hand edit",
+                    "1.1 ignores it; set migration-threshold in an rsc_defaults set with "
+                    "this rule by hand",
+                )
+        moves = [(section, found) for section, found in pairs.items() if found]
+        for n, (section, found) in enumerate(moves):
+            meta = etree.SubElement(
+                self._defaults(conf, crm, section),
+                "meta_attributes",
+                id=self.conv.unique(f"{cps.get('id')}-{section}"),
+            )
+            if cps.get("score") is not None:
+                meta.set("score", cps.get("score"))
+            for name, value, nv in found:
+                cps.remove(nv)
+                self.conv.made[self.source.get(nv, nv)] = add_nvpair(
+                    meta, name, value, self.conv.unique
+                )
+                key = nv.get("name", "").replace("_", "-")
+                self._note_option(
+                    nv,
+                    f"cluster option under rule -> {section} {name}={value!r}, same rule"
+                    + (
+                        ": it now applies where the rule matches (cib-bootstrap-options, "
+                        "read first, set it too and always won): check it"
+                        if key in first
+                        else ""
+                    ),
+                    "Pacemaker 1.1 ignores the deprecated default_* cluster options; "
+                    "rsc_defaults and op_defaults sets take the rule (upgrade-2.10.xsl)",
+                )
+            last = n == len(moves) - 1 and cps.find("nvpair") is None
+            for rule in cps.findall("rule"):
+                meta.append(rule if last else self._copy(rule))
+        if cps.find("nvpair") is None and cps.find("rule") is None:
+            crm.remove(cps)
+
+    def _copy(self, rule: Any) -> Any:
+        """RULE for a second set: its ids made unique."""
+        import copy
+
+        dup = copy.deepcopy(rule)
+        for el in dup.iter():
+            if el.get("id") is not None:
+                el.set("id", self.conv.unique(el.get("id")))
+        return dup
+
+
+#: the deprecated cluster options the 1.1 step moves to rsc_defaults/op_defaults
+_MOVED = (
+    "default-resource-stickiness",
+    "default-resource-failure-stickiness",
+    "is-managed-default",
+    "default-action-timeout",
+)
+#: those of them a rule-scoped set's move carries: option -> (section, name there)
+_RULED = {
+    "default-resource-stickiness": ("rsc_defaults", "resource-stickiness"),
+    "is-managed-default": ("rsc_defaults", "is-managed"),
+    "default-action-timeout": ("op_defaults", "timeout"),
+}
 
 
 def migration_threshold(stickiness: str, failure: str) -> str | None:
