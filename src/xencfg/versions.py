@@ -375,7 +375,7 @@ class Versions:
         None or ``""``, the loose files: what all the files say)."""
         v = self.declared.get(component)
         if v is not None:
-            return InForce(exact=v, source="declared")
+            return InForce.declared(v)
         if node is not None:
             found = self.by_node.get((component, node))
             if found is not None:

@@ -107,20 +107,18 @@ def schema_has(validate_with: str | None, feature: str, in_force: InForce = UNKN
     1.1.11 and the old name of pacemaker-next on 1.1.12 to 1.1.24 (lib/common/xml.c at
     tag Pacemaker-1.1.12: "1.1 was the old name for -next"; 2.0 refuses the name,
     CB031): with the release unknown, either reading may hold."""
-    from .schema import _surely_older
-
     f = SCHEMA_FEATURES[feature]
     if validate_with == "pacemaker-next":
         return f.in_next
     if validate_with == "pacemaker-1.1":
-        own = f.own_11 is not None and not _surely_older(in_force, f.own_11)
-        if _surely_older(in_force, PACEMAKER_1_1_12):
+        own = f.own_11 is not None and not in_force.older_than(f.own_11)
+        if in_force.older_than(PACEMAKER_1_1_12):
             return own
         return f.in_next or (own and not in_force.at_least(PACEMAKER_1_1_12))
     version = schema_version(validate_with)
     if version is None or f.since is None or version < f.since:
         return False
-    return f.release is None or not _surely_older(in_force, f.release)
+    return f.release is None or not in_force.older_than(f.release)
 
 
 @attrs.frozen
