@@ -192,7 +192,10 @@ class Keyword:
     release)`` of another component whose tool alone reads the keyword once the
     release in force has reached ``until`` (or ``since`` where there is no
     ``until``): drbd-utils 9.29's drbdadm reads a DRBD 9 ``syncer`` section's
-    ``c-plan-ahead``, which older drbd-utils refuse.
+    ``c-plan-ahead``, which older drbd-utils refuse. ``still_acts``: values the
+    releases from ``until`` on still act on, so for them the keyword is not gone
+    (LVM 2.03 runs ``locking_type`` 0 and 5 as ``--nolocking``, 4 as ``--sysinit
+    --readonly``); the format's rules say what they do.
 
     ``type`` (the value's type: ``int``, ``bool``, ``duration``, ...) and
     ``default`` (the daemon's, where the keyword is absent) come from the
@@ -215,6 +218,7 @@ class Keyword:
     obsolete: bool = False
     backported: Version | None = None
     also_needs: tuple[str, Version] | None = None
+    still_acts: tuple[str, ...] = ()
 
     @property
     def retired(self) -> Version | None:

@@ -346,3 +346,49 @@ def clvm_locking_differs(cluster: Cluster) -> Iterator[Finding]:
         if not any(any(True for _ in cluster.docs(f, node)) for f in _SHARED_DISK_FORMATS):
             found = attrs.evolve(found, severity="warning")  # it may not see the shared disks
         yield found
+
+
+@rule("LV003", "lvm-locking-off", "warning", formats=("lvm",))
+def lvm_locking_off(item: Loaded) -> Iterator[Finding]:
+    """lvm.conf's ``locking_type`` turns LVM's locking off (0; 5 on LVM 2.03) or makes
+    it read-only (4).
+
+    Why it matters: with ``locking_type = 0`` no LVM command takes a lock, so two
+    commands at once (a guest's start running ``vgchange -ay`` while an admin runs
+    ``lvextend``, say) can write the metadata over each other: LVM 2.02 says
+    "WARNING: Locking disabled. Be careful! This could corrupt your metadata."
+    (lib/locking/locking.c ``init_locking`` case 0), and 2.03 runs every command as
+    ``--nolocking`` for 0 and 5 ("WARNING: locking_type (0) is deprecated, using
+    --nolocking", tools/lvmcmdline.c of 2.03.16 line 3252; pvcreate with lvm2 2.03.16
+    here takes it and goes on). ``locking_type = 4`` is read-only locking: 2.02's
+    "Read-only locking selected. Only read operations permitted.", 2.03's ``--sysinit
+    --readonly``: every command that writes metadata fails (pvcreate with 2.03.16
+    here: "Operation prohibited while --readonly is set."). LVM 2.03 ignores the
+    other values (file locking), so they are XC004's. Where the release is not known
+    to be 2.03 or later, 5 is not said (2.02 read it otherwise).
+
+    Example: ``locking_type = 0`` left over from a rescue boot.
+
+    Fix: ``locking_type = 1`` (or remove the line); for shared volume groups on
+    LVM 2.03, lvmlockd (``use_lvmlockd = 1``).
+    """
+    doc = _lvm(item)
+    kind = doc.locking_type
+    release = item.versions.of("lvm2", item.node)
+    if kind == 4:
+        what = "read-only locking: LVM refuses every metadata change (lvcreate, lvextend, ...)"
+    elif kind == 0 or (kind == 5 and release.at_least(LVM2_NO_CLVMD)):
+        what = (
+            "no locking: LVM commands run at once can write the volume group metadata"
+            " over each other"
+        )
+    else:
+        return
+    if release.at_least(LVM2_NO_CLVMD):
+        said = "--sysinit --readonly" if kind == 4 else "--nolocking"
+        what += f"; every command runs as {said} ({release.describe('LVM')})"
+    yield make(
+        "LV003",
+        f"locking_type {kind} is {what}",
+        item.where(doc.setting("global/locking_type")),
+    )
