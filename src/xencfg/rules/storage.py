@@ -392,3 +392,69 @@ def lvm_locking_off(item: Loaded) -> Iterator[Finding]:
         f"locking_type {kind} is {what}",
         item.where(doc.setting("global/locking_type")),
     )
+
+
+#: The init scripts and units that start clvmd: Red Hat's and SUSE's ``clvmd``, Debian's
+#: and Ubuntu's ``clvm`` (package clvm, /etc/init.d/clvm), RHEL 7's ``lvm2-clvmd``.
+_CLVMD_SERVICES = ("clvmd", "clvm", "lvm2-clvmd")
+
+
+@rule("LV004", "clvmd-never-started", "warning", scope="cluster")
+def clvmd_never_started(cluster: Cluster) -> Iterator[Finding]:
+    """lvm.conf locks through clvmd (``locking_type = 3``) and nothing starts clvmd on
+    the node: the init system does not at boot, and no cluster resource runs it.
+
+    Why it matters: LVM 2.02 then finds no clvmd socket ("connect() failed on local
+    socket", "Internal cluster locking initialisation failed") and, as
+    ``fallback_to_local_locking`` is on by default, falls back to file locking:
+    "WARNING: Falling back to local file-based locking. Volume Groups with the
+    clustered attribute will be inaccessible." (lib/locking/locking.c
+    ``init_locking``), and every clustered volume group is skipped ("Skipping
+    clustered volume group", lib/metadata/metadata.c): its LVs are not activated and
+    the guests or GFS on them do not start. With ``fallback_to_local_locking = 0``
+    every LVM command fails. clvmd is started by its own init script on cman stacks
+    (``chkconfig clvmd on``; cman's does not start it), or by a CIB resource
+    (``ocf:lvm2:clvmd``, ``ocf:heartbeat:clvm``, ``lsb:clvmd``) under Pacemaker.
+
+    Judged only where the node's tree shows what its init system starts (runlevel
+    links, systemd wants, a captured ``chkconfig --list``: see HB018) and the LVM
+    release may have clvmd (2.03 has none: LV002, XC004). Which volume groups are
+    clustered is not in the files, so this is a warning.
+
+    Example: a RHEL 6 node with ``locking_type = 3`` and ``K76clvmd`` (no ``S??clvmd``)
+    in /etc/rc.d/rc3.d, and no clvmd in the CIB.
+
+    Fix: ``chkconfig clvmd on`` (after cman), or a cloned clvmd resource ordered after
+    the DLM; or, for local volume groups only, ``lvmconf --disable-cluster``.
+    """
+    from ..bootlinks import boot_links
+    from ..versions import _clvmd_resource
+    from .boot import _items
+    from .documents import cib_doc
+
+    for node, lvms in sorted(cluster.by_node("lvm").items()):
+        tree = cluster.tree(node) if node else None
+        doc = _lvm(lvms[0])
+        if tree is None or doc.locking_type != 3:
+            continue
+        if not _clvmd(cluster.versions.of("lvm2", node)):
+            continue
+        links = boot_links(tree)
+        if links is None or any(name in links for name in _CLVMD_SERVICES):
+            continue
+        cibs = [i for i in _items(cluster, node) if i.file.format == "cib"]
+        if any(_clvmd_resource("cib", cib_doc(i), i) for i in cibs):
+            continue
+        fallback = doc.setting("global/fallback_to_local_locking")
+        off = fallback is not None and [str(v).strip() for v in fallback.values] == ["0"]
+        effect = (
+            "every LVM command fails (fallback_to_local_locking = 0)"
+            if off
+            else "LVM falls back to file locking and skips every clustered volume group"
+        )
+        yield make(
+            "LV004",
+            f"lvm.conf on {node} locks through clvmd (locking_type 3) but nothing starts"
+            f" clvmd there (not enabled at boot, no cluster resource runs it): {effect}",
+            lvms[0].where(doc.setting("global/locking_type")),
+        )
