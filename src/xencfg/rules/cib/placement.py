@@ -49,7 +49,13 @@ from ...formats.cib.values import INFINITY, parse_bool, schema_version
 from ...formats.cib.views import _kids, _tag, ids_around
 from ...formats.schema import UNKNOWN, InForce, Version
 from ...regex import search_linear
-from ...versions import PACEMAKER_1_1_2, PACEMAKER_1_1_11, PACEMAKER_1_1_12
+from ...versions import (
+    PACEMAKER_1_1_2,
+    PACEMAKER_1_1_7,
+    PACEMAKER_1_1_8,
+    PACEMAKER_1_1_11,
+    PACEMAKER_1_1_12,
+)
 
 if TYPE_CHECKING:
     from ...formats.cib.constraints import Colocation, Location
@@ -90,8 +96,15 @@ class SchemaFeature:
 #: Pacemaker-1.1.7) is a released one; gao-yan/pacemaker's (6431fb06), with a
 #: ``<tickets>`` section in ``configuration``, is a development fork's that no release
 #: shipped (no Pacemaker-1.1.x tag's file has ``element-tickets``): not read here.
+#: ``require-all`` on a ``resource_set``: constraints-1.1.rng from 1.1.7,
+#: constraints-1.2.rng from 1.1.8 (commit 7c6f9446d7 "Officially support A after ( B or
+#: C or D )", 2012-07); on ``rsc_order`` itself constraints-2.3.rng on (commit
+#: 5562691930, 2015-01), never 1.2's (crm_verify 2.1.5: "Invalid attribute require-all
+#: for element rsc_order").
 SCHEMA_FEATURES: dict[str, SchemaFeature] = {
     "location-set": SchemaFeature((1, 2), release=PACEMAKER_1_1_12),
+    "set-require-all": SchemaFeature((1, 2), release=PACEMAKER_1_1_8, own_11=PACEMAKER_1_1_7),
+    "order-require-all": SchemaFeature((2, 3)),
     "tags": SchemaFeature((1, 3)),
     "rsc-pattern": SchemaFeature((2, 6), own_11=PACEMAKER_1_1_11),
     "domains": SchemaFeature(None, own_11=PACEMAKER_1_1_2, in_next=False),

@@ -67,7 +67,10 @@ def schema_refused(item: Loaded) -> Iterator[Finding]:
     ``first-instance`` and ``then-instance`` (that and pacemaker-next only: crm_verify
     2.1.5 "Invalid attribute with-rsc-instance for element rsc_colocation" in a
     pacemaker-3.9 CIB), ``rsc-pattern`` (pacemaker-2.6, and pacemaker-1.1 from 1.1.11),
-    a location ``resource_set`` (pacemaker-1.2 from 1.1.12) and ``instance_attributes``
+    a location ``resource_set`` (pacemaker-1.2 from 1.1.12), a resource set's
+    ``require-all`` (pacemaker-1.2 from 1.1.8, pacemaker-1.1 from 1.1.7), ``rsc_order``'s
+    own ``require-all`` (pacemaker-2.3 on: crm_verify 2.1.5 "Invalid attribute
+    require-all for element rsc_order" in a pacemaker-1.2 CIB) and ``instance_attributes``
     in ``rsc_defaults`` (no schema: "Extra element rsc_defaults in interleave"). Of a
     pacemaker-3.0 or later CIB, the cluster options are checked too: options-3.0.rng to
     options-3.9.rng refuse, in a ``cluster_property_set``, the names Pacemaker 2.x's
@@ -315,6 +318,8 @@ _FEATURE_SYNTAX = (
     ("domains", "rsc_location", "domain", None, "rsc_location's domain"),
     ("location-set", "resource_set", None, "rsc_location", "a resource_set in rsc_location"),
     ("rsc-pattern", "rsc_location", "rsc-pattern", None, "rsc_location's rsc-pattern"),
+    ("set-require-all", "resource_set", "require-all", None, "a resource_set's require-all"),
+    ("order-require-all", "rsc_order", "require-all", None, "rsc_order's require-all"),
     ("instance", "rsc_colocation", "rsc-instance", None, "rsc-instance"),
     ("instance", "rsc_colocation", "with-rsc-instance", None, "with-rsc-instance"),
     ("instance", "rsc_order", "first-instance", None, "first-instance"),
