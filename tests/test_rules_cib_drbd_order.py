@@ -198,6 +198,12 @@ SETS = (
 )
 
 _INF = 'score="INFINITY"'
+#: an order of two sets: the promote of ms-r0 and of ip (unordered), then fs
+REQUIRE_ALL = (
+    '<rsc_order id="o"><resource_set id="os1" action="promote" sequential="false"{ALL}>'
+    '<resource_ref id="ms-r0"/><resource_ref id="ip"/></resource_set>'
+    '<resource_set id="os2"><resource_ref id="fs"/></resource_set></rsc_order>'
+)
 _MCOLO = COLO.replace("{R}", "Master")
 
 
@@ -430,6 +436,36 @@ MASTER_CASES: dict[str, tuple[str, tuple[str, str] | None, bool, bool]] = {
         ("error", "no colocation ties it to the Master (Promoted) role of 'ms-r0'"),
         False,
         True,
+    ),
+    # kind="Serialize" (pacemaker-1.2+; constraints-3.7.rng): crm_simulate 2.1.5 still
+    # makes fs_start_0 wait for the promotion when both are in one transition, as for
+    # Optional: nothing; symmetrical="false" changes only the stop order: nothing
+    "serialize-order": (
+        pcmk3(COLO.replace("{R}", "Promoted") + ORDER.replace(_INF, 'kind="Serialize"')),
+        None,
+        True,
+        True,
+    ),
+    "not-symmetrical": (
+        pcmk3(COLO.replace("{R}", "Promoted") + ORDER.replace(_INF, _INF + ' symmetrical="false"')),
+        None,
+        True,
+        True,
+    ),
+    # a set of require-all="false" (constraints-1.2.rng on): crm_simulate 2.1.5 makes
+    # fs_start_0 wait for a "one-or-more:os1" pseudo action, which waits only for
+    # ms-r0_promote_0 (the promotion beginning), not for its end: fs is not ordered
+    # after the promotion. (With require-all left true this CIB blocks fs: "unrunnable
+    # ip promote"; a set of require-all="false" with one member is that member.)
+    "require-all-false": (
+        cib(
+            master(promotable_clone=True) + fs() + IP,
+            COLO.replace("{R}", "Promoted") + REQUIRE_ALL.replace("{ALL}", ' require-all="false"'),
+            "pacemaker-3.7",
+        ),
+        ("error", "it is not ordered after the promote of 'ms-r0'"),
+        True,
+        False,
     ),
     # ordered=false: the group's order after the promote still holds for each member
     "group-not-ordered": (

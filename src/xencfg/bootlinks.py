@@ -5,6 +5,7 @@ in the rules: HB018 and XN019 ask :func:`boot_links` / :func:`started_at_boot`).
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from .discover import NodeRoot
 
@@ -32,6 +33,9 @@ CAPTURED: tuple[tuple[str, str | None], ...] = (
     ("sos_commands/startup/chkconfig_--list", None),
     ("sos_commands/systemd/systemctl_list-unit-files", None),
     ("chkconfig.txt", "chkconfig --list"),
+    # supportconfig's systemd_info (openSUSE/supportutils bin/supportconfig, 3.2.14 line
+    # 1115: ``log_cmd $OF 'systemctl --no-pager list-unit-files'``, OF=systemd.txt)
+    ("systemd.txt", "systemctl --no-pager list-unit-files"),
 )
 
 #: A ``chkconfig --list`` line (``httpd  0:off 1:off 2:on 3:on 4:on 5:on 6:off``).
@@ -43,8 +47,9 @@ _UNIT_FILE = re.compile(r"(\S+)\.service\s+enabled\b")
 def boot_links(tree: NodeRoot) -> dict[str, str] | None:
     """The services the node's init system starts at boot, each with what says so:
     ``S??NAME`` in a runlevel folder of 2 to 5 below /etc, ``NAME.service`` in
-    multi-user.target.wants, or the ``chkconfig --list`` (on in a runlevel of 2 to 5)
-    or ``systemctl list-unit-files`` (enabled) a sosreport or supportconfig captured.
+    multi-user.target.wants, an upstart job of /etc/init that starts on an event and
+    is not ``manual``, or the ``chkconfig --list`` (on in a runlevel of 2 to 5) or
+    ``systemctl list-unit-files`` (enabled) a sosreport or supportconfig captured.
     ``None`` when the tree holds none of these: then nothing is known of what is
     enabled. A runlevel
     folder that is a symlink (RHEL's /etc/rc3.d -> rc.d/rc3.d) is read where it
@@ -66,10 +71,49 @@ def boot_links(tree: NodeRoot) -> dict[str, str] | None:
                 service = name.removesuffix(".service")
             if service:
                 found.setdefault(service, f"/etc/{folder}/{name}")
+    jobs = _upstart(tree)
+    if jobs is not None:
+        found = {**jobs, **(found or {})}
     captured = _captured(tree)
     if captured is None:
         return found
     return {**captured, **(found or {})}
+
+
+def _upstart(tree: NodeRoot) -> dict[str, str] | None:
+    """The upstart jobs of /etc/init that start at boot (Ubuntu 10.04 to 14.04, RHEL 6),
+    each with its file: a ``NAME.conf`` with a ``start on`` stanza and no ``manual``
+    stanza in it or in ``NAME.override``, whose stanzas win (init(5) of upstart 1.12.1,
+    Ubuntu 14.04: "manual ... ignore the start on / stop on stanzas", the way to
+    disable a job by an override file). ``None`` without /etc/init."""
+    folder = tree.etc / "init"
+    try:
+        if folder.is_symlink() or not folder.is_dir():
+            return None
+        names = sorted(e.name for e in folder.iterdir() if e.name.endswith(".conf"))
+    except OSError:
+        return None
+    found: dict[str, str] = {}
+    for conf in names:
+        job = conf.removesuffix(".conf")
+        stanzas = _stanzas(folder / conf) | _stanzas(folder / f"{job}.override")
+        if "start" in stanzas and "manual" not in stanzas:
+            found[job] = f"/etc/init/{conf}"
+    return found
+
+
+def _stanzas(path: Path) -> set[str]:
+    """The first words of an upstart job file's lines (``start`` of ``start on``,
+    ``manual``), comments left out; empty when the file cannot be read."""
+    from .errors import XencfgError
+    from .syntax.source import read_text
+
+    try:
+        text = read_text(path, limit=1 << 20, follow=False)
+    except XencfgError:  # (absent, unreadable, not a regular file)
+        return set()
+    words = (line.split("#", 1)[0].split() for line in text.splitlines())
+    return {w[0] for w in words if w and (w[0] != "start" or w[1:2] == ["on"])}
 
 
 def _captured(tree: NodeRoot) -> dict[str, str] | None:

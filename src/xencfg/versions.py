@@ -129,8 +129,12 @@ PACEMAKER_1_1_4 = Version.parse("1.1.4")
 #: line 1346 ``get_target_role``: crm_config_err, so crm_verify fails; 1.1.4 line 1338
 #: pe_warn; CB028).
 PACEMAKER_1_1_5 = Version.parse("1.1.5")
-#: Pacemaker 1.1.8: its own lrmd starts a STONITH resource by registering the device and
-#: running its monitor (lrmd/lrmd.c at that tag; 1.1.7 used cluster-glue's lrmd; CB036).
+#: Pacemaker 1.1.7: its own pacemaker-1.1.rng took ``require-all`` on a resource set
+#: (constraints-1.1.rng at that tag; CB023).
+PACEMAKER_1_1_7 = Version.parse("1.1.7")
+#: Pacemaker 1.1.8: pacemaker-1.2's resource sets took ``require-all`` (CB023); its own
+#: lrmd starts a STONITH resource by registering the device and running its monitor
+#: (lrmd/lrmd.c at that tag; 1.1.7 used cluster-glue's lrmd; CB036).
 PACEMAKER_1_1_8 = Version.parse("1.1.8")
 #: Pacemaker 1.1.9: a master/slave of a non-OCF agent is refused (native_unpack; CB026).
 PACEMAKER_1_1_9 = Version.parse("1.1.9")
@@ -380,7 +384,7 @@ class Versions:
         None or ``""``, the loose files: what all the files say)."""
         v = self.declared.get(component)
         if v is not None:
-            return InForce(exact=v, source="declared")
+            return InForce.declared(v)
         if node is not None:
             found = self.by_node.get((component, node))
             if found is not None:

@@ -31,8 +31,9 @@ _VERSION = re.compile(r"\d+(\.\d+){0,3}")
 
 @attrs.frozen(eq=False, order=False)
 class Version:
-    """A release number (``8.3``, ``0.4.7``); ``8.3`` means every ``8.3.x``
-    where it is compared with a longer number of the same prefix."""
+    """A release number (``8.3``, ``0.4.7``). Compared as numbers, the missing parts
+    zeros (``8.3`` is ``8.3.0``); a declared ``8.3`` means the 8.3 series
+    (:meth:`InForce.declared`)."""
 
     parts: tuple[int, ...]
     #: The number as written, where its zeros matter to a reader (LVM's ``2.02.187``).
@@ -84,6 +85,12 @@ def V(text: str) -> Version:
     return Version.parse(text)
 
 
+#: How many parts every component's release numbers have (DRBD 8.3.11, drbd-utils 9.22.0,
+#: Pacemaker 1.1.12, heartbeat 2.1.4, corosync 1.4.7, multipath-tools 0.4.9, LVM 2.02.187,
+#: Xen 4.1.2, IET 1.4.20, open-iscsi 2.0.872, cman 3.0.12): a shorter one names a series.
+RELEASE_PARTS = 3
+
+
 @attrs.frozen
 class InForce:
     """What is known of the release a component runs: ``low`` (it is at least
@@ -95,6 +102,15 @@ class InForce:
     below: Version | None = None
     exact: Version | None = None
     source: str = ""
+
+    @classmethod
+    def declared(cls, v: Version) -> InForce:
+        """The release the user declared: ``8.3.7`` that release; ``8.3``, shorter than
+        the components' release numbers, the 8.3 series (any 8.3.x: from 8.3, before
+        8.4), as an admin who writes ``drbd = "8.3"`` means it."""
+        if len(v.parts) < RELEASE_PARTS:
+            return cls(low=v, below=successor(v), source="declared")
+        return cls(exact=v, source="declared")
 
     @property
     def known(self) -> bool:
@@ -110,6 +126,12 @@ class InForce:
         if self.exact is not None:
             return self.exact < v
         return self.below is not None and self.below <= v
+
+    def may_be_older(self, v: Version) -> bool:
+        """Bounded, and possibly older than ``v``: certainly older, or a range that
+        straddles ``v`` (a declared ``2.0``, 2.0.0 to 2.0.x, against 2.0.5). A lower
+        bound alone (``1.0 or later``) says nothing of it."""
+        return self.older_than(v) or (self.below is not None and not self.at_least(v))
 
     def may_be_within(self, first: Version | None, after: Version | None) -> bool:
         """Possibly a release from ``first`` (None: any older) up to, not including,
@@ -170,7 +192,10 @@ class Keyword:
     release)`` of another component whose tool alone reads the keyword once the
     release in force has reached ``until`` (or ``since`` where there is no
     ``until``): drbd-utils 9.29's drbdadm reads a DRBD 9 ``syncer`` section's
-    ``c-plan-ahead``, which older drbd-utils refuse.
+    ``c-plan-ahead``, which older drbd-utils refuse. ``still_acts``: values the
+    releases from ``until`` on still act on, so for them the keyword is not gone
+    (LVM 2.03 runs ``locking_type`` 0 and 5 as ``--nolocking``, 4 as ``--sysinit
+    --readonly``); the format's rules say what they do.
 
     ``type`` (the value's type: ``int``, ``bool``, ``duration``, ...) and
     ``default`` (the daemon's, where the keyword is absent) come from the
@@ -193,6 +218,7 @@ class Keyword:
     obsolete: bool = False
     backported: Version | None = None
     also_needs: tuple[str, Version] | None = None
+    still_acts: tuple[str, ...] = ()
 
     @property
     def retired(self) -> Version | None:

@@ -203,9 +203,12 @@ def cluster_service_started_at_boot(cluster: Cluster) -> Iterator[Finding]:
 
     Judged on node trees that hold the init system's boot links (``S??NAME`` in
     rc.d/rcN.d, init.d/rcN.d or rcN.d for runlevels 2-5; ``NAME.service`` in
-    systemd's multi-user.target.wants) or, in a sosreport or supportconfig, the
-    captured ``chkconfig --list`` (on in a runlevel of 2 to 5) or ``systemctl list-unit-files``
-    (enabled); a tree without them says nothing of what is enabled. The cluster
+    systemd's multi-user.target.wants; an upstart job /etc/init/NAME.conf with a
+    ``start on`` stanza, unless it or NAME.override says ``manual``: Ubuntu 10.04 to
+    14.04, where a converted service has no rc links) or, in a sosreport or
+    supportconfig, the captured ``chkconfig --list`` (on in a runlevel of 2 to 5) or
+    ``systemctl list-unit-files`` (enabled; supportconfig's systemd.txt); a tree
+    without them says nothing of what is enabled. The cluster
     stack itself (heartbeat, corosync, pacemaker) is meant to start at boot.
 
     Example: ``<primitive id="web" class="lsb" type="httpd"/>`` and a link

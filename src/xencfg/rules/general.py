@@ -140,8 +140,13 @@ def _all_verdicts(item: Loaded) -> list[tuple[object, str, Verdict, Schema]]:
     inforce, other = _in_force(item, schema.component), partial(_in_force, item)
     for ctx, key, node in uses:
         verdict = schema.judge(ctx, key, inforce, other)
-        if verdict is None and getattr(node, "values", None):
+        values = getattr(node, "values", None)
+        if verdict is None and values:
             verdict = schema.judge_value(ctx, key, inforce)
+        if verdict is not None and verdict.kind in ("gone", "deprecated") and values:
+            kw = schema.keyword(ctx, key)
+            if kw is not None and str(values[0]).strip() in kw.still_acts:
+                continue  # (not ignored: the value still acts; the format's rules say how)
         if verdict is not None:
             found.append((node, key, verdict, schema))
     return found

@@ -346,3 +346,115 @@ def clvm_locking_differs(cluster: Cluster) -> Iterator[Finding]:
         if not any(any(True for _ in cluster.docs(f, node)) for f in _SHARED_DISK_FORMATS):
             found = attrs.evolve(found, severity="warning")  # it may not see the shared disks
         yield found
+
+
+@rule("LV003", "lvm-locking-off", "warning", formats=("lvm",))
+def lvm_locking_off(item: Loaded) -> Iterator[Finding]:
+    """lvm.conf's ``locking_type`` turns LVM's locking off (0; 5 on LVM 2.03) or makes
+    it read-only (4).
+
+    Why it matters: with ``locking_type = 0`` no LVM command takes a lock, so two
+    commands at once (a guest's start running ``vgchange -ay`` while an admin runs
+    ``lvextend``, say) can write the metadata over each other: LVM 2.02 says
+    "WARNING: Locking disabled. Be careful! This could corrupt your metadata."
+    (lib/locking/locking.c ``init_locking`` case 0), and 2.03 runs every command as
+    ``--nolocking`` for 0 and 5 ("WARNING: locking_type (0) is deprecated, using
+    --nolocking", tools/lvmcmdline.c of 2.03.16 line 3252; pvcreate with lvm2 2.03.16
+    here takes it and goes on). ``locking_type = 4`` is read-only locking: 2.02's
+    "Read-only locking selected. Only read operations permitted.", 2.03's ``--sysinit
+    --readonly``: every command that writes metadata fails (pvcreate with 2.03.16
+    here: "Operation prohibited while --readonly is set."). LVM 2.03 ignores the
+    other values (file locking), so they are XC004's. Where the release is not known
+    to be 2.03 or later, 5 is not said (2.02 read it otherwise).
+
+    Example: ``locking_type = 0`` left over from a rescue boot.
+
+    Fix: ``locking_type = 1`` (or remove the line); for shared volume groups on
+    LVM 2.03, lvmlockd (``use_lvmlockd = 1``).
+    """
+    doc = _lvm(item)
+    kind = doc.locking_type
+    release = item.versions.of("lvm2", item.node)
+    if kind == 4:
+        what = "read-only locking: LVM refuses every metadata change (lvcreate, lvextend, ...)"
+    elif kind == 0 or (kind == 5 and release.at_least(LVM2_NO_CLVMD)):
+        what = (
+            "no locking: LVM commands run at once can write the volume group metadata"
+            " over each other"
+        )
+    else:
+        return
+    if release.at_least(LVM2_NO_CLVMD):
+        said = "--sysinit --readonly" if kind == 4 else "--nolocking"
+        what += f"; every command runs as {said} ({release.describe('LVM')})"
+    yield make(
+        "LV003",
+        f"locking_type {kind} is {what}",
+        item.where(doc.setting("global/locking_type")),
+    )
+
+
+#: The init scripts and units that start clvmd: Red Hat's and SUSE's ``clvmd``, Debian's
+#: and Ubuntu's ``clvm`` (package clvm, /etc/init.d/clvm), RHEL 7's ``lvm2-clvmd``.
+_CLVMD_SERVICES = ("clvmd", "clvm", "lvm2-clvmd")
+
+
+@rule("LV004", "clvmd-never-started", "warning", scope="cluster")
+def clvmd_never_started(cluster: Cluster) -> Iterator[Finding]:
+    """lvm.conf locks through clvmd (``locking_type = 3``) and nothing starts clvmd on
+    the node: the init system does not at boot, and no cluster resource runs it.
+
+    Why it matters: LVM 2.02 then finds no clvmd socket ("connect() failed on local
+    socket", "Internal cluster locking initialisation failed") and, as
+    ``fallback_to_local_locking`` is on by default, falls back to file locking:
+    "WARNING: Falling back to local file-based locking. Volume Groups with the
+    clustered attribute will be inaccessible." (lib/locking/locking.c
+    ``init_locking``), and every clustered volume group is skipped ("Skipping
+    clustered volume group", lib/metadata/metadata.c): its LVs are not activated and
+    the guests or GFS on them do not start. With ``fallback_to_local_locking = 0``
+    every LVM command fails. clvmd is started by its own init script on cman stacks
+    (``chkconfig clvmd on``; cman's does not start it), or by a CIB resource
+    (``ocf:lvm2:clvmd``, ``ocf:heartbeat:clvm``, ``lsb:clvmd``) under Pacemaker.
+
+    Judged only where the node's tree shows what its init system starts (runlevel
+    links, systemd wants, a captured ``chkconfig --list``: see HB018) and the LVM
+    release may have clvmd (2.03 has none: LV002, XC004). Which volume groups are
+    clustered is not in the files, so this is a warning.
+
+    Example: a RHEL 6 node with ``locking_type = 3`` and ``K76clvmd`` (no ``S??clvmd``)
+    in /etc/rc.d/rc3.d, and no clvmd in the CIB.
+
+    Fix: ``chkconfig clvmd on`` (after cman), or a cloned clvmd resource ordered after
+    the DLM; or, for local volume groups only, ``lvmconf --disable-cluster``.
+    """
+    from ..bootlinks import boot_links
+    from ..versions import _clvmd_resource
+    from .boot import _items
+    from .documents import cib_doc
+
+    for node, lvms in sorted(cluster.by_node("lvm").items()):
+        tree = cluster.tree(node) if node else None
+        doc = _lvm(lvms[0])
+        if tree is None or doc.locking_type != 3:
+            continue
+        if not _clvmd(cluster.versions.of("lvm2", node)):
+            continue
+        links = boot_links(tree)
+        if links is None or any(name in links for name in _CLVMD_SERVICES):
+            continue
+        cibs = [i for i in _items(cluster, node) if i.file.format == "cib"]
+        if any(_clvmd_resource("cib", cib_doc(i), i) for i in cibs):
+            continue
+        fallback = doc.setting("global/fallback_to_local_locking")
+        off = fallback is not None and [str(v).strip() for v in fallback.values] == ["0"]
+        effect = (
+            "every LVM command fails (fallback_to_local_locking = 0)"
+            if off
+            else "LVM falls back to file locking and skips every clustered volume group"
+        )
+        yield make(
+            "LV004",
+            f"lvm.conf on {node} locks through clvmd (locking_type 3) but nothing starts"
+            f" clvmd there (not enabled at boot, no cluster resource runs it): {effect}",
+            lvms[0].where(doc.setting("global/locking_type")),
+        )

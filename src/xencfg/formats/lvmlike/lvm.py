@@ -48,11 +48,21 @@ STYLE = LvmStyle(indent="\t", terminator="", separator=" = ")
 #: locking_type (3) is deprecated, using file locking" (2: the same; 0 and 5: "using
 #: --nolocking", line 3252) and of ``use_lvmetad = 1`` nothing: "LVM configuration valid".
 LVM_NO_CLVMD = V("2.03")
+#: The ``locking_type`` values 2.03 still acts on (tools/lvmcmdline.c of 2.03.16, line
+#: 3252: 0 and 5 "using --nolocking", 4 "using --sysinit --readonly"; LV003).
+LOCKING_STILL_READ = ("0", "4", "5")
 _LOCKD = "for shared VGs use lvmlockd: use_lvmlockd = 1 and a dlm or sanlock VG (lvmlockd(8))"
 
 #: The release facts of the settings a cluster's locking turns on (tests/test_lvm_releases.py).
 _FACTS = (
-    Keyword("locking_type", type="int", default=1, until=LVM_NO_CLVMD, instead=_LOCKD),
+    Keyword(
+        "locking_type",
+        type="int",
+        default=1,
+        until=LVM_NO_CLVMD,
+        instead=_LOCKD,
+        still_acts=LOCKING_STILL_READ,
+    ),
     Keyword("locking_library", type="str", until=LVM_NO_CLVMD, instead=_LOCKD),
     *(
         Keyword(k, type="bool", default=True, since=V("2.02.42"), until=LVM_NO_CLVMD)

@@ -173,7 +173,18 @@ class _Constraints:
             if _lapses(o):
                 continue
             actions = {m: s.el.get("action") or "start" for s in o.sets for m in s.members}
+            # a set of require-all="false" lets what follows go after any one of its
+            # members (crm_simulate 2.1.5: a one-or-more:SET pseudo action), so a member
+            # of a set of several orders nothing after the set by itself
+            some = {
+                m: set(s.members)
+                for s in o.sets
+                if len(s.members) > 1 and parse_bool(s.el.get("require-all")) is False
+                for m in s.members
+            }
             for f, t in order_pairs(o):
+                if f in some and t not in some[f]:
+                    continue
                 fa, ta = (
                     (o.first_action, o.then_action)
                     if o.first and o.then
@@ -480,7 +491,11 @@ def drbd_user_not_tied_to_primary(cluster: Cluster) -> Iterator[Finding]:
     and one with ``collocated=false`` places them apart (the scheduler drops its
     INFINITY colocations); a constraint with a ``lifetime`` holds only while its rules
     do, so it is no lasting tie; an ``Optional`` order (or ``score="0"``) counts, as
-    the start and the promote it needs are always in one transition (crm_simulate
+    the start and the promote it needs are always in one transition, and so does a
+    ``Serialize`` one (the scheduler keeps the order written within the transition)
+    and one with ``symmetrical="false"`` (only the stops are not reversed); a member
+    of a resource set with ``require-all="false"`` and other members orders nothing
+    after the set by itself (the scheduler waits for any one of them: crm_simulate
     2.1.5 runs in tests/test_rules_cib_drbd_order.py). heartbeat 2's
     ``from``/``to``/``to_role``/``action``/``to_action``, Pacemaker 1.0's
     ``first-action``/``with-rsc-role`` and 2.1's ``Promoted`` role. The device names

@@ -49,7 +49,13 @@ from ...formats.cib.values import INFINITY, parse_bool, schema_version
 from ...formats.cib.views import _kids, _tag, ids_around
 from ...formats.schema import UNKNOWN, InForce, Version
 from ...regex import search_linear
-from ...versions import PACEMAKER_1_1_2, PACEMAKER_1_1_11, PACEMAKER_1_1_12
+from ...versions import (
+    PACEMAKER_1_1_2,
+    PACEMAKER_1_1_7,
+    PACEMAKER_1_1_8,
+    PACEMAKER_1_1_11,
+    PACEMAKER_1_1_12,
+)
 
 if TYPE_CHECKING:
     from ...formats.cib.constraints import Colocation, Location
@@ -92,8 +98,15 @@ class SchemaFeature:
 #: shipped (no Pacemaker-1.1.x tag's file has ``element-tickets``): not read here.
 #: A ``resource_set``'s ``ordering`` came with constraints-2.1.rng, its ``kind`` with
 #: constraints-3.0.rng (Pacemaker 2.1.5's files; constraints-1.1.rng has neither).
+#: ``require-all`` on a ``resource_set``: constraints-1.1.rng from 1.1.7,
+#: constraints-1.2.rng from 1.1.8 (commit 7c6f9446d7 "Officially support A after ( B or
+#: C or D )", 2012-07); on ``rsc_order`` itself constraints-2.3.rng on (commit
+#: 5562691930, 2015-01), never 1.2's (crm_verify 2.1.5: "Invalid attribute require-all
+#: for element rsc_order").
 SCHEMA_FEATURES: dict[str, SchemaFeature] = {
     "location-set": SchemaFeature((1, 2), release=PACEMAKER_1_1_12),
+    "set-require-all": SchemaFeature((1, 2), release=PACEMAKER_1_1_8, own_11=PACEMAKER_1_1_7),
+    "order-require-all": SchemaFeature((2, 3)),
     "tags": SchemaFeature((1, 3)),
     "rsc-pattern": SchemaFeature((2, 6), own_11=PACEMAKER_1_1_11),
     "domains": SchemaFeature(None, own_11=PACEMAKER_1_1_2, in_next=False),
@@ -111,20 +124,18 @@ def schema_has(validate_with: str | None, feature: str, in_force: InForce = UNKN
     1.1.11 and the old name of pacemaker-next on 1.1.12 to 1.1.24 (lib/common/xml.c at
     tag Pacemaker-1.1.12: "1.1 was the old name for -next"; 2.0 refuses the name,
     CB031): with the release unknown, either reading may hold."""
-    from .schema import _surely_older
-
     f = SCHEMA_FEATURES[feature]
     if validate_with == "pacemaker-next":
         return f.in_next
     if validate_with == "pacemaker-1.1":
-        own = f.own_11 is not None and not _surely_older(in_force, f.own_11)
-        if _surely_older(in_force, PACEMAKER_1_1_12):
+        own = f.own_11 is not None and not in_force.older_than(f.own_11)
+        if in_force.older_than(PACEMAKER_1_1_12):
             return own
         return f.in_next or (own and not in_force.at_least(PACEMAKER_1_1_12))
     version = schema_version(validate_with)
     if version is None or f.since is None or version < f.since:
         return False
-    return f.release is None or not _surely_older(in_force, f.release)
+    return f.release is None or not in_force.older_than(f.release)
 
 
 @attrs.frozen

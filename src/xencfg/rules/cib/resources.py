@@ -300,12 +300,7 @@ def drbd_agent_not_shipped(item: Loaded) -> Iterator[Finding]:
     from ...versions import DRBD_RA_NEEDS_NOTIFY
 
     drbd = item.versions.of("drbd", item.node)
-    first = DRBD_RA_NEEDS_NOTIFY
-    if drbd.exact is not None and len(drbd.exact.parts) < len(first.parts):
-        # a declared "8.3" is the 8.3 series, 8.3.2 and later among it
-        if drbd.exact.parts >= first.parts[: len(drbd.exact.parts)]:
-            return
-    elif not drbd.older_than(first):
+    if not drbd.older_than(DRBD_RA_NEEDS_NOTIFY):
         return
     for prim in _cib(item).primitives:
         if (prim.rclass, prim.provider, prim.type) != ("ocf", "linbit", "drbd"):
@@ -542,7 +537,8 @@ def promotable_non_ocf_agent(item: Loaded) -> Iterator[Finding]:
     and every constraint naming it ("... is not a valid resource or tag"): nothing of it
     runs, and crm_verify says "config not valid". An older Pacemaker takes it and then
     asks the script to promote, which a heartbeat resource.d or LSB script cannot do:
-    a warning where the release in force is declared older than 1.1.9, and in a
+    a warning where the release in force may be older than 1.1.9 (a declared ``1.1``:
+    1.1.0 to 1.1.8 among it), and in a
     heartbeat 2 CIB (heartbeat 2's CRM takes it; the CIB converted for Pacemaker does
     not run, which ``xencfg cib convert`` names as a manual step).
 
@@ -555,9 +551,10 @@ def promotable_non_ocf_agent(item: Loaded) -> Iterator[Finding]:
     from ...versions import PACEMAKER_1_1_9
 
     doc = _cib(item)
-    older = doc.dialect == "heartbeat-2" or item.versions.of("pacemaker", item.node).older_than(
-        PACEMAKER_1_1_9
-    )
+    in_force = item.versions.of("pacemaker", item.node)
+    # a release that may be older (a declared "1.1": 1.1.0 to 1.1.8 take it) warns
+    older = doc.dialect == "heartbeat-2" or in_force.may_be_older(PACEMAKER_1_1_9)
+    note = f" ({in_force.describe('Pacemaker')})" if older and in_force.known else ""
     for prim in doc.primitives:
         if prim.rclass in (None, "ocf"):
             continue
@@ -573,7 +570,7 @@ def promotable_non_ocf_agent(item: Loaded) -> Iterator[Finding]:
             "CB026",
             f"'{prim.id}' ({prim.agent}) is in promotable '{holder.get('id')}': only OCF "
             "agents can be promoted; Pacemaker 1.1.9 and later ignore the whole resource "
-            "and its constraints",
+            f"and its constraints{note}",
             item.where(prim),
             [item.where(holder)],
         )
@@ -608,9 +605,10 @@ def stop_on_fail_not_allowed(item: Loaded) -> Iterator[Finding]:
     ``demote`` since 2.0.5 (valid_stop_on_fail; 2.1.5 lib/pengine/pe_actions.c
     "Resetting 'on-fail' for %s stop action to default value because '%s' is not
     allowed for stop"; crm_verify "config not valid"). Where the release in force is
-    declared older than 2.0.5, only ``standby`` is reported. ``op_defaults`` count. In a
-    heartbeat 2 CIB (0.6 knew no ``standby`` and reset nothing) the finding is a warning
-    for the CIB converted for Pacemaker.
+    declared older than 2.0.5, only ``standby`` is reported; where it may be older (a
+    declared ``2.0``: 2.0.0 to 2.0.4 among it) ``stop`` and ``demote`` are a warning.
+    ``op_defaults`` count. In a heartbeat 2 CIB (0.6 knew no ``standby`` and reset
+    nothing) the finding is a warning for the CIB converted for Pacemaker.
 
     Example: ``<op name="stop" interval="0" on-fail="stop"/>``.
 
@@ -622,8 +620,11 @@ def stop_on_fail_not_allowed(item: Loaded) -> Iterator[Finding]:
     doc = _cib(item)
     hb2 = doc.dialect == "heartbeat-2"
     refused = {"standby"}
-    if hb2 or not item.versions.of("pacemaker", item.node).older_than(PACEMAKER_2_0_5):
+    in_force = item.versions.of("pacemaker", item.node)
+    if hb2 or not in_force.older_than(PACEMAKER_2_0_5):
         refused |= {"stop", "demote"}
+    # a release that may be older than 2.0.5 (a declared "2.0") may take them
+    unsure = not hb2 and in_force.may_be_older(PACEMAKER_2_0_5)
     default = (doc.op_defaults.get("on-fail") or "").strip().lower()
     for prim in doc.primitives:
         for op in prim.ops:
@@ -638,6 +639,13 @@ def stop_on_fail_not_allowed(item: Loaded) -> Iterator[Finding]:
                 + (" (heartbeat 2 takes it; the CIB converted for Pacemaker not)" if hb2 else ""),
                 item.where(op),
             )
+            if unsure and value != "standby":
+                found = attrs.evolve(
+                    found,
+                    severity="warning",
+                    message=f"{found.message} from Pacemaker 2.0.5 on"
+                    f" ({in_force.describe('Pacemaker')}: older releases take it)",
+                )
             yield attrs.evolve(found, severity="warning") if hb2 else found
 
 

@@ -19,7 +19,7 @@ from .common import _cib, _in_status
 if TYPE_CHECKING:
     from ...errors import ValidationError
     from ...formats.cib.model import CibDocument
-    from ...formats.schema import InForce, Version
+    from ...formats.schema import InForce
 
 #: RNG errors CB001 (an id defined twice) and CB002 (an IDREF to nothing) report.
 _ID_ERRORS = lazy_re(r"ID \S+ redefined|references an unknown ID")
@@ -69,7 +69,10 @@ def schema_refused(item: Loaded) -> Iterator[Finding]:
     pacemaker-3.9 CIB), ``rsc-pattern`` (pacemaker-2.6, and pacemaker-1.1 from 1.1.11),
     a location ``resource_set`` (pacemaker-1.2 from 1.1.12), a ``resource_set``'s
     ``ordering`` (pacemaker-2.1) and ``kind`` (pacemaker-3.0: crm_verify 2.1.5 on a
-    pacemaker-2.1 CIB "Invalid attribute kind for element resource_set") and
+    pacemaker-2.1 CIB "Invalid attribute kind for element resource_set"), a resource
+    set's ``require-all`` (pacemaker-1.2 from 1.1.8, pacemaker-1.1 from 1.1.7),
+    ``rsc_order``'s own ``require-all`` (pacemaker-2.3 on: crm_verify 2.1.5 "Invalid
+    attribute require-all for element rsc_order" in a pacemaker-1.2 CIB) and
     ``instance_attributes``
     in ``rsc_defaults`` (no schema: "Extra element rsc_defaults in interleave"). Of a
     pacemaker-3.0 or later CIB, the cluster options are checked too: options-3.0.rng to
@@ -299,7 +302,7 @@ def _elements_of_other_schemas(item: Loaded, doc: CibDocument) -> Iterator[Findi
         # (diff of the two at tags Pacemaker-1.1.1 to -1.1.11); 1.1.12-1.1.24 read the
         # name as pacemaker-next (any element), 2.0 refuses it (CB031)
         in_force = item.versions.of("pacemaker", item.node)
-        if not _surely_older(in_force, PACEMAKER_1_1_12):
+        if not in_force.older_than(PACEMAKER_1_1_12):
             return
         version = (1, 2)
     if version is None or version == (1, 0):
@@ -338,6 +341,8 @@ _FEATURE_SYNTAX = (
     ("domains", "rsc_location", "domain", None, "rsc_location's domain"),
     ("location-set", "resource_set", None, "rsc_location", "a resource_set in rsc_location"),
     ("rsc-pattern", "rsc_location", "rsc-pattern", None, "rsc_location's rsc-pattern"),
+    ("set-require-all", "resource_set", "require-all", None, "a resource_set's require-all"),
+    ("order-require-all", "rsc_order", "require-all", None, "rsc_order's require-all"),
     ("instance", "rsc_colocation", "rsc-instance", None, "rsc-instance"),
     ("instance", "rsc_colocation", "with-rsc-instance", None, "with-rsc-instance"),
     ("instance", "rsc_order", "first-instance", None, "first-instance"),
@@ -644,7 +649,7 @@ def schema_unknown_to_release(item: Loaded) -> Iterator[Finding]:
     where = item.where(doc.root)
     if name in _DROPPED_IN_2_0:
         first = pacemaker_reading(name)  # pacemaker-1.1: Pacemaker 1.1.1 brought it
-        if first is not None and _surely_older(in_force, first):
+        if first is not None and in_force.older_than(first):
             yield make(
                 "CB031",
                 f'validate-with="{vw}" needs Pacemaker {first} or later, and this cluster'
@@ -700,7 +705,7 @@ def schema_unknown_to_release(item: Loaded) -> Iterator[Finding]:
             where,
         )
         return
-    if _surely_older(in_force, first):
+    if in_force.older_than(first):
         yield make(
             "CB031",
             f'validate-with="{vw}" needs Pacemaker {first} or later, and this cluster runs'
@@ -720,7 +725,7 @@ def _newer_than_table(
 
     last = PACEMAKER_SCHEMA_SINCE[newest]
     known = f"pacemaker-{newest[0]}.{newest[1]}, Pacemaker {last}"
-    if _surely_older(in_force, last):
+    if in_force.older_than(last):
         yield make(
             "CB031",
             f'validate-with="{vw}" is newer than any schema of the Pacemaker in force'
@@ -736,16 +741,3 @@ def _newer_than_table(
         where,
     )
     yield attrs.evolve(found, severity="warning")
-
-
-def _surely_older(in_force: InForce, first: Version) -> bool:
-    """Whether the release in force is surely older than ``first``; a declared ``1.1``
-    may be any 1.1.x, so it is not surely older than 1.1.12."""
-    exact = in_force.exact
-    if (
-        exact is not None
-        and len(exact.parts) < len(first.parts)
-        and first.parts[: len(exact.parts)] == exact.parts
-    ):
-        return False
-    return in_force.older_than(first)
