@@ -64,9 +64,9 @@ def _in_auto(item: Loaded, cluster: Cluster | None) -> bool:
     tree = item.file.tree
     if cluster is None or tree is None:
         return _rel(item).startswith("auto/")
-    from .autostart import _auto_dir
+    from .autostart import _auto_dir, _settings
 
-    folder = _auto_dir(cluster, tree, item.node)
+    folder = _auto_dir(_settings(cluster, tree, item.node))
     if folder is None or not folder.startswith("/etc/"):
         return False
     return item.file.path.parent == tree.etc / folder[len("/etc/") :].rstrip("/")
