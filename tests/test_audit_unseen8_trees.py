@@ -150,6 +150,20 @@ def test_iet_allow_lists_swapped_or_copied(tmp_path: Path) -> None:
     }
 
 
+def test_iet_guest_names_repeated_across_clusters(tmp_path: Path) -> None:
+    """Cluster B's guests renamed web and app, cluster A's names (in db.cfg and
+    mail.cfg): nothing new, true (xl and xm refuse a second domain of one name on one
+    host, and Pacemaker B places its guests on b1, b2 only). Lint called it XN001 on
+    b1, an error, before the fix; one MAC in both clusters is still XN003 (the
+    clusters share the storage site's network)."""
+    root = _copy(IET, tmp_path)
+    edit_site(root, "b*/etc/xen/db.cfg", 'name = "db"', 'name = "web"')
+    edit_site(root, "b*/etc/xen/mail.cfg", 'name = "mail"', 'name = "app"')
+    assert site_found(root) == IET_EXPECTED
+    edit_site(root, "b*/etc/xen/db.cfg", "00:16:3e:70:0b:01", "00:16:3e:70:0a:01")
+    assert site_found(root) - IET_EXPECTED == {("XN003", "b1/etc/xen/db.cfg", "error")}
+
+
 # -- 2. Ubuntu 18.04: corosync 2.4.3 + Pacemaker 1.1.18, kernel DRBD 8.4 + drbd-utils 9 --
 
 

@@ -86,10 +86,25 @@ def _guest(item: Loaded) -> str | None:
     return f"{name}|{uuid}|{' '.join(disks)}"
 
 
+def _apart(cluster: Cluster | None, a: str | None, b: str | None) -> bool:
+    """Whether two nodes are members of two separate clusters (two dom0 clusters on
+    one site): a guest of one never runs on the other's hosts. Nodes no file puts in
+    a cluster are never apart."""
+    from ...cluster import short
+
+    if cluster is None or not a or not b:
+        return False
+    clusters = cluster.model.heartbeat_clusters
+    ca = next((c for c in clusters if short(a) in c.members), None)
+    cb = next((c for c in clusters if short(b) in c.members), None)
+    return ca is not None and cb is not None and ca is not cb
+
+
 def identities(domus: list[Loaded], cluster: Cluster | None = None) -> dict[int, int]:
     """``id(item) -> domU number``: the same config on several nodes (a shared
     /etc/xen/vm, a copy: same path below /etc/xen, same text, or the same name, uuid
-    and disks) is one domU, and so is a copy in one node's /etc/xen/auto."""
+    and disks) is one domU, and so is a copy in one node's /etc/xen/auto; configs of
+    two separate clusters are never one domU, whatever their path."""
     parent = list(range(len(domus)))
 
     def find(i: int) -> int:
@@ -111,7 +126,7 @@ def identities(domus: list[Loaded], cluster: Cluster | None = None) -> dict[int,
                 # two files on one node are two domUs, but for a copy in xendomains'
                 # auto folder: the boot-time start of the same guest (XN019's concern)
                 auto = key[0] != "rel" and (_in_auto(item, cluster) or _in_auto(domus[j], cluster))
-                if node != item.node or auto:
+                if (node != item.node or auto) and not _apart(cluster, node, item.node):
                     parent[find(i)] = find(j)
             else:
                 seen[key] = (i, item.node)
@@ -119,11 +134,22 @@ def identities(domus: list[Loaded], cluster: Cluster | None = None) -> dict[int,
 
 
 def _duplicates(
-    cluster: Cluster, code: str, what: str, key: str, values: Callable[[Loaded], list[str]]
+    cluster: Cluster,
+    code: str,
+    what: str,
+    key: str,
+    values: Callable[[Loaded], list[str]],
+    per_host: bool = False,
 ) -> Iterator[Finding]:
-    """One finding per domU sharing a value (from ``values(item)``) with an earlier one."""
+    """One finding per domU sharing a value (from ``values(item)``) with an earlier one;
+    ``per_host``: a value unique per host (a name, a uuid), so domUs of two separate
+    clusters (two dom0 clusters on one site), which never share a host, may share it."""
     domus = _domus(cluster)
     ident = identities(domus, cluster)
+
+    def apart(a: Loaded, b: Loaded) -> bool:
+        return per_host and _apart(cluster, a.node, b.node)
+
     first: dict[str, dict[int, Loaded]] = defaultdict(dict)
     for item in domus:
         for v in values(item):
@@ -132,13 +158,16 @@ def _duplicates(
         if len(owners) < 2:
             continue
         items = list(owners.values())
-        for item in items[1:]:
+        for k, item in enumerate(items[1:], 1):
+            ref = next((o for o in items[:k] if not apart(o, item)), None)
+            if ref is None:
+                continue
             yield make(
                 code,
-                f"{what} {value} of domU {_label(item)} is also used by domU {_label(items[0])}"
-                f" ({items[0].file.display})",
+                f"{what} {value} of domU {_label(item)} is also used by domU {_label(ref)}"
+                f" ({ref.file.display})",
                 _where(item, key),
-                [_where(items[0], key)],
+                [_where(ref, key)],
             )
 
 
@@ -154,6 +183,9 @@ def duplicate_name(cluster: Cluster) -> Iterator[Finding]:
 
     Example: /etc/xen/web and /etc/xen/web-new both with ``name = "web"``.
 
+    Two separate clusters on one site (two dom0 clusters sharing a storage pair) may
+    each have a guest of one name: their guests never run on the other's hosts.
+
     Fix: give every guest its own name.
     """
 
@@ -161,7 +193,7 @@ def duplicate_name(cluster: Cluster) -> Iterator[Finding]:
         n = _domu(item).name
         return [f"'{n}'"] if isinstance(n, str) and n else []
 
-    yield from _duplicates(cluster, "XN001", "name", "name", names)
+    yield from _duplicates(cluster, "XN001", "name", "name", names, per_host=True)
 
 
 @rule("XN002", "duplicate-domu-uuid", "error", scope="cluster")
@@ -173,6 +205,9 @@ def duplicate_uuid(cluster: Cluster) -> Iterator[Finding]:
 
     Example: a config copied to create a new guest, uuid left unchanged.
 
+    Guests of two separate clusters on one site are compared only within their
+    cluster, as their names are (XN001).
+
     Fix: ``uuidgen`` a new UUID for the copy (or drop the line).
     """
 
@@ -180,7 +215,7 @@ def duplicate_uuid(cluster: Cluster) -> Iterator[Finding]:
         u = _domu(item).uuid
         return [u.lower()] if isinstance(u, str) and u else []
 
-    yield from _duplicates(cluster, "XN002", "uuid", "uuid", uuids)
+    yield from _duplicates(cluster, "XN002", "uuid", "uuid", uuids, per_host=True)
 
 
 @rule("XN003", "duplicate-mac", "error", scope="cluster")
