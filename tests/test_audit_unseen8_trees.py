@@ -164,6 +164,26 @@ def test_iet_guest_names_repeated_across_clusters(tmp_path: Path) -> None:
     assert site_found(root) - IET_EXPECTED == {("XN003", "b1/etc/xen/db.cfg", "error")}
 
 
+def test_iet_one_alias_in_both_clusters(tmp_path: Path) -> None:
+    """Both dom0 clusters call one of their LUNs ``vmstore0`` (A the pool LUN, B the
+    db LUN, two WWIDs) and a1's web guest opens its own on ``phy:``: nothing new, true
+    (two LUNs). Lint called it XN004 on b1 ("disk /dev/mapper/vmstore0 is opened
+    writable by domU 'db' and domU 'web'"), comparing the alias text across the site;
+    it now compares the WWID each node's multipath.conf gives the alias."""
+    root = _copy(IET, tmp_path)
+    edit_site(root, "a*/etc/multipath.conf", "alias vmpool-a\n", "alias vmstore0\n")
+    edit_site(root, "b*/etc/multipath.conf", "alias vmpool-b-db\n", "alias vmstore0\n")
+    edit_site(root, "a*/etc/fstab", "/dev/mapper/vmpool-a ", "/dev/mapper/vmstore0 ")
+    edit_site(root, "b*/etc/xen/db.cfg", "vmpool-b-db,", "vmstore0,")
+    edit_site(
+        root,
+        "a*/etc/xen/web.cfg",
+        "'file:/srv/vmpool/web.img,xvda,w'",
+        "'phy:/dev/mapper/vmstore0,xvda,w'",
+    )
+    assert site_found(root) == IET_EXPECTED
+
+
 # -- 2. Ubuntu 18.04: corosync 2.4.3 + Pacemaker 1.1.18, kernel DRBD 8.4 + drbd-utils 9 --
 
 

@@ -102,3 +102,31 @@ def test_one_guest_name_twice_in_one_cluster_still_reported(tmp_path: Path) -> N
     nodes = _site(tmp_path, mixed=True)
     _guests(nodes, cfg="web-new.cfg")
     assert [f for f, *_ in run(nodes, "XN001")] == ["xen/web-new.cfg"]
+
+
+MP = "multipaths {{\n\tmultipath {{\n\t\twwid {wwid}\n\t\talias {alias}\n\t}}\n}}\n"
+
+
+def _luns(nodes: list[Path], a: tuple[str, str], b: tuple[str, str]) -> None:
+    """Each cluster's web guest on its multipath alias: (wwid, alias) for A and B."""
+    for n in nodes:
+        wwid, alias = b if n.name in ("gamma", "delta") else a
+        cfg = WEB.format(lun=alias, mac=f"00:16:3e:00:00:0{len(n.name)}")
+        write(n, {"etc/multipath.conf": MP.format(wwid=wwid, alias=alias), "etc/xen/web.cfg": cfg})
+
+
+def test_one_alias_two_luns_across_clusters(tmp_path: Path) -> None:
+    """Both clusters call their own LUN ``vmstore``: two disks, nothing. Lint called it
+    XN004 ("disk /dev/mapper/vmstore is opened writable by domU 'web' and domU
+    'web'"): it compared the alias text across the site."""
+    nodes = _site(tmp_path)
+    _luns(nodes, ("36001405aaaa", "vmstore"), ("36001405bbbb", "vmstore"))
+    assert run(nodes, "XN004") == []
+
+
+def test_one_lun_two_aliases_across_clusters(tmp_path: Path) -> None:
+    """The failing half: cluster B's alias maps cluster A's WWID (a LUN both storage
+    ACLs admit): two guests of two clusters write one LUN, XN004 by the WWID."""
+    nodes = _site(tmp_path)
+    _luns(nodes, ("36001405aaaa", "a-web"), ("36001405AAAA", "b-web"))
+    assert [f for f, *_ in run(nodes, "XN004")] == ["xen/web.cfg"]

@@ -113,7 +113,7 @@ def identities(domus: list[Loaded], cluster: Cluster | None = None) -> dict[int,
             i = parent[i]
         return i
 
-    seen: dict[tuple[str, str], tuple[int, str | None]] = {}
+    seen: dict[tuple[str, str], list[tuple[int, str | None]]] = defaultdict(list)
     for i, item in enumerate(domus):
         text = item.doc.source or ""
         for key in (
@@ -121,15 +121,18 @@ def identities(domus: list[Loaded], cluster: Cluster | None = None) -> dict[int,
             ("text", text),
             ("guest", _guest(item) or f"?{i}"),
         ):
-            if key in seen:
-                j, node = seen[key]
-                # two files on one node are two domUs, but for a copy in xendomains'
-                # auto folder: the boot-time start of the same guest (XN019's concern)
-                auto = key[0] != "rel" and (_in_auto(item, cluster) or _in_auto(domus[j], cluster))
-                if (node != item.node or auto) and not _apart(cluster, node, item.node):
-                    parent[find(i)] = find(j)
-            else:
-                seen[key] = (i, item.node)
+            # the first earlier copy of this node's cluster (of another cluster: another guest)
+            j, node = next(
+                ((j, n) for j, n in seen[key] if not _apart(cluster, n, item.node)), (-1, None)
+            )
+            if j < 0:
+                seen[key].append((i, item.node))
+                continue
+            # two files on one node are two domUs, but for a copy in xendomains'
+            # auto folder: the boot-time start of the same guest (XN019's concern)
+            auto = key[0] != "rel" and (_in_auto(item, cluster) or _in_auto(domus[j], cluster))
+            if node != item.node or auto:
+                parent[find(i)] = find(j)
     return {id(item): find(i) for i, item in enumerate(domus)}
 
 
@@ -240,6 +243,31 @@ def _cluster_fs(cluster: Cluster, node: str | None) -> bool:
     return any(True for fmt in ("ocfs2", "cman") for _ in cluster.docs(fmt, node))
 
 
+def _disk_scope(cluster: Cluster, node: str | None, key: str) -> tuple[str, str]:
+    """Where a disk is one device, and its key there: a local device or image on its
+    node; a multipath alias the node's multipath.conf maps is its WWID, one LUN on the
+    whole site; a by-id or by-path name is the LUN itself; the other shared names (DRBD
+    resources and minors, unmapped /dev/mapper and EVMS names) are one device within
+    one cluster, as two separate clusters may each have an ``r0`` or an ``mpatha``."""
+    from ...cluster import short
+
+    if not key.startswith(_SHARED_PREFIXES):
+        return node or "", key
+    if key.startswith(("/dev/disk/by-id/", "/dev/disk/by-path/")):
+        return "", key
+    if key.startswith("/dev/mapper/") and node:
+        alias = key[len("/dev/mapper/") :]
+        for item in cluster.docs("multipath", node):
+            for m in _multipath(item).multipaths:
+                if m.alias == alias and m.wwid:
+                    return "", f"wwid:{str(m.wwid).lower()}"
+    members = next(
+        (c.members for c in cluster.model.heartbeat_clusters if node and short(node) in c.members),
+        None,
+    )
+    return (" ".join(sorted(members)) if members else ""), key
+
+
 @rule("XN004", "disk-written-twice", "error", scope="cluster", hazard=True)
 def disk_written_twice(cluster: Cluster) -> Iterator[Finding]:
     """Two different domUs open one disk writable.
@@ -247,7 +275,10 @@ def disk_written_twice(cluster: Cluster) -> Iterator[Finding]:
     Why it matters: two kernels writing one ext3/reiserfs file system corrupt
     it within minutes. Only a cluster file system (OCFS2, GFS) opened by both
     with ``w!`` survives that. DRBD resources, multipath aliases and other SAN
-    paths are compared across nodes, local devices and images per node.
+    paths are compared across nodes, local devices and images per node. A multipath
+    alias is compared by the WWID the node's multipath.conf gives it (two separate
+    clusters on one site may give one alias to two LUNs, or two aliases to one);
+    DRBD resources and unmapped names only within one cluster.
 
     Example: ``phy:/dev/vg/data,xvdb,w`` in the configs of two guests.
 
@@ -263,7 +294,7 @@ def disk_written_twice(cluster: Cluster) -> Iterator[Finding]:
             key = disk_key(disk)
             if key is None or not disk.writable or disk.cdrom:
                 continue
-            scope = "" if key.startswith(_SHARED_PREFIXES) else item.node or ""
+            scope, key = _disk_scope(cluster, item.node, key)
             writers[(scope, key)].setdefault(ident[id(item)], (item, disk))
     for (_, key), owners in sorted(writers.items()):
         if len(owners) < 2:
