@@ -184,6 +184,27 @@ def test_iet_one_alias_in_both_clusters(tmp_path: Path) -> None:
     assert site_found(root) == IET_EXPECTED
 
 
+def test_iet_each_dom0_cluster_its_own_ocfs2(tmp_path: Path) -> None:
+    """Cluster B with its own o2cb cluster ``vmpoolb`` (b1, b2 in its cluster.conf,
+    O2CB_BOOTCLUSTER=vmpoolb): nothing new, true (o2cb reads only the node's own
+    cluster.conf; the two OCFS2 clusters never meet). Lint called every stanza an
+    OC005 error on b1 and b2 ("cluster.conf on b1 has no node 'a1' compared with a1").
+    b2's copy with another port for b2: OC005 on b2, compared with b1, as before."""
+    root = _copy(IET, tmp_path)
+    conf = (root / "a1/etc/ocfs2/cluster.conf").read_text()
+    for a, b in (("vmpoola", "vmpoolb"), ("a1", "b1"), ("a2", "b2"), (".0.2", ".0.3")):
+        conf = conf.replace(a, b)
+    for n in ("b1", "b2"):
+        (root / n / "etc/ocfs2").mkdir()
+        (root / n / "etc/ocfs2/cluster.conf").write_text(conf)
+        (root / n / "etc/sysconfig/o2cb").write_text(
+            "O2CB_ENABLED=true\nO2CB_BOOTCLUSTER=vmpoolb\n"
+        )
+    assert site_found(root) == IET_EXPECTED
+    edit_site(root, "b2/etc/ocfs2/cluster.conf", "ip_port = 7777", "ip_port = 7778")
+    assert site_found(root) - IET_EXPECTED == {("OC005", "b2/etc/ocfs2/cluster.conf", "error")}
+
+
 # -- 2. Ubuntu 18.04: corosync 2.4.3 + Pacemaker 1.1.18, kernel DRBD 8.4 + drbd-utils 9 --
 
 

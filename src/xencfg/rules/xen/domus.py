@@ -12,6 +12,7 @@ import attrs
 
 from ...cluster import Cluster, Loaded
 from ...findings import Finding
+from ...membership import apart
 from .. import make, rule
 from ..documents import domu_doc as _domu
 from ..documents import drbd_doc as _drbd
@@ -86,20 +87,6 @@ def _guest(item: Loaded) -> str | None:
     return f"{name}|{uuid}|{' '.join(disks)}"
 
 
-def _apart(cluster: Cluster | None, a: str | None, b: str | None) -> bool:
-    """Whether two nodes are members of two separate clusters (two dom0 clusters on
-    one site): a guest of one never runs on the other's hosts. Nodes no file puts in
-    a cluster are never apart."""
-    from ...cluster import short
-
-    if cluster is None or not a or not b:
-        return False
-    clusters = cluster.model.heartbeat_clusters
-    ca = next((c for c in clusters if short(a) in c.members), None)
-    cb = next((c for c in clusters if short(b) in c.members), None)
-    return ca is not None and cb is not None and ca is not cb
-
-
 def identities(domus: list[Loaded], cluster: Cluster | None = None) -> dict[int, int]:
     """``id(item) -> domU number``: the same config on several nodes (a shared
     /etc/xen/vm, a copy: same path below /etc/xen, same text, or the same name, uuid
@@ -123,7 +110,7 @@ def identities(domus: list[Loaded], cluster: Cluster | None = None) -> dict[int,
         ):
             # the first earlier copy of this node's cluster (of another cluster: another guest)
             j, node = next(
-                ((j, n) for j, n in seen[key] if not _apart(cluster, n, item.node)), (-1, None)
+                ((j, n) for j, n in seen[key] if not apart(cluster, n, item.node)), (-1, None)
             )
             if j < 0:
                 seen[key].append((i, item.node))
@@ -150,8 +137,8 @@ def _duplicates(
     domus = _domus(cluster)
     ident = identities(domus, cluster)
 
-    def apart(a: Loaded, b: Loaded) -> bool:
-        return per_host and _apart(cluster, a.node, b.node)
+    def hosts_apart(a: Loaded, b: Loaded) -> bool:
+        return per_host and apart(cluster, a.node, b.node)
 
     first: dict[str, dict[int, Loaded]] = defaultdict(dict)
     for item in domus:
@@ -162,7 +149,7 @@ def _duplicates(
             continue
         items = list(owners.values())
         for k, item in enumerate(items[1:], 1):
-            ref = next((o for o in items[:k] if not apart(o, item)), None)
+            ref = next((o for o in items[:k] if not hosts_apart(o, item)), None)
             if ref is None:
                 continue
             yield make(
