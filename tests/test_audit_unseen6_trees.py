@@ -119,12 +119,16 @@ def test_centos7_pcs_corosync2_drbd84_xl(tmp_path: Path) -> None:
     resource; drbd84-utils' unit runs the init script (``drbd start``: adjust, wait
     for the peer) outside Pacemaker, and the unit's own description says "DRBD --
     please disable. Unless you are NOT using a cluster manager." xendomains is
-    enabled with no /etc/xen/auto: no XN019."""
+    enabled with no /etc/xen/auto, but its sysconfig keeps ``XENDOMAINS_SAVE`` and
+    ``XENDOMAINS_RESTORE=true``: XN019 on each node (session 27, unseen8), true: Xen's
+    xendomains ``stop`` saves every running domain, Pacemaker's vm1 too, and ``start``
+    restores the images at boot (tools/hotplug/Linux/xendomains.in)."""
     root = _copy(PCS, tmp_path)
     expected = {
         ("CB009", f"cedar1/{PCS_CIB}", "warning"),
         ("HB018", f"cedar1/{PCS_CIB}", "warning"),
         ("HB018", f"cedar2/{PCS_CIB}", "warning"),
+        *{("XN019", f"{n}/etc/sysconfig/xendomains", "warning") for n in ("cedar1", "cedar2")},
     }
     assert site_found(root) == expected
     assert site_found(root, SHIPPED[PCS]) == expected
@@ -140,7 +144,10 @@ def test_centos7_variants(tmp_path: Path) -> None:
     assert site_found(root, select="HB018") == set()
     (root / "cedar2/etc/xen/auto").mkdir()
     (root / "cedar2/etc/xen/auto/vm1.cfg").symlink_to("../vm1.cfg")
-    assert site_found(root, select="XN019") == {("XN019", "cedar2/etc/xen/vm1.cfg", "warning")}
+    assert site_found(root, select="XN019") == {
+        ("XN019", "cedar2/etc/xen/vm1.cfg", "warning"),
+        *{("XN019", f"{n}/etc/sysconfig/xendomains", "warning") for n in ("cedar1", "cedar2")},
+    }
 
 
 # -- 3. Ubuntu 16.04: corosync 2.3.5 + Pacemaker 1.1.14 (crmsh), OCFS2 on pcmk, xl ---------
@@ -153,17 +160,23 @@ def test_xenial_crmsh_ocfs2_pcmk_xl(tmp_path: Path) -> None:
     uses addresses, so the ring still forms: a warning. Nothing else: external/ipmi
     reads its password from a file (passwd_method file), the OCFS2 group clone is
     placed with ms_drbd_r1's Master and ordered after its promote, O2CB_STACK=pcmk
-    needs no /etc/ocfs2/cluster.conf, drbd/o2cb/ocfs2 are off at boot (K01)."""
+    needs no /etc/ocfs2/cluster.conf, drbd/o2cb/ocfs2 are off at boot (K01). XN019 on
+    each node (session 27, unseen8), true: /etc/default/xendomains as Ubuntu ships it
+    (``XENDOMAINS_SAVE=/var/lib/xen/save``, ``XENDOMAINS_RESTORE=true``) has xendomains
+    save the cluster's guest web at shutdown and restore it at boot
+    (tools/hotplug/Linux/xendomains.in ``stop``/``start``)."""
     root = _copy(XENIAL, tmp_path)
+    saves = {("XN019", f"{n}/etc/default/xendomains", "warning") for n in ("elm1", "elm2")}
     expected = {
         ("HS001", "elm1/etc/hosts", "warning"),
         ("HS001", "elm2/etc/hosts", "warning"),
+        *saves,
     }
     assert site_found(root) == expected
     assert site_found(root, SHIPPED[XENIAL]) == expected
     for n in ("elm1", "elm2"):
         edit_site(root, f"{n}/etc/hosts", f"127.0.1.1\t{n}.example.org\t{n}\n", "")
-    assert site_found(root) == set()
+    assert site_found(root) == saves
 
 
 def test_xenial_ocfs2_not_ordered_after_promote(tmp_path: Path) -> None:

@@ -126,3 +126,44 @@ def test_xendomains_stop_link_only(tmp_path: Path) -> None:
     (root / "etc/rc.d/rc3.d").mkdir(parents=True)
     os.symlink("../init.d/xendomains", root / "etc/rc.d/rc3.d/K02xendomains")
     assert xn019(root) == []
+
+
+SAVES = "xendomains saves every running guest at shutdown and restores it at boot"
+DEFAULT = (
+    "XENDOMAINS_SAVE=/var/lib/xen/save\nXENDOMAINS_RESTORE=true\nXENDOMAINS_AUTO=/etc/xen/auto\n"
+)
+
+
+def test_saved_at_shutdown_and_restored_at_boot(tmp_path: Path) -> None:
+    """Debian's and Ubuntu's /etc/default/xendomains as shipped: Xen's
+    tools/hotplug/Linux/xendomains.in ``stop`` runs ``$CMD save`` on every running
+    domain when ``test -n "$XENDOMAINS_SAVE"`` (the cluster's guest too: only
+    ``XENDOMAINS_AUTO_ONLY=true`` limits it to /etc/xen/auto's), and ``start``
+    restores every image ``if [ "$XENDOMAINS_RESTORE" = "true" ]``: a second copy of
+    a guest the cluster has meanwhile started on the peer (unseen8's bionic tree)."""
+    root = node(tmp_path)
+    (root / "etc/default").mkdir()
+    (root / "etc/default/xendomains").write_text(DEFAULT)
+    found = lint.run([str(root)], select=["XN019"]).findings
+    assert [f.message.split(" (")[0] for f in found] == [SAVES]
+    assert (Path(found[0].path).name, found[0].line) == ("xendomains", 1)
+
+
+def test_no_save_no_restore_or_auto_only(tmp_path: Path) -> None:
+    """``XENDOMAINS_SAVE=`` empty, ``XENDOMAINS_RESTORE=false`` or
+    ``XENDOMAINS_AUTO_ONLY=true``: xendomains leaves the cluster's guests alone."""
+    for k, text in enumerate(
+        (
+            DEFAULT.replace("/var/lib/xen/save", ""),
+            DEFAULT.replace("RESTORE=true", "RESTORE=false"),
+            DEFAULT + "XENDOMAINS_AUTO_ONLY=true\n",
+        )
+    ):
+        root = node(tmp_path / str(k))
+        (root / "etc/default").mkdir()
+        (root / "etc/default/xendomains").write_text(text)
+        assert xn019(root) == [], text
+    root = node(tmp_path / "nocib", cib=False)
+    (root / "etc/default").mkdir()
+    (root / "etc/default/xendomains").write_text(DEFAULT)
+    assert xn019(root) == []

@@ -264,3 +264,15 @@ def _copy_of(cluster: Cluster, s: StackList, nodes: set[str]) -> bool:
 def _storage_only(cluster: Cluster, key: str) -> bool:
     info = cluster.model.node(key)
     return info is not None and info.storage_only
+
+
+def apart(cluster: Cluster | None, a: str | None, b: str | None) -> bool:
+    """Whether two nodes are members of two separate clusters (two dom0 clusters on
+    one site, each with its own heartbeat or corosync): nothing of one runs on the
+    other's hosts. Nodes no file puts in a cluster are never apart."""
+    if cluster is None or not a or not b:
+        return False
+    clusters = cluster.model.heartbeat_clusters
+    ca = next((c for c in clusters if short(a) in c.members), None)
+    cb = next((c for c in clusters if short(b) in c.members), None)
+    return ca is not None and cb is not None and ca is not cb

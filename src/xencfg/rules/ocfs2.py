@@ -194,17 +194,24 @@ def differs(cluster: Cluster) -> Iterator[Finding]:
     with another node list or address talks to peers that do not expect it,
     and the mount hangs or the node is fenced. Stanza and attribute order do
     not count, nor a ``heartbeat_mode = local`` that ocfs2-tools 1.8 writes
-    where older tools wrote none (local is what o2cb reads without one).
+    where older tools wrote none (local is what o2cb reads without one). Two
+    separate clusters on one site (two dom0 clusters on one storage pair) each have
+    their own cluster.conf: a node is compared with its own cluster's nodes.
 
     Fix: copy one cluster.conf to every node.
     """
+    from ..membership import apart
+
     per_node = {n: items[0] for n, items in cluster.by_node("ocfs2").items() if n}
     nodes = sorted(per_node)
-    if len(nodes) < 2:
-        return
-    first = per_node[nodes[0]]
-    a = _shape(_ocfs2(first))
-    for node in nodes[1:]:
+    for k, node in enumerate(nodes[1:], 1):
+        # the first node of its own cluster: two dom0 clusters on one site each have
+        # their own OCFS2 cluster and cluster.conf
+        ref = next((r for r in nodes[:k] if not apart(cluster, r, node)), None)
+        if ref is None:
+            continue
+        first = per_node[ref]
+        a = _shape(_ocfs2(first))
         item = per_node[node]
         b = _shape(_ocfs2(item))
         for key in sorted(set(a) | set(b)):
@@ -221,7 +228,7 @@ def differs(cluster: Cluster) -> Iterator[Finding]:
             loc = _stanza_where(item, kind, name)
             yield make(
                 "OC005",
-                f"cluster.conf on {node} {what} compared with {nodes[0]}",
+                f"cluster.conf on {node} {what} compared with {ref}",
                 loc,
                 [_stanza_where(first, kind, name)],
             )
@@ -458,7 +465,8 @@ def _in_force(item: Loaded, name: str) -> str | None:
 
 @rule("OC008", "o2cb-settings-differ", "error", scope="cluster")
 def o2cb_differs(cluster: Cluster) -> Iterator[Finding]:
-    """An O2CB timeout or heartbeat setting differs between nodes' sysconfig/o2cb.
+    """An O2CB timeout or heartbeat setting differs between nodes' sysconfig/o2cb
+    (of one cluster: two dom0 clusters on one site run two O2CB clusters).
 
     Why it matters: o2net compares idle timeout, keepalive and reconnect
     delay in its handshake and refuses a peer whose values differ; a
@@ -492,11 +500,16 @@ def o2cb_differs(cluster: Cluster) -> Iterator[Finding]:
         for node, item in _o2cb_files(cluster).items()
         if _o2cb(item).get("O2CB_ENABLED") in (None, "true")
     }
+    from ..membership import apart
+
     nodes = sorted(files)
-    if len(nodes) < 2:
-        return
-    first = files[nodes[0]]
-    for node in nodes[1:]:
+    for k, node in enumerate(nodes[1:], 1):
+        # compared with the first node of its own cluster (two dom0 clusters on one
+        # site each run their own O2CB cluster, whose nodes never talk to the other's)
+        ref = next((r for r in nodes[:k] if not apart(cluster, r, node)), None)
+        if ref is None:
+            continue
+        first = files[ref]
         item = files[node]
         o2cb_stack = {_in_force(first, "O2CB_STACK"), _in_force(item, "O2CB_STACK")} == {"o2cb"}
         for name in _MUST_MATCH:
@@ -512,7 +525,7 @@ def o2cb_differs(cluster: Cluster) -> Iterator[Finding]:
             shown_a = a if _o2cb(first).get(name) else f"unset ({a or 'the kernel default'})"
             found = make(
                 "OC008",
-                f"{name} is {shown_b} on {node} but {shown_a} on {nodes[0]}",
+                f"{name} is {shown_b} on {node} but {shown_a} on {ref}",
                 item.where(where),
                 [first.where(there)],
             )

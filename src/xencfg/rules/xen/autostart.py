@@ -54,18 +54,46 @@ def _cluster_guests(cluster: Cluster) -> dict[str, Location]:
     return out
 
 
-def _auto_dir(cluster: Cluster, tree: NodeRoot, node: str | None) -> str | None:
-    """The folder xendomains starts guests from on this node (``None``: none)."""
-    from ..documents import shellvars_doc
-
+def _settings(cluster: Cluster, tree: NodeRoot, node: str | None) -> Loaded | None:
+    """The node's xendomains settings file (sysconfig or default), if the tree has one."""
     for item in cluster.docs("shellvars"):
         if item.node != node or item.file.tree is not tree:
             continue
         if item.file.path.relative_to(tree.etc).as_posix() in XENDOMAINS_SETTINGS:
-            value = shellvars_doc(item).get("XENDOMAINS_AUTO")
-            if value is not None:
-                return value.strip() or None
+            return item
+    return None
+
+
+def _auto_dir(settings: Loaded | None) -> str | None:
+    """The folder xendomains starts guests from on this node (``None``: none)."""
+    from ..documents import shellvars_doc
+
+    value = shellvars_doc(settings).get("XENDOMAINS_AUTO") if settings is not None else None
+    if value is not None:
+        return value.strip() or None
     return AUTO_DIR
+
+
+def _saves_and_restores(settings: Loaded | None) -> Location | None:
+    """Where the settings have xendomains save every running guest at shutdown and
+    restore the images at boot: ``XENDOMAINS_SAVE`` not empty, ``XENDOMAINS_RESTORE``
+    ``true`` and ``XENDOMAINS_AUTO_ONLY`` not ``true`` (Xen's
+    tools/hotplug/Linux/xendomains.in: ``stop`` runs ``$CMD save`` for each running
+    domain when ``test -n "$XENDOMAINS_SAVE"``, skipping those outside
+    ``XENDOMAINS_AUTO`` only when ``XENDOMAINS_AUTO_ONLY`` is ``true``; ``start``
+    restores every image ``if [ "$XENDOMAINS_RESTORE" = "true" ]``). Unset, the script
+    does neither (the shipped files set both)."""
+    from ..documents import shellvars_doc
+
+    if settings is None:
+        return None
+    doc = shellvars_doc(settings)
+    save = doc.assignment("XENDOMAINS_SAVE")
+    if save is None or save.expands or not (doc.get("XENDOMAINS_SAVE") or "").strip():
+        return None
+    if doc.get("XENDOMAINS_RESTORE") != "true" or doc.get("XENDOMAINS_AUTO_ONLY") == "true":
+        return None
+    return settings.where(save)
 
 
 def _entries(tree: NodeRoot, folder: str) -> Iterator[tuple[str, Path]]:
@@ -119,8 +147,21 @@ def cluster_domu_autostarted(cluster: Cluster) -> Iterator[Finding]:
     Example: ``<primitive id="vm-web" class="ocf" provider="heartbeat" type="Xen">``
     with ``xmfile=/etc/xen/vm/web`` and a link ``/etc/xen/auto/web -> ../vm/web``.
 
+    So is a node whose xendomains saves the guests at shutdown and restores them at
+    boot (``XENDOMAINS_SAVE`` set, ``XENDOMAINS_RESTORE=true``, as Debian's and
+    Ubuntu's /etc/default/xendomains ship, without ``XENDOMAINS_AUTO_ONLY=true``):
+    Xen's xendomains script ``stop`` runs ``xl save``/``xm save`` on every running
+    domain, the cluster's too, and its unit is not ordered against the cluster's, so
+    a reboot can suspend a guest to a file while the cluster stops or moves it (the
+    agent finds it gone and the guest restarts on the peer from its disk, losing what
+    it had not written); at boot ``start`` restores every saved image before the
+    cluster runs, a second copy of a guest that now runs on the peer (on shared
+    storage two guests write one disk; on DRBD the restore fails on the Secondary).
+
     Fix: remove the guest from /etc/xen/auto on every node (``rm /etc/xen/auto/web``),
-    or switch xendomains off at boot if nothing else uses it.
+    set ``XENDOMAINS_SAVE=`` (empty) or ``XENDOMAINS_RESTORE=false`` (or
+    ``XENDOMAINS_AUTO_ONLY=true``), or switch xendomains off at boot if nothing else
+    uses it.
     """
     if not cluster.has("xm") and not cluster.has("xl"):
         return
@@ -137,7 +178,21 @@ def cluster_domu_autostarted(cluster: Cluster) -> Iterator[Finding]:
     for tree, node, configs in trees.values():
         if started_at_boot(tree, "xendomains") is False:
             continue
-        folder = _auto_dir(cluster, tree, node)
+        settings = _settings(cluster, tree, node)
+        saved = _saves_and_restores(settings)
+        here = sorted({str(_domu(c).name) for c in configs.values() if _domu(c).name} & set(guests))
+        if saved is not None and here:
+            yield make(
+                "XN019",
+                f"xendomains saves every running guest at shutdown and restores it at boot"
+                f" (XENDOMAINS_SAVE set, XENDOMAINS_RESTORE=true), the cluster's"
+                f" {', '.join(here)} included: a guest saved while the cluster moves it is"
+                " restarted elsewhere from its disk, and the node that comes back restores"
+                " a second copy",
+                saved,
+                [guests[n] for n in here],
+            )
+        folder = _auto_dir(settings)
         for shown, real in _entries(tree, folder) if folder else ():
             key = _file_id(real)
             config = configs.get(key) if key is not None else None

@@ -12,6 +12,7 @@ import attrs
 
 from ...cluster import Cluster, Loaded
 from ...findings import Finding
+from ...membership import apart
 from .. import make, rule
 from ..documents import domu_doc as _domu
 from ..documents import drbd_doc as _drbd
@@ -64,9 +65,9 @@ def _in_auto(item: Loaded, cluster: Cluster | None) -> bool:
     tree = item.file.tree
     if cluster is None or tree is None:
         return _rel(item).startswith("auto/")
-    from .autostart import _auto_dir
+    from .autostart import _auto_dir, _settings
 
-    folder = _auto_dir(cluster, tree, item.node)
+    folder = _auto_dir(_settings(cluster, tree, item.node))
     if folder is None or not folder.startswith("/etc/"):
         return False
     return item.file.path.parent == tree.etc / folder[len("/etc/") :].rstrip("/")
@@ -89,7 +90,8 @@ def _guest(item: Loaded) -> str | None:
 def identities(domus: list[Loaded], cluster: Cluster | None = None) -> dict[int, int]:
     """``id(item) -> domU number``: the same config on several nodes (a shared
     /etc/xen/vm, a copy: same path below /etc/xen, same text, or the same name, uuid
-    and disks) is one domU, and so is a copy in one node's /etc/xen/auto."""
+    and disks) is one domU, and so is a copy in one node's /etc/xen/auto; configs of
+    two separate clusters are never one domU, whatever their path."""
     parent = list(range(len(domus)))
 
     def find(i: int) -> int:
@@ -98,7 +100,7 @@ def identities(domus: list[Loaded], cluster: Cluster | None = None) -> dict[int,
             i = parent[i]
         return i
 
-    seen: dict[tuple[str, str], tuple[int, str | None]] = {}
+    seen: dict[tuple[str, str], list[tuple[int, str | None]]] = defaultdict(list)
     for i, item in enumerate(domus):
         text = item.doc.source or ""
         for key in (
@@ -106,24 +108,38 @@ def identities(domus: list[Loaded], cluster: Cluster | None = None) -> dict[int,
             ("text", text),
             ("guest", _guest(item) or f"?{i}"),
         ):
-            if key in seen:
-                j, node = seen[key]
-                # two files on one node are two domUs, but for a copy in xendomains'
-                # auto folder: the boot-time start of the same guest (XN019's concern)
-                auto = key[0] != "rel" and (_in_auto(item, cluster) or _in_auto(domus[j], cluster))
-                if node != item.node or auto:
-                    parent[find(i)] = find(j)
-            else:
-                seen[key] = (i, item.node)
+            # the first earlier copy of this node's cluster (of another cluster: another guest)
+            j, node = next(
+                ((j, n) for j, n in seen[key] if not apart(cluster, n, item.node)), (-1, None)
+            )
+            if j < 0:
+                seen[key].append((i, item.node))
+                continue
+            # two files on one node are two domUs, but for a copy in xendomains'
+            # auto folder: the boot-time start of the same guest (XN019's concern)
+            auto = key[0] != "rel" and (_in_auto(item, cluster) or _in_auto(domus[j], cluster))
+            if node != item.node or auto:
+                parent[find(i)] = find(j)
     return {id(item): find(i) for i, item in enumerate(domus)}
 
 
 def _duplicates(
-    cluster: Cluster, code: str, what: str, key: str, values: Callable[[Loaded], list[str]]
+    cluster: Cluster,
+    code: str,
+    what: str,
+    key: str,
+    values: Callable[[Loaded], list[str]],
+    per_host: bool = False,
 ) -> Iterator[Finding]:
-    """One finding per domU sharing a value (from ``values(item)``) with an earlier one."""
+    """One finding per domU sharing a value (from ``values(item)``) with an earlier one;
+    ``per_host``: a value unique per host (a name, a uuid), so domUs of two separate
+    clusters (two dom0 clusters on one site), which never share a host, may share it."""
     domus = _domus(cluster)
     ident = identities(domus, cluster)
+
+    def hosts_apart(a: Loaded, b: Loaded) -> bool:
+        return per_host and apart(cluster, a.node, b.node)
+
     first: dict[str, dict[int, Loaded]] = defaultdict(dict)
     for item in domus:
         for v in values(item):
@@ -132,13 +148,16 @@ def _duplicates(
         if len(owners) < 2:
             continue
         items = list(owners.values())
-        for item in items[1:]:
+        for k, item in enumerate(items[1:], 1):
+            ref = next((o for o in items[:k] if not hosts_apart(o, item)), None)
+            if ref is None:
+                continue
             yield make(
                 code,
-                f"{what} {value} of domU {_label(item)} is also used by domU {_label(items[0])}"
-                f" ({items[0].file.display})",
+                f"{what} {value} of domU {_label(item)} is also used by domU {_label(ref)}"
+                f" ({ref.file.display})",
                 _where(item, key),
-                [_where(items[0], key)],
+                [_where(ref, key)],
             )
 
 
@@ -154,6 +173,9 @@ def duplicate_name(cluster: Cluster) -> Iterator[Finding]:
 
     Example: /etc/xen/web and /etc/xen/web-new both with ``name = "web"``.
 
+    Two separate clusters on one site (two dom0 clusters sharing a storage pair) may
+    each have a guest of one name: their guests never run on the other's hosts.
+
     Fix: give every guest its own name.
     """
 
@@ -161,7 +183,7 @@ def duplicate_name(cluster: Cluster) -> Iterator[Finding]:
         n = _domu(item).name
         return [f"'{n}'"] if isinstance(n, str) and n else []
 
-    yield from _duplicates(cluster, "XN001", "name", "name", names)
+    yield from _duplicates(cluster, "XN001", "name", "name", names, per_host=True)
 
 
 @rule("XN002", "duplicate-domu-uuid", "error", scope="cluster")
@@ -173,6 +195,9 @@ def duplicate_uuid(cluster: Cluster) -> Iterator[Finding]:
 
     Example: a config copied to create a new guest, uuid left unchanged.
 
+    Guests of two separate clusters on one site are compared only within their
+    cluster, as their names are (XN001).
+
     Fix: ``uuidgen`` a new UUID for the copy (or drop the line).
     """
 
@@ -180,7 +205,7 @@ def duplicate_uuid(cluster: Cluster) -> Iterator[Finding]:
         u = _domu(item).uuid
         return [u.lower()] if isinstance(u, str) and u else []
 
-    yield from _duplicates(cluster, "XN002", "uuid", "uuid", uuids)
+    yield from _duplicates(cluster, "XN002", "uuid", "uuid", uuids, per_host=True)
 
 
 @rule("XN003", "duplicate-mac", "error", scope="cluster")
@@ -205,6 +230,31 @@ def _cluster_fs(cluster: Cluster, node: str | None) -> bool:
     return any(True for fmt in ("ocfs2", "cman") for _ in cluster.docs(fmt, node))
 
 
+def _disk_scope(cluster: Cluster, node: str | None, key: str) -> tuple[str, str]:
+    """Where a disk is one device, and its key there: a local device or image on its
+    node; a multipath alias the node's multipath.conf maps is its WWID, one LUN on the
+    whole site; a by-id or by-path name is the LUN itself; the other shared names (DRBD
+    resources and minors, unmapped /dev/mapper and EVMS names) are one device within
+    one cluster, as two separate clusters may each have an ``r0`` or an ``mpatha``."""
+    from ...cluster import short
+
+    if not key.startswith(_SHARED_PREFIXES):
+        return node or "", key
+    if key.startswith(("/dev/disk/by-id/", "/dev/disk/by-path/")):
+        return "", key
+    if key.startswith("/dev/mapper/") and node:
+        alias = key[len("/dev/mapper/") :]
+        for item in cluster.docs("multipath", node):
+            for m in _multipath(item).multipaths:
+                if m.alias == alias and m.wwid:
+                    return "", f"wwid:{str(m.wwid).lower()}"
+    members = next(
+        (c.members for c in cluster.model.heartbeat_clusters if node and short(node) in c.members),
+        None,
+    )
+    return (" ".join(sorted(members)) if members else ""), key
+
+
 @rule("XN004", "disk-written-twice", "error", scope="cluster", hazard=True)
 def disk_written_twice(cluster: Cluster) -> Iterator[Finding]:
     """Two different domUs open one disk writable.
@@ -212,7 +262,10 @@ def disk_written_twice(cluster: Cluster) -> Iterator[Finding]:
     Why it matters: two kernels writing one ext3/reiserfs file system corrupt
     it within minutes. Only a cluster file system (OCFS2, GFS) opened by both
     with ``w!`` survives that. DRBD resources, multipath aliases and other SAN
-    paths are compared across nodes, local devices and images per node.
+    paths are compared across nodes, local devices and images per node. A multipath
+    alias is compared by the WWID the node's multipath.conf gives it (two separate
+    clusters on one site may give one alias to two LUNs, or two aliases to one);
+    DRBD resources and unmapped names only within one cluster.
 
     Example: ``phy:/dev/vg/data,xvdb,w`` in the configs of two guests.
 
@@ -228,7 +281,7 @@ def disk_written_twice(cluster: Cluster) -> Iterator[Finding]:
             key = disk_key(disk)
             if key is None or not disk.writable or disk.cdrom:
                 continue
-            scope = "" if key.startswith(_SHARED_PREFIXES) else item.node or ""
+            scope, key = _disk_scope(cluster, item.node, key)
             writers[(scope, key)].setdefault(ident[id(item)], (item, disk))
     for (_, key), owners in sorted(writers.items()):
         if len(owners) < 2:

@@ -144,7 +144,9 @@ def relocation_vs_migration(cluster: Cluster) -> Iterator[Finding]:
     is reported too: ``xm migrate`` to it finds no relocation server (xend is gone
     there), and ``xl migrate`` from it runs ``xl migrate-receive`` over ssh on a
     node whose domains xend holds. The Xen resource agent uses whichever of the
-    two the node has.
+    two the node has. On a site of several clusters (two dom0 clusters on one
+    storage pair) each CIB's guests are checked among its own cluster's members
+    only: Pacemaker places a resource on its members and on no other node.
 
     Fix: ``(xend-relocation-server yes)``, the same ``xend-relocation-port`` on
     every node, ``xend-relocation-address`` '' or the address the peers' /etc/hosts
@@ -154,8 +156,34 @@ def relocation_vs_migration(cluster: Cluster) -> Iterator[Finding]:
     """
     migrating = _migrating(cluster)
     vms = [] if migrating else _rgmanager_vms(cluster)
-    if not migrating and not vms:
-        return
+    # a site of several clusters (two dom0 clusters on one storage pair): a guest
+    # migrates only among the nodes of the cluster whose CIB or cluster.conf runs it
+    scopes = {_scope(cluster, item) for item, _ in [*migrating, *vms]}
+    for scope in sorted(scopes, key=lambda s: sorted(s or ())):
+        yield from _migration_in(
+            cluster,
+            scope,
+            [(i, p) for i, p in migrating if _scope(cluster, i) == scope],
+            [(i, v) for i, v in vms if _scope(cluster, i) == scope],
+        )
+
+
+def _scope(cluster: Cluster, item: Loaded) -> frozenset[str] | None:
+    """The members of the heartbeat/corosync cluster ``item``'s node is in; ``None``
+    when no file puts it in one (then every node may be its peer)."""
+    from ...cluster import short
+
+    key = short(item.node or "")
+    return next((c.members for c in cluster.model.heartbeat_clusters if key in c.members), None)
+
+
+def _migration_in(
+    cluster: Cluster,
+    scope: frozenset[str] | None,
+    migrating: list[tuple[Loaded, Primitive]],
+    vms: list[tuple[Loaded, Element]],
+) -> Iterator[Finding]:
+    """XN007 for the guests one cluster (``scope``, its members) migrates."""
     cib_where = [item.where(p) for item, p in migrating] + [item.where(v) for item, v in vms]
     # a primitive without id (the schema rules report it) is still a guest to migrate
     names = {p.id or "a Xen primitive without id" for _, p in migrating}
@@ -164,7 +192,7 @@ def relocation_vs_migration(cluster: Cluster) -> Iterator[Finding]:
         not v.get("migration_mapping") for _, v in vms
     )
     allows = "the CIB allows live migration of" if migrating else "clusvcadm -M migrates"
-    found = _relocation(cluster, ", ".join(sorted(names)), cib_where, by_name, allows)
+    found = _relocation(cluster, scope, ", ".join(sorted(names)), cib_where, by_name, allows)
     for f in found:
         # rgmanager migrates only when asked (a failover restarts the guest): the
         # migration an admin asks for fails, the guest keeps running where it is
@@ -172,14 +200,21 @@ def relocation_vs_migration(cluster: Cluster) -> Iterator[Finding]:
 
 
 def _relocation(
-    cluster: Cluster, prim_names: str, cib_where: list[Location], by_name: bool, allows: str
+    cluster: Cluster,
+    scope: frozenset[str] | None,
+    prim_names: str,
+    cib_where: list[Location],
+    by_name: bool,
+    allows: str,
 ) -> Iterator[Finding]:
-    """XN007's findings for the guests ``prim_names`` (``allows``: who migrates them)."""
+    """XN007's findings for the guests ``prim_names`` (``allows``: who migrates them)
+    among the nodes ``scope`` (``None``: every node)."""
+    from ...cluster import short
     from ...regex import catastrophic
 
     xends: dict[str, Loaded] = {}
     for item in cluster.docs("xend"):
-        if item.node is not None:
+        if item.node is not None and (scope is None or short(item.node) in scope):
             xends.setdefault(item.node, item)
     ports: dict[int, list[str]] = defaultdict(list)
     for node, item in sorted(xends.items()):
@@ -220,7 +255,7 @@ def _relocation(
                     _xend_where(item, "xend-relocation-hosts-allow"),
                     cib_where,
                 )
-    yield from _xl_only_nodes(cluster, xends, prim_names, cib_where, allows)
+    yield from _xl_only_nodes(cluster, scope, xends, prim_names, cib_where, allows)
     if len(ports) > 1:
         common = Counter({p: len(n) for p, n in ports.items()}).most_common(1)[0][0]
         ref = ports[common][0]
@@ -343,6 +378,7 @@ def _unreachable_listener(
 
 def _xl_only_nodes(
     cluster: Cluster,
+    scope: frozenset[str] | None,
     xends: dict[str, Loaded],
     prim_names: str,
     cib_where: list[Location],
@@ -353,9 +389,13 @@ def _xl_only_nodes(
     migration between the two kinds fails (xm migrate reaches no relocation server
     on an xl node; xl migrate runs ``xl migrate-receive`` over ssh, which a xend
     node does not answer)."""
+    from ...cluster import short
+
     if not xends:
         return
     for node in sorted(set(cluster.nodes) - set(xends)):
+        if scope is not None and short(node) not in scope:
+            continue  # another cluster's node: never a migration target of these guests
         xl_conf = next((i for i in cluster.docs("xl", node) if i.file.path.name == "xl.conf"), None)
         # (a node with no xl file at all, a storage box say, runs no guests)
         if xl_conf is None and not (
