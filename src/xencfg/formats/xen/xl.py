@@ -125,7 +125,6 @@ def _elements(literal: str, value: list[Any]) -> list[Tok] | None:
 STYLE = DomUStyle(indent="", scalar_fn=_scalar, value_fn=_value, elements_fn=_elements)
 
 
-
 #: /etc/xen/xl.conf settings (xl.conf(5)).
 XL_CONF_KEYS = frozenset(
     """
