@@ -1,4 +1,5 @@
-"""One domU config at a time: vifs, memory, and what xl refuses (XN010-XN016)."""
+"""One domU config at a time: vifs, memory, what xl refuses and what it ignores (XN010-XN016,
+XN020)."""
 
 from __future__ import annotations
 
