@@ -155,9 +155,12 @@ def test_xn020_hvm_vfb_is_ignored(tmp_path: Path) -> None:
     """libxl_dm.c ``libxl__dm_vnc`` (4.2 to 4.19) takes an HVM guest's display from the
     top-level settings, never its vfb list; libxl_create.c adds vfbs for PV and PVH
     guests only. xl (peer-xl) keeps the list in its JSON: the drop is libxl's. A list of
-    only ``type=vnc`` asks for what an HVM guest gets anyway (VNC on)."""
+    only ``type=vnc`` and ``vncunused=1`` asks for what an HVM guest gets anyway
+    (libxl_create.c:403-408: VNC on, on an unused display)."""
     (tmp_path / "bad.cfg").write_text(HVM + "vfb = [ 'type=vnc, vnclisten=0.0.0.0' ]\n")
-    (tmp_path / "good.cfg").write_text(HVM + "vfb = [ 'type=vnc' ]\nvnclisten = '0.0.0.0'\n")
+    (tmp_path / "good.cfg").write_text(
+        HVM + "vfb = [ 'type=vnc, vncunused=1' ]\nvnclisten = '0.0.0.0'\n"
+    )
     [(line, _, message)] = _lint(tmp_path / "bad.cfg")
     assert line == 4 and "of an HVM guest: xl ignores the list" in message
     assert _lint(tmp_path / "good.cfg") == []
