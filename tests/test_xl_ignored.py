@@ -74,6 +74,15 @@ CASES = {
         "ignoring root= and extra= in favour of cmdline=",
         4,
     ),
+    # xl_parse.c:2603-2620 (4.3 on): stdvga is read only where vga is not given
+    "stdvga beside vga": Case(
+        HVM + "vga = 'cirrus'\nstdvga = 1\n",
+        HVM + "vga = 'stdvga'\n",
+        "stdvga beside vga 'cirrus': xl ignores it without a word",
+        5,
+        said=False,
+        kept='"kind": "std"',
+    ),
     # parse_nic_config, xl_parse.c:425-433 (4.6 on; before, any type but ioemu was vif)
     "vif type netfront": Case(
         HVM + "vif = [ 'type=netfront, mac=00:16:3e:00:00:01, bridge=xenbr0' ]\n",
@@ -195,6 +204,10 @@ def test_xn020_releases(tmp_path: Path) -> None:
     assert [s for _, s, _ in _lint(cfg, None)] == ["warning"] * 6  # release unknown
     # another kernel of an HVM guest: ignored by xl 4.2 to 4.4 only
     cfg.write_text("name = 'g'\nbuilder = 'hvm'\nmemory = 512\nkernel = '/boot/vmlinuz'\n")
+    assert [line for line, _, _ in _lint(cfg, {"xen": Version.parse("4.4")})] == [4]
+    assert _lint(cfg) == []
+    # cmdline: read from 4.5 on only (xl_cmdimpl.c of RELEASE-4.4.0 reads no such key)
+    cfg.write_text(PV + "cmdline = 'root=/dev/xvda1 ro'\n")
     assert [line for line, _, _ in _lint(cfg, {"xen": Version.parse("4.4")})] == [4]
     assert _lint(cfg) == []
     # vncviewer = 0 asks for no viewer: what xl does (it says "ignoring" all the same)

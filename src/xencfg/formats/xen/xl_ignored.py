@@ -23,6 +23,7 @@ from ...versions import (
     XEN_XL_HVM_KERNEL,
     XEN_XL_IGNORES_DM,
     XEN_XL_NIC_PARSE,
+    XEN_XL_VGA,
     Version,
 )
 from .xl_devices import _channel_error, _pieces, hvm_since
@@ -82,6 +83,7 @@ def ignored_settings(doc: XlDocument) -> Iterator[ValueProblem]:
     found = [
         *_top_level(doc),
         *_kernel(doc),
+        *_stdvga(doc),
         *_vif_problems(doc),
         *_vfb_problems(doc),
         *_channel_problems(doc),
@@ -116,6 +118,14 @@ def _top_level(doc: XlDocument) -> Iterator[ValueProblem | None]:
             XEN_NO_XEND,
         )
     if doc._atom("cmdline"):
+        # (xl 4.1 to 4.4 read no cmdline: xl_cmdimpl.c of RELEASE-4.4.0 has no such key)
+        yield _ignored(
+            doc.assignment("cmdline"),
+            "cmdline: xl before 4.5 does not read it, without a word (the kernel gets"
+            " root= and extra= only); write root and extra while such a release runs",
+            XEN_XL,
+            XEN_NO_XEND,
+        )
         for key in ("root", "extra"):
             if doc._atom(key):
                 yield _ignored(
@@ -124,6 +134,21 @@ def _top_level(doc: XlDocument) -> Iterator[ValueProblem | None]:
                     " extra= in favour of cmdline='); move it into cmdline",
                     XEN_NO_XEND,
                 )
+
+
+def _stdvga(doc: XlDocument) -> Iterator[ValueProblem | None]:
+    """An HVM guest's ``stdvga`` beside ``vga``: xl reads stdvga only where vga is not
+    given (lines 2603-2620, the same from 4.3, which brought vga), without a word."""
+    hvm = hvm_since(doc)
+    if hvm is None or not doc._atom("vga") or doc._long("stdvga") is None:
+        return
+    vga, std = str(doc.get("vga")), bool(doc._long("stdvga"))
+    if std != (vga == "stdvga"):
+        yield _ignored(
+            doc.assignment("stdvga"),
+            f"stdvga beside vga '{vga}': xl ignores it without a word (vga decides); remove stdvga",
+            max(hvm, XEN_XL_VGA),
+        )
 
 
 def _kernel(doc: XlDocument) -> Iterator[ValueProblem | None]:

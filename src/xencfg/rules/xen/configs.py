@@ -393,8 +393,10 @@ def xl_setting_ignored(item: Loaded) -> Iterator[Finding]:
     ``vif2`` (4.2 on), an HVM guest's ``kernel`` (one named hvmloader from 4.2 on;
     any other only in 4.2 to 4.4: later xl boots it), an HVM guest's ``vfb`` list
     (libxl takes its display from the top-level vnc settings), the top-level vnc
-    settings of a PV guest that has a vfb list, ``vncviewer`` (4.5 on), and
-    ``root`` and ``extra`` beside ``cmdline`` (4.5 on). It drops a vif ``type``
+    settings of a PV guest that has a vfb list, an HVM guest's ``stdvga`` beside a
+    ``vga`` that says otherwise (4.3 on), ``vncviewer`` (4.5 on), ``root`` and
+    ``extra`` beside ``cmdline`` (4.5 on), and ``cmdline`` itself before 4.5 (xl
+    read it from 4.5 on). It drops a vif ``type``
     other than vif or ioemu ("Invalid parameter `type'.", 4.6 on: xm's
     ``type=netfront`` no longer makes a PV-only NIC), a vif argument it does not
     know ("unrecognized argument", written ``mac = ...`` with blanks too; older xl
