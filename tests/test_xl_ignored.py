@@ -74,7 +74,7 @@ CASES = {
         "ignoring root= and extra= in favour of cmdline=",
         4,
     ),
-    # xl_parse.c:2603-2620 (4.3 on): stdvga is read only where vga is not given
+    # xl_parse.c:2604-2620 (4.3 on): stdvga is read only where vga is not given
     "stdvga beside vga": Case(
         HVM + "vga = 'cirrus'\nstdvga = 1\n",
         HVM + "vga = 'stdvga'\n",

@@ -54,7 +54,7 @@ _VIF_FLAGS = {"trusted": "4.17", "untrusted": "4.17"}
 _VFB_KEYS = frozenset(
     "vnc vnclisten vncpasswd vncdisplay vncunused keymap sdl opengl display xauthority".split()  # noqa: SIM905
 )
-#: The top-level settings ``parse_top_level_vnc_options`` reads (lines 259-269).
+#: The top-level settings ``parse_top_level_vnc_options`` reads (lines 258-269).
 _TOP_VNC = ("vnc", "vnclisten", "vncdisplay", "vncunused", "vncpasswd")
 #: The channel keys xl reads (lines 2230-2249); it says "ignoring" of others.
 _CHANNEL_KEYS = ("backend", "name", "path", "connection")
@@ -138,7 +138,7 @@ def _top_level(doc: XlDocument) -> Iterator[ValueProblem | None]:
 
 def _stdvga(doc: XlDocument) -> Iterator[ValueProblem | None]:
     """An HVM guest's ``stdvga`` beside ``vga``: xl reads stdvga only where vga is not
-    given (lines 2603-2620, the same from 4.3, which brought vga), without a word."""
+    given (lines 2604-2620, the same from 4.3, which brought vga), without a word."""
     hvm = hvm_since(doc)
     if hvm is None or not doc._atom("vga") or doc._long("stdvga") is None:
         return
