@@ -316,6 +316,14 @@ XEN_XL_USB = Version.parse("4.7")
 XEN_XL_VNUMA = Version.parse("4.6")
 XEN_XL_VDISPL = Version.parse("4.10")
 XEN_XL_VSND = Version.parse("4.12")
+#: What xl takes but ignores (formats/xen/xl_ignored.py, XN020): from Xen 4.2 it ignores
+#: ``device_model``, ``vif2``, an HVM guest's ``kernel`` and ``vfb`` list; from 4.5 it
+#: boots an HVM guest's kernel but hvmloader, ignores ``vncviewer`` and, beside
+#: ``cmdline``, ``root`` and ``extra``; from 4.6 it drops a vif ``type`` other than
+#: vif or ioemu and names each vif argument it drops (parse_nic_config).
+XEN_XL_IGNORES_DM = Version.parse("4.2")
+XEN_XL_HVM_KERNEL = Version.parse("4.5")
+XEN_XL_NIC_PARSE = Version.parse("4.6")
 #: IET 1.4 moved ietd.conf and its access lists to /etc/iet and deprecated
 #: initiators.deny.
 IET_ETC = Version.parse("1.4")

@@ -20,7 +20,6 @@ from ..._lazy import lazy_re
 from ...errors import ParseError, ValidationError
 from ...problems import ValueProblem
 from ...syntax.build import built, parse_with, to_tok
-from ...syntax.numbers import HUGE, MAX_DIGITS, ULONG_MAX, decimal, strtoul
 from ...syntax.pipeline import parse_text
 from ...syntax.tree import Node, Tok
 from ...versions import Version
@@ -37,6 +36,22 @@ from ._base import (
     unescape,
 )
 from .domu import Assignment, DomUDocument, DomUStyle, lazy_assignment
+from .xl_values import (
+    ACTION_KEYS,
+    ACTIONS,
+    BUILDERS,
+    DM_VERSIONS,
+    TIMER_MODES,
+    TSC_MODES,
+    TYPES,
+    UUID,
+    c_long,
+    cpu_range_endless,
+    cpu_range_ok,
+    timer_mode_ok,
+    tsc_mode_ok,
+    vif_refusal,
+)
 
 FORMAT = "xl"
 
@@ -109,189 +124,6 @@ def _elements(literal: str, value: list[Any]) -> list[Tok] | None:
 
 STYLE = DomUStyle(indent="", scalar_fn=_scalar, value_fn=_value, elements_fn=_elements)
 
-
-#: What xl_parse.c (4.10 on) takes for ``type`` and ``builder``, and the type each means.
-_TYPES = (("hvm", "hvm"), ("pv", "pv"), ("pvh", "pvh"))
-_BUILDERS = (("hvm", "hvm"), ("generic", "pv"))
-
-#: The ``device_model_version`` names xl 4.2 on takes (xl_parse.c:2523-2529, strcmp).
-_DM_VERSIONS = ("qemu-xen", "qemu-xen-traditional")
-#: libxl's tsc_mode names (libxl_types.idl, 4.2 to 4.17), read with strcasecmp
-#: (libxl_utils.c ``libxl__enum_from_string``), or their numbers 0 to 3 in this order
-#: (xl.cfg(5); the xm migration names a number by it).
-TSC_MODES = ("default", "always_emulate", "native", "native_paravirt")
-#: libxl's timer_mode names (libxl_types.idl; "unknown", the default, from 4.3 on, which
-#: xl takes as the default), read with strcasecmp like tsc_mode's, or their numbers 0 to 3.
-TIMER_MODES = (
-    "delay_for_missed_ticks",
-    "no_delay_for_missed_ticks",
-    "no_missed_ticks_pending",
-    "one_missed_tick_pending",
-)
-#: A number as C's strtol(s, &ep, 0) reads it whole (libxlu_cfg.c:287-298).
-_C_LONG = lazy_re(r"[ \t\n\v\f\r]*[+-]?(?:0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)")
-
-
-def _c_long(text: str) -> int | None:
-    """The number strtol(text, &ep, 0) reads when it reads ``text`` whole."""
-    if not _C_LONG.fullmatch(text):
-        return None
-    digits = text.strip(" \t\n\v\f\r").lstrip("+-").lower()
-    base = 16 if "x" in digits else 8 if digits.startswith("0") else 10
-    # (strtol saturates; a number of over 20 digits is past it and too long for int())
-    if len(digits.removeprefix("0x").lstrip("0")) > 20:
-        return -(2**63) if text.strip(" \t\n\v\f\r").startswith("-") else 2**63 - 1
-    return max(-(2**63), min(2**63 - 1, int(text.strip(" \t\n\v\f\r"), base)))
-
-
-def _timer_mode_ok(text: str) -> bool:
-    """xl_parse.c:1640-1674 (4.17): a whole number 0 to 3 (deprecated: "invalid
-    value 7"), else a libxl name in any case ("unknown" is libxl's default)."""
-    number = _c_long(text)
-    if number is not None:
-        return 0 <= number <= 3
-    return text.lower() in TIMER_MODES or text.lower() == "unknown"
-
-
-def _tsc_mode_ok(text: str) -> bool:
-    """xl_parse.c:1573-1595: a whole number 0 to 3 (deprecated), else a name."""
-    number = _c_long(text)
-    if number is not None:
-        return 0 <= number <= 3
-    return text.lower() in TSC_MODES
-
-
-#: libxlu_vif.c (4.2 to 4.17): the rate and the replenishment interval, as regexec reads them.
-_VIF_RATE = lazy_re(r"[0-9]+[GMK]?[Bb]/s")
-_VIF_INTERVAL = lazy_re(r"[0-9]+[mu]?s?")
-_UINT32_MAX = 2**32 - 1
-
-
-def _strtoull0(text: str) -> tuple[int, int]:
-    """``(value, characters read)`` of strtoull(text, &p, 0) on digits: a leading 0
-    makes it octal, read up to the first 8 or 9."""
-    m = re.match(r"0[0-7]*|[0-9]+", text)
-    assert m is not None
-    if not m.group().startswith("0"):
-        return decimal(m.group()), m.end()
-    octal = m.group().lstrip("0") or "0"  # (strtoull saturates; int() stops at 4,300 digits)
-    return (int(octal, 8) if len(octal) <= MAX_DIGITS else HUGE), m.end()
-
-
-def _vif_rate_error(rate: str) -> str | None:
-    """What ``xlu_vif_parse_rate`` (libxlu_vif.c:94-140, Xen 4.2 to 4.17) says of a
-    vif's ``rate=`` value, ``None`` when it reads it."""
-    amount, at, interval = rate.partition("@")
-    if amount == "":
-        return f"no rate specified in `{rate}'"
-    if not _VIF_RATE.fullmatch(amount):
-        return f"invalid rate in `{amount}'"
-    per_sec, end = _strtoull0(amount)
-    if per_sec == 0 or per_sec > _UINT32_MAX:
-        return f"rate overflow in `{amount}'"
-    unit = amount[end:]
-    per_sec *= {"G": 10**9, "M": 10**6, "K": 10**3}.get(unit[:1], 1)
-    if unit[:1] == "b" or unit[1:2] == "b":
-        per_sec //= 8
-    usecs = 50_000
-    if at:
-        if not _VIF_INTERVAL.fullmatch(interval):
-            return f"invalid replenishment interval in `{interval}'"
-        usecs, end = _strtoull0(interval)
-        if usecs == 0 or usecs > _UINT32_MAX:
-            return f"replenishment interval overflow in `{interval}'"
-        usecs *= {"s": 10**6, "": 10**6, "m": 10**3}.get(interval[end : end + 1], 1)
-        if usecs > _UINT32_MAX:
-            return f"replenishment interval overflow in `{interval}'"
-    if per_sec > (2**64 - 1) // usecs:
-        return f"rate overflow in `{rate}'"
-    return None
-
-
-def _vif_refusal(token: str, rate_read: bool) -> tuple[str, str, Version] | None:
-    """What xl says of one token of a vif spec (quoted), the fix, and the release that
-    says it: a ``rate=`` it cannot read (when ``rate_read``: see
-    :meth:`XlDocument._vif_problems`), an ``mtu=`` that is no number."""
-    from ...versions import XEN_XL_VIF_MTU, XEN_XL_VIF_RATE
-
-    if token.startswith("rate=") and rate_read:
-        why = _vif_rate_error(token[5:])
-        if why is not None:
-            return (
-                f"'config parsing error in vif: {why}'",
-                "write the rate as a number with B/s or b/s (K, M, G before it), and an"
-                " optional @interval: 10Mb/s@20ms",
-                XEN_XL_VIF_RATE,
-            )
-    elif token.startswith("mtu="):
-        read = strtoul(token[4:], 0)
-        if read is None or read[0] == ULONG_MAX:
-            return (
-                f"'xl: failed to convert \"{token[4:]}\" to number'",
-                "write the MTU as a number: mtu=9000",
-                XEN_XL_VIF_MTU,
-            )
-    return None
-
-
-def _cpu_range_ok(piece: str) -> bool:
-    """One comma-separated piece of ``cpus`` as xl_parse.c ``update_cpumap_range``
-    and ``parse_range`` (lines 138-161, 166-205) read it: an optional ``^``, an
-    optional ``node:``/``nodes:``, then ``all`` (not after ``^``) or ``A`` or
-    ``A-B`` with B not below A, and nothing after ("Invalid pcpu range")."""
-    negated = piece.startswith("^")
-    rest = piece[1:] if negated else piece
-    for prefix in ("node:", "nodes:"):
-        if rest.startswith(prefix):
-            rest = rest[len(prefix) :]
-            break
-    if rest == "all":
-        return not negated
-    first = strtoul(rest, 0)
-    if first is None or first[0] == ULONG_MAX:
-        return False
-    end = first[1]
-    if rest[end : end + 1] == "-":
-        second = strtoul(rest, end + 1)
-        if second is None or second[0] in (ULONG_MAX,) or second[0] < first[0]:
-            return False
-        end = second[1]
-    return end == len(rest)
-
-
-def _cpu_range_endless(piece: str) -> bool:
-    """A ``cpus`` range xl 4.4 on accepts but never finishes: ``1--3`` (xl_parse.c
-    ``parse_range``, lines 138-161 of 4.17: strtoul reads ``-3`` as 2**64-3, not
-    below 1; ``update_cpumap_range``'s ``while (ida <= idb)`` then counts to it;
-    peer-xl still runs after 20 s). A range of more than 2**32 numbers is taken as
-    endless."""
-    rest = piece.lstrip("^")
-    for prefix in ("node:", "nodes:"):
-        if rest.startswith(prefix):
-            rest = rest[len(prefix) :]
-            break
-    if not _cpu_range_ok(piece):
-        return False
-    first = strtoul(rest, 0)
-    if first is None or rest[first[1] : first[1] + 1] != "-":
-        return False
-    second = strtoul(rest, first[1] + 1)
-    return second is not None and second[0] - first[0] >= 1 << 32
-
-
-#: The ``on_*`` keys and the actions xl 4.17 takes there (xl.cfg(5); soft-reset from 4.6).
-_ACTION_KEYS = ("on_poweroff", "on_reboot", "on_watchdog", "on_crash", "on_soft_reset")
-_ACTIONS = (
-    "destroy",
-    "restart",
-    "rename-restart",
-    "preserve",
-    "coredump-destroy",
-    "coredump-restart",
-    "soft-reset",
-)
-#: A UUID as libxl_uuid_from_string reads it (36 characters, either case).
-_UUID = lazy_re(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
 
 #: /etc/xen/xl.conf settings (xl.conf(5)).
 XL_CONF_KEYS = frozenset(
@@ -367,7 +199,7 @@ class XlDocument(DomUDocument):
 
         if self._atom("device_model_version"):
             value = str(self.get("device_model_version"))
-            if value not in _DM_VERSIONS:
+            if value not in DM_VERSIONS:
                 # xl_parse.c:2523-2532 strcmp()s the two names, for every type; "none"
                 # was a third name from RELEASE-4.7.0 (xl_cmdimpl.c:2303) to 4.9.0
                 # (xl_parse.c:1866), dropped with "xl: add PVH as a guest type" (4.10)
@@ -385,12 +217,12 @@ class XlDocument(DomUDocument):
                     since=("xen", XEN_XL_DM_TSC),
                     reprieve=(XEN_XL_DM_NONE, XEN_TYPE) if none else None,
                 )
-        if self._atom("tsc_mode") and not _tsc_mode_ok(str(self.get("tsc_mode"))):
+        if self._atom("tsc_mode") and not tsc_mode_ok(str(self.get("tsc_mode"))):
             yield self._invalid_mode("tsc_mode", TSC_MODES)
         if self._atom("cpus"):
             value = str(self.get("cpus"))
-            bad = next((r for r in value.split(",") if r and not _cpu_range_ok(r)), None)
-            endless = next((r for r in value.split(",") if _cpu_range_endless(r)), None)
+            bad = next((r for r in value.split(",") if r and not cpu_range_ok(r)), None)
+            endless = next((r for r in value.split(",") if cpu_range_endless(r)), None)
             if bad is None and endless is not None:
                 yield ValueProblem(
                     self.assignment("cpus"),
@@ -465,7 +297,7 @@ class XlDocument(DomUDocument):
         value = self.get(key)
         if isinstance(value, int):
             return value
-        return _c_long(value) if isinstance(value, str) else None
+        return c_long(value) if isinstance(value, str) else None
 
     def _vcpus_problem(self) -> Iterator[ValueProblem]:
         """``maxvcpus`` below ``vcpus``: xl_parse.c:1397-1408 (4.17; since "xl: vNUMA
@@ -509,7 +341,7 @@ class XlDocument(DomUDocument):
         for spec in self._list("vif"):
             read_on = True
             for token in (t.lstrip(" ") for t in spec.split(",") if t):
-                yield from self._refused("vif", spec, _vif_refusal(token, read_on))
+                yield from self._refused("vif", spec, vif_refusal(token, read_on))
                 read_on = read_on and "=" in token
 
     def _refused(
@@ -539,7 +371,7 @@ class XlDocument(DomUDocument):
         if None in kinds:
             return
         if kinds and kinds[0] != "pv":
-            if not _timer_mode_ok(str(self.get("timer_mode"))):
+            if not timer_mode_ok(str(self.get("timer_mode"))):
                 # xl_parse.c:1656-1661 (a number) and 1670-1674 (a name), 4.2 on
                 yield self._invalid_mode("timer_mode", TIMER_MODES)
             return
@@ -557,15 +389,15 @@ class XlDocument(DomUDocument):
         specified'), and ``uuid`` is 36 characters with dashes
         (``libxl_uuid_from_string``; peer-xl: "Failed to parse UUID:" for the 32 hex
         digits xm's uuid.fromString took). A list is no value (xl warns, takes it)."""
-        for key in _ACTION_KEYS:
-            if self._atom(key) and str(self.get(key)) not in _ACTIONS:
+        for key in ACTION_KEYS:
+            if self._atom(key) and str(self.get(key)) not in ACTIONS:
                 value = str(self.get(key))
                 yield ValueProblem(
                     self.assignment(key),
                     f"{key} '{value}': xl refuses the config ('Unknown {key} action"
-                    f' "{value}" specified\'); write one of {", ".join(_ACTIONS)}',
+                    f' "{value}" specified\'); write one of {", ".join(ACTIONS)}',
                 )
-        if self._atom("uuid") and not _UUID.fullmatch(str(self.get("uuid"))):
+        if self._atom("uuid") and not UUID.fullmatch(str(self.get("uuid"))):
             value = str(self.get("uuid"))
             yield ValueProblem(
                 self.assignment("uuid"),
@@ -584,7 +416,7 @@ class XlDocument(DomUDocument):
         if not self.is_domu:
             return
         kinds: dict[str, str] = {}
-        for key, names in (("type", _TYPES), ("builder", _BUILDERS)):
+        for key, names in (("type", TYPES), ("builder", BUILDERS)):
             a = self.assignment(key)
             if a is None or not self._atom(key):
                 continue
@@ -634,7 +466,7 @@ class XlDocument(DomUDocument):
         from ...versions import XEN_XL_DM_TSC
 
         value = str(self.get(key))
-        number = _c_long(value)
+        number = c_long(value)
         said = f'"{value}"' if number is None else str(number)
         return ValueProblem(
             self.assignment(key),
@@ -646,7 +478,7 @@ class XlDocument(DomUDocument):
     def _kind(self, key: str) -> str | None:
         """The domain type xl 4.10+ reads from ``type`` or ``builder`` (``None``: no
         such type): the first name the value is a prefix of, "" being hvm."""
-        names = _TYPES if key == "type" else _BUILDERS
+        names = TYPES if key == "type" else BUILDERS
         value = str(self.get(key))
         return next((k for name, k in names if name.startswith(value)), None)
 

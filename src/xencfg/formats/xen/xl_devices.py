@@ -265,7 +265,7 @@ def _vtpm_error(spec: str) -> str | None:
     """xl_parse.c:2093-2135 (RELEASE-4.3.0 on, unchanged to 4.19): strtok at commas,
     blanks before a key skipped, a piece with no '=' ends the spec; the key is backend
     or uuid (a UUID libxl_uuid_from_string reads), and each spec names its backend."""
-    from .xl import _UUID
+    from .xl_values import UUID
 
     backend = False
     for piece in _pieces(spec):
@@ -276,7 +276,7 @@ def _vtpm_error(spec: str) -> str | None:
             backend = True
         elif key != "uuid":
             return f"Unknown string `{key}' in vtpm spec"
-        elif not _UUID.fullmatch(value):
+        elif not UUID.fullmatch(value):
             return f"Failed to parse vtpm UUID: {value}"
     return None if backend else "vtpm spec missing required backend field!"
 
@@ -411,7 +411,7 @@ def _affinity_problems(doc: XlDocument) -> Iterator[ValueProblem]:
     (xl_parse.c:312-385) reads a string once, and a list's first max_vcpus entries
     only (maxvcpus, else vcpus, else none: xl_parse.c:1382-1404), up to the first
     that is no string, each with parse_cpurange as ``cpus`` is read."""
-    from .xl import _cpu_range_ok
+    from .xl_values import cpu_range_ok
 
     top = doc._long("maxvcpus") or doc._long("vcpus") or 0
     for key in ("cpus", "cpus_soft"):
@@ -427,7 +427,7 @@ def _affinity_problems(doc: XlDocument) -> Iterator[ValueProblem]:
         else:
             continue
         for entry in entries:
-            bad = next((r for r in entry.split(",") if r and not _cpu_range_ok(r)), None)
+            bad = next((r for r in entry.split(",") if r and not cpu_range_ok(r)), None)
             if bad is not None:
                 said = (
                     'Can\'t combine "^" and "all".'

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from ...problems import ValueProblem
 from ...versions import Version
-from .xl import _ACTIONS as XL_ACTIONS
+from .xl_values import ACTIONS as XL_ACTIONS
 
 if TYPE_CHECKING:
     from .xm import XmDocument

@@ -1,4 +1,5 @@
-"""One domU config at a time: vifs, memory, and what xl refuses (XN010-XN016)."""
+"""One domU config at a time: vifs, memory, what xl refuses and what it ignores (XN010-XN016,
+XN020)."""
 
 from __future__ import annotations
 
@@ -380,3 +381,54 @@ def xl_domu_refused(item: Loaded) -> Iterator[Finding]:
         out = _xl_severity(item, f)
         if out is not None:
             yield out
+
+
+@rule("XN020", "xl-setting-ignored", "warning", formats=("xl", "xm"))
+def xl_setting_ignored(item: Loaded) -> Iterator[Finding]:
+    """A setting of a domU config that ``xl create`` takes and then ignores or drops.
+
+    Why it matters: xl starts the guest and says so only on its terminal (or not at
+    all), so the guest runs without what the file asks for. xl ignores
+    ``device_model`` ("WARNING: ignoring device_model directive.", Xen 4.2 on),
+    ``vif2`` (4.2 on), an HVM guest's ``kernel`` (one named hvmloader from 4.2 on;
+    any other only in 4.2 to 4.4: later xl boots it), an HVM guest's ``vfb`` list
+    (libxl takes its display from the top-level vnc settings), the top-level vnc
+    settings of a PV guest that has a vfb list, an HVM guest's ``stdvga`` beside a
+    ``vga`` that says otherwise (4.3 on), ``vncviewer`` (4.5 on), ``root`` and
+    ``extra`` beside ``cmdline`` (4.5 on), and ``cmdline`` itself before 4.5 (xl
+    read it from 4.5 on). It drops a vif ``type``
+    other than vif or ioemu ("Invalid parameter `type'.", 4.6 on: xm's
+    ``type=netfront`` no longer makes a PV-only NIC), a vif argument it does not
+    know ("unrecognized argument", written ``mac = ...`` with blanks too; older xl
+    said nothing) or knows only from a later release (``mtu=`` from 4.15),
+    ``accel=``, a vfb key it does not know (xm's ``type=sdl``: the guest gets VNC),
+    and an unknown channel key ("unknown channel parameter"). xl before 4.6
+    stopped reading a vif spec at a piece with no ``=``, and every xl a vfb spec.
+    Line numbers and releases: tools/xl/xl_parse.c at RELEASE-4.17.0 and the same
+    code at each RELEASE-4.x.0 tag; the 4.17 messages checked with peer-xl.
+
+    Nothing for a release whose xl reads the setting (``kernel`` of an HVM guest
+    on Xen 4.1, ``type=netfront`` before 4.6), nor before Xen 4.1. A config read
+    here as xm with no Python statement in it is xl's from Xen 4.5 on and is
+    checked there.
+
+    Example: ``vif = [ 'type=netfront, mac=00:16:3e:68:b2:12, bridge=xenbr0' ]``
+    and ``device_model = 'qemu-dm'`` in an HVM guest on Xen 4.17.
+
+    Fix: what the message says: remove the setting, or write the one xl reads
+    (``type=vif``, ``device_model_override``, ``firmware_override``, top-level
+    ``vnclisten``).
+    """
+    from ...formats.xen.xl_ignored import ignored_settings
+
+    if _TEMPLATE.match(item.file.path.name) or _NOT_DOMU_NAME.search(item.file.path.name):
+        return
+    doc = _xl_reading(item)
+    if doc is None:
+        return
+    xen = item.versions.of("xen", item.node or "")
+    if xen.older_than(XEN_XL):
+        return
+    for p in ignored_settings(doc):
+        if p.refused_in(xen) is not False:
+            yield make("XN020", p.message, item.where(p.node), severity="warning")
