@@ -21,6 +21,7 @@ from ..cluster import Cluster, Loaded, short
 from ..discover import NodeTree
 from ..errors import XencfgError
 from .migration import Migration, load_as
+from .order import plan_order
 from .part_storage import plan_wwids
 
 #: The files that make a node a member of a messaging layer (its stack files), and
@@ -141,6 +142,7 @@ def plan_site(
     said = {(n.kind, n.source, n.what) for mc in sections for n in mc.notes}
     plan_wwids(site, found)  # (the lines a cluster's own plan already gave are left out)
     site.notes = [n for n in site.notes if (n.kind, n.source, n.what) not in said]
+    plan_order(site, found, groups)
     return site
 
 

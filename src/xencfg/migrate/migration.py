@@ -80,10 +80,16 @@ class Migration:
     clusters: list[Migration] = attrs.Factory(list)
     #: the report's heading for a part that is no cluster (stand-alone nodes)
     title: str = ""
+    #: a site's cluster: its place in the site's cut-over (1 first; 0: no order) and
+    #: the clusters whose initiators log in to its targets (migrate/order.py)
+    order: int = 0
+    serves: list[dict[str, Any]] = attrs.Factory(list)
+    #: a site: the clusters' cut-over in order, across clusters (migrate/order.py)
+    order_steps: list[str] = attrs.Factory(list)
 
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         notes = self.all_notes()
-        out = {
+        out: dict[str, Any] = {
             "cluster_name": self.cluster_name,
             "nodes": self.nodes,
             "members": [attrs.asdict(m) for m in self.members],
@@ -95,6 +101,10 @@ class Migration:
         }
         if self.title:
             out["title"] = self.title
+        if self.order:
+            out["order"], out["serves"] = self.order, self.serves
+        if self.order_steps:
+            out["order_steps"] = self.order_steps
         if self.clusters:  # (the lists above hold every cluster's; here each one's own)
             out["clusters"] = [c.to_dict(show_secrets) for c in self.clusters]
         return out
@@ -345,6 +355,9 @@ def _site_markdown(m: Migration) -> str:
                 f"- cluster {c.cluster_name or '(stack not migrated)'}: {', '.join(c.nodes)}"
                 + (f"; its CIB: OUTDIR/{cib}" if cib else "; no CIB written")
             )
+    if m.order_steps:
+        lines += ["", "## Order of the cut-over", ""]
+        lines += [f"{i}. {s}" for i, s in enumerate(m.order_steps, start=1)]
     for c in m.clusters:
         lines += ["", *("#" + x if x.startswith("#") else x for x in _markdown(c).splitlines())]
     lines += ["", "## The whole site: initiators' WWIDs", ""]
