@@ -272,3 +272,135 @@ def test_stand_alone_nodes_keep_their_own_files(tmp_path: Path) -> None:
     assert "- stand-alone nodes xen1: no messaging layer, their own files only" in (
         m.report_markdown()
     )
+
+
+#: each site's storage cluster and the clusters its targets serve (by first node), as
+#: the cluster model pairs them: an ietd.conf target with the initiators its
+#: initiators.allow admits (cluster.py _iscsi_layers; IET's initiator_match)
+UNSEEN8 = FIXTURES / "unseen8/iet-hb214-pair-serves-hb3pcmk10-ocfs2-and-cs14pcmk11-multipath"
+SERVES = {
+    "hb2-dom0s-iet-pair": (SITES["hb2-dom0s-iet-pair"][0], "san1", {"dom1": ["san.vmstore"]}),
+    "topo4-hb1-iet-pair-four-dom0s": (
+        SITES["topo4-hb1-iet-pair-four-dom0s"][0],
+        "vault1",
+        {"oak1": ["vault.shared"]},
+    ),
+    "unseen4-centos5-iet-hb1": (
+        SITES["unseen4-centos5-iet-hb1"][0],
+        "stor1",
+        {"xen1": ["stor:vmstore"]},
+    ),
+    # one pair, two dom0 clusters: the access list gives each its own target
+    "unseen8-san-serves-two": (UNSEEN8, "san1", {"a1": ["vmpool-a"], "b1": ["vmpool-b"]}),
+}
+
+
+@pytest.fixture(scope="module")
+def ordered() -> dict[str, migrate.Migration]:
+    return {name: migrate.plan(_roots(site)) for name, (site, _, _) in SERVES.items()}
+
+
+@pytest.mark.parametrize("name", SERVES)
+def test_the_storage_cluster_is_cut_over_first_and_says_whom_it_serves(
+    name: str, ordered: dict[str, migrate.Migration]
+) -> None:
+    """The storage cluster's cut-over stops ietd and brings LIO up with new WWIDs under
+    the dom0s' disks, so it goes first (in hb2's site the dom0 cluster sorts first: the
+    order comes from the pairing, not from the site's order), and its JSON entry names
+    the clusters its targets serve; every other cluster is served and serves none."""
+    m = ordered[name]
+    _, storage, served = SERVES[name]
+    data = json.loads(m.report_json())["clusters"]
+    by_first = {c["nodes"][0]: c for c in data}
+    assert sorted(c["order"] for c in data) == list(range(1, len(data) + 1))
+    assert by_first[storage]["order"] == 1
+    got = {s["nodes"][0]: s["targets"] for s in by_first[storage]["serves"]}
+    assert list(got) == list(served)
+    for first, ends in served.items():
+        assert len(got[first]) == len(ends)
+        assert all(t.endswith(end) for t, end in zip(got[first], ends, strict=True))
+    for first in served:
+        assert by_first[first]["order"] > 1 and by_first[first]["serves"] == []
+    assert m.order_steps and json.loads(m.report_json())["order_steps"] == m.order_steps
+
+
+@pytest.mark.parametrize("name", SERVES)
+def test_the_order_part_stops_the_guests_before_and_rescans_after(
+    name: str, ordered: dict[str, migrate.Migration]
+) -> None:
+    """The report's "Order of the cut-over" (after the list of clusters, before the
+    clusters' sections): for each served cluster, stop its guests before the storage
+    cluster's cut-over, log in, rescan and do its WWID TODO lines (each named by file
+    and line, as the whole site's section lists them) after LIO is up, then cut it
+    over itself: the guests stop once."""
+    m = ordered[name]
+    _, storage, served = SERVES[name]
+    text = m.report_markdown()
+    part = text.index("\n## Order of the cut-over\n")
+    assert text.index("\n- cluster ") < part < text.index("\n## Migration of ")
+    label = {c.nodes[0]: f"cluster {c.cluster_name}" for c in m.clusters}
+    steps = m.order_steps
+    cut = steps.index(
+        f"Cut over {label[storage]} (its own steps, LIO's `targetctl restore` "
+        "included); `targetcli ls` shows every target, LUN and ACL."
+    )
+    for first in served:
+        c = next(c for c in m.clusters if c.nodes[0] == first)
+        before = next(
+            i
+            for i, s in enumerate(steps)
+            if s.startswith(f"Before {label[storage]}: on {label[first]} (")
+        )
+        after = next(
+            i for i, s in enumerate(steps) if s.startswith(f"After LIO is up: on {label[first]} (")
+        )
+        own = next(i for i, s in enumerate(steps) if s.startswith(f"Cut over {label[first]} ("))
+        assert before < cut < after < own, steps
+        assert "stop the guests on the LUNs of" in steps[before]
+        assert "`iscsiadm -m session --rescan`" in steps[after] and "`multipath -r`" in steps[after]
+        todo = [
+            n.source
+            for n in m.all_notes()
+            if n.target == "initiators' WWIDs" and any(f"/{x}/" in n.source for x in c.nodes)
+        ]
+        for source in todo:
+            assert f"`{source}`" in steps[after]
+        assert f"{len(steps)}. " in text.split("\n## Migration of ", 1)[0]
+
+
+def test_the_order_names_each_wwid_todo_line_of_the_served_nodes(
+    ordered: dict[str, migrate.Migration],
+) -> None:
+    """hb2's dom0s each have one WWID TODO line (multipath.conf:26, the 'vmstore' alias)
+    and unseen8's b cluster two per node (vmpool-b-db, vmpool-b-mail): the after-step
+    of each cluster names all of them and no other cluster's."""
+    steps = ordered["hb2-dom0s-iet-pair"].order_steps
+    after = next(s for s in steps if s.startswith("After LIO is up"))
+    assert [f"dom{i}/etc/multipath.conf:26`" in after for i in (1, 2, 3)] == [True] * 3
+    steps = ordered["unseen8-san-serves-two"].order_steps
+    a, b = [s for s in steps if s.startswith("After LIO is up")]
+    assert a.count("multipath.conf:") == 2 and "/b1/" not in a
+    assert b.count("multipath.conf:") == 4 and "/a1/" not in b
+    # unseen4's dom0s name the LUN under a WWID that carries no ScsiId of it: no TODO
+    # line, and the step says to check the maps by hand
+    steps = ordered["unseen4-centos5-iet-hb1"].order_steps
+    after = next(s for s in steps if s.startswith("After LIO is up"))
+    assert "no WWID TODO line names these nodes" in after
+
+
+def test_clusters_that_serve_none_get_no_order(tmp_path: Path) -> None:
+    """Without the dom0s' initiator files nothing pairs them with the pair's target: the
+    report has no order part and the JSON no ``order``/``serves`` (as before)."""
+    site, _ = SITES["hb2-dom0s-iet-pair"]
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy, symlinks=True)
+    for key in copy.glob("*/etc/ha.d/authkeys"):
+        key.chmod(0o600)
+    for f in copy.glob("dom*/etc/iscsi/*"):
+        f.unlink()
+    m = migrate.plan(_roots(copy))
+    assert len(m.clusters) == 2 and not m.order_steps
+    assert "Order of the cut-over" not in m.report_markdown()
+    data = json.loads(m.report_json())
+    assert "order_steps" not in data
+    assert not [c for c in data["clusters"] if "order" in c or "serves" in c]

@@ -94,7 +94,8 @@ def _steps(
 ) -> list[str]:
     """The site's cut-over, one line a step, naming the TODO lines each step does."""
     sections = site.clusters
-    node_of = {f.display: t.name for t in found.nodes for f in t.files}
+    # (a line names its file as the document read it: shown or full path)
+    node_of = {k: t.name for t in found.nodes for f in t.files for k in (f.display, str(f.path))}
     wwid_lines = [n for n in site.all_notes() if n.target == _WWIDS]
 
     def todo(nodes: list[str]) -> str:
