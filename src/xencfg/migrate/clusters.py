@@ -104,7 +104,8 @@ def plan_site(
     """The migration of a site of several clusters: each cluster planned on its own by
     ``one`` (run.py's Planner: its corosync.conf nodelist, cluster_name, authkey, CIB and
     cut-over), the stand-alone trees' own files, and the initiators' WWID lines of every
-    target the site moves to LIO (a storage pair's LUNs reach the other clusters' dom0s)."""
+    target the site moves to LIO (a storage pair's LUNs reach the other clusters' dom0s),
+    and the order in which to cut the clusters over (:func:`.order.plan_order`)."""
     stacked = [g for g in groups if g.stack]
     if cluster_name is not None or cib_file is not None:
         given = "--cluster-name" if cluster_name is not None else "--cib"
