@@ -1,0 +1,109 @@
+"""What Pacemaker refuses in a ``--to current`` conversion (``xencfg cib convert``).
+
+The pacemaker-1.0 output is checked against pacemaker-1.0.rng (:func:`.convert._check`);
+Pacemaker's current schemas are not held in the repository, so the current output is
+checked by the lint rules that speak for ``crm_verify``'s "config not valid"
+(:data:`RULES`). Each error is placed on the input line of the element it is about
+(matched by tag and id, which the current step keeps), and sorted into two kinds:
+
+* *carried*: the element is the input's own (a duplicate recurring op, a recurring start
+  op): the conversion wrote what the administrator had; the CIB is written and the
+  command exits 1, saying so;
+* *made*: the element is one the conversion created (no input element has its id): the
+  conversion's own doing, so the CIB is refused (not written, exit 1), as the
+  pacemaker-1.0 path refuses what pacemaker-1.0.rng refuses.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from xencfg._lazy import etree
+
+from .tables import parse_roots
+
+#: The lint rules whose errors are ``crm_verify`` refusals ("Errors found during check:
+#: config not valid"): the schema's (CB023), two recurring ops of one name and interval
+#: (CB030), on-fail=fence / loss-policy=fence without fencing (CB025), an option value
+#: Pacemaker refuses (CB041).
+RULES = ("CB023", "CB025", "CB030", "CB041")
+
+
+@attrs.frozen
+class Refusal:
+    """One error Pacemaker would refuse the converted CIB for."""
+
+    code: str
+    message: str
+    #: the input line of the element it is about (None: an element the conversion made)
+    line: int | None
+
+    @property
+    def carried(self) -> bool:
+        """The input had it: the conversion wrote it as it found it."""
+        return self.line is not None
+
+    def located(self, path: str) -> str:
+        """The report line: ``path:N: CODE Pacemaker will refuse this CIB: ...``."""
+        if self.carried:
+            return (
+                f"{path}:{self.line}: {self.code} Pacemaker will refuse this CIB: "
+                f"{self.message}, carried from the input line {self.line}"
+            )
+        return (
+            f"{path}:0: {self.code} Pacemaker would refuse the converted CIB: "
+            f"{self.message} (made by the conversion: not written)"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**attrs.asdict(self), "carried": self.carried}
+
+
+def refusals(source: str, converted: str) -> list[Refusal]:
+    """The errors of :data:`RULES` in ``converted`` (the ``--to current`` output of
+    ``source``), each placed on the input line of the element it is about."""
+    from xencfg.lint import lint_text
+
+    found = [
+        f
+        for f in lint_text(converted, "cib", path="cib.xml", select=RULES).findings
+        if f.severity == "error"
+    ]
+    if not found:
+        return []
+    at_line = _elements_by_line(converted)
+    inputs = _input_lines(source)
+    out = []
+    for f in found:
+        el = at_line.get(f.line)
+        line = None
+        while el is not None and line is None:
+            line = inputs.get((el.tag, el.get("id")))
+            el = el.getparent()
+        out.append(Refusal(f.code, f.message, line))
+    return out
+
+
+def _elements(text: str) -> list[Any]:
+    """Every element of ``text`` (a CIB, or a fragment of several roots), in order."""
+    nodes, _whole = parse_roots(text, None)
+    return [el for n in nodes if isinstance(n.tag, str) for el in n.iter(etree.Element)]
+
+
+def _elements_by_line(text: str) -> dict[int, Any]:
+    """The first element that starts on each line of ``text``."""
+    found: dict[int, Any] = {}
+    for el in _elements(text):
+        found.setdefault(el.sourceline, el)
+    return found
+
+
+def _input_lines(text: str) -> dict[tuple[str, str | None], int]:
+    """(tag, id) of each element of the input with an id -> its line."""
+    out: dict[tuple[str, str | None], int] = {}
+    for el in _elements(text):
+        if el.get("id") is not None and el.sourceline:
+            out.setdefault((el.tag, el.get("id")), el.sourceline)
+    return out
