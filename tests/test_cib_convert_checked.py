@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,9 +21,6 @@ from xencfg.cli import main
 from xencfg.formats.cib.convert import Conversion
 from xencfg.formats.cib.convert.refusals import refusals
 
-OPS = """
-          <op id="ip-mon1" name="monitor" interval="10s"/>
-"""
 PCMK10 = """<cib validate-with="pacemaker-1.0" admin_epoch="0" epoch="1" num_updates="0">
   <configuration>
     <crm_config>
@@ -72,6 +70,23 @@ CARRIED = {
 }
 
 
+HB2 = (
+    '<cib admin_epoch="0" epoch="1" num_updates="0">\n <configuration>\n  <crm_config>\n'
+    '   <cluster_property_set id="cib-bootstrap-options"><attributes>\n'
+    '    <nvpair id="o1" name="stonith_enabled" value="false"/>\n'
+    "   </attributes></cluster_property_set>\n  </crm_config>\n"
+    '  <nodes><node id="1" uname="xen1" type="normal"/></nodes>\n  <resources>\n'
+    '   <primitive id="ip" class="ocf" provider="heartbeat" type="IPaddr2">\n'
+    '    <instance_attributes id="ip-ia"><attributes>\n'
+    '     <nvpair id="ip-ia-ip" name="ip" value="10.0.0.10"/>\n'
+    "    </attributes></instance_attributes>\n    <operations>\n"
+    '     <op id="ip-mon1" name="monitor" interval="10s"/>\n'
+    '     <op id="ip-mon2" name="monitor" interval="10s" timeout="20s"/>\n'
+    "    </operations>\n   </primitive>\n  </resources>\n  <constraints/>\n"
+    " </configuration>\n <status/>\n</cib>\n"
+)
+
+
 def _line_of(text: str, needle: str) -> int:
     return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)
 
@@ -83,7 +98,10 @@ def _crm_verify(path: Path) -> str:
     return run.stdout.splitlines()[0]
 
 
-def _convert(tmp_path: Path, text: str, capsys: pytest.CaptureFixture[str], *more: str):
+def _convert(
+    tmp_path: Path, text: str, capsys: pytest.CaptureFixture[str], *more: str
+) -> tuple[int, Path, Any]:
+    """``cib convert --to current`` of TEXT to new.xml: exit code, new.xml, the output."""
     src = tmp_path / "cib.xml"
     src.write_text(text)
     out = tmp_path / "new.xml"
@@ -148,21 +166,7 @@ def test_the_line_is_the_input_line_through_heartbeat_2_renames(
     """A heartbeat 2 CIB goes through the 1.0 step (which moves lines: the ``<attributes>``
     wrappers go); the op keeps its id, so its input line is found. crm_verify on the
     output: "Errors found during check: config not valid"."""
-    text = (
-        '<cib admin_epoch="0" epoch="1" num_updates="0">\n <configuration>\n  <crm_config>\n'
-        '   <cluster_property_set id="cib-bootstrap-options"><attributes>\n'
-        '    <nvpair id="o1" name="stonith_enabled" value="false"/>\n'
-        "   </attributes></cluster_property_set>\n  </crm_config>\n"
-        '  <nodes><node id="1" uname="xen1" type="normal"/></nodes>\n  <resources>\n'
-        '   <primitive id="ip" class="ocf" provider="heartbeat" type="IPaddr2">\n'
-        '    <instance_attributes id="ip-ia"><attributes>\n'
-        '     <nvpair id="ip-ia-ip" name="ip" value="10.0.0.10"/>\n'
-        "    </attributes></instance_attributes>\n    <operations>\n"
-        '     <op id="ip-mon1" name="monitor" interval="10s"/>\n'
-        '     <op id="ip-mon2" name="monitor" interval="10s" timeout="20s"/>\n'
-        "    </operations>\n   </primitive>\n  </resources>\n  <constraints/>\n"
-        " </configuration>\n <status/>\n</cib>\n"
-    )
+    text = HB2
     rc, out, cap = _convert(tmp_path, text, capsys)
     assert rc == 1 and out.exists()
     n = _line_of(text, "ip-mon2")
@@ -202,3 +206,22 @@ def test_refusals_place_each_error_on_its_input_element() -> None:
     [r] = refusals(text, text.replace('"pacemaker-1.0"', '"pacemaker-3.9"'))
     assert (r.code, r.line, r.carried) == ("CB030", _line_of(text, "ip-mon2"), True)
     assert refusals(_cib(), _cib()) == []
+
+
+def test_an_option_the_1_0_step_renamed_keeps_its_input_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The 1.0 step renames an heartbeat 2 option and its id (``no_quorum_policy`` ->
+    ``cib-bootstrap-options-no-quorum-policy``): the error is still the input's, on its
+    line. crm_verify on the output: "Errors found during check: config not valid"."""
+    text = HB2.replace(
+        '<nvpair id="o1" name="stonith_enabled" value="false"/>',
+        '<nvpair id="o1" name="stonith_enabled" value="false"/>'
+        '<nvpair id="o2" name="no_quorum_policy" value="bogus"/>',
+    ).replace('     <op id="ip-mon2" name="monitor" interval="10s" timeout="20s"/>\n', "")
+    rc, out, cap = _convert(tmp_path, text, capsys)
+    assert rc == 1 and out.exists()
+    n = _line_of(text, "no_quorum_policy")
+    assert f"{n}: CB041 Pacemaker will refuse this CIB: " in cap.err
+    assert f"carried from the input line {n}" in cap.err
+    assert _crm_verify(out).startswith("REJECT")

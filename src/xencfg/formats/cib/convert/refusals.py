@@ -4,8 +4,8 @@ The pacemaker-1.0 output is checked against pacemaker-1.0.rng (:func:`.convert._
 Pacemaker's current schemas are not held in the repository, so the current output is
 checked by the lint rules that speak for ``crm_verify``'s "config not valid"
 (:data:`RULES`). Each error is placed on the input line of the element it is about
-(matched by tag and id, or for an nvpair the 1.0 step renamed by its name in its set),
-and sorted into two kinds:
+(matched by tag and id: the input's, or the ones the 1.0 step gave it, which the current
+step keeps), and sorted into two kinds:
 
 * *carried*: the element is the input's own (a duplicate recurring op, a recurring start
   op): the conversion wrote what the administrator had; the CIB is written and the
@@ -79,31 +79,12 @@ def refusals(source: str, converted: str) -> list[Refusal]:
     return [Refusal(f.code, f.message, _input_line(at_line.get(f.line), inputs)) for f in found]
 
 
-def _input_line(el: Any, inputs: dict[tuple[str | None, ...], int]) -> int | None:
-    """The input line of EL: of the nearest element (EL or an enclosing one) with an id,
-    found by its id or, for one the 1.0 step renamed (an nvpair's id), by its name in the
-    same enclosing element. An element with an id the input has not is one the
-    conversion made (None)."""
+def _input_line(el: Any, inputs: dict[tuple[str, str], int]) -> int | None:
+    """The input line of EL: of the nearest element (EL or an enclosing one) with an id.
+    An element with an id the input has not is one the conversion made (None)."""
     while el is not None and el.get("id") is None:
         el = el.getparent()
-    if el is None:
-        return None
-    found = inputs.get(_key(el))
-    if found is None and el.tag == "nvpair":  # (an op's name is not unique: never by name)
-        found = inputs.get(_named(el))
-    return found
-
-
-def _key(el: Any) -> tuple[str | None, ...]:
-    return ("id", el.tag, el.get("id"))
-
-
-def _named(el: Any) -> tuple[str | None, ...]:
-    """EL's name within its nearest enclosing element with an id."""
-    up = el.getparent()
-    while up is not None and up.get("id") is None:
-        up = up.getparent()
-    return ("name", el.tag, el.get("name"), None if up is None else up.get("id"))
+    return None if el is None else inputs.get((el.tag, el.get("id")))
 
 
 def _elements(text: str) -> list[Any]:
@@ -120,12 +101,25 @@ def _elements_by_line(text: str) -> dict[int, Any]:
     return found
 
 
-def _input_lines(text: str) -> dict[tuple[str | None, ...], int]:
-    """Each element of the input with an id, by id and by name (:func:`_named`) -> its line."""
-    out: dict[tuple[str | None, ...], int] = {}
-    for el in _elements(text):
-        if el.get("id") is not None and el.sourceline:
-            out.setdefault(_key(el), el.sourceline)
-            if el.tag == "nvpair":
-                out.setdefault(_named(el), el.sourceline)
+def _input_lines(text: str) -> dict[tuple[str, str], int]:
+    """(tag, id) of each element with an id, of the input and of its pacemaker-1.x
+    conversion (the 1.0 step renames ids: ``cib-bootstrap-options-<option>``; the current
+    step keeps them) -> its input line."""
+    from xencfg.errors import XencfgError
+
+    from . import convert
+
+    out: dict[tuple[str, str], int] = {}
+    pairs = [(el, el.sourceline) for el in _elements(text)]
+    try:
+        base = convert(text, pacemaker11=True)
+    except XencfgError:  # (a CIB newer than 1.x: its own ids are the output's)
+        base = None
+    if base is not None and base.lines is not None:
+        els = _elements(base.text)
+        if len(els) == len(base.lines):  # (as upgrade._input_lines: no line, not a wrong one)
+            pairs += zip(els, base.lines, strict=True)
+    for el, line in pairs:
+        if el.get("id") is not None and line:
+            out.setdefault((el.tag, el.get("id")), line)
     return out
