@@ -1,5 +1,5 @@
 """``xencfg cib convert --to current`` checks its output with the lint rules that speak for
-crm_verify's refusals (formats/cib/convert/refusals.py): an error the input carried is
+crm_verify's refusals (lint/converted.py): an error the input carried is
 written and reported with its input line (exit 1), one the conversion made is refused.
 
 Each refusal is checked with crm_verify (Pacemaker 2.1.5, the peer-crm-verify wrapper in
@@ -19,7 +19,7 @@ import pytest
 from conftest import peer_tool
 from xencfg.cli import main
 from xencfg.formats.cib.convert import Conversion
-from xencfg.formats.cib.convert.refusals import refusals
+from xencfg.lint.converted import refusals
 
 PCMK10 = """<cib validate-with="pacemaker-1.0" admin_epoch="0" epoch="1" num_updates="0">
   <configuration>

@@ -880,7 +880,7 @@ def _refused_by_pacemaker(source: str, converted: str, target: str) -> list[Any]
 
     if target not in ("current", CURRENT):
         return []
-    from .formats.cib.convert.refusals import refusals
+    from .lint.converted import refusals
 
     return refusals(source, converted)
 

@@ -1,6 +1,8 @@
 """What Pacemaker refuses in a ``--to current`` conversion (``xencfg cib convert``).
 
-The pacemaker-1.0 output is checked against pacemaker-1.0.rng (:func:`.convert._check`);
+Here, not in formats/cib/convert: it runs lint's rules, and formats sit below lint.
+
+The pacemaker-1.0 output is checked against pacemaker-1.0.rng (``formats/cib/convert`` ``_check``);
 Pacemaker's current schemas are not held in the repository, so the current output is
 checked by the lint rules that speak for ``crm_verify``'s "config not valid"
 (:data:`RULES`). Each error is placed on the input line of the element it is about
@@ -22,8 +24,7 @@ from typing import Any
 import attrs
 
 from xencfg._lazy import etree
-
-from .tables import parse_roots
+from xencfg.formats.cib.convert.tables import parse_roots
 
 #: The lint rules whose errors are ``crm_verify`` refusals ("Errors found during check:
 #: config not valid"): the schema's (CB023), two recurring ops of one name and interval
@@ -65,7 +66,7 @@ class Refusal:
 def refusals(source: str, converted: str) -> list[Refusal]:
     """The errors of :data:`RULES` in ``converted`` (the ``--to current`` output of
     ``source``), each placed on the input line of the element it is about."""
-    from xencfg.lint import lint_text
+    from .memory import lint_text
 
     found = [
         f
@@ -106,8 +107,7 @@ def _input_lines(text: str) -> dict[tuple[str, str], int]:
     conversion (the 1.0 step renames ids: ``cib-bootstrap-options-<option>``; the current
     step keeps them) -> its input line."""
     from xencfg.errors import XencfgError
-
-    from . import convert
+    from xencfg.formats.cib.convert import convert
 
     out: dict[tuple[str, str], int] = {}
     pairs = [(el, el.sourceline) for el in _elements(text)]
