@@ -782,7 +782,6 @@ def _formats(args: argparse.Namespace) -> int:
 
 
 def _cib(args: argparse.Namespace) -> int:
-    import json
 
     from . import api
 
@@ -829,12 +828,7 @@ def _cib(args: argparse.Namespace) -> int:
         except conv.InvalidOutput as exc:  # never written: the schema's words, exit 1
             if args.report == "json":
                 invalid = {**exc.conversion.to_dict(), "text": None, "errors": exc.errors}
-                shown = json.dumps(invalid, indent=2)
-                if not args.show_secrets:
-                    from .secrets import redact
-
-                    shown = redact(shown, api.loads(source, "cib").secrets())
-                print(shown, file=sys.stderr)
+                print(_json_report(args, source, invalid), file=sys.stderr)
                 return EXIT_FINDINGS
             for ch in exc.conversion.changes:
                 print(ch.located(args.file), file=sys.stderr)
@@ -854,11 +848,7 @@ def _cib(args: argparse.Namespace) -> int:
             same = os.path.exists(args.output) and os.path.samefile(args.output, args.file)
             write_atomic(args.output, encode(result.text), expect=source if same else None)
         if args.report == "json":
-            report = json.dumps(_with_refused(result, refused), indent=2)
-            if not args.show_secrets:
-                from .secrets import redact
-
-                report = redact(report, api.loads(source, "cib").secrets())
+            report = _json_report(args, source, _with_refused(result, refused))
             # on standard output unless that carries the converted CIB (no -o, no --check):
             # `-o new.xml --report json > report.json` must not leave report.json empty
             print(report, file=sys.stdout if args.output or args.check else sys.stderr)
@@ -885,6 +875,17 @@ def _refused_by_pacemaker(source: str, converted: str, target: str) -> list[Any]
     return refusals(source, converted)
 
 
+def _json_report(args: argparse.Namespace, source: str, report: dict[str, Any]) -> str:
+    """A conversion's JSON report, its passwords masked unless ``--show-secrets``."""
+    import json
+
+    from . import api
+    from .secrets import redact
+
+    shown = json.dumps(report, indent=2)
+    return shown if args.show_secrets else redact(shown, api.loads(source, "cib").secrets())
+
+
 def _with_refused(result: Any, refused: list[Any]) -> dict[str, Any]:
     return {**result.to_dict(), "refused": [r.to_dict() for r in refused]}
 
@@ -892,16 +893,9 @@ def _with_refused(result: Any, refused: list[Any]) -> dict[str, Any]:
 def _refused_report(args: argparse.Namespace, source: str, result: Any, refused: list[Any]) -> int:
     """A ``--to current`` result with an error the conversion made: never written, exit 1
     (as a pacemaker-1.0 result its schema refuses)."""
-    import json
-
     if args.report == "json":
-        shown = json.dumps({**_with_refused(result, refused), "text": None}, indent=2)
-        if not args.show_secrets:
-            from . import api
-            from .secrets import redact
-
-            shown = redact(shown, api.loads(source, "cib").secrets())
-        print(shown, file=sys.stderr)
+        shown = {**_with_refused(result, refused), "text": None}
+        print(_json_report(args, source, shown), file=sys.stderr)
         return EXIT_FINDINGS
     for ch in result.changes:
         print(ch.located(args.file), file=sys.stderr)
