@@ -67,6 +67,24 @@ CARRIED = {
         _cib(constraint='<rsc_ticket id="t1" ticket="T" rsc="ip" loss-policy="fence"/>'),
         "CB025",
     ),
+    # crm_verify: "Resetting no-quorum-policy to 'stop' because fencing is disabled"
+    "suicide without stonith": (
+        _cib().replace(
+            'value="false"/>',
+            'value="false"/>\n<nvpair id="o2" name="no-quorum-policy" value="suicide"/>',
+        ),
+        "CB033",
+    ),
+    # crm_verify: "Resource r:0 is of type heartbeat and therefore cannot be used as a
+    # promotable clone resource", "Ignoring <clone> resource 'ms' because configuration is invalid"
+    "promotable heartbeat agent": (
+        _cib(constraint="").replace(
+            "    </resources>",
+            '      <master id="ms"><primitive id="r" class="heartbeat" type="drbddisk"/></master>\n'
+            "    </resources>",
+        ),
+        "CB026",
+    ),
 }
 
 
@@ -129,7 +147,12 @@ def test_an_error_the_input_carried_is_written_with_its_line_and_exit_1(
     lines = [x for x in cap.err.splitlines() if "Pacemaker will refuse this CIB" in x]
     assert len(lines) == 1, cap.err
     # the line of the second op / the rsc_ticket: the element the rule names
-    needle = {"CB030": 'interval="30s"' if "start" in case else "ip-mon2", "CB025": "rsc_ticket"}
+    needle = {
+        "CB030": 'interval="30s"' if "start" in case else "ip-mon2",
+        "CB025": "rsc_ticket",
+        "CB033": "suicide",
+        "CB026": "<master",
+    }
     n = _line_of(text, needle[code])
     assert lines[0].startswith(f"{tmp_path / 'cib.xml'}:{n}: {code} ")
     assert lines[0].endswith(f"carried from the input line {n}")
