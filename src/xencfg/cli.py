@@ -230,8 +230,11 @@ def _parser() -> argparse.ArgumentParser:
         "convert",
         help="convert a heartbeat v2 CIB to Pacemaker 1.0, 1.1 or the current schema",
         description="Convert a heartbeat v2 CIB (or a fragment) and say why each line "
-        "changed. Exit 0 converted, 1 the output would be invalid (with --check: there are "
-        "changes), 2 refused or unreadable input.",
+        "changed. Exit 0 converted; 1 the output would be invalid (not written: the schema "
+        "refuses it, or with --to current an error the conversion made), or with --to "
+        "current the CIB is written but carries an error Pacemaker refuses from the input "
+        "('Pacemaker will refuse this CIB: ..., carried from the input line N'), or with "
+        "--check there are changes; 2 refused or unreadable input.",
     )
     cc.add_argument("file", metavar="FILE", help="the CIB (or a fragment of one) to convert")
     _plan_options(
@@ -779,7 +782,6 @@ def _formats(args: argparse.Namespace) -> int:
 
 
 def _cib(args: argparse.Namespace) -> int:
-    import json
 
     from . import api
 
@@ -826,18 +828,16 @@ def _cib(args: argparse.Namespace) -> int:
         except conv.InvalidOutput as exc:  # never written: the schema's words, exit 1
             if args.report == "json":
                 invalid = {**exc.conversion.to_dict(), "text": None, "errors": exc.errors}
-                shown = json.dumps(invalid, indent=2)
-                if not args.show_secrets:
-                    from .secrets import redact
-
-                    shown = redact(shown, api.loads(source, "cib").secrets())
-                print(shown, file=sys.stderr)
+                print(_json_report(args, source, invalid), file=sys.stderr)
                 return EXIT_FINDINGS
             for ch in exc.conversion.changes:
                 print(ch.located(args.file), file=sys.stderr)
             for err in exc.errors:
                 print(f"{args.file}: converted CIB fails pacemaker-1.0.rng: {err}", file=sys.stderr)
             return EXIT_FINDINGS
+        refused = _refused_by_pacemaker(source, result.text, target)
+        if any(not r.carried for r in refused):  # the conversion's own doing: not written
+            return _refused_report(args, source, result, refused)
         if args.output and not args.check:
             # written before the report: a closed report pipe (``2>&1 | true``) ends
             # the run at the first print, and must not leave OUT unwritten with exit 0
@@ -848,20 +848,58 @@ def _cib(args: argparse.Namespace) -> int:
             same = os.path.exists(args.output) and os.path.samefile(args.output, args.file)
             write_atomic(args.output, encode(result.text), expect=source if same else None)
         if args.report == "json":
-            report = json.dumps(result.to_dict(), indent=2)
-            if not args.show_secrets:
-                from .secrets import redact
-
-                report = redact(report, api.loads(source, "cib").secrets())
+            report = _json_report(args, source, _with_refused(result, refused))
             # on standard output unless that carries the converted CIB (no -o, no --check):
             # `-o new.xml --report json > report.json` must not leave report.json empty
             print(report, file=sys.stdout if args.output or args.check else sys.stderr)
         else:
             for ch in result.changes:
                 print(ch.located(args.file), file=sys.stderr)
-        if args.check:
-            return EXIT_FINDINGS if result.changed else EXIT_OK
-        if not args.output:
+            for r in refused:
+                print(r.located(args.file), file=sys.stderr)
+        if not args.check and not args.output:
             sys.stdout.write(result.text)
-        return EXIT_OK
+        return EXIT_FINDINGS if refused or (args.check and result.changed) else EXIT_OK
     raise UsageError("cib wants an action: validate or convert")
+
+
+def _refused_by_pacemaker(source: str, converted: str, target: str) -> list[Any]:
+    """With ``--to current``: the errors crm_verify would refuse the converted CIB for
+    (the pacemaker-1.0 output is checked against its schema by the conversion itself)."""
+    from .formats.cib.upgrade import CURRENT
+
+    if target not in ("current", CURRENT):
+        return []
+    from .lint.converted import refusals
+
+    return refusals(source, converted)
+
+
+def _json_report(args: argparse.Namespace, source: str, report: dict[str, Any]) -> str:
+    """A conversion's JSON report, its passwords masked unless ``--show-secrets``."""
+    import json
+
+    from . import api
+    from .secrets import redact
+
+    shown = json.dumps(report, indent=2)
+    return shown if args.show_secrets else redact(shown, api.loads(source, "cib").secrets())
+
+
+def _with_refused(result: Any, refused: list[Any]) -> dict[str, Any]:
+    return {**result.to_dict(), "refused": [r.to_dict() for r in refused]}
+
+
+def _refused_report(args: argparse.Namespace, source: str, result: Any, refused: list[Any]) -> int:
+    """A ``--to current`` result with an error the conversion made: never written, exit 1
+    (as a pacemaker-1.0 result its schema refuses)."""
+    if args.report == "json":
+        shown = {**_with_refused(result, refused), "text": None}
+        print(_json_report(args, source, shown), file=sys.stderr)
+        return EXIT_FINDINGS
+    for ch in result.changes:
+        print(ch.located(args.file), file=sys.stderr)
+    for r in refused:
+        print(r.located(args.file), file=sys.stderr)
+    print(f"{args.file}: Pacemaker would refuse the converted CIB: not written", file=sys.stderr)
+    return EXIT_FINDINGS

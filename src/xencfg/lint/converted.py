@@ -1,0 +1,130 @@
+"""What Pacemaker refuses in a ``--to current`` conversion (``xencfg cib convert``).
+
+Here, not in formats/cib/convert: it runs lint's rules, and formats sit below lint.
+
+The pacemaker-1.0 output is checked against pacemaker-1.0.rng (``formats/cib/convert`` ``_check``);
+Pacemaker's current schemas are not held in the repository, so the current output is
+checked by the lint rules that speak for ``crm_verify``'s "config not valid"
+(:data:`RULES`). Each error is placed on the input line of the element it is about
+(matched by tag and id: the input's, or the ones the 1.0 step gave it, which the current
+step keeps), and sorted into two kinds:
+
+* *carried*: the element is the input's own (a duplicate recurring op, a recurring start
+  op): the conversion wrote what the administrator had; the CIB is written and the
+  command exits 1, saying so;
+* *made*: the element is one the conversion created (no input element has its id): the
+  conversion's own doing, so the CIB is refused (not written, exit 1), as the
+  pacemaker-1.0 path refuses what pacemaker-1.0.rng refuses.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from xencfg._lazy import etree
+from xencfg.formats.cib.convert.tables import parse_roots
+
+#: The lint rules whose errors are ``crm_verify`` refusals ("Errors found during check:
+#: config not valid", as each rule's doc cites): the schema's (CB023), two recurring ops
+#: of one name and interval or a recurring start (CB030), on-fail=fence / loss-policy=fence
+#: without fencing (CB025, CB033 no-quorum-policy=suicide), an option value Pacemaker
+#: refuses (CB041), clone-node-max > 1 on an anonymous clone (CB024), a promotable clone
+#: of a non-OCF agent (CB026), an rsc-pattern the schema refuses (CB029). Not CB027
+#: (on-fail=stop on a stop): crm_verify 2.1.5 passed two converted corpus CIBs it fires on
+#: (pengine testcases bug-1822, master-failed-demote). Not CB005 (no STONITH device):
+#: crm_verify calls it an error, but the CIB loads; the conversion reports it (``safety``).
+RULES = ("CB023", "CB024", "CB025", "CB026", "CB029", "CB030", "CB033", "CB041")
+
+
+@attrs.frozen
+class Refusal:
+    """One error Pacemaker would refuse the converted CIB for."""
+
+    code: str
+    message: str
+    #: the input line of the element it is about (None: an element the conversion made)
+    line: int | None
+
+    @property
+    def carried(self) -> bool:
+        """The input had it: the conversion wrote it as it found it."""
+        return self.line is not None
+
+    def located(self, path: str) -> str:
+        """The report line: ``path:N: CODE Pacemaker will refuse this CIB: ...``."""
+        if self.carried:
+            return (
+                f"{path}:{self.line}: {self.code} Pacemaker will refuse this CIB: "
+                f"{self.message}, carried from the input line {self.line}"
+            )
+        return (
+            f"{path}:0: {self.code} Pacemaker would refuse the converted CIB: "
+            f"{self.message} (made by the conversion: not written)"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**attrs.asdict(self), "carried": self.carried}
+
+
+def refusals(source: str, converted: str) -> list[Refusal]:
+    """The errors of :data:`RULES` in ``converted`` (the ``--to current`` output of
+    ``source``), each placed on the input line of the element it is about."""
+    from .memory import lint_text
+
+    found = [
+        f
+        for f in lint_text(converted, "cib", path="cib.xml", select=RULES).findings
+        if f.severity == "error"
+    ]
+    if not found:
+        return []
+    at_line = _elements_by_line(converted)
+    inputs = _input_lines(source)
+    return [Refusal(f.code, f.message, _input_line(at_line.get(f.line), inputs)) for f in found]
+
+
+def _input_line(el: Any, inputs: dict[tuple[str, str], int]) -> int | None:
+    """The input line of EL: of the nearest element (EL or an enclosing one) with an id.
+    An element with an id the input has not is one the conversion made (None)."""
+    while el is not None and el.get("id") is None:
+        el = el.getparent()
+    return None if el is None else inputs.get((el.tag, el.get("id")))
+
+
+def _elements(text: str) -> list[Any]:
+    """Every element of ``text`` (a CIB, or a fragment of several roots), in order."""
+    nodes, _whole = parse_roots(text, None)
+    return [el for n in nodes if isinstance(n.tag, str) for el in n.iter(etree.Element)]
+
+
+def _elements_by_line(text: str) -> dict[int, Any]:
+    """The first element that starts on each line of ``text``."""
+    found: dict[int, Any] = {}
+    for el in _elements(text):
+        found.setdefault(el.sourceline, el)
+    return found
+
+
+def _input_lines(text: str) -> dict[tuple[str, str], int]:
+    """(tag, id) of each element with an id, of the input and of its pacemaker-1.x
+    conversion (the 1.0 step renames ids: ``cib-bootstrap-options-<option>``; the current
+    step keeps them) -> its input line."""
+    from xencfg.errors import XencfgError
+    from xencfg.formats.cib.convert import convert
+
+    out: dict[tuple[str, str], int] = {}
+    pairs = [(el, el.sourceline) for el in _elements(text)]
+    try:
+        base = convert(text, pacemaker11=True)
+    except XencfgError:  # (a CIB newer than 1.x: its own ids are the output's)
+        base = None
+    if base is not None and base.lines is not None:
+        els = _elements(base.text)
+        if len(els) == len(base.lines):  # (as upgrade._input_lines: no line, not a wrong one)
+            pairs += zip(els, base.lines, strict=True)
+    for el, line in pairs:
+        if el.get("id") is not None and line:
+            out.setdefault((el.tag, el.get("id")), line)
+    return out
