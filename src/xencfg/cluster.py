@@ -11,14 +11,14 @@ member, OCFS2 member, DRBD peer, iSCSI target box, initiator, xend relocation
 peer), which nodes form each layer, each node's names and addresses, and the
 storage chain from a target's LUN to the domU disk that uses it. A root the
 run was given that no layer names is *not* a cluster member: a separate iSCSI
-box beside two dom0s is storage, not a third node.
+box beside two dom0s is storage, not a third node. The model's types are in
+:mod:`.cluster_model` and its storage layer in :mod:`.storage_chain`; the names
+callers use are importable from here.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Iterable, Iterator
-from pathlib import Path
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
@@ -26,19 +26,22 @@ import attrs
 if TYPE_CHECKING:
     from .formats.cib.model import Colocation, Constraint, Order
     from .formats.drbd import Resource
-    from .formats.lines.ietallow import Rule as IetRule
 
-from ._lazy import lazy_re
+# the model's types, and the helpers callers import from here (split to cluster_model.py)
+from .cluster_model import ROLE_ALIASES as ROLE_ALIASES
+from .cluster_model import ROLES as ROLES
+from .cluster_model import ClusterModel, Layer, NodeInfo, _NodeOf, joined, short
+from .cluster_model import StorageLink as StorageLink
+from .cluster_model import parse_roles as parse_roles
 from .discover import NodeRoot, SourceFile
 from .document import Document
 from .findings import Location
-from .regex import bre_fullmatch
-from .versions import IET_ETC, Versions
-from .wwid import iet_wwid
+from .storage_chain import _iscsi_layers, _storage_chain
+from .storage_chain import _wwid_matches as _wwid_matches
+from .storage_chain import ietd_not_read as ietd_not_read
+from .versions import Versions
 
 T = TypeVar("T")
-K = TypeVar("K")
-V = TypeVar("V")
 D = TypeVar("D", bound=Document)
 
 
@@ -252,199 +255,6 @@ def ocfs2_conf_unread(cluster: Cluster) -> frozenset[str]:
 
 # -- the cluster model ---------------------------------------------------------------
 
-#: Roles a node can have, with what gives them.
-ROLES: dict[str, str] = {
-    "member": "heartbeat/Pacemaker cluster member (ha.cf node/autojoin, the CIB's nodes)",
-    "ocfs2": "OCFS2 cluster member (a node: stanza of ocfs2/cluster.conf)",
-    "drbd": "DRBD peer (an 'on' section of a resource, or a 'floating' address it holds)",
-    "storage": "iSCSI target box (an ietd.conf with targets)",
-    "initiator": "iSCSI initiator (initiatorname.iscsi or iscsid.conf)",
-    "relocation": "xend relocation peer (xend-relocation-server yes)",
-}
-
-#: Other spellings users may write for a role (``--role san1=target``).
-ROLE_ALIASES = {"target": "storage", "san": "storage", "dom0": "member", "node": "member"}
-
-
-def parse_roles(pairs: Iterable[str] | dict[str, object], where: str) -> dict[str, tuple[str, ...]]:
-    """``NAME=ROLE[,ROLE]`` options (or a ``{name: role(s)}`` table) as checked roles.
-
-    Raises :class:`~xencfg.errors.XencfgError` naming ``where`` on an unknown role,
-    so a typo never switches the evidence off in silence."""
-    from .errors import XencfgError
-
-    table: dict[str, object]
-    if isinstance(pairs, dict):
-        table = pairs
-    else:
-        table = {}
-        for pair in pairs:
-            name, sep, text = pair.partition("=")
-            if not sep or not name.strip() or not text.strip():
-                raise XencfgError(f"{where}: expected NAME=ROLE, got '{pair}'")
-            table[name.strip()] = text
-    out: dict[str, tuple[str, ...]] = {}
-    for name, value in table.items():
-        values = [value] if isinstance(value, str) else value
-        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-            raise XencfgError(f"{where}: role of '{name}' must be a string or a list of strings")
-        roles: list[str] = []
-        for v in values:
-            for word in v.replace(",", " ").split():
-                role = ROLE_ALIASES.get(word.lower(), word.lower())
-                if role not in ROLES:
-                    known = ", ".join(sorted(ROLES))
-                    raise XencfgError(f"{where}: unknown role '{word}' for '{name}' ({known})")
-                roles.append(role)
-        out[name] = tuple(dict.fromkeys(roles))
-    return out
-
-
-def short(name: str) -> str:
-    """A node name as ``uname -n`` comparisons see it: no domain, any case."""
-    return name.split(".", 1)[0].lower()
-
-
-def joined(entries: Iterable[tuple[set[K], V]]) -> list[tuple[set[K], list[V]]]:
-    """Entries grouped where their keys meet, directly or through other entries, as
-    ``(keys, values)``: an entry that meets earlier groups merges them (their values
-    before its own) into a group that goes last. Copies of a cluster's config that
-    share a node are one cluster; copies that share none are clusters of their own."""
-    groups: list[tuple[set[K], list[V]]] = []
-    for given, value in entries:
-        keys, values = set(given), [value]
-        for g in [g for g in groups if g[0] & keys]:
-            groups.remove(g)
-            keys |= g[0]
-            values = g[1] + values
-        groups.append((keys, values))
-    return groups
-
-
-@attrs.define
-class NodeInfo:
-    """One machine of the cluster: the roles the evidence (or the user) gives it, the
-    names it is known by and its addresses with where each comes from."""
-
-    name: str
-    roles: set[str] = attrs.Factory(set)
-    declared: tuple[str, ...] = ()
-    names: set[str] = attrs.Factory(set)
-    addresses: dict[str, set[str]] = attrs.Factory(dict)
-    root: bool = False  # a node root of the run (not only named by a file)
-
-    @property
-    def is_member(self) -> bool:
-        """A heartbeat/Pacemaker cluster member (by evidence or declaration)."""
-        return "member" in self.roles
-
-    @property
-    def storage_only(self) -> bool:
-        """A target box that no heartbeat/Pacemaker or OCFS2 list names (DRBD under its
-        targets, replicating to a second box, keeps it storage)."""
-        return "storage" in self.roles and not self.roles & {"member", "ocfs2"}
-
-    def add_address(self, address: str, source: str) -> None:
-        self.addresses.setdefault(address, set()).add(source)
-
-
-@attrs.frozen
-class Layer:
-    """The nodes one layer of the stack joins: the heartbeat cluster, the OCFS2
-    cluster, one DRBD resource (``name``), one iSCSI target's initiators (``name``).
-    ``members`` are short names; ``evidence`` the files that say so."""
-
-    kind: str
-    name: str
-    members: frozenset[str]
-    evidence: tuple[Loaded, ...] = attrs.field(default=(), eq=False, repr=False)
-
-
-@attrs.frozen
-class StorageLink:
-    """One step of the storage chain, as far as the files tell it: an IET LUN on a
-    target box, the WWID multipath sees for it (matched by its ScsiId), the alias,
-    and who uses the device (``domU NAME`` or ``CIB resource ID``)."""
-
-    target: str | None
-    lun: int | None
-    box: str | None
-    scsi_id: str | None
-    wwid: str | None
-    alias: str | None
-    users: tuple[str, ...] = ()
-
-
-@attrs.define
-class ClusterModel:
-    """Roles, layers, names and the storage chain of one run (see the module docstring)."""
-
-    nodes: dict[str, NodeInfo] = attrs.Factory(dict)
-    #: Every heartbeat/Pacemaker member of the run (all clusters together).
-    heartbeat: Layer | None = None
-    #: The separate heartbeat clusters (node lists that share no node).
-    heartbeat_clusters: list[Layer] = attrs.Factory(list)
-    ocfs2: Layer | None = None
-    drbd: dict[str, Layer] = attrs.Factory(dict)
-    targets: dict[str, Layer] = attrs.Factory(dict)
-    chain: list[StorageLink] = attrs.Factory(list)
-
-    def node(self, name: str) -> NodeInfo | None:
-        return self.nodes.get(short(name))
-
-    def with_role(self, role: str) -> list[NodeInfo]:
-        return [n for n in self.nodes.values() if role in n.roles]
-
-    @property
-    def layers(self) -> list[Layer]:
-        out = [*self.heartbeat_clusters, *([self.ocfs2] if self.ocfs2 else [])]
-        return out + list(self.drbd.values()) + list(self.targets.values())
-
-    def declared_members(self) -> frozenset[str]:
-        return frozenset(n.name for n in self.nodes.values() if "member" in n.declared)
-
-    def members(self) -> frozenset[str]:
-        """The cluster's members (short names): the heartbeat/Pacemaker lists when a file
-        has one, and the nodes the user declares members; else every node another layer
-        makes one (OCFS2, DRBD, or a root that is an initiator or relocation peer); never
-        a node that only serves storage."""
-        if self.heartbeat is not None and self.heartbeat.members:
-            return self.heartbeat.members | self.declared_members()
-        return frozenset(
-            n.name
-            for n in self.nodes.values()
-            if not n.storage_only
-            and (
-                n.roles & {"member", "ocfs2", "drbd"}
-                or (n.root and n.roles & {"initiator", "relocation"})
-            )
-        )
-
-    def is_member(self, name: str) -> bool:
-        return short(name) in self.members()
-
-    def same_cluster(self, a: str, b: str) -> bool:
-        """Whether two nodes may be compared as one heartbeat cluster's: they are in one,
-        or the files put neither of them in any (nothing says they are apart)."""
-        ka, kb = short(a), short(b)
-        for c in self.heartbeat_clusters:
-            if ka in c.members or kb in c.members:
-                return ka in c.members and kb in c.members
-        return True
-
-    def cluster_of(self, names: Iterable[str]) -> frozenset[str]:
-        """The members of the heartbeat cluster(s) these nodes belong to; with no
-        heartbeat evidence for them, :meth:`members`."""
-        keys = {short(n) for n in names}
-        found = [c.members for c in self.heartbeat_clusters if c.members & keys]
-        if not found:
-            return self.members()
-        return frozenset().union(*found, self.declared_members())
-
-    def addresses_of(self, name: str) -> set[str]:
-        info = self.node(name)
-        return set(info.addresses) if info is not None else set()
-
 
 def build_model(cluster: Cluster) -> ClusterModel:
     """Read roles, layers, names and addresses from every document once."""
@@ -478,9 +288,6 @@ def build_model(cluster: Cluster) -> ClusterModel:
         info.roles.update(roles)
     model.chain = _storage_chain(cluster, model)
     return model
-
-
-_NodeOf = Callable[[str], NodeInfo]
 
 
 def _heartbeat_layer(cluster: Cluster, model: ClusterModel, node: _NodeOf) -> list[tuple[str, str]]:
@@ -722,112 +529,6 @@ def moved_addresses(cluster: Cluster) -> dict[str, tuple[str, frozenset[str]]]:
     return cluster.fact("moved-addresses", compute)
 
 
-def ietd_not_read(item: Loaded) -> str | None:
-    """The ietd.conf ietd reads on the node instead of ``item``, when ``item`` is one
-    it never reads; ``None`` when it reads ``item``.
-
-    IET 1.4 (usr/plain.c ``plain_init``) opens /etc/iet/ietd.conf and falls back to
-    /etc/ietd.conf only when that cannot be opened ("ietd.conf's location is
-    depreciated"): with both present, /etc/ietd.conf (a lenny-era copy left behind by
-    an upgrade) is dead. IET 0.4 reads /etc/ietd.conf alone: with ``--target
-    iscsitarget=0.4.x`` the /etc/iet copy is the dead one. A copy that is the same
-    file as the other (a symlink) is read; a file of no node tree (given alone, or
-    standard input) is taken as read."""
-    path = item.file.path
-    if path.name != "ietd.conf" or item.node is None:
-        return None  # (a loose file or standard input: its neighbours are not known)
-    older = item.versions.of("iscsitarget", item.node).older_than(IET_ETC)
-    if path.parent.name == "iet":
-        other = path.parent.parent / "ietd.conf"
-        return "/etc/ietd.conf" if older and not _same_file(path, other) else None
-    if path.parent.name != "etc" or older:
-        return None
-    other = path.parent / "iet" / "ietd.conf"
-    try:
-        there = other.is_file()
-    except OSError:
-        return None
-    return "/etc/iet/ietd.conf" if there and not _same_file(path, other) else None
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return False
-
-
-def _iscsi_layers(cluster: Cluster, model: ClusterModel, node: _NodeOf) -> None:
-    """Target boxes (ietd.conf with targets) and, per target, the initiators its access
-    lists admit (all initiator nodes when it has none)."""
-    if not cluster.has("initiatorname", "iscsid", "ietd"):
-        return
-    from .formats.lines.ietallow import IetAllowDocument
-    from .formats.lines.ietd import IetdDocument
-    from .formats.lines.initiatorname import InitiatorNameDocument
-
-    initiators: dict[str, str | None] = {}  # short node name -> initiator IQN
-    for item, named in cluster.typed("initiatorname", InitiatorNameDocument):
-        if item.node:
-            info = node(item.node)
-            info.roles.add("initiator")
-            initiators[info.name] = named.name
-    for item in cluster.docs("iscsid"):
-        if item.node:
-            info = node(item.node)
-            info.roles.add("initiator")
-            initiators.setdefault(info.name, None)
-    for item, ietd in cluster.typed("ietd", IetdDocument):
-        targets = ietd.targets
-        if not targets:
-            continue
-        box = node(item.node).name if item.node else None
-        if box is not None:
-            model.nodes[box].roles.add("storage")
-        if ietd_not_read(item) is not None:
-            continue  # a stale /etc/ietd.conf beside /etc/iet/ietd.conf: ietd reads the other
-        # the access list beside the ietd.conf ietd reads (/etc/iet/ or /etc/, as it)
-        lists = [
-            (a_item, a)
-            for a_item, a in cluster.typed("iet-allow", IetAllowDocument, item.node)
-            if a.kind == "initiators.allow"
-        ]
-        allow = next(
-            (a for a_item, a in lists if a_item.file.path.parent == item.file.path.parent),
-            lists[0][1] if lists else None,
-        )
-        for t in targets:
-            admitted = set()
-            rule = allow.rule(t.name) if allow is not None else None
-            for ini, iqn in initiators.items():
-                if ini == box:
-                    continue
-                if rule is None:
-                    if allow is None:
-                        admitted.add(ini)
-                    continue
-                if _admits(rule, iqn, model.nodes[ini].addresses):
-                    admitted.add(ini)
-            model.targets[t.name] = Layer("iscsi", t.name, frozenset(admitted), (item,))
-
-
-def _admits(rule: IetRule, iqn: str | None, addresses: Iterable[str]) -> bool:
-    """Whether an initiators.allow line admits an initiator by its IQN or an address."""
-    for peer in rule.peers:
-        if peer.kind == "all":
-            return True
-        # IET matches the name as a case-sensitive BRE anchored ^...$ (initiator_match)
-        if peer.kind == "name" and iqn and bre_fullmatch(peer.text, iqn) is not False:
-            return True
-    for address in addresses:
-        try:
-            if rule.admits(address):
-                return True
-        except ValueError:
-            continue
-    return False
-
-
 def _host_names(cluster: Cluster, model: ClusterModel, ucast: list[tuple[str, str]]) -> None:
     """/etc/hosts: the addresses each known node has (``NODE-IF`` names count as NODE's),
     and its other names; then the
@@ -855,72 +556,6 @@ def _host_names(cluster: Cluster, model: ClusterModel, ucast: list[tuple[str, st
     for address, source in ucast:
         for info in owners.get(address, ()):
             info.add_address(address, source)
-
-
-def _wwid_matches(scsi_id: str, wwid: str) -> bool:
-    """Whether multipath's WWID carries IET's ScsiId (scsi_id reports it inside the
-    vendor-specific designator, after the type digit and vendor; spaces as '_'), as
-    text or, as IET's binary T10 designator reads, in hex (``1`` + ``IET`` + the id:
-    ``14945540000000000766d61696c...`` for ``ScsiId=vmail``)."""
-    want = _WWID_GAPS.sub("_", scsi_id.strip(" _")).lower()
-    have = _WWID_GAPS.sub("_", wwid.strip(" _")).lower()
-    if have.replace("_", "") == iet_wwid(scsi_id):
-        return True
-    # the id ends the designator, after the vendor's padding: ``vm01`` is not ``vm011``
-    return len(want) >= 4 and (have == want or have.endswith("_" + want))
-
-
-#: Runs of blanks and of the '_' scsi_id writes for them.
-_WWID_GAPS = lazy_re(r"[ _]+")
-
-
-def _storage_chain(cluster: Cluster, model: ClusterModel) -> list[StorageLink]:
-    """LUN -> WWID -> alias -> users, joined by key (each step one dictionary look-up)."""
-    if not cluster.has("ietd", "multipath"):
-        return []  # no LUN and no alias: no link
-    from .formats.cib.model import CibDocument
-    from .formats.lines.ietd import IetdDocument
-    from .formats.multipath import MultipathDocument
-    from .formats.xen.domu import DomUDocument
-
-    aliases: dict[str, str | None] = {}
-    for _, mp in cluster.typed("multipath", MultipathDocument):
-        for m in mp.multipaths:
-            if m.wwid:
-                aliases[m.wwid] = aliases.get(m.wwid) or m.alias
-    users: dict[str, list[str]] = {}
-    for fmt in ("xm", "xl"):
-        for item, domu in cluster.typed(fmt, DomUDocument):
-            for disk in domu.disks:
-                dev = disk.target or ""
-                if dev.startswith("/dev/mapper/"):
-                    label = f"domU {domu.name or item.file.path.name}"
-                    users.setdefault(dev[len("/dev/mapper/") :], []).append(label)
-    for _, cib in cluster.typed("cib", CibDocument):
-        for prim in cib.primitives:
-            for value in prim.instance_attributes.values():
-                if value and value.startswith("/dev/mapper/"):
-                    name = value[len("/dev/mapper/") :].split("/", 1)[0]
-                    users.setdefault(name, []).append(f"CIB resource {prim.id}")
-    out: list[StorageLink] = []
-    matched: set[str] = set()
-    for item, ietd in cluster.typed("ietd", IetdDocument):
-        box = short(item.node) if item.node else None
-        for t in ietd.targets:
-            for lun in t.luns:
-                wwid = None
-                if lun.scsi_id:
-                    wwid = next((w for w in aliases if _wwid_matches(lun.scsi_id, w)), None)
-                alias = aliases.get(wwid) if wwid else None
-                if wwid:
-                    matched.add(wwid)
-                used = tuple(dict.fromkeys(users.get(alias, []))) if alias else ()
-                out.append(StorageLink(t.name, lun.number, box, lun.scsi_id, wwid, alias, used))
-    for wwid, alias in aliases.items():
-        if wwid not in matched:
-            used = tuple(dict.fromkeys(users.get(alias, []))) if alias else ()
-            out.append(StorageLink(None, None, None, None, wwid, alias, used))
-    return out
 
 
 # -- CIB constraints, resource sets included -----------------------------------------

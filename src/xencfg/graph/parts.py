@@ -64,7 +64,7 @@ def span(item: Loaded, node: object = None) -> Span:
 
 
 #: IET's binary T10 designator as scsi_id reads it: ``1``, ``IET`` padded to 8 bytes, the
-#: ScsiId's 16 bytes (NUL-padded), in hex (see cluster._wwid_matches)
+#: ScsiId's 16 bytes (NUL-padded), in hex (see storage_chain._wwid_matches)
 _IET_HEX = re.compile(r"14945540000000000((?:[0-9a-fA-F]{2}){16})\Z")
 
 

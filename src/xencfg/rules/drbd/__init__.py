@@ -1,7 +1,8 @@
 """DRBD rules: per host conflicts across every file of a node, dual-primary
 safety, host names, addresses, and drbd.conf agreeing between nodes.
 
-One module per concern: what crosses nodes and resources (:mod:`.nodes`), what drbdadm
+One module per concern: what crosses resources on a host and addresses (:mod:`.nodes`),
+a resource's copies on the nodes agreeing (:mod:`.copies`), what drbdadm
 refuses in one file as it reads it (:mod:`.lexical`), resource structure
 (:mod:`.structure`), numbers out of a release's range (:mod:`.ranges`), the dual-primary
 hazards (:mod:`.dual_primary`), a CIB fence without its unfence (:mod:`.fencing`),
@@ -18,6 +19,7 @@ format's (:mod:`xencfg.formats.drbd.conflicts`: it reads the views only).
 from __future__ import annotations
 
 from . import (
+    copies,
     dual_primary,
     fencing,
     guests,
@@ -32,6 +34,7 @@ from . import (
 from .common import hostnames_equal, short
 
 __all__ = [
+    "copies",
     "dual_primary",
     "fencing",
     "guests",

@@ -191,3 +191,23 @@ def protocol_per_connection(res: Resource) -> bool:
         for link in res.block.blocks(kind)
         for net in link.blocks("net")
     )
+
+
+def _connection_addresses(res: Resource) -> dict[frozenset[str], dict[str, list[Any]]]:
+    """Per pair of hosts (short names) of the resource's ``connection`` sections: each
+    host's addresses written in them (``host NAME address IP:PORT``), with the
+    statement."""
+    out: dict[frozenset[str], dict[str, list[Any]]] = {}
+    for conn in res.connections:
+        for ends in conn.all_paths:
+            names = frozenset(short(ch.name) for ch in ends)
+            if len(names) != 2:
+                continue
+            for ch in ends:
+                addr = ch.address
+                if addr is not None and addr.ip and addr.port is not None:
+                    where = written(ch)
+                    out.setdefault(names, {}).setdefault(short(ch.name), []).append(
+                        (addr.host_port, where)
+                    )
+    return out

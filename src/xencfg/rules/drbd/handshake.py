@@ -24,7 +24,7 @@ from .common import (
     protocol_per_connection,
     short,
 )
-from .nodes import _per_node_resources
+from .copies import _per_node_resources
 from .ranges import to_number
 
 #: after-sb-* policies: the kernel maps the peer's discard-local to discard-remote
