@@ -189,7 +189,7 @@ def _vif_problems(doc: XlDocument) -> Iterator[ValueProblem | None]:
         return
     node = doc.assignment("vif")
     for spec in doc._list("vif"):
-        pieces = [p.lstrip(" ") for p in spec.split(",") if p]
+        pieces = [p.lstrip(" ") for p in _pieces(spec)]
         stopped = False
         for i, piece in enumerate(pieces):
             key, eq, value = piece.partition("=")
@@ -265,7 +265,7 @@ def _vfb_problems(doc: XlDocument) -> Iterator[ValueProblem | None]:
     if {doc._kind(k) for k in ("type", "builder") if doc._atom(k)} - {"pv"}:
         return  # (a PVH guest, or a type xl refuses: XN016)
     for spec in doc._list("vfb"):
-        for piece in (p.lstrip(" ") for p in spec.split(",") if p):
+        for piece in (p.lstrip(" ") for p in _pieces(spec)):
             key, eq, _ = piece.partition("=")
             if not eq:
                 yield _ignored(
