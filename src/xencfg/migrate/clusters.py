@@ -17,10 +17,10 @@ from typing import Any
 
 import attrs
 
-from ..cluster import Cluster, Loaded, short
+from ..cluster import short
 from ..discover import NodeTree
 from ..errors import XencfgError
-from .migration import Migration, load_as
+from .migration import Migration, loaded_cluster
 from .order import plan_order
 from .part_storage import plan_wwids
 
@@ -48,16 +48,8 @@ def site_clusters(found: Any) -> list[SiteCluster]:
     with no stack file that no list names come last, as one stand-alone group. Trees
     whose stack files list nobody (a multicast openais.conf) are one cluster, as the
     migration took every tree before."""
-    cluster = Cluster(nodes=[t.name for t in found.nodes])
-    stacked: set[str] = set()
-    for tree in found.nodes:
-        for f in tree.files:
-            if f.format in STACK or f.format in _ADDRESSES:
-                doc = load_as(f, f.format)
-                if doc is not None:
-                    cluster.loaded.append(Loaded(f, doc))
-            if f.format in STACK:
-                stacked.add(short(tree.name))
+    cluster = loaded_cluster(found, (*STACK, *_ADDRESSES))
+    stacked = {short(t.name) for t in found.nodes if any(f.format in STACK for f in t.files)}
     from ..membership import stack_lists
 
     parent: dict[str, str] = {}

@@ -139,6 +139,21 @@ def load_as(source: Path | SourceFile, fmt: str) -> Any:
         return None
 
 
+def loaded_cluster(found: Any, formats: tuple[str, ...]) -> Any:
+    """A lint :class:`~xencfg.cluster.Cluster` of the node trees' files of ``formats``
+    (each read as :func:`load_as` reads it), for asking the cluster model what they say."""
+    from ..cluster import Cluster, Loaded
+
+    cluster = Cluster(nodes=[t.name for t in found.nodes])
+    for tree in found.nodes:
+        for f in tree.files:
+            if f.format in formats:
+                doc = load_as(f, f.format)
+                if doc is not None:
+                    cluster.loaded.append(Loaded(f, doc))
+    return cluster
+
+
 def _load(source: Path | SourceFile, fmt: str) -> Any:
     if isinstance(source, Path):
         return api.load(source, fmt)

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..cluster import Cluster, Loaded, short
-from .migration import Migration, load_as
+from ..cluster import short
+from .migration import Migration, loaded_cluster
 
 #: The files the model pairs targets and initiators (and LUNs and aliases) from.
 _PAIRING = ("initiatorname", "iscsid", "ietd", "iet-allow", "hosts", "multipath")
@@ -29,14 +29,7 @@ def plan_order(site: Migration, found: Any, groups: list[Any]) -> None:
     (``groups``: :func:`xencfg.migrate.clusters.site_clusters`, one per section)."""
     sections = site.clusters
     index = {short(t.name): i for i, g in enumerate(groups) for t in g.trees}
-    cluster = Cluster(nodes=[t.name for t in found.nodes])
-    for tree in found.nodes:
-        for f in tree.files:
-            if f.format in _PAIRING:
-                doc = load_as(f, f.format)
-                if doc is not None:
-                    cluster.loaded.append(Loaded(f, doc))
-    model = cluster.model
+    model = loaded_cluster(found, _PAIRING).model
     aliases: dict[str, list[str]] = {}
     for link in model.chain:
         if link.target and link.alias and link.alias not in aliases.get(link.target, []):
