@@ -80,9 +80,10 @@ def test_ubuntu_2204_os_release_proves_pacemaker_2(tmp_path: Path) -> None:
     assert "os-release:3" in found.source
 
 
-def test_ubuntu_1604_lsb_release_proves_nothing_unsourced(tmp_path: Path) -> None:
-    """Ubuntu 16.04 (lsb-release) is read, but no row says what it shipped (none was
-    sourced): the CIB's own range stays, and no CB031 is claimed."""
+def test_ubuntu_1604_lsb_release_proves_no_pacemaker(tmp_path: Path) -> None:
+    """Ubuntu 16.04 (lsb-release) is read, but its row names no Pacemaker (none was
+    sourced; multipath-tools and heartbeat were): the CIB's own range stays, and no
+    CB031 is claimed."""
     root = _node(tmp_path / "alpha", {"lsb-release": LSB_XENIAL, "debian_version": "stretch/sid\n"})
     found = release(root, root / "etc")
     assert found is not None and (found.family, found.parts) == ("ubuntu", (16, 4))
@@ -106,7 +107,8 @@ def test_package_list_wins_over_os_release(tmp_path: Path) -> None:
 def test_centos_7_os_release_proves_lvm_202(tmp_path: Path) -> None:
     """A CentOS 7 tree with os-release only (no redhat-release) is the Red Hat family's
     7: LVM 2.02 (RHEL 7.9's lvm2 2.02.187; RHEL 8.0 brought 2.03.02), as the release
-    file said before; CentOS 8 proves no such thing."""
+    file said before; CentOS 8 proves 2.03 or later instead (no clvmd, no lvmetad:
+    "Considerations in adopting RHEL 8", 12.3.1 and 12.3.2)."""
     root = tmp_path / "c7"
     (root / "etc").mkdir(parents=True)
     (root / "etc" / "os-release").write_text('NAME="CentOS Linux"\nID="centos"\nVERSION_ID="7"\n')
@@ -115,7 +117,8 @@ def test_centos_7_os_release_proves_lvm_202(tmp_path: Path) -> None:
     assert lvm.older_than(Version.parse("2.03")) and "Red Hat 7's lvm2 2.02" in lvm.source
     (root / "etc" / "os-release").write_text('ID="centos"\nVERSION_ID="8"\n')
     result = lint.run([str(root)], select=["XC004"])
-    assert not result.cluster.versions.of("lvm2", "c7").known
+    lvm = result.cluster.versions.of("lvm2", "c7")
+    assert lvm.at_least(Version.parse("2.03")) and "Red Hat 8's lvm2 2.03" in lvm.source
 
 
 @pytest.mark.parametrize(

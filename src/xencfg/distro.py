@@ -28,6 +28,7 @@ import attrs
 
 from ._lazy import lazy_re
 from .formats.schema import Version, successor
+from .versions import LVM2_NO_CLVMD
 
 if TYPE_CHECKING:  # (discover imports live; the types only)
     from .discover import NodeTree
@@ -73,6 +74,11 @@ _V = Version.parse
 #: (family, release) -> component -> the upstream release that distribution release shipped:
 #: a minimum (updates keep it, backports and vendor repositories only go newer).
 SHIPPED: dict[tuple[str, tuple[int, ...]], dict[str, Version]] = {
+    # Debian 7 wheezy: sources.debian.org/src/drbd8/2:8.3.13-2/ "in suites: wheezy"
+    # (drbd8-utils; drbdadm 8.x is numbered as the DRBD it parses for, as installed.py reads
+    # drbd8-utils: the component is drbd, not drbd-utils; wheezy's 3.2 kernel module is
+    # not claimed)
+    ("debian", (7,)): {"drbd": _V("8.3.13")},
     # packages.debian.org/src:drbd-utils, src:multipath-tools, src:pacemaker, src:corosync
     # (buster 10, bullseye 11, bookworm 12, trixie 13)
     ("debian", (10,)): {"multipath-tools": _V("0.7.9"), "corosync": _V("3.0.1")},
@@ -94,6 +100,20 @@ SHIPPED: dict[tuple[str, tuple[int, ...]], dict[str, Version]] = {
         "pacemaker": _V("3.0.0"),
         "corosync": _V("3.1.9"),
     },
+    # Ubuntu 16.04 xenial: ubuntu.pkgs.org/16.04/ubuntu-main-amd64/multipath-tools_0.5.0
+    # +git1.656f8865-5ubuntu2 ("Ubuntu Main", the release pocket; Ubuntu Updates has
+    # 5ubuntu2.5, the same 0.5.0 snapshot), manpages.ubuntu.com/manpages/xenial/en/man5/
+    # ha.cf.5.html "Provided by: heartbeat_3.0.6-2"
+    ("ubuntu", (16, 4)): {"multipath-tools": _V("0.5.0"), "heartbeat": _V("3.0.6")},
+    # Ubuntu 20.04 focal: manpages.ubuntu.com/manpages/focal/en/man5/ pages "Provided by:"
+    # drbd.conf-9.0.5.html "drbd-utils_9.11.0-1build1", corosync.conf.5.html
+    # "corosync_3.0.3-2ubuntu2", ha.cf.5.html "heartbeat_3.0.6-10build1" (no update
+    # suffix: the release pocket's builds)
+    ("ubuntu", (20, 4)): {
+        "drbd-utils": _V("9.11.0"),
+        "corosync": _V("3.0.3"),
+        "heartbeat": _V("3.0.6"),
+    },
     # Ubuntu 22.04 jammy (release pocket): packages.ubuntu.com/jammy/multipath-tools
     # "0.8.8-1ubuntu1", /jammy/libpacemaker1 "2.1.2-1ubuntu3", /jammy/s390x/corosync
     # "3.1.6-1ubuntu1" (jammy-updates keep 0.8.8, 2.1.2, 3.1.6)
@@ -109,6 +129,11 @@ SHIPPED: dict[tuple[str, tuple[int, ...]], dict[str, Version]] = {
         "pacemaker": _V("2.1.6"),
         "corosync": _V("3.1.7"),
     },
+    # Red Hat Enterprise Linux 8 (and CentOS, Rocky, Alma, Oracle Linux 8): "Considerations
+    # in adopting RHEL 8", 12.3.1 "Removal of clvmd for managing shared storage devices"
+    # (lvmlockd instead) and 12.3.2 "Removal of lvmetad daemon": the LVM generation
+    # without both, 2.03 (LVM2_NO_CLVMD; RHEL 8.0's lvm2 2.03.02)
+    ("rhel", (8,)): {"lvm2": LVM2_NO_CLVMD},
 }
 
 #: Red Hat Enterprise Linux 5, 6 and 7 (and CentOS, Oracle Linux) ship LVM 2.02 and
