@@ -4,7 +4,7 @@ and with the other node lists, and sysconfig/o2cb's boot cluster."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -171,6 +171,19 @@ def _layout_problems(source: str) -> Iterator[tuple[int, str]]:
         offset += len(line)
 
 
+def _against_first(cluster: Cluster, nodes: Iterable[str]) -> Iterator[tuple[str, str]]:
+    """``(node, ref)`` for every node but the first of its cluster, ``ref`` that first
+    node (by name): two dom0 clusters on one site each run their own OCFS2 cluster,
+    whose nodes never talk to the other's, so a node is compared within its own."""
+    from ..membership import apart
+
+    order = sorted(nodes)
+    for k, node in enumerate(order[1:], 1):
+        ref = next((r for r in order[:k] if not apart(cluster, r, node)), None)
+        if ref is not None:
+            yield node, ref
+
+
 def _shape(doc: Ocfs2Document) -> dict[tuple[str, str], tuple[tuple[str, str], ...]]:
     """Stanzas by kind and name with their attributes, what o2cb reads."""
     out: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {}
@@ -200,16 +213,8 @@ def differs(cluster: Cluster) -> Iterator[Finding]:
 
     Fix: copy one cluster.conf to every node.
     """
-    from ..membership import apart
-
     per_node = {n: items[0] for n, items in cluster.by_node("ocfs2").items() if n}
-    nodes = sorted(per_node)
-    for k, node in enumerate(nodes[1:], 1):
-        # the first node of its own cluster: two dom0 clusters on one site each have
-        # their own OCFS2 cluster and cluster.conf
-        ref = next((r for r in nodes[:k] if not apart(cluster, r, node)), None)
-        if ref is None:
-            continue
+    for node, ref in _against_first(cluster, per_node):
         first = per_node[ref]
         a = _shape(_ocfs2(first))
         item = per_node[node]
@@ -500,15 +505,7 @@ def o2cb_differs(cluster: Cluster) -> Iterator[Finding]:
         for node, item in _o2cb_files(cluster).items()
         if _o2cb(item).get("O2CB_ENABLED") in (None, "true")
     }
-    from ..membership import apart
-
-    nodes = sorted(files)
-    for k, node in enumerate(nodes[1:], 1):
-        # compared with the first node of its own cluster (two dom0 clusters on one
-        # site each run their own O2CB cluster, whose nodes never talk to the other's)
-        ref = next((r for r in nodes[:k] if not apart(cluster, r, node)), None)
-        if ref is None:
-            continue
+    for node, ref in _against_first(cluster, files):
         first = files[ref]
         item = files[node]
         o2cb_stack = {_in_force(first, "O2CB_STACK"), _in_force(item, "O2CB_STACK")} == {"o2cb"}

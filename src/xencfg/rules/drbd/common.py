@@ -14,6 +14,7 @@ import attrs
 from ...cluster import Cluster, Loaded
 from ...findings import Finding, Location
 from ...formats.drbd import Effective, Host, Resource
+from ...formats.drbd.conflicts import Conflict, find_conflicts
 from ...syntax.blocks import Block
 from .. import make
 from ..documents import drbd_doc as _drbd
@@ -109,6 +110,19 @@ def _resources(cluster: Cluster, items: list[Loaded]) -> list[tuple[Loaded, Reso
             common = _drbd(i).common_block or common
         memo[key] = [(i, res) for i in items for res in _drbd(i).resource_list(common)]
     return memo[key]
+
+
+def _conflicts_of(cluster: Cluster, items: list[Loaded]) -> list[Conflict]:
+    """:func:`find_conflicts` over one node's configuration, once per run: DR001,
+    DR002 and DR017 read the same list (with the resources and settings already held)."""
+    memo: dict[int, list[Conflict]] = cluster.fact("drbd:conflicts", dict)
+    if id(items) not in memo:
+        memo[id(items)] = find_conflicts(
+            [_drbd(i) for i in items],
+            [(_drbd(i), r) for i, r in _resources(cluster, items)],
+            lambda r, h: _effective(cluster, r, h),
+        )
+    return memo[id(items)]
 
 
 @attrs.frozen

@@ -22,7 +22,6 @@ from ...cluster import (
 from ...discover import BootName
 from ...findings import Finding, Location
 from ...formats.drbd import Host, Resource
-from ...formats.drbd.conflicts import find_conflicts
 from ...formats.lines.hosts import parse_address
 from ...versions import DRBD_9
 from .. import make, rule
@@ -31,8 +30,8 @@ from ..documents import hosts_doc as _hosts
 from ..documents import ocfs2_doc as _ocfs2
 from .common import (
     _Claim,
+    _conflicts_of,
     _connection_addresses,
-    _drbd,
     _effective,
     _node_configs,
     _on_hosts,
@@ -186,15 +185,7 @@ def _owners_of(cluster: Cluster, items: list[Loaded]) -> dict[int, str]:
 def _conflicts(cluster: Cluster, kind: str, code: str) -> Iterator[Finding]:
     for node, items in _node_configs(cluster).items():
         owner = {id(i.doc): i for i in items}
-        docs = [_drbd(i) for i in items]
-        memo: dict[int, Any] = cluster.fact("drbd:conflicts", dict)
-        if id(items) not in memo:
-            memo[id(items)] = find_conflicts(
-                docs,
-                [(_drbd(i), r) for i, r in _resources(cluster, items)],
-                lambda r, h: _effective(cluster, r, h),
-            )
-        found = [c for c in memo[id(items)] if c.kind == kind]
+        found = [c for c in _conflicts_of(cluster, items) if c.kind == kind]
         names = _owners_of(cluster, items) if found else {}
         unused = set()
         if kind == "address" and found and not cluster.versions.of("drbd", node).older_than(DRBD_9):

@@ -10,12 +10,12 @@ from typing import Any
 from ...cluster import Cluster, Loaded
 from ...findings import Finding
 from ...formats.drbd import Host, Resource
-from ...formats.drbd.conflicts import find_conflicts
 from ...syntax.blocks import Block, Entry
 from ...syntax.numbers import decimal, is_decimal
 from ...versions import DRBD_9, DRBD_84
 from .. import make, repeats, rule
 from .common import (
+    _conflicts_of,
     _drbd,
     _effective,
     _node_configs,
@@ -51,13 +51,10 @@ def section_defined_twice(cluster: Cluster) -> Iterator[Finding]:
     """
     for items in _node_configs(cluster).values():
         owner = {id(i.doc): i for i in items}
-        memo: dict[int, Any] = cluster.fact("drbd:conflicts", dict)
-        if id(items) not in memo:
-            memo[id(items)] = find_conflicts([_drbd(i) for i in items])
-        for c in memo[id(items)]:
+        for c in _conflicts_of(cluster, items):
             if c.kind == "global":
                 what = "a second 'global' section"
-            elif c.kind == "resource" and c.key == "common" and c.node.key == "common":
+            elif c.kind == "resource" and isinstance(c.node, Block) and c.node.key == "common":
                 what = "a second 'common' section"
             elif c.kind == "resource":
                 what = f"resource '{c.key}' is defined a second time"

@@ -26,6 +26,12 @@ def _targets(item: Loaded) -> list[Any]:
     return [] if ietd_not_read(item) is not None else list(_ietd(item).targets)
 
 
+def _lun_repeats(item: Loaded, key: str) -> Iterator[tuple[Any, Any]]:
+    """``((target, lun), (first target, first lun))`` where two LUNs share ``key``."""
+    luns = [(t, lun) for t in _targets(item) for lun in t.luns]
+    return repeats(luns, lambda tl: getattr(tl[1], key) or None)
+
+
 @rule("IS001", "lun-number-twice", "error", formats=("ietd",))
 def lun_twice(item: Loaded) -> Iterator[Finding]:
     """One target exports two LUNs with the same number.
@@ -78,8 +84,7 @@ def device_twice(item: Loaded) -> Iterator[Finding]:
 
     Fix: export each device once; give initiators access to that target.
     """
-    luns = [(t, lun) for t in _targets(item) for lun in t.luns]
-    for (target, lun), (ftarget, flun) in repeats(luns, lambda tl: tl[1].path or None):
+    for (target, lun), (ftarget, flun) in _lun_repeats(item, "path"):
         yield twice(
             "IS003",
             f"{lun.path} is exported by {ftarget.name} LUN {flun.number} "
@@ -392,8 +397,7 @@ def scsi_id_twice(item: Loaded) -> Iterator[Finding]:
 
     Fix: give every exported device its own ``ScsiId=`` (and ``ScsiSN=``).
     """
-    luns = [(t, lun) for t in _targets(item) for lun in t.luns]
-    for (target, lun), (ftarget, flun) in repeats(luns, lambda tl: tl[1].scsi_id or None):
+    for (target, lun), (ftarget, flun) in _lun_repeats(item, "scsi_id"):
         if lun.path == flun.path:
             continue  # one device exported twice: IS003 says so
         yield twice(
