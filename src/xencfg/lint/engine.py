@@ -157,8 +157,9 @@ def run_discovered(
             cluster.loaded.append(item)
     releases = dict(settings.versions) if settings is not None else {}
     releases.update(versions or {})
-    inferred = infer(cluster.loaded, evidence(found.nodes), shipped(found.nodes))
-    cluster.versions = Versions(releases, *inferred)
+    packaged, distro = tuple(evidence(found.nodes)), tuple(shipped(found.nodes))
+    inferred = infer(cluster.loaded, packaged, distro)
+    cluster.versions = Versions(releases, *inferred, packaged, distro)
     for item in cluster.loaded:
         item.versions = cluster.versions
     for item in cluster.loaded:
