@@ -174,8 +174,8 @@ def _cib_members(doc: CibDocument) -> Iterable[tuple[str, object]]:
 def cib_nodes(cluster: Cluster, items: Iterable[Loaded]) -> CibNodes:
     """The nodes that run the CIB held in ``items`` (one CIB's copies, or fragments
     checked together): ONE messaging layer's members, as its daemon reads them (the
-    module docstring cites heartbeat's, corosync's and cman's source). CB006, CB022,
-    CB037, XN018 and DR043 ask this, and nothing else.
+    module docstring cites heartbeat's, corosync's and cman's source). CB006, CB013,
+    CB022, CB037, XN018, DR043 and the graph's domU layer ask this, and nothing else.
 
     They are the CIB's own ``<nodes>`` (normal members), the heartbeat cluster(s)
     the model puts its files in (ha.cf lists and CIB copies that share a node, a
