@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from lintkit import tree
+from lintkit import copy_site, edit_site, tree
 from xencfg import lint
 from xencfg.cli import main
 from xencfg.versions import Versions
@@ -158,3 +158,127 @@ def test_graph_draws_a_domu_on_all_of_its_own_clusters_nodes(tmp_path: Path) -> 
     g = build(result.cluster, result.findings)
     labels = {k: v.label for k, v in g.nodes.items() if k.startswith("domu:")}
     assert labels == {"domu:vm-x": "vm-x\\n(all nodes)", "domu:vm-y": "vm-y\\n(all nodes)"}
+
+
+# -- DRBD 9 syntax against the kernel's own DRBD 8.4 module ------------------------------
+
+BIONIC = UNSEEN8 / "bionic-corosync243-pcmk1118-crmsh-drbd84kmod-utils9-xl-xendomains-save"
+_KERNEL = "4.15.0-213-generic"
+
+
+def _dpkg(*packages: tuple[str, str]) -> str:
+    """A dpkg status database listing ``(name, version)`` as installed."""
+    return "".join(
+        f"Package: {n}\nStatus: install ok installed\nArchitecture: amd64\nVersion: {v}\n\n"
+        for n, v in packages
+    )
+
+
+_UTILS9 = ("drbd-utils", "9.11.0-1build1")  # bionic's drbd-utils
+_IMAGE = (f"linux-image-{_KERNEL}", "4.15.0-213.224")
+
+
+def _bionic_nine(tmp_path: Path, **files: str) -> list[Path]:
+    """The bionic pair with ``fencing`` moved from ``disk`` to ``net`` (DRBD 9's place),
+    and ``files`` (below each node) added."""
+    root = copy_site(BIONIC, tmp_path / "bionic")
+    conf = "*/etc/drbd.d/global_common.conf"
+    edit_site(root, conf, "\t\tfencing resource-only;\n\t\tresync", "\t\tresync")
+    edit_site(root, conf, "\t\tprotocol C;\n", "\t\tprotocol C;\n\t\tfencing resource-only;\n")
+    for node in ("kea1", "kea2"):
+        for rel, text in files.items():
+            p = root / node / rel
+            p.parent.mkdir(parents=True, exist_ok=True)
+            p.write_text(text)
+    return sorted(root.iterdir())
+
+
+def _fencing(nodes: list[Path]) -> list[str]:
+    found = lint.run(nodes, select=["XC008"]).findings
+    return [f.message for f in found if "'fencing'" in f.message]
+
+
+@pytest.mark.parametrize(
+    ("files", "said"),
+    [
+        # Ubuntu's package list: drbd-utils 9, no module package, the kernel's image
+        ({"var/lib/dpkg/status": _dpkg(_UTILS9, _IMAGE)}, f"'linux-image-{_KERNEL} "),
+        # ... the kernel named by a uname -a capture instead
+        (
+            {
+                "var/lib/dpkg/status": _dpkg(_UTILS9),
+                "sos_commands/kernel/uname_-a": f"Linux kea1 {_KERNEL} #1 SMP x86_64 GNU/Linux\n",
+            },
+            "uname -a at ",
+        ),
+        # the kernel's modules in the tree, the in-tree drbd.ko only (no package list)
+        ({f"lib/modules/{_KERNEL}/kernel/drivers/block/drbd/drbd.ko": ""}, "drbd/drbd.ko"),
+        # a sosreport's modinfo of the loaded modules
+        (
+            {
+                "sos_commands/kernel/modinfo_ALL_MODULES": (
+                    f"filename:       /lib/modules/{_KERNEL}/kernel/drivers/block/drbd/drbd.ko\n"
+                    "alias:          block-major-147-*\nversion:        8.4.10\n"
+                    "license:        GPL\n"
+                )
+            },
+            "modinfo's 'version: 8.4.10'",
+        ),
+    ],
+)
+def test_drbd9_syntax_on_the_kernels_own_84_module(
+    tmp_path: Path, files: dict[str, str], said: str
+) -> None:
+    """drbd-utils 9's drbdadm runs drbdadm-84 for an 8.4 module (peer-drbdadm --mode 84
+    on this tree's global_common.conf with ``fencing`` in ``net``: "Parse error: 'an
+    option keyword' expected, but got 'fencing'"; --mode 9 parses it). Ubuntu 18.04's
+    kernel 4.15 carries mainline's DRBD 8.4 (drbd.org's mainline table: 8.4 since Linux
+    3.8; torvalds/linux include/linux/drbd_config.h REL_VERSION "8.4.11"). Only a
+    declared ``--target drbd=8.4`` found it; the tree's evidence now does."""
+    found = _fencing(_bionic_nine(tmp_path, **files))
+    assert len(found) == 2, found
+    assert all("not DRBD 8.4 or later, before 9.0" in m or "not DRBD 8.4.10" in m for m in found)
+    assert all(said in m for m in found)
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        {},  # no package list, no kernel: no evidence, no finding
+        # LINBIT's drbd-dkms 9 builds the module: DRBD 9 reads 'fencing' in 'net'
+        {"var/lib/dpkg/status": _dpkg(_UTILS9, _IMAGE, ("drbd-dkms", "9.0.22-1ppa1~bionic1"))},
+        # a drbd.ko dkms built beside the kernel's (its package list unread)
+        {
+            "var/lib/dpkg/status": _dpkg(_UTILS9, _IMAGE),
+            f"lib/modules/{_KERNEL}/updates/dkms/drbd.ko": "",
+            f"lib/modules/{_KERNEL}/kernel/drivers/block/drbd/drbd.ko": "",
+        },
+        # a package list but no kernel named
+        {"var/lib/dpkg/status": _dpkg(_UTILS9)},
+    ],
+)
+def test_drbd9_syntax_without_evidence_of_the_module(tmp_path: Path, files: dict[str, str]) -> None:
+    """Never a guess: without evidence of the kernel's own module, the release stays what
+    the files say (DRBD 9.0 or later, from 'fencing' in 'net')."""
+    assert _fencing(_bionic_nine(tmp_path, **files)) == []
+
+
+def test_red_hat_kernels_build_no_drbd(tmp_path: Path) -> None:
+    """RHEL's kernel has no drbd.ko (ELRepo's kmod-drbd* exists for that): a Red Hat
+    node's package list without a module package says nothing of the module."""
+    nodes = _bionic_nine(
+        tmp_path, **{"var/lib/dpkg/status": _dpkg(_UTILS9, _IMAGE), "etc/redhat-release": ""}
+    )
+    for node in nodes:
+        (node / "etc" / "os-release").write_text('ID="rhel"\nVERSION_ID="8.4"\n')
+        (node / "etc" / "debian_version").unlink()
+    assert _fencing(nodes) == []
+
+
+def test_drbd_dkms_names_the_module(tmp_path: Path) -> None:
+    """LINBIT's drbd-dkms (its PPA for Ubuntu) builds the module the node loads: its
+    version is the module's release, as kmod-drbd90's is."""
+    dkms = ("drbd-dkms", "9.0.22-1ppa1~bionic1")
+    nodes = _bionic_nine(tmp_path, **{"var/lib/dpkg/status": _dpkg(_UTILS9, _IMAGE, dkms)})
+    versions = lint.run(nodes, select=["XC008"]).cluster.versions
+    assert versions.of("drbd", "kea1").describe("DRBD").startswith("DRBD 9.0.22, inferred from")
