@@ -12,6 +12,7 @@ import pytest
 from lintkit import copy_site, edit_site, tree
 from xencfg import lint
 from xencfg.cli import main
+from xencfg.formats.schema import Version
 from xencfg.versions import Versions
 
 UNSEEN8 = Path(__file__).parent / "fixtures" / "unseen8"
@@ -282,3 +283,19 @@ def test_drbd_dkms_names_the_module(tmp_path: Path) -> None:
     nodes = _bionic_nine(tmp_path, **{"var/lib/dpkg/status": _dpkg(_UTILS9, _IMAGE, dkms)})
     versions = lint.run(nodes, select=["XC008"]).cluster.versions
     assert versions.of("drbd", "kea1").describe("DRBD").startswith("DRBD 9.0.22, inferred from")
+
+
+# -- XN020 and ``xl create -V`` -----------------------------------------------------------
+
+
+def test_xn020_vncviewer_is_ignored_with_or_without_dash_v(tmp_path: Path) -> None:
+    """``-V`` is xl's own switch: main_create sets ``dom_info.vnc`` from it alone
+    (tools/xl/xl_vmcontrol.c, ``case 'V': vnc = 1``), create_domain spawns the viewer
+    when it is set (``if (dom_info->vnc) autoconnect_vncviewer(...)``), and xl_parse.c
+    only warns of the config's key. peer-xl's xl 4.17 run as ``xl -N create -n -V``
+    prints 'WARNING: ignoring "vncviewer" option.' as it does without -V. So the key
+    never matters from Xen 4.5 on: XN020's warning is true under -V too."""
+    cfg = tmp_path / "vm1.cfg"
+    cfg.write_text("name = 'vm1'\ntype = 'hvm'\nmemory = 512\nvnc = 1\nvncviewer = 1\n")
+    found = lint.run([cfg], select=["XN020"], versions={"xen": Version.parse("4.17")}).findings
+    assert [(f.line, f.message.split(":")[0]) for f in found] == [(5, "vncviewer")]
