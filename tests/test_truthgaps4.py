@@ -299,3 +299,83 @@ def test_xn020_vncviewer_is_ignored_with_or_without_dash_v(tmp_path: Path) -> No
     cfg.write_text("name = 'vm1'\ntype = 'hvm'\nmemory = 512\nvnc = 1\nvncviewer = 1\n")
     found = lint.run([cfg], select=["XN020"], versions={"xen": Version.parse("4.17")}).findings
     assert [(f.line, f.message.split(":")[0]) for f in found] == [(5, "vncviewer")]
+
+
+# -- target boxes that are full members of the Pacemaker cluster --------------------------
+
+_SITE = {"xen1": "10.90.0.11", "xen2": "10.90.0.12", "san1": "10.90.0.21", "san2": "10.90.0.22"}
+
+
+def _fence(node: str) -> str:
+    return (
+        f'<primitive id="fence-{node}" class="stonith" type="fence_ipmilan">'
+        f'<instance_attributes id="fence-{node}-ia">'
+        f'<nvpair id="fence-{node}-ip" name="ip" value="10.91.0.{list(_SITE).index(node) + 1}"/>'
+        f'<nvpair id="fence-{node}-hl" name="pcmk_host_list" value="{node}"/>'
+        f'</instance_attributes><operations><op id="fence-{node}-mon" name="monitor"'
+        ' interval="60s"/></operations></primitive>\n'
+    )
+
+
+def _members_site(tmp_path: Path, fenced: tuple[str, ...] = tuple(_SITE)) -> list[Path]:
+    """xen1, xen2 (initiators) and san1, san2 (IET targets, run by the cluster as
+    lsb:iscsitarget, preferring san1) in one corosync 3 nodelist, with a CIB no DC has
+    written <nodes> into yet (built offline, pushed before the nodes joined)."""
+    nodelist = "".join(
+        f"\tnode {{\n\t\tring0_addr: {ip}\n\t\tname: {n}\n\t\tnodeid: {i}\n\t}}\n"
+        for i, (n, ip) in enumerate(_SITE.items(), 1)
+    )
+    corosync = (
+        "totem {\n\tversion: 2\n\tcluster_name: vmsite\n\ttransport: knet\n}\n"
+        f"nodelist {{\n{nodelist}}}\nquorum {{\n\tprovider: corosync_votequorum\n}}\n"
+    )
+    cib = (
+        '<cib validate-with="pacemaker-3.9" epoch="12" num_updates="0" admin_epoch="0">\n'
+        '<configuration>\n<crm_config><cluster_property_set id="opts">'
+        '<nvpair id="o-stonith" name="stonith-enabled" value="true"/>'
+        "</cluster_property_set></crm_config>\n<nodes/>\n<resources>\n"
+        + "".join(_fence(n) for n in fenced)
+        + '<primitive id="iet" class="lsb" type="iscsitarget"><operations>'
+        '<op id="iet-mon" name="monitor" interval="30s"/></operations></primitive>\n'
+        '</resources>\n<constraints><rsc_location id="iet-on-san1" rsc="iet" node="san1"'
+        ' score="100"/></constraints>\n</configuration>\n<status/>\n</cib>\n'
+    )
+    hosts = "".join(f"{ip}\t{n}\n" for n, ip in _SITE.items())
+    roots = []
+    for name in _SITE:
+        files = {
+            "etc/hostname": f"{name}\n",
+            "etc/hosts": hosts,
+            "etc/corosync/corosync.conf": corosync,
+            "var/lib/pacemaker/cib/cib.xml": cib,
+        }
+        if name.startswith("san"):
+            files["etc/iet/ietd.conf"] = (
+                "Target iqn.2026-12.net.example:san.vmpool\n"
+                "\tLun 0 Path=/dev/sdb,Type=blockio,ScsiId=vmpool0001\n"
+            )
+        else:
+            files["etc/iscsi/initiatorname.iscsi"] = (
+                f"InitiatorName=iqn.2026-12.net.example:{name}\n"
+            )
+        roots.append(tree(tmp_path, name, files))
+    return roots
+
+
+def test_a_target_box_in_the_corosync_nodelist_is_a_node_constraints_may_name(
+    tmp_path: Path,
+) -> None:
+    """san1 is in the nodelist: Pacemaker knows it by the nodelist's name
+    (lib/cluster/corosync.c pcmk__corosync_name) and places ``iet`` there. The model
+    gives a box the member role from ha.cf or the CIB's <nodes> only, so with none yet
+    san1 was "storage only" and CB002 said "location names node 'san1', which is not a
+    cluster node (xen1, xen2)". CB002 now also takes the nodes that run the CIB
+    (membership.cib_nodes), as the fencing rules do: CB037 counts san1 as a node to
+    fence, with or without this change."""
+    found = lint.run(_members_site(tmp_path), select=["CB002", "CB037"]).findings
+    assert [(f.code, f.message) for f in found] == []
+    unfenced = _members_site(tmp_path / "unfenced", fenced=("xen1", "xen2", "san2"))
+    found = lint.run(unfenced, select=["CB002", "CB037"]).findings
+    assert {(f.code, f.message.split(":")[0]) for f in found} == {
+        ("CB037", "no STONITH resource fences node san1")
+    }
