@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from lintkit import copy_site, edit_site, tree
+from test_cluster_model import OCFS2_CIB
 from xencfg import lint
 from xencfg.cli import main
 from xencfg.formats.schema import Version
@@ -83,27 +84,8 @@ def _ocfs2(*names: str) -> str:
     return nodes + f"cluster:\n\tnode_count = {len(names)}\n\tname = ocfs2\n"
 
 
-#: A CIB no DC has written yet (no <nodes>), with an OCFS2 filesystem clone and a domU.
-_FRESH_CIB = """<cib validate-with="pacemaker-2.10" epoch="1" num_updates="0" admin_epoch="0">
-  <configuration>
-    <crm_config/>
-    <nodes/>
-    <resources>
-      <clone id="fs-clone">
-        <primitive id="fs" class="ocf" provider="heartbeat" type="Filesystem">
-          <instance_attributes id="fs-ia">
-            <nvpair id="fs-dev" name="device" value="/dev/sdc1"/>
-            <nvpair id="fs-dir" name="directory" value="/srv"/>
-            <nvpair id="fs-t" name="fstype" value="ocfs2"/>
-          </instance_attributes>
-        </primitive>
-      </clone>
-    </resources>
-    <constraints/>
-  </configuration>
-  <status/>
-</cib>
-"""
+#: A CIB no DC has written <nodes> into yet, with an OCFS2 filesystem clone 'vault'.
+_FRESH_CIB = OCFS2_CIB.format(nodes="")
 
 
 def _two_corosync_clusters(tmp_path: Path) -> list[Path]:
@@ -120,7 +102,7 @@ def _two_corosync_clusters(tmp_path: Path) -> list[Path]:
                         "etc/hostname": f"{name}\n",
                         "etc/corosync/corosync.conf": _corosync(pair[0][0], *pair),
                         "etc/ocfs2/cluster.conf": _ocfs2(*pair),
-                        "var/lib/pacemaker/cib/cib.xml": _FRESH_CIB,
+                        "var/lib/heartbeat/crm/cib.xml": _FRESH_CIB,
                         f"etc/xen/vm-{pair[0][0]}.cfg": f'name = "vm-{pair[0][0]}"\nmemory = 512\n',
                     },
                 )
@@ -141,7 +123,7 @@ def test_cb013_reads_the_nodes_that_run_the_cib_not_the_whole_site(tmp_path: Pat
     conf.write_text(_ocfs2("x1"))
     got = lint.run(_site(tmp_path), select=["CB013"]).findings
     assert [f.message for f in got] == [
-        "OCFS2 filesystem 'fs': cluster.conf of x1 does not list x2"
+        "OCFS2 filesystem 'vault': cluster.conf of x1 does not list x2"
     ]
 
 
