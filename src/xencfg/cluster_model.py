@@ -196,15 +196,6 @@ class ClusterModel:
                 return ka in c.members and kb in c.members
         return True
 
-    def cluster_of(self, names: Iterable[str]) -> frozenset[str]:
-        """The members of the heartbeat cluster(s) these nodes belong to; with no
-        heartbeat evidence for them, :meth:`members`."""
-        keys = {short(n) for n in names}
-        found = [c.members for c in self.heartbeat_clusters if c.members & keys]
-        if not found:
-            return self.members()
-        return frozenset().union(*found, self.declared_members())
-
     def addresses_of(self, name: str) -> set[str]:
         info = self.node(name)
         return set(info.addresses) if info is not None else set()

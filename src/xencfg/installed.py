@@ -79,8 +79,13 @@ _SAME_NAME = ("pacemaker", "corosync", "cman", "iscsitarget", "open-iscsi", "lvm
 #: module's number; from 8.9 on the package is drbd-utils, numbered apart).
 PACKAGES: tuple[tuple[re.Pattern[str], str, str], ...] = (
     # the DRBD module: its own number (CentOS extras' kmod-drbd83, ELRepo's kmod-drbd84
-    # and kmod-drbd90, SUSE's drbd-kmp-default/-xen, Debian's drbd8-module-*)
-    (lazy_re(r"kmod-drbd(8[0-4]?|9[0-9]?)?|drbd-kmp-\w+|drbd8?-module-.+"), "drbd", "exact"),
+    # and kmod-drbd90, SUSE's drbd-kmp-default/-xen, Debian's drbd8-module-*, LINBIT's
+    # drbd-dkms for Debian and Ubuntu)
+    (
+        lazy_re(r"kmod-drbd(8[0-4]?|9[0-9]?)?|drbd-kmp-\w+|drbd8?-module-.+|drbd-dkms"),
+        "drbd",
+        "exact",
+    ),
     # DRBD 8 userland: SUSE's drbd, Debian's drbd8-utils, CentOS' drbd83, ELRepo's
     # drbd84-utils (which later carried drbd-utils 9.x numbers)
     (lazy_re(r"drbd|drbd8-utils|drbd8[0-4](-utils)?"), "drbd", "8x"),

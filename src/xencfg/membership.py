@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from .cluster import Cluster, Loaded, memberships, short
+from .cluster_model import joined
 from .findings import Location
 
 if TYPE_CHECKING:
@@ -173,8 +174,8 @@ def _cib_members(doc: CibDocument) -> Iterable[tuple[str, object]]:
 def cib_nodes(cluster: Cluster, items: Iterable[Loaded]) -> CibNodes:
     """The nodes that run the CIB held in ``items`` (one CIB's copies, or fragments
     checked together): ONE messaging layer's members, as its daemon reads them (the
-    module docstring cites heartbeat's, corosync's and cman's source). CB006, CB022,
-    CB037, XN018 and DR043 ask this, and nothing else.
+    module docstring cites heartbeat's, corosync's and cman's source). CB006, CB013,
+    CB022, CB037, XN018, DR043 and the graph's domU layer ask this, and nothing else.
 
     They are the CIB's own ``<nodes>`` (normal members), the heartbeat cluster(s)
     the model puts its files in (ha.cf lists and CIB copies that share a node, a
@@ -264,6 +265,17 @@ def _copy_of(cluster: Cluster, s: StackList, nodes: set[str]) -> bool:
 def _storage_only(cluster: Cluster, key: str) -> bool:
     info = cluster.model.node(key)
     return info is not None and info.storage_only
+
+
+def site_clusters(cluster: Cluster) -> list[list[str]]:
+    """The node trees of the run grouped into their clusters, in the run's order: trees
+    whose stack files (:func:`stack_lists`) or CIB ``<nodes>`` (the model's heartbeat
+    clusters) share a member are one cluster. Trees in none are in no group."""
+    lists = [({short(s.item.node), *s.names}, 0) for s in stack_lists(cluster) if s.item.node]
+    lists += [(set(c.members), 0) for c in cluster.model.heartbeat_clusters]
+    trees = [n for n in cluster.nodes if n]
+    out = [[n for n in trees if short(n) in keys] for keys, _ in joined(lists)]
+    return sorted((g for g in out if g), key=lambda g: trees.index(g[0]))
 
 
 def apart(cluster: Cluster | None, a: str | None, b: str | None) -> bool:

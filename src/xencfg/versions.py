@@ -19,7 +19,7 @@ rules as ``cluster.versions`` (and ``Loaded.versions``).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import TYPE_CHECKING
 
 import attrs
@@ -384,6 +384,23 @@ class Versions:
     declared: Mapping[str, Version] = attrs.field(factory=dict)
     inferred: Mapping[str, InForce] = attrs.field(factory=dict)
     by_node: Mapping[tuple[str, str], InForce] = attrs.field(factory=dict)
+    #: The package lists' and release files' evidence :func:`infer` read (for :meth:`within`).
+    installed: tuple[Installed, ...] = attrs.field(default=(), eq=False)
+    shipped: tuple[Installed, ...] = attrs.field(default=(), eq=False)
+
+    def within(self, loaded: Iterable[Loaded], nodes: Collection[str]) -> Versions:
+        """What the files and packages of ``nodes`` (node tree names) alone say: one
+        cluster of a site linted together, whose releases are its own (a heartbeat 2.1
+        target pair beside Pacemaker 1.1 dom0s), with the run's per-node answers for
+        those nodes (what the rules read). ``""`` stands for the loose files."""
+        keys = set(nodes)
+        everywhere, _ = infer(
+            [i for i in loaded if (i.node or "") in keys],
+            [e for e in self.installed if e[1] in keys],
+            [e for e in self.shipped if e[1] in keys],
+        )
+        mine = {k: v for k, v in self.by_node.items() if k[1] in keys}
+        return Versions(self.declared, everywhere, mine, self.installed, self.shipped)
 
     def of(self, component: str, node: str | None = None) -> InForce:
         """The release in force: the declared one, else what the files of

@@ -30,12 +30,18 @@ def _everywhere(layer: set[str] | frozenset[str], nodes: set[str]) -> bool:
 
 
 def _layer(cluster: Cluster, nodes: set[str], *formats: str) -> set[str] | frozenset[str]:
-    """The members of the heartbeat cluster ``nodes`` are in (a target pair's own
-    heartbeat is another cluster), or with no member lists the nodes that have one of
-    ``formats``."""
+    """The nodes that run the cluster of ``nodes`` (a target pair's own heartbeat is
+    another cluster): :func:`~xencfg.membership.cib_nodes` of the CIBs on those trees,
+    else of their stack files (heartbeat 1's ha.cf: the members it lists); with
+    neither, the members of the run, else the nodes that have one of ``formats``."""
+    from ..membership import STACK_FORMATS, cib_nodes
+
+    keys = {short(n) for n in nodes}
+    for kinds in (("cib",), tuple(STACK_FORMATS)):
+        held = [i for f in kinds for i in cluster.docs(f) if i.node and short(i.node) in keys]
+        if held:
+            return cib_nodes(cluster, held).names
     model = cluster.model
-    if model.heartbeat_clusters:
-        return model.cluster_of(nodes)
     return model.members() or {short(i.node) for f in formats for i in cluster.docs(f) if i.node}
 
 

@@ -14,6 +14,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import config, formats
 from ..discover import Discovery, SourceFile, discover, trees_around
@@ -22,6 +23,10 @@ from ..findings import Finding
 from ..live import summary as live_summary
 from . import baseline as baselines
 from . import engine, report
+
+if TYPE_CHECKING:
+    from ..cluster import Cluster
+    from ..versions import Versions
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -172,6 +177,35 @@ def _notes(
     return notes
 
 
+def _release_lines(cluster: Cluster) -> list[str]:
+    """``-v``'s release lines: the run's, or each cluster's where the run is a site of
+    several (a heartbeat 2.1 target pair beside Pacemaker 1.0 and 1.1 dom0 clusters:
+    one line for the site mixed their releases), then each node's that differs."""
+    from ..membership import site_clusters
+
+    clusters = site_clusters(cluster)
+    versions = cluster.versions
+    if len(clusters) < 2:
+        return _releases(versions, "")
+    lines = []
+    for trees in clusters:
+        lines += _releases(
+            versions.within(cluster.loaded, trees), f" in cluster {', '.join(trees)}"
+        )
+    rest = [n for n in cluster.nodes if n and not any(n in g for g in clusters)]
+    loose = ["the loose files"] if any(not i.node for i in cluster.loaded) else []
+    if rest or loose:
+        said = f" outside the clusters ({', '.join(rest + loose)})"
+        lines += _releases(versions.within(cluster.loaded, [*rest, ""]), said)
+    return lines
+
+
+def _releases(versions: Versions, said: str) -> list[str]:
+    """The releases in force (``said``: whose), then each node's that differs."""
+    lines = [f"version {c}{said}: {r}" for c, r in versions.describe().items()]
+    return lines + [f"version {c} on {n}: {r}" for (c, n), r in versions.describe_nodes().items()]
+
+
 def lint_command(
     args: argparse.Namespace,
     paths: list[str],
@@ -303,10 +337,8 @@ def lint_command(
             print(shown(f"read {f.display} as {f.format} (node {f.node or '-'})"), file=sys.stderr)
         for s in found.skipped:
             print(shown(f"skipped {s.path}: {s.reason}"), file=sys.stderr)
-        for component, release in result.cluster.versions.describe().items():
-            print(f"version {component}: {release}", file=sys.stderr)
-        for (component, name), release in result.cluster.versions.describe_nodes().items():
-            print(f"version {component} on {name}: {release}", file=sys.stderr)
+        for line in _release_lines(result.cluster):
+            print(line, file=sys.stderr)
     context = report.Context(
         nodes={f.display: f.node for f in result.files},
         skipped=[(s.path, s.reason) for s in found.skipped],

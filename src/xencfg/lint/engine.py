@@ -24,6 +24,7 @@ from ..cluster import Cluster, Loaded
 from ..discover import Discovery, SourceFile, discover, modes_are_real
 from ..distro import shipped
 from ..document import Document
+from ..drbd_module import evidence as module_evidence
 from ..errors import ParseError, XencfgError
 from ..findings import Finding, Location
 from ..formats._templates import template_marker, template_message
@@ -157,8 +158,11 @@ def run_discovered(
             cluster.loaded.append(item)
     releases = dict(settings.versions) if settings is not None else {}
     releases.update(versions or {})
-    inferred = infer(cluster.loaded, evidence(found.nodes), shipped(found.nodes))
-    cluster.versions = Versions(releases, *inferred)
+    # (the DRBD module a node loads, where its packages name none: drbd_module.py)
+    packaged = (*evidence(found.nodes), *module_evidence(found.nodes, cluster.loaded))
+    distro = tuple(shipped(found.nodes))
+    inferred = infer(cluster.loaded, packaged, distro)
+    cluster.versions = Versions(releases, *inferred, packaged, distro)
     for item in cluster.loaded:
         item.versions = cluster.versions
     for item in cluster.loaded:

@@ -69,16 +69,21 @@ def _names(cluster: Cluster) -> set[str]:
 def _unit_names(cluster: Cluster, unit: Unit) -> set[str]:
     """:func:`_names` as a CIB unit sees them: without the nodes only another heartbeat
     cluster of the run lists (two clusters' CIBs linted together each keep their own
-    nodes; cluster.py ``_heartbeat_layer`` tells them apart). A unit in no cluster
-    (fragments) sees every name."""
+    nodes; cluster.py ``_heartbeat_layer`` tells them apart), with the nodes that run
+    it (:func:`~xencfg.membership.cib_nodes`: a target box its corosync nodelist
+    names is a member, whatever it serves). A unit in no cluster (fragments) sees
+    every name."""
+    from ...membership import cib_nodes
+
     clusters = cluster.model.heartbeat_clusters
     own = own_clusters(cluster, unit)
     names = _names(cluster)
+    runs = set(cib_nodes(cluster, unit.items).spelled())
     if not own:
-        return names
+        return names | runs
     mine = frozenset().union(*(c.members for c in own))
     others = frozenset().union(*(c.members for c in clusters if c not in own)) - mine
-    return {n for n in names if short(n) not in others}
+    return {n for n in names if short(n) not in others} | runs
 
 
 def own_clusters(cluster: Cluster, unit: Unit) -> list[Layer]:

@@ -199,7 +199,9 @@ def dangling_reference(cluster: Cluster) -> Iterator[Finding]:
     Both heartbeat 2's ``from``/``to`` and Pacemaker 1.0's
     ``first``/``then``/``rsc``/``with-rsc`` forms and ``resource_ref`` in
     sets are checked; node names are those of ``nodes``, ha.cf, drbd.conf
-    and OCFS2 plus the node folders linted (except boxes that only serve storage).
+    and OCFS2, the nodes that run the CIB (a corosync nodelist's too, a target box
+    it lists included), plus the node folders linted (except boxes that only serve
+    storage).
 
     A location on an unknown node is an error when its score is negative (a
     ban) and the name is a misspelling of a cluster node's, close to it or its

@@ -21,6 +21,7 @@ from ...cluster import (
 from ...findings import Finding
 from ...formats.cib.model import _tag
 from ...formats.cib.views import ids_around
+from ...membership import cib_nodes
 from ...syntax.numbers import decimal, is_decimal
 from .. import make, rule
 from .common import _cib, _in_status, _is_ocfs2_fs, units
@@ -67,18 +68,14 @@ def ocfs2_without_cluster(cluster: Cluster) -> Iterator[Finding]:
             return
     if not cluster.nodes and not ocfs:
         return  # a CIB linted alone: nothing to compare with
-    model = cluster.model
     for unit in units(cluster):
         if _userspace_stack(unit, have_cluster_conf=bool(ocfs)):
             continue
-        cib_nodes = [n.uname for i in unit.scope for n in _cib(i).nodes if n.uname]
-        hosts = [i.node for i in unit.items if i.node]
-        # the members of this CIB's cluster (a target box with its own heartbeat, or
-        # none, is not one of them)
-        members = model.cluster_of([*cib_nodes, *hosts]) | {short(n) for n in cib_nodes}
-        roots = [n for n in cluster.nodes if n and short(n) in members]
-        spelled = {short(n): n for n in [*sorted(members), *roots, *cib_nodes]}
-        needed = sorted(set(spelled.values()))
+        # the nodes that run this CIB (a target box with its own heartbeat, or none,
+        # is not one of them): membership.cib_nodes, the one answer of the CIB rules
+        runs = cib_nodes(cluster, unit.items)
+        roots = [n for n in cluster.nodes if n and short(n) in runs.names]
+        needed = sorted(set(runs.spelled()))
         for item, prim in unit.primitives():
             if not _is_ocfs2_fs(prim):
                 continue
