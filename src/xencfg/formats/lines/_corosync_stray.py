@@ -11,15 +11,13 @@ file shows it is written for a release before 3.0; lint checks the rest either w
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TypeVar
 
 from ...errors import ParseError
 
 D = TypeVar("D")
-
-#: How many such lines one file may have before the rest is not read for lint.
-_MAX_STRAY = 20
 
 BEFORE_3 = (
     "; corosync before 3.0 skips a line that is no section, key or '}' (so this setting is"
@@ -28,13 +26,14 @@ BEFORE_3 = (
 FROM_3 = "; corosync 3 refuses it: 'Line is not opening or closing section or key value'"
 
 
-def stray_line(text: str, line: int | None) -> bool:
-    """Whether 1-based ``line`` of ``text`` is one corosync before 3.0 skips."""
-    lines = text.split("\n")
-    if not line or line > len(lines):
-        return False
-    s = lines[line - 1].strip()
+def _stray(line: str) -> bool:
+    s = line.strip()
     return bool(s) and not s.startswith("#") and not any(c in s for c in "{:}")
+
+
+def _stray_at(lines: list[str], line: int | None) -> bool:
+    """Whether 1-based ``line`` is one corosync before 3.0 skips."""
+    return line is not None and 0 < line <= len(lines) and _stray(lines[line - 1])
 
 
 def explain(
@@ -43,28 +42,20 @@ def explain(
     reparse: Callable[[str], D],
     before3: Callable[[D], bool],
 ) -> None:
-    """Give ``err`` (raised on a stray line) the document read without such lines, and
-    make it a warning when that document is written for corosync before 3.0."""
-    if not stray_line(text, err.line):
-        return
+    """Give ``err`` (raised on a stray line) the document read with every such line
+    blanked, as corosync before 3.0 reads the file (one more parse, however many there
+    are), and make it a warning when that document is written for a release before 3.0."""
     lines = text.split("\n")
-    bad = err.line
-    for _ in range(_MAX_STRAY):
-        assert bad is not None
-        lines[bad - 1] = " " * len(lines[bad - 1].rstrip("\r")) + (
-            "\r" if lines[bad - 1].endswith("\r") else ""
-        )
-        try:
-            doc = reparse("\n".join(lines))
-        except ParseError as again:
-            if not stray_line("\n".join(lines), again.line):
-                return
-            bad = again.line
-            continue
-        err.partial = doc
-        if before3(doc):
-            err.severity = "warning"
-            err.message += BEFORE_3
-        else:
-            err.message += FROM_3
+    if not _stray_at(lines, err.line):
         return
+    blanked = "\n".join(re.sub(r"[^\r]", " ", ln) if _stray(ln) else ln for ln in lines)
+    try:
+        doc = reparse(blanked)
+    except ParseError:
+        return
+    err.partial = doc
+    if before3(doc):
+        err.severity = "warning"
+        err.message += BEFORE_3
+    else:
+        err.message += FROM_3
