@@ -1,14 +1,15 @@
 """Round 28 of lint verdicts on real files from public repositories, against the daemons.
 
-60 real files from 38 repositories not checked before (multipath.conf of RHEL 7/8,
-Proxmox, NetApp/QNAP/IBM vendor blocks; corosync 1.x-3.x; DRBD 8.3/8.4 resources;
-heartbeat ha.cf/authkeys/haresources; iscsid.conf, initiatorname.iscsi, lvm.conf;
-xm/xl domUs, xend-config.sxp, xl.conf; OCFS2 cluster.conf; CIBs; targetcli
-saveconfig.json) checked with lint, the byte round trip and their peers. Every file that
-parses round-trips. Fixed: a corosync 1.x/2.x file with a line that is no section, key
-or '}' (gutleib/lizardfs-ha corosync.conf: ``compatybility whitetank``) was a syntax
-error, where corosync before 3.0 skips the line. Each file here is written in our own
-words after the real one (cited).
+74 real files from 39 repositories, 73 of them from 38 repositories not checked before
+(multipath.conf of RHEL 5-8, Proxmox, NetApp/QNAP/IBM vendor blocks; corosync 1.x-3.x;
+DRBD 8.3/8.4/9 resources; heartbeat ha.cf/authkeys/haresources; iscsid.conf,
+initiatorname.iscsi, ietd.conf, lvm.conf; xm/xl domUs, xend-config.sxp, xl.conf; OCFS2
+cluster.conf; CIBs; pcs status text; targetcli saveconfig.json) checked with lint, the
+byte round trip and their peers. Every file that parses round-trips; nothing crashed or
+hung. Fixed: a corosync 1.x/2.x file with a line that is no section, key or '}'
+(gutleib/lizardfs-ha corosync.conf: ``compatybility whitetank``) was a syntax error,
+where corosync before 3.0 skips the line. Each file here is written in our own words
+after the real one (cited).
 """
 
 from __future__ import annotations
