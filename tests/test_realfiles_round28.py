@@ -19,6 +19,7 @@ from pathlib import Path
 from conftest import corosync_test
 from lintkit import tree
 from xencfg import lint
+from xencfg.formats.schema import Version
 
 #: gutleib/lizardfs-ha corosync.conf (openais-era corosync 1.x, ``interface`` with
 #: ``ringnumber``): its second line misspells ``compatibility:`` and has no colon.
@@ -38,8 +39,9 @@ NEW = (
 )
 
 
-def _xc(root: Path) -> list[tuple[str, str, int | None]]:
-    report = lint.run([str(root)], select=["XC001", "XC005"])
+def _xc(root: Path, corosync: str | None = None) -> list[tuple[str, str, int | None]]:
+    versions = {} if corosync is None else {"corosync": Version.parse(corosync)}
+    report = lint.run([str(root)], select=["XC001", "XC005"], versions=versions)
     return [(f.code, f.severity, f.line) for f in report.findings]
 
 
@@ -48,12 +50,17 @@ def test_stray_line_is_skipped_before_corosync3(tmp_path: Path) -> None:
     v2.4.6, ``parse_section`` (lines 299-401) tests '{', ':' and '}' in turn and reads
     the next line when none is there. The check that refuses it ("Line is not opening or
     closing section or key value", v3.0.0 coroparse.c:454) came with commit 80701845
-    (2018, first in v2.99.4). So on a file written for corosync 1.x/2.x the XC001 is a
-    warning, and lint still checks the rest (XC005 on the port)."""
+    (2018, first in v2.99.4). So on a file written for corosync 1.x/2.x (``ringnumber``)
+    the XC001 is a warning, and lint still checks the rest (XC005 on the port); a
+    declared corosync 3 makes it an error, a declared 2.4 a warning on any file."""
     root = tree(tmp_path, "old", {"etc/corosync/corosync.conf": OLD})
     assert _xc(root) == [("XC001", "warning", 1), ("XC005", "error", 8)]
     report = lint.run([str(root)], select=["XC001"])
     assert "corosync before 3.0 skips" in report.findings[0].message
+    assert _xc(root, "3.1")[0] == ("XC001", "error", 1)
+    bare = tree(tmp_path, "bare", {"etc/corosync/corosync.conf": "stray\ntotem {\n}\n"})
+    assert _xc(bare)[0] == ("XC001", "error", 1)
+    assert _xc(bare, "2.4")[0] == ("XC001", "warning", 1)
 
 
 def test_stray_line_is_refused_by_corosync3(tmp_path: Path) -> None:

@@ -927,18 +927,13 @@ READER = LineReader[CorosyncDocument]("corosync", _Builder, _WORDS)
 
 
 def parse(text: str, path: str | None = None) -> CorosyncDocument:
-    """Parse corosync.conf text; raises :class:`xencfg.ParseError` with the line (a
-    warning, with the rest read, for a line corosync before 3.0 skips: _corosync_stray)."""
+    """Parse corosync.conf text; raises :class:`xencfg.ParseError` with the line (with
+    the rest read, for a line corosync before 3.0 skips: _corosync_stray)."""
     try:
         return READER.parse(text, path)
     except ParseError as err:
-        explain(err, text, lambda t: READER.parse(t, path), _before_3)
+        explain(err, text, lambda t: READER.parse(t, path))
         raise
-
-
-def _before_3(doc: CorosyncDocument) -> bool:
-    evidence = release_evidence(doc)
-    return evidence is not None and evidence[0] != "3.0"
 
 
 def sniff(text: str) -> bool:
