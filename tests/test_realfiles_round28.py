@@ -1,6 +1,6 @@
 """Round 28 of lint verdicts on real files from public repositories, against the daemons.
 
-74 real files from 39 repositories, 73 of them from 38 repositories not checked before
+77 real files from 40 repositories, 76 of them from 39 repositories not checked before
 (multipath.conf of RHEL 5-8, Proxmox, NetApp/QNAP/IBM vendor blocks; corosync 1.x-3.x;
 DRBD 8.3/8.4/9 resources; heartbeat ha.cf/authkeys/haresources; iscsid.conf,
 initiatorname.iscsi, ietd.conf, lvm.conf; xm/xl domUs, xend-config.sxp, xl.conf; OCFS2
