@@ -6,6 +6,11 @@ Everything xencfg raises on bad input is an :class:`XencfgError`, so a caller
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .formats.schema import Version
+
 
 class XencfgError(Exception):
     """Base class of every error xencfg raises on purpose."""
@@ -93,6 +98,10 @@ class ParseError(XencfgError):
         #: How lint reports it (XC001): ``"warning"`` where the daemon reads the
         #: file as its author meant anyway (multipath closing sections at its end).
         self.severity = "error"
+        #: ``(component, release)``: the releases before it read the file as meant (they
+        #: skip what a later one refuses); lint makes the error a warning where the
+        #: component's release in force is older (corosync's stray lines).
+        self.older_reads: tuple[str, Version] | None = None
         super().__init__(self.__str__())
 
     @property
@@ -119,6 +128,7 @@ class ParseError(XencfgError):
                 self.snippet,
                 self.expected,
                 self.severity,
+                self.older_reads,
             ),
         )
 
@@ -131,11 +141,13 @@ def _rebuild_parse_error(
     snippet: str,
     expected: str,
     severity: str = "error",
+    older_reads: tuple[str, Version] | None = None,
 ) -> ParseError:
     error = ParseError(
         message, path=path, line=line, column=column, snippet=snippet, expected=expected
     )
     error.severity = severity
+    error.older_reads = older_reads
     return error
 
 

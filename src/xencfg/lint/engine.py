@@ -151,9 +151,10 @@ def run_discovered(
     texts = {**found.texts, **(texts or {})}
     formats: dict[str, str | None] = {}
     checkouts: dict[str, bool] = {}  # this run's "does the checkout keep modes", by folder
+    older: list[Older] = []
     for file in found.files():
         formats[file.display] = file.format
-        item = _load(file, findings, texts, checkouts)
+        item = _load(file, findings, texts, checkouts, older)
         if item is not None:
             cluster.loaded.append(item)
     releases = dict(settings.versions) if settings is not None else {}
@@ -163,6 +164,7 @@ def run_discovered(
     distro = tuple(shipped(found.nodes))
     inferred = infer(cluster.loaded, packaged, distro)
     cluster.versions = Versions(releases, *inferred, packaged, distro)
+    findings = _older_reads(findings, older, cluster.versions)
     for item in cluster.loaded:
         item.versions = cluster.versions
     for item in cluster.loaded:
@@ -304,11 +306,24 @@ def _checked(r: registry.Rule, subject: object, where: Location) -> list[Finding
 LINT_MAX_SIZE = 4 * 1024 * 1024
 
 
+#: A syntax error only later releases refuse: the finding, the component, the first
+#: release that refuses it, the node (ParseError.older_reads).
+Older = tuple[Finding, str, Version, str | None]
+
+
+def _older_reads(findings: list[Finding], older: list[Older], versions: Versions) -> list[Finding]:
+    """The findings, those of ``older`` a warning where the release in force is older than
+    the first one that refuses the file (the older ones read it as meant)."""
+    lower = {id(f) for f, comp, v, node in older if versions.of(comp, node).older_than(v)}
+    return [attrs.evolve(f, severity="warning") if id(f) in lower else f for f in findings]
+
+
 def _load(
     file: SourceFile,
     findings: list[Finding],
     texts: dict[str, str],
     checkouts: dict[str, bool] | None = None,
+    older: list[Older] | None = None,
 ) -> Loaded | None:
     from .. import api
     from ..syntax.source import read_text
@@ -345,11 +360,10 @@ def _load(
     try:
         doc = api.loads(text, file.format, path=str(file.path))
     except ParseError as exc:
-        findings.append(
-            Finding(
-                "XC001", exc.severity, exc.message, Location(file.display, exc.line, exc.column)
-            )
-        )
+        at = Location(file.display, exc.line, exc.column)
+        findings.append(Finding("XC001", exc.severity, exc.message, at))
+        if exc.older_reads is not None and older is not None:
+            older.append((findings[-1], *exc.older_reads, file.node))
         if not isinstance(exc.partial, Document):
             return None
         doc = exc.partial  # still worth checking: the daemon reads it this way

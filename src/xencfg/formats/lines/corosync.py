@@ -42,6 +42,7 @@ from ...syntax.tree import (
 from ..schema import Keyword, Version
 from ..view import INT, Setting, View, schema_of, to_int
 from ._base import LineReader
+from ._corosync_stray import explain
 
 FORMAT = "corosync"
 
@@ -926,8 +927,13 @@ READER = LineReader[CorosyncDocument]("corosync", _Builder, _WORDS)
 
 
 def parse(text: str, path: str | None = None) -> CorosyncDocument:
-    """Parse corosync.conf text; raises :class:`xencfg.ParseError` with the line."""
-    return READER.parse(text, path)
+    """Parse corosync.conf text; raises :class:`xencfg.ParseError` with the line (with
+    the rest read, for a line corosync before 3.0 skips: _corosync_stray)."""
+    try:
+        return READER.parse(text, path)
+    except ParseError as err:
+        explain(err, text, lambda t: READER.parse(t, path))
+        raise
 
 
 def sniff(text: str) -> bool:
