@@ -537,6 +537,15 @@ def _providers(item: Loaded, doc: CibDocument) -> Iterator[Finding]:
             )
     for el in doc.iter("primitive", "template"):
         rclass = el.get("class")
+        if rclass == "ocf" and el.get("provider") is None and not _in_status(el):
+            # (resources-1.2.rng to -3.9.rng element-resource-class: class ocf with provider)
+            yield make(
+                "CB023",
+                f"{doc.validate_with}'s schema refuses {_tag(el)} '{el.get('id')}' of class"
+                " 'ocf' without a provider (write provider=\"heartbeat\", \"pacemaker\" or the"
+                " agent's folder under /usr/lib/ocf/resource.d); Pacemaker will not load this CIB",
+                item.where(el),
+            )
         if el.get("provider") is not None and rclass not in (None, "ocf") and not _in_status(el):
             yield make(
                 "CB023",
