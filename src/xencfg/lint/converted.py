@@ -40,16 +40,18 @@ if TYPE_CHECKING:
 #: of one name and interval or a recurring start (CB030), on-fail=fence / loss-policy=fence
 #: without fencing (CB025, CB033 no-quorum-policy=suicide), an option value Pacemaker
 #: refuses (CB041), clone-node-max > 1 on an anonymous clone (CB024), a promotable clone
-#: of a non-OCF agent (CB026), an rsc-pattern the schema refuses (CB029). Not CB027
-#: (on-fail=stop or standby on a stop): Pacemaker loads the CIB and judges a stop's
-#: on-fail only when it schedules that stop (2.1.5 lib/pengine/pe_actions.c
-#: ``unpack_operation_on_fail``, at action creation): crm_verify 2.1.5 passes a
-#: pacemaker-3.9 CIB with ``<op name="stop" on-fail="stop"/>`` (rc 0) and says "Resetting
+#: of a non-OCF agent (CB026), on-fail stop/standby/demote on a stop (CB027), an
+#: rsc-pattern the schema refuses (CB029). CB027, like CB041, is a value the scheduler
+#: resets to its default and calls a configuration error; it judges a stop's on-fail when
+#: it plans a stop of the resource (2.1.5 lib/pengine/pe_actions.c
+#: ``unpack_operation_on_fail``, at action creation), which a running cluster does at every
+#: restart, move, standby or shutdown: crm_verify 2.1.5 passes such a CIB on an empty
+#: status (no action planned: why two converted corpus CIBs passed) and says "Resetting
 #: 'on-fail' for d stop action to default value because 'stop' is not allowed for stop",
-#: "config not valid" only once a status makes it stop the resource (a node in standby),
-#: so it is a hazard lint reports, not a refusal. Not CB005 (no STONITH device):
-#: crm_verify calls it an error, but the CIB loads; the conversion reports it (``safety``).
-RULES = ("CB023", "CB024", "CB025", "CB026", "CB029", "CB030", "CB033", "CB041")
+#: "config not valid" once a status plans the stop (a restart after a definition
+#: change). Not CB005 (no STONITH device): crm_verify calls it an error, but the CIB
+#: loads; the conversion reports it (``safety``).
+RULES = ("CB023", "CB024", "CB025", "CB026", "CB027", "CB029", "CB030", "CB033", "CB041")
 
 
 @attrs.frozen
@@ -106,7 +108,7 @@ def refusals(
     at_line = _elements_by_line(converted)
     inputs = _input_lines(source)
     rewritten = {(c.element, c.id) for c in changes if c.id is not None}
-    had = _input_errors(source, versions) if rewritten else set()
+    had = _input_findings(source, versions) if rewritten else set()
     out = []
     for f in found:
         el = _with_id(at_line.get(f.line))
@@ -124,8 +126,10 @@ def _with_id(el: Any) -> Any:
     return el
 
 
-def _input_errors(source: str, versions: dict[str, Version] | None) -> set[tuple[str, int]]:
-    """(code, line) of the errors of :data:`RULES` the input itself has."""
+def _input_findings(source: str, versions: dict[str, Version] | None) -> set[tuple[str, int]]:
+    """(code, line) of the findings of :data:`RULES` the input itself has: errors, and
+    warnings (a heartbeat 2 CIB's promotable heartbeat agent, CB026, or on-fail=stop on a
+    stop, CB027, is a warning there: heartbeat 2 took it, Pacemaker will not)."""
     from xencfg.errors import XencfgError
 
     from .memory import lint_text
@@ -134,7 +138,7 @@ def _input_errors(source: str, versions: dict[str, Version] | None) -> set[tuple
         result = lint_text(source, "cib", path="cib.xml", select=RULES, versions=versions)
     except XencfgError:  # (an input lint cannot read: no error of its own to carry)
         return set()
-    return {(f.code, f.line) for f in result.findings if f.severity == "error" and f.line}
+    return {(f.code, f.line) for f in result.findings if f.line}
 
 
 def _elements(text: str) -> list[Any]:

@@ -450,6 +450,16 @@ def _attribute_refusals(
             wanted, fits = _TYPES[TYPES[label]]
             if not fits(value):
                 yield f"{name}='{raw}' on <{tag}> (it wants {wanted})"
+    if (
+        tag in ("primitive", "template")
+        and el.get("class") == "ocf"
+        and "provider" not in el.attrib
+    ):
+        # (resources-1.2.rng to -3.9.rng element-resource-class: class ocf with a provider)
+        yield (
+            f'<{tag}> of class ocf without a provider (write provider="heartbeat",'
+            ' "pacemaker" or the agent\'s folder under /usr/lib/ocf/resource.d)'
+        )
     if entry.needs:
         has = {*el.attrib, *(f"<{_tag(c)}>" for c in el if isinstance(c.tag, str))}
         if not any(alt <= has for alt in entry.needs):
