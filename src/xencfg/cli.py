@@ -231,8 +231,8 @@ def _parser() -> argparse.ArgumentParser:
         help="convert a heartbeat v2 CIB to Pacemaker 1.0, 1.1 or the current schema",
         description="Convert a heartbeat v2 CIB (or a fragment) and say why each line "
         "changed. Exit 0 converted; 1 the output would be invalid (not written: the schema "
-        "refuses it, or with --to current an error the conversion made), or with --to "
-        "current the CIB is written but carries an error Pacemaker refuses from the input "
+        "refuses it, or an error the conversion made), or the CIB is written but carries "
+        "an error Pacemaker refuses from the input "
         "('Pacemaker will refuse this CIB: ..., carried from the input line N'), or with "
         "--check there are changes; 2 refused or unreadable input.",
     )
@@ -835,7 +835,7 @@ def _cib(args: argparse.Namespace) -> int:
             for err in exc.errors:
                 print(f"{args.file}: converted CIB fails pacemaker-1.0.rng: {err}", file=sys.stderr)
             return EXIT_FINDINGS
-        refused = _refused_by_pacemaker(source, result.text, target)
+        refused = _refused_by_pacemaker(source, result, target)
         if any(not r.carried for r in refused):  # the conversion's own doing: not written
             return _refused_report(args, source, result, refused)
         if args.output and not args.check:
@@ -863,16 +863,18 @@ def _cib(args: argparse.Namespace) -> int:
     raise UsageError("cib wants an action: validate or convert")
 
 
-def _refused_by_pacemaker(source: str, converted: str, target: str) -> list[Any]:
-    """With ``--to current``: the errors crm_verify would refuse the converted CIB for
-    (the pacemaker-1.0 output is checked against its schema by the conversion itself)."""
+def _refused_by_pacemaker(source: str, result: Any, target: str) -> list[Any]:
+    """The errors crm_verify would refuse the converted CIB for, for the release the
+    target is (the pacemaker-1.0 output is checked against its schema by the conversion
+    itself; what is not the schema's, two monitors of one interval, is checked here)."""
     from .formats.cib.upgrade import CURRENT
-
-    if target not in ("current", CURRENT):
-        return []
     from .lint.converted import refusals
+    from .versions import PACEMAKER_1, PACEMAKER_1_1
 
-    return refusals(source, converted)
+    release = {"pacemaker-1.0": PACEMAKER_1, "pacemaker-1.1": PACEMAKER_1_1}.get(target)
+    if release is None and target not in ("current", CURRENT):
+        return []
+    return refusals(source, result.text, result.changes, release)
 
 
 def _json_report(args: argparse.Namespace, source: str, report: dict[str, Any]) -> str:

@@ -1,41 +1,57 @@
-"""What Pacemaker refuses in a ``--to current`` conversion (``xencfg cib convert``).
+"""What Pacemaker refuses in a converted CIB (``xencfg cib convert``).
 
 Here, not in formats/cib/convert: it runs lint's rules, and formats sit below lint.
 
 The pacemaker-1.0 output is checked against pacemaker-1.0.rng (``formats/cib/convert`` ``_check``);
 Pacemaker's current schemas are not held in the repository, so the current output is
 checked by the lint rules that speak for ``crm_verify``'s "config not valid"
-(:data:`RULES`). Each error is placed on the input line of the element it is about
-(matched by tag and id: the input's, or the ones the 1.0 step gave it, which the current
-step keeps), and sorted into two kinds:
+(:data:`RULES`), and so is a pacemaker-1.0 or 1.1 output, for that release (an error
+that is not the schema's: two monitors of one interval, loss-policy=fence without
+fencing). Each error is placed on the input line of the element it is about (matched by
+tag and id: the input's, or the ones the 1.0 step gave it, which the current step
+keeps), and sorted into two kinds:
 
-* *carried*: the element is the input's own (a duplicate recurring op, a recurring start
-  op): the conversion wrote what the administrator had; the CIB is written and the
-  command exits 1, saying so;
-* *made*: the element is one the conversion created (no input element has its id): the
-  conversion's own doing, so the CIB is refused (not written, exit 1), as the
+* *carried*: the element is the input's own and the conversion did not rewrite it, or
+  the input has the same error there (a duplicate recurring op, a recurring start op):
+  the conversion wrote what the administrator had; the CIB is written and the command
+  exits 1, saying so;
+* *made*: the element is one the conversion created (no input element has its id), or
+  one it rewrote (a change names its tag and id) where the input had no such error:
+  the conversion's own doing, so the CIB is refused (not written, exit 1), as the
   pacemaker-1.0 path refuses what pacemaker-1.0.rng refuses.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from xencfg._lazy import etree
 from xencfg.formats.cib.convert.tables import parse_roots
 
+if TYPE_CHECKING:
+    from xencfg.formats.cib.convert.records import Change
+    from xencfg.versions import Version
+
 #: The lint rules whose errors are ``crm_verify`` refusals ("Errors found during check:
 #: config not valid", as each rule's doc cites): the schema's (CB023), two recurring ops
 #: of one name and interval or a recurring start (CB030), on-fail=fence / loss-policy=fence
 #: without fencing (CB025, CB033 no-quorum-policy=suicide), an option value Pacemaker
 #: refuses (CB041), clone-node-max > 1 on an anonymous clone (CB024), a promotable clone
-#: of a non-OCF agent (CB026), an rsc-pattern the schema refuses (CB029). Not CB027
-#: (on-fail=stop on a stop): crm_verify 2.1.5 passed two converted corpus CIBs it fires on
-#: (pengine testcases bug-1822, master-failed-demote). Not CB005 (no STONITH device):
-#: crm_verify calls it an error, but the CIB loads; the conversion reports it (``safety``).
-RULES = ("CB023", "CB024", "CB025", "CB026", "CB029", "CB030", "CB033", "CB041")
+#: of a non-OCF agent (CB026), on-fail stop/standby/demote on a stop (CB027), an
+#: rsc-pattern the schema refuses (CB029). CB027, like CB041, is a value the scheduler
+#: resets to its default and calls a configuration error; it judges a stop's on-fail when
+#: it plans a stop of the resource (2.1.5 lib/pengine/pe_actions.c
+#: ``unpack_operation_on_fail``, at action creation), which a running cluster does at every
+#: restart, move, standby or shutdown: crm_verify 2.1.5 passes such a CIB on an empty
+#: status (no action planned: why two converted corpus CIBs passed) and says "Resetting
+#: 'on-fail' for d stop action to default value because 'stop' is not allowed for stop",
+#: "config not valid" once a status plans the stop (a restart after a definition
+#: change). Not CB005 (no STONITH device): crm_verify calls it an error, but the CIB
+#: loads; the conversion reports it (``safety``).
+RULES = ("CB023", "CB024", "CB025", "CB026", "CB027", "CB029", "CB030", "CB033", "CB041")
 
 
 @attrs.frozen
@@ -68,29 +84,61 @@ class Refusal:
         return {**attrs.asdict(self), "carried": self.carried}
 
 
-def refusals(source: str, converted: str) -> list[Refusal]:
-    """The errors of :data:`RULES` in ``converted`` (the ``--to current`` output of
-    ``source``), each placed on the input line of the element it is about."""
+def refusals(
+    source: str,
+    converted: str,
+    changes: Iterable[Change] = (),
+    release: Version | None = None,
+) -> list[Refusal]:
+    """The errors of :data:`RULES` in ``converted`` (the output of ``source``, whose
+    ``changes`` the conversion reports), for the Pacemaker ``release`` it targets (None:
+    the current one), each placed on the input line of the element it is about."""
     from .memory import lint_text
 
+    versions = None if release is None else {"pacemaker": release}
     found = [
         f
-        for f in lint_text(converted, "cib", path="cib.xml", select=RULES).findings
+        for f in lint_text(
+            converted, "cib", path="cib.xml", select=RULES, versions=versions
+        ).findings
         if f.severity == "error"
     ]
     if not found:
         return []
     at_line = _elements_by_line(converted)
     inputs = _input_lines(source)
-    return [Refusal(f.code, f.message, _input_line(at_line.get(f.line), inputs)) for f in found]
+    rewritten = {(c.element, c.id) for c in changes if c.id is not None}
+    had = _input_findings(source, versions) if rewritten else set()
+    out = []
+    for f in found:
+        el = _with_id(at_line.get(f.line))
+        line = None if el is None else inputs.get((el.tag, el.get("id")))
+        if line is not None and (el.tag, el.get("id")) in rewritten and (f.code, line) not in had:
+            line = None  # (rewritten by the conversion, and the input had no such error)
+        out.append(Refusal(f.code, f.message, line))
+    return out
 
 
-def _input_line(el: Any, inputs: dict[tuple[str, str], int]) -> int | None:
-    """The input line of EL: of the nearest element (EL or an enclosing one) with an id.
-    An element with an id the input has not is one the conversion made (None)."""
+def _with_id(el: Any) -> Any:
+    """The nearest element with an id: EL or an enclosing one (None: none has)."""
     while el is not None and el.get("id") is None:
         el = el.getparent()
-    return None if el is None else inputs.get((el.tag, el.get("id")))
+    return el
+
+
+def _input_findings(source: str, versions: dict[str, Version] | None) -> set[tuple[str, int]]:
+    """(code, line) of the findings of :data:`RULES` the input itself has: errors, and
+    warnings (a heartbeat 2 CIB's promotable heartbeat agent, CB026, or on-fail=stop on a
+    stop, CB027, is a warning there: heartbeat 2 took it, Pacemaker will not)."""
+    from xencfg.errors import XencfgError
+
+    from .memory import lint_text
+
+    try:
+        result = lint_text(source, "cib", path="cib.xml", select=RULES, versions=versions)
+    except XencfgError:  # (an input lint cannot read: no error of its own to carry)
+        return set()
+    return {(f.code, f.line) for f in result.findings if f.line}
 
 
 def _elements(text: str) -> list[Any]:

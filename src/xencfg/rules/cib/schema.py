@@ -104,9 +104,11 @@ def schema_refused(item: Loaded) -> Iterator[Finding]:
     The typed attributes every later schema shares are checked too: a ``score``
     (score.rng: an integer, ``INFINITY``, ``+INFINITY`` or ``-INFINITY``, as written:
     crm_verify 2.1.5 on ``score="-infinity"`` in a pacemaker-3.9 CIB "Invalid attribute
-    score for element rsc_colocation"), the booleans ``symmetrical``, ``sequential``,
-    ``require-all`` and ``influence`` (xsd:boolean: true, false, 1 or 0; "Invalid
-    attribute symmetrical for element rsc_order" on ``no``) and a fencing level's
+    score for element rsc_colocation"), the booleans ``symmetrical``, ``sequential`` and
+    ``require-all`` (xsd:boolean: true, false, 1 or 0; "Invalid attribute symmetrical
+    for element rsc_order" on ``no``; a colocation's ``influence`` is any text to the
+    schema, but the scheduler calls one that is not yes/no, on/off, true/false or 1/0 a
+    configuration error: "has invalid value for influence") and a fencing level's
     ``index`` (positiveInteger: ``0`` makes "Element configuration failed to validate
     content").
 
@@ -123,6 +125,19 @@ def schema_refused(item: Loaded) -> Iterator[Finding]:
     an older schema refuses them in a constraint's or an operation's role (crm_verify
     2.1.5 on a pacemaker-3.2 CIB: "Invalid attribute with-rsc-role for element
     rsc_colocation"); write ``Master``/``Slave`` there, or raise validate-with.
+
+    Beyond these, a pacemaker-1.2 to pacemaker-3.9 CIB is held to the vocabulary of its
+    schema (rules/cib/schema_vocab.py, read from the pacemaker-X.Y.rng files crm_verify
+    2.1.5 validates with): an element or attribute no schema takes where it stands (a
+    misspelling: ``<rsc_colocaton>``, ``provder``, ``rsc-role`` on a ticket's
+    ``resource_set``: crm_verify 2.1.5 "Invalid attribute rsc-role for element
+    resource_set"), one that needs a later schema (``op_expression`` before pacemaker-3.4,
+    a ``date_spec``'s ``seconds`` before 3.9, ``target-attribute`` before 2.4) or that a
+    later one dropped (a node's ``type="normal"`` after 2.10), a value outside its
+    enumeration (``kind="reed"``, ``on-fail="demote"`` before 3.4) or type, and an element
+    without what it needs (an ``nvpair`` without ``id``, an ``rsc_location`` with a node
+    and no score, an ``ocf`` primitive without ``provider``). The first is reported, with
+    the count of the others, where the checks above found nothing.
 
     Example: ``<rsc_location id="l1" rsc="web" node="alpha" score="fifty"/>``;
     ``<nvpair name="default-resource-stickiness" value="100"/>`` in a pacemaker-3.7 CIB.
@@ -143,12 +158,17 @@ def schema_refused(item: Loaded) -> Iterator[Finding]:
                 " Pacemaker will not load this CIB",
                 item.where(pair.el),
             )
-    yield from _elements_of_other_schemas(item, doc)
-    yield from _syntax_by_release(item, doc)
-    yield from _order_kinds(item, doc)
-    yield from _new_roles(item, doc)
-    yield from _providers(item, doc)
-    yield from _typed_values(item, doc)
+    specific = [
+        *_elements_of_other_schemas(item, doc),
+        *_syntax_by_release(item, doc),
+        *_order_kinds(item, doc),
+        *_new_roles(item, doc),
+        *_providers(item, doc),
+        *_typed_values(item, doc),
+    ]
+    yield from specific
+    if not specific:
+        yield from _vocabulary(item, doc)
     if doc.validate_with != "pacemaker-1.0":
         return
     from ...formats.cib.schema import validate_source
@@ -167,6 +187,34 @@ def schema_refused(item: Loaded) -> Iterator[Finding]:
         "CB023",
         f"pacemaker-1.0.rng refuses this CIB: {message}{more}; Pacemaker will not load it",
         Location(item.file.display, first.line, first.column),
+    )
+
+
+def _vocabulary(item: Loaded, doc: CibDocument) -> Iterator[Finding]:
+    """CB023 for the first element, attribute or value of the configuration section the
+    declared schema (pacemaker-1.2 to 3.9) does not take (schema_vocab.py, read from
+    the RNG files crm_verify 2.1.5 validates with): a misspelt element or attribute,
+    one that needs a later schema, a value outside its enumeration or type, a missing
+    required attribute. Only where the specific checks above found nothing (they say
+    it better); pacemaker-1.1 depends on the release (and pacemaker-1.0 is validated
+    whole)."""
+    from ...formats.cib.values import schema_version
+    from .schema_vocab import refusals
+
+    version = schema_version(doc.validate_with)
+    kids = doc.root if doc.root is not None else ()
+    config = next((c for c in kids if _tag(c) == "configuration"), None)
+    if version is None or version == (1, 1) or config is None:
+        return
+    found = list(refusals(config, version))
+    if not found:
+        return
+    el, what = found[0]
+    more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+    yield make(
+        "CB023",
+        f"{doc.validate_with}'s schema refuses {what}{more}; Pacemaker will not load this CIB",
+        item.where(el),
     )
 
 
@@ -522,7 +570,6 @@ _TYPED = (
     ("rsc_order", "symmetrical", "true, false, 1 or 0", lazy_re(r"\s*(true|false|1|0)\s*")),
     ("resource_set", "sequential", "true, false, 1 or 0", lazy_re(r"\s*(true|false|1|0)\s*")),
     ("resource_set", "require-all", "true, false, 1 or 0", lazy_re(r"\s*(true|false|1|0)\s*")),
-    ("rsc_colocation", "influence", "true, false, 1 or 0", lazy_re(r"\s*(true|false|1|0)\s*")),
     ("fencing-level", "index", "a positive integer", lazy_re(r"\s*\+?0*[1-9]\d*\s*")),
     *(
         (tag, attr, "an integer", lazy_re(r"\s*[+-]?\d+\s*"))
@@ -544,9 +591,26 @@ _TYPED = (
 
 def _typed_values(item: Loaded, doc: CibDocument) -> Iterator[Finding]:
     """CB023 for a score, boolean or fencing index a later schema's datatype refuses
-    (pacemaker-1.0 CIBs are validated whole)."""
+    (pacemaker-1.0 CIBs are validated whole), and a colocation ``influence`` that is no
+    boolean."""
+    from ...formats.cib.values import parse_bool
+
     if not _numbered(doc.validate_with) or doc.validate_with == "pacemaker-1.0":
         return
+    for el in doc.iter("rsc_colocation"):
+        # constraints-3.6.rng to -3.9.rng take any text; the scheduler reads a boolean
+        # (crm_str_to_boolean: yes/on/true/1...) and calls anything else a configuration
+        # error: crm_verify 2.1.5 "Constraint 'col-1' has invalid value for influence
+        # (using default)", "config not valid"; it passes influence="yes"
+        value = el.get("influence")
+        if value is not None and parse_bool(value) is None and not _in_status(el):
+            yield make(
+                "CB023",
+                f"rsc_colocation '{el.get('id')}': influence '{value}' is not a boolean"
+                " (true/false, yes/no, on/off, 1/0): Pacemaker calls this a configuration"
+                " error and uses the default (true)",
+                item.where(el),
+            )
     for tag, attr, wanted, pattern in _TYPED:
         for el in doc.iter(*(() if tag is None else (tag,))):
             value = el.get(attr)
