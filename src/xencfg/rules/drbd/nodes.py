@@ -354,11 +354,17 @@ def unknown_host(cluster: Cluster) -> Iterator[Finding]:
     files name no cluster (its sosreport: sos copies no /etc/ha.d) is not
     compared with the other nodes' lists. The ``on`` host of a stacked resource
     (``stacked-on-top-of``) is the off-site disaster-recovery node, "a standalone
-    server" outside the pair's cluster (DRBD 8.4 user's guide): not compared.
+    server" outside the pair's cluster (DRBD 8.4 user's guide): not compared. Nor is,
+    on a node, a resource of another pair that its copy of a shared drbd.conf carries
+    (two or more hosts, all nodes of the run or its lists, none this node: a geo
+    site's drbd.conf holds both sites' lower resources, and drbdadm passes the other
+    site's by, "ignored, not stacked"); the nodes it names judge it against their
+    own cluster's lists.
 
     Fix: use the node's ``uname -n`` everywhere.
     """
     lists = _name_lists(cluster)
+    known = _known_names(cluster)
     if not lists:
         # the roots that may be DRBD hosts: not a target box with no DRBD of its own
         model = cluster.model
@@ -377,6 +383,9 @@ def unknown_host(cluster: Cluster) -> Iterator[Finding]:
         for item, res in _resources(cluster, items):
             if res.stacked:
                 continue  # its ``on`` host is the off-site node, outside the cluster
+            names = [n for h in _on_hosts(res) for n in h.names]
+            if node and _another_pairs(names, node, known):
+                continue  # judged on the nodes it names, against their own lists
             for h in _on_hosts(res):
                 for name in h.names:
                     missing = [x for x in own if short(name) not in {short(n) for n in x.names}]
@@ -440,8 +449,7 @@ def node_without_section(cluster: Cluster) -> Iterator[Finding]:
     configs = _node_configs(cluster)
     if len([n for n in cluster.nodes if n]) < 2:
         return
-    known = {short(n) for n in cluster.nodes if n}
-    known |= {short(n) for x in _name_lists(cluster) for n in x.names}
+    known = _known_names(cluster)
     for node, items in configs.items():
         if not node:
             continue
@@ -468,9 +476,7 @@ def node_without_section(cluster: Cluster) -> Iterator[Finding]:
                 continue
             if not hosts:
                 continue
-            if len(names) >= 2 and all(
-                short(n) in known and not hostnames_equal(n, uname or node) for n in names
-            ):
+            if _another_pairs(names, uname or node, known):
                 continue  # another pair's resource in a copied drbd.conf: not this node's
             near = [n for n in names if hostnames_equal(n, uname or node)]
             why = (
@@ -486,6 +492,22 @@ def node_without_section(cluster: Cluster) -> Iterator[Finding]:
                 item.where(res.block),
                 [item.where(h.block) for h in hosts],
             )
+
+
+def _known_names(cluster: Cluster) -> set[str]:
+    """The short names of the run's nodes and of every node list its files declare."""
+    known = {short(n) for n in cluster.nodes if n}
+    return known | {short(n) for x in _name_lists(cluster) for n in x.names}
+
+
+def _another_pairs(names: list[str], node: str, known: set[str]) -> bool:
+    """Whether a resource whose ``on`` hosts are ``names`` is another pair's, carried in
+    ``node``'s copy of a shared drbd.conf: two hosts or more, every one a known node,
+    none this one. drbdadm on ``node`` passes it by (peer-drbdadm --mode 84 --node brn1
+    on a geo site's drbd.conf: "# resource web-pra on brn1: ignored, not stacked")."""
+    return len(names) >= 2 and all(
+        short(n) in known and not hostnames_equal(n, node) for n in names
+    )
 
 
 def _floating_never_here(

@@ -140,8 +140,8 @@ def cluster_domu_autostarted(cluster: Cluster) -> Iterator[Finding]:
 
     Judged on node trees: the folder is ``XENDOMAINS_AUTO`` of the node's
     sysconfig/default ``xendomains`` (default /etc/xen/auto); nothing is said when the
-    tree holds the init system's boot links and xendomains is not among them (the
-    service is off). A cluster that runs xendomains itself as its resource (haresources
+    tree holds the init system's boot links (runlevel links, OpenRC's runlevels,
+    systemd wants: see HB018) and xendomains is not among them (the service is off). A cluster that runs xendomains itself as its resource (haresources
     ``xendomains``) manages no guest by name and is not judged.
 
     Example: ``<primitive id="vm-web" class="ocf" provider="heartbeat" type="Xen">``

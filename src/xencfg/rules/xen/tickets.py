@@ -1,0 +1,102 @@
+"""Geo clusters: the tickets booth grants (booth.conf) and the Xen guests whose CIB
+resource needs one (``rsc_ticket``). Booth "manages tickets which authorizes one of
+the cluster sites ... to run certain resources" (boothd(8)), so a guest that each
+site's CIB ties to one booth ticket runs at one site at a time: the two sites' copies
+of its config are one guest, not two that share a name, a MAC or a disk."""
+
+from __future__ import annotations
+
+from ..._lazy import lazy_re
+from ...cluster import Cluster, Loaded
+
+#: A ``key = value`` line of booth.conf (booth src/config.c ``read_config``: the value
+#: may be quoted; ``ticket = "NAME"`` opens a ticket, ``__defaults__`` the defaults).
+_KEY_VALUE = lazy_re(r'\s*([A-Za-z-]+)\s*=\s*"?([^"\s#]*)')
+
+
+def booth_tickets(cluster: Cluster) -> frozenset[str]:
+    """The tickets the booth.conf files of the run's trees (/etc/booth/*.conf) define."""
+
+    def compute() -> frozenset[str]:
+        from ...errors import XencfgError
+        from ...syntax.source import read_text
+
+        names: set[str] = set()
+        for node in cluster.nodes:
+            tree = cluster.tree(node) if node else None
+            folder = tree.etc / "booth" if tree is not None else None
+            try:
+                if folder is None or folder.is_symlink() or not folder.is_dir():
+                    continue
+                confs = sorted(p for p in folder.iterdir() if p.name.endswith(".conf"))
+            except OSError:
+                continue
+            for conf in confs:
+                try:
+                    text = read_text(conf, limit=1 << 20, follow=False)
+                except XencfgError:  # (unreadable, not a regular file)
+                    continue
+                for line in text.splitlines():
+                    m = _KEY_VALUE.match(line)
+                    if m and m[1] == "ticket" and m[2] and m[2] != "__defaults__":
+                        names.add(m[2])
+        return frozenset(names)
+
+    return cluster.fact("xen:booth-tickets", compute)
+
+
+def _guest_tickets(cluster: Cluster, node: str) -> dict[str, str]:
+    """The booth ticket each Xen resource of ``node``'s CIB needs, by its ``xmfile``
+    and its ``name``: an ``rsc_ticket`` naming it or a group or clone holding it
+    (``rsc``, or a ``resource_ref`` of its set)."""
+    from ...formats.cib.model import _tag
+    from ..boot import _items
+    from ..documents import cib_doc
+
+    def compute() -> dict[str, str]:
+        tickets = booth_tickets(cluster)
+        out: dict[str, str] = {}
+        if not tickets:
+            return out
+        for item in _items(cluster, node):
+            if item.file.format != "cib":
+                continue
+            doc = cib_doc(item)
+            needs: dict[str, str] = {}
+            for con in doc.iter("rsc_ticket"):
+                ticket = con.get("ticket")
+                if ticket not in tickets:
+                    continue
+                refs = [con.get("rsc"), *(r.get("id") for r in con.iter("{*}resource_ref"))]
+                needs.update((r, ticket) for r in refs if r)
+            for prim in doc.primitives if needs else ():
+                if not prim.is_xen:
+                    continue
+                ids = [prim.id, *(a.get("id") for a in prim.el.iterancestors())]
+                owner = next((needs[i] for i in ids if i in needs), None)
+                if owner is None or _tag(prim.el) != "primitive":
+                    continue
+                for key in (prim.xmfile, prim.param("name")):
+                    if key:
+                        out.setdefault(str(key), owner)
+        return out
+
+    return cluster.fact(f"xen:guest-tickets:{node}", compute)
+
+
+def one_geo_guest(cluster: Cluster, a: Loaded, b: Loaded) -> bool:
+    """Whether domU configs ``a`` and ``b`` (of two separate clusters) are one geo
+    guest: each node's CIB ties the Xen resource of its config (by xmfile path or
+    domain ``name``) to the same booth ticket."""
+    from ..cib.guests import _etc_path
+    from ..documents import domu_doc
+
+    def ticket(item: Loaded) -> str | None:
+        if not item.node:
+            return None
+        found = _guest_tickets(cluster, item.node)
+        name = domu_doc(item).name
+        return found.get(_etc_path(item)) or (found.get(name) if isinstance(name, str) else None)
+
+    first = ticket(a)
+    return first is not None and first == ticket(b)
