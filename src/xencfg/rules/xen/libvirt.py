@@ -1,0 +1,145 @@
+"""Guests libvirt's libxl driver defines and the CIB runs with
+``ocf:heartbeat:VirtualDomain``: the config each resource names must be on the nodes
+that may run it (CB003), and libvirtd must not autostart a guest the cluster starts
+(XN019). libvirt's files are not read as a format: the checks look at the node trees'
+/etc/libvirt/libxl."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
+
+from ..._lazy import lazy_re
+from ...cluster import Cluster, Loaded
+from ...discover import OutsideRoot, in_root
+from ...findings import Finding
+from .. import Once, make
+
+if TYPE_CHECKING:
+    from ...formats.cib.model import Primitive
+
+#: Where libvirt's libxl driver keeps a defined domain (``NAME.xml``) and the links of
+#: the ones it autostarts (libxl_conf.h ``LIBXL_CONFIG_DIR``, ``LIBXL_AUTOSTART_DIR``).
+CONFIG_DIR = "/etc/libvirt/libxl"
+AUTOSTART_DIR = "/etc/libvirt/libxl/autostart"
+
+#: The domain name VirtualDomain reads from its config: ``egrep
+#: '[[:space:]]*<name>.*</name>[[:space:]]*$' | sed`` (resource-agents
+#: heartbeat/VirtualDomain ``VirtualDomain_getconfig``), a line, not an XML parse.
+_NAME = lazy_re(r"\s*<name>(.*)</name>\s*$")
+
+
+def _virtual_domains(cluster: Cluster, node: str) -> list[tuple[Loaded, Primitive, str]]:
+    """``(CIB, primitive, config)`` for each VirtualDomain resource of the CIBs that say
+    what ``node`` runs (its own, else its cluster's)."""
+    from ..boot import _items
+    from ..documents import cib_doc
+
+    out = []
+    for item in _items(cluster, node):
+        if item.file.format != "cib":
+            continue
+        for prim in cib_doc(item).primitives:
+            config = prim.param("config")
+            if (prim.rclass, prim.type) == ("ocf", "VirtualDomain") and config:
+                out.append((item, prim, str(config)))
+    return out
+
+
+def _domain_name(cluster: Cluster, node: str, config: str) -> str | None:
+    """The domain a VirtualDomain config names: its ``<name>`` line as the agent reads
+    it, from the node's copy; a config of libvirt's own folder that the tree does not
+    hold is ``NAME.xml`` (virDomainSaveConfig writes the domain's config there)."""
+    from ...errors import XencfgError
+    from ...syntax.source import read_text
+
+    tree = cluster.tree(node)
+    if tree is not None and config.startswith("/etc/"):
+        try:
+            path = in_root(tree.etc / config[len("/etc/") :], tree.root, tree.etc)
+            text = read_text(path, limit=1 << 20, follow=False)
+        except (OutsideRoot, OSError, ValueError, XencfgError):
+            text = None
+        for line in (text or "").splitlines():
+            m = _NAME.match(line)
+            if m:
+                return m[1]
+    where = PurePosixPath(config)
+    if str(where.parent) == CONFIG_DIR and where.suffix == ".xml":
+        return where.stem
+    return None
+
+
+def libvirt_autostarted(cluster: Cluster) -> Iterator[Finding]:
+    """XN019 for a VirtualDomain guest that libvirtd autostarts on a node: a link
+    /etc/libvirt/libxl/autostart/NAME.xml (``virsh autostart``)."""
+    from .autostart import _entries
+
+    once = Once()
+    for node in cluster.nodes:
+        tree = cluster.tree(node) if node else None
+        if tree is None:
+            continue
+        links = {PurePosixPath(shown).name: shown for shown, _ in _entries(tree, AUTOSTART_DIR)}
+        if not links:
+            continue
+        for item, prim, config in _virtual_domains(cluster, node):
+            name = _domain_name(cluster, node, config)
+            shown = links.get(f"{name}.xml") if name else None
+            if shown is None or not once((node, name)):
+                continue
+            yield make(
+                "XN019",
+                f"domU '{name}' is started by the cluster (VirtualDomain"
+                f" '{prim.id}') and by libvirtd on {node} ({shown}, virsh autostart):"
+                " whenever libvirtd starts there it starts the guest, a second copy on"
+                " the same disk when the cluster runs it on another node",
+                item.where(prim),
+            )
+
+
+def virtual_domain_config_missing(cluster: Cluster) -> Iterator[Finding]:
+    """CB003 for a VirtualDomain resource whose ``config`` (a path below /etc) is not
+    on a node the CIB lets it run on, where that node's tree holds /etc/libvirt: the
+    agent's start there fails "Configuration file ... does not exist or not readable"
+    with OCF_ERR_INSTALLED (resource-agents heartbeat/VirtualDomain
+    ``VirtualDomain_validate_all``), and the node is not used for the guest."""
+    from ..cib.common import units
+    from ..cib.guests import _param_pair
+    from .placement import _drbd_agent, _drbd_hosts, _Hosts, _placement
+
+    hosts = _Hosts(_drbd_hosts(cluster)).hosts
+    facts: dict = {}
+    placed: set[str] = set()
+    once = Once()
+    for unit in units(cluster):
+        for item, prim in unit.primitives():
+            config = prim.param("config")
+            if (prim.rclass, prim.type) != ("ocf", "VirtualDomain") or not config:
+                continue
+            config = str(config)
+            if not config.startswith("/etc/"):
+                continue  # (a shared volume's file: the trees do not show it)
+            here = _placement(cluster, item, facts, placed)
+            if here is None:
+                continue
+            for node in sorted(here[0].nodes(prim.el, here[1], hosts, _drbd_agent)):
+                tree = cluster.tree(node)
+                if tree is None or not (tree.etc / "libvirt").is_dir():
+                    continue
+                try:
+                    found = in_root(tree.etc / config[len("/etc/") :], tree.root, tree.etc)
+                    if found.is_file():
+                        continue
+                except (OutsideRoot, OSError, ValueError):
+                    pass
+                if not once((prim.id, config, node)):
+                    continue
+                yield make(
+                    "CB003",
+                    f"VirtualDomain resource '{prim.id}' config '{config}' is not on {node},"
+                    " where the CIB may start it: the agent's start there fails (does not"
+                    " exist or not readable, not installed) and the guest moves on",
+                    item.where(_param_pair(prim, "config") or prim),
+                )
