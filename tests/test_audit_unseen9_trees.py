@@ -276,3 +276,27 @@ def test_geo_stacked_master_untied_at_one_site(tmp_path: Path) -> None:
     result = lint.run([str(root / n) for n in ("brn1", "brn2")], select=["CB038"])
     assert [(f.code, f.severity) for f in result.findings] == [("CB038", "error")]
     assert "DRBD resource 'web-brn'" in result.findings[0].message
+
+
+def test_geo_ticket_booth_does_not_grant(tmp_path: Path) -> None:
+    """pra's rsc_ticket for vm-web spelt ``ticketweb`` (booth.conf: ``ticket-web``):
+    CB042 on pra1's CIB, true (Pacemaker bans a resource whose ticket is not granted,
+    ``__no_ticket__`` in pengine/native.c ``rsc_ticket_constraint`` of 1.1, and booth
+    grants only the tickets its booth.conf defines, src/config.c ``read_config``), and
+    XN003 comes back, true (nothing ties pra's copy of web to booth's ticket any
+    more). The same CIB with no booth.conf in the run: no CB042 (tickets granted by
+    hand, crm_ticket --grant, are not in the files)."""
+    root = _copy(GEO, tmp_path)
+    edit_site(
+        root,
+        "pra*/" + CIB,
+        'ticket="ticket-web" loss-policy="fence"',
+        'ticket="ticketweb" loss-policy="fence"',
+    )
+    assert site_found(root) == {
+        ("CB042", f"pra1/{CIB}", "warning"),
+        ("XN003", "pra1/etc/xen/web.cfg", "error"),
+    }
+    for conf in root.glob("*/etc/booth/booth.conf"):
+        conf.unlink()
+    assert site_found(root, select="CB042") == set()
