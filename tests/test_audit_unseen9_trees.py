@@ -300,3 +300,46 @@ def test_geo_ticket_booth_does_not_grant(tmp_path: Path) -> None:
     for conf in root.glob("*/etc/booth/booth.conf"):
         conf.unlink()
     assert site_found(root, select="CB042") == set()
+
+
+def _proxied(root: Path, outside_pra: str) -> None:
+    """web-geo through DRBD Proxy: DRBD connects to the proxy on loopback, the proxy
+    binds ``outside`` towards the other site (pra's at ``outside_pra``)."""
+    for site, address, outside in (
+        ("pra", "10.93.1.200", outside_pra),
+        ("brn", "10.93.2.200", "10.93.2.200"),
+    ):
+        edit_site(
+            root,
+            "*/etc/drbd.d/web.res",
+            f"\t\taddress {address}:7790;\n",
+            "\t\taddress 127.0.0.1:7790;\n"
+            f"\t\tproxy on {site}1 {site}2 {{\n"
+            "\t\t\tinside 127.0.0.1:7791;\n"
+            f"\t\t\toutside {outside}:7792;\n"
+            "\t\t}\n",
+        )
+    edit_site(
+        root,
+        "*/etc/drbd.d/web.res",
+        "\tnet {\n\t\tprotocol A;\n\t}\n",
+        "\tnet {\n\t\tprotocol A;\n\t}\n\tproxy {\n\t\tmemlimit 512M;\n\t}\n",
+    )
+
+
+def test_geo_stacked_through_drbd_proxy(tmp_path: Path) -> None:
+    """web-geo through DRBD Proxy (``address 127.0.0.1:7790`` and ``proxy on pra1
+    pra2 { inside 127.0.0.1:7791; outside 10.93.1.200:7792; }``, peer-drbdadm --mode
+    84 --node pra1: OK): nothing, true (any node binds loopback; the proxy binds the
+    site address ip-geo moves). Lint called it DR040, an error on all four nodes
+    ("listens on 127.0.0.1, which no IPaddr ... moves"). The proxy's outside on an
+    address nothing moves (10.93.1.201): DR040 on pra1 and pra2, true (the proxy
+    cannot bind it on the node that runs web-geo)."""
+    root = _copy(GEO, tmp_path)
+    _proxied(root, "10.93.1.200")
+    assert site_found(root) == set()
+    root = _copy(GEO, tmp_path / "b")
+    _proxied(root, "10.93.1.201")
+    assert site_found(root) == {
+        ("DR040", f"{n}/etc/drbd.d/web.res", "error") for n in ("pra1", "pra2")
+    }
