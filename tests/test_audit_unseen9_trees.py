@@ -176,7 +176,9 @@ def test_sles12_guest_autostarted_or_missing(tmp_path: Path) -> None:
     CIB, true (VirtualDomain_validate_all: "Configuration file ... does not exist or
     not readable", OCF_ERR_INSTALLED on vh1). Lint said nothing of either. With vm-db
     kept off vh1 (rsc_location -INFINITY): no CB003, true (the CIB never starts it
-    there)."""
+    there). vh1's tree without /etc/libvirt/libxl at all (as a sosreport holds it: sos's
+    libvirt plugin copies libvirtd.conf and qemu/*.xml, never libxl/*.xml): nothing, as
+    the tree does not show that folder."""
     root = _copy(SLES12, tmp_path)
     (root / "vh2/etc/libvirt/libxl/autostart").mkdir()
     os.symlink("../web.xml", root / "vh2/etc/libvirt/libxl/autostart/web.xml")
@@ -193,6 +195,11 @@ def test_sles12_guest_autostarted_or_missing(tmp_path: Path) -> None:
         "    </constraints>",
     )
     assert site_found(root) == {("XN019", f"vh2/{CIB}", "warning")}
+    root = _copy(SLES12, tmp_path / "b")
+    (root / "vh1/etc/libvirt/libxl/db.xml").unlink()
+    (root / "vh1/etc/libvirt/libxl/web.xml").unlink()
+    (root / "vh1/etc/libvirt/libxl").rmdir()
+    assert site_found(root) == set()
 
 
 # -- 3. geo: two corosync 2 + Pacemaker 1.1 sites, booth, stacked DRBD 8.4 between them -----

@@ -85,7 +85,8 @@ def xmfile_not_found(cluster: Cluster) -> Iterator[Finding]:
     An ``ocf:heartbeat:VirtualDomain`` resource's ``config`` (libvirt's domain XML,
     /etc/libvirt/libxl/NAME.xml for a guest libvirt's libxl driver defines) is judged
     per node: a path below /etc missing on a node the CIB may start it on (see XN018
-    for how the constraints are read) whose tree holds /etc/libvirt. The agent's start
+    for how the constraints are read) whose tree holds the config's folder (not a
+    sosreport, whose libvirt plugin copies no libxl/*.xml). The agent's start
     there fails "Configuration file ... does not exist or not readable"
     (OCF_ERR_INSTALLED: heartbeat/VirtualDomain ``VirtualDomain_validate_all``). A
     config elsewhere (a shared volume) is not judged: the trees do not hold it.

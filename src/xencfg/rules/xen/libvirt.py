@@ -7,17 +7,18 @@ that may run it (CB003), and libvirtd must not autostart a guest the cluster sta
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from ..._lazy import lazy_re
 from ...cluster import Cluster, Loaded
-from ...discover import OutsideRoot, in_root
+from ...discover import NodeRoot, OutsideRoot, in_root
 from ...findings import Finding
 from .. import Once, make
 
 if TYPE_CHECKING:
     from ...formats.cib.model import Primitive
+    from ..cib.placement import Placement
 
 #: Where libvirt's libxl driver keeps a defined domain (``NAME.xml``) and the links of
 #: the ones it autostarts (libxl_conf.h ``LIBXL_CONFIG_DIR``, ``LIBXL_AUTOSTART_DIR``).
@@ -101,16 +102,17 @@ def libvirt_autostarted(cluster: Cluster) -> Iterator[Finding]:
 
 def virtual_domain_config_missing(cluster: Cluster) -> Iterator[Finding]:
     """CB003 for a VirtualDomain resource whose ``config`` (a path below /etc) is not
-    on a node the CIB lets it run on, where that node's tree holds /etc/libvirt: the
-    agent's start there fails "Configuration file ... does not exist or not readable"
-    with OCF_ERR_INSTALLED (resource-agents heartbeat/VirtualDomain
+    on a node the CIB lets it run on, where that node's tree holds the config's folder
+    (not a sosreport's: sos's libvirt plugin copies some of /etc/libvirt, never
+    libxl/*.xml): the agent's start there fails "Configuration file ... does not exist
+    or not readable" with OCF_ERR_INSTALLED (resource-agents heartbeat/VirtualDomain
     ``VirtualDomain_validate_all``), and the node is not used for the guest."""
     from ..cib.common import units
     from ..cib.guests import _param_pair
     from .placement import _drbd_agent, _drbd_hosts, _Hosts, _placement
 
     hosts = _Hosts(_drbd_hosts(cluster)).hosts
-    facts: dict = {}
+    facts: dict[int, Placement | None] = {}  # by CIB; None: a copy of one placed
     placed: set[str] = set()
     once = Once()
     for unit in units(cluster):
@@ -126,10 +128,11 @@ def virtual_domain_config_missing(cluster: Cluster) -> Iterator[Finding]:
                 continue
             for node in sorted(here[0].nodes(prim.el, here[1], hosts, _drbd_agent)):
                 tree = cluster.tree(node)
-                if tree is None or not (tree.etc / "libvirt").is_dir():
+                path = tree.etc / config[len("/etc/") :] if tree is not None else None
+                if tree is None or path is None or not _holds_folder(tree, path.parent):
                     continue
                 try:
-                    found = in_root(tree.etc / config[len("/etc/") :], tree.root, tree.etc)
+                    found = in_root(path, tree.root, tree.etc)
                     if found.is_file():
                         continue
                 except (OutsideRoot, OSError, ValueError):
@@ -143,3 +146,14 @@ def virtual_domain_config_missing(cluster: Cluster) -> Iterator[Finding]:
                     " exist or not readable, not installed) and the guest moves on",
                     item.where(_param_pair(prim, "config") or prim),
                 )
+
+
+def _holds_folder(tree: NodeRoot, folder: Path) -> bool:
+    """Whether the node tree holds ``folder`` as the node has it: a folder of the tree
+    that is not a sosreport's partial copy (its root holds sos_commands)."""
+    if tree.slash is not None and (tree.slash / "sos_commands").is_dir():
+        return False
+    try:
+        return in_root(folder, tree.root, tree.etc).is_dir()
+    except (OutsideRoot, OSError, ValueError):
+        return False
