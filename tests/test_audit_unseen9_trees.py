@@ -350,3 +350,16 @@ def test_geo_stacked_through_drbd_proxy(tmp_path: Path) -> None:
     assert site_found(root) == {
         ("DR040", f"{n}/etc/drbd.d/web.res", "error") for n in ("pra1", "pra2")
     }
+
+
+def test_geo_booth_site_address_not_owned(tmp_path: Path) -> None:
+    """pra's booth group moving 10.93.1.110 while booth.conf's sites are 10.93.1.100
+    and 10.93.2.100: CB043 on pra1's CIB, true (boothd daemon finds none of its
+    addresses among the sites, booth src/transport.c ``_find_myself`` matching a
+    daemon's exactly, logs "Cannot find myself in the configuration." and exits,
+    src/main.c ``do_server``: pra never takes part in ticket-web's election). The
+    tree as written (10.93.1.100 in the group): nothing."""
+    root = _copy(GEO, tmp_path)
+    assert site_found(root, select="CB043") == set()
+    edit_site(root, "pra*/" + CIB, 'name="ip" value="10.93.1.100"', 'name="ip" value="10.93.1.110"')
+    assert site_found(root) == {("CB043", f"pra1/{CIB}", "error")}

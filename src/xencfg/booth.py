@@ -1,28 +1,78 @@
-"""booth's configuration (/etc/booth/*.conf on the sites and the arbitrator): the
-tickets it grants, read here, not in the rules (CB042 and the geo guests of XN001-XN004
-ask :func:`booth_tickets`)."""
+"""booth's configuration (/etc/booth/*.conf on the sites and the arbitrator): its
+sites, arbitrators and tickets, read here, not in the rules (CB042, CB043 and the geo
+guests of XN001-XN004 ask :func:`booth_tickets` / :func:`booth_config`)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import attrs
+
 from ._lazy import lazy_re
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from .cluster import Cluster
+    from .discover import NodeRoot
 
 #: A ``key = value`` line of booth.conf (booth src/config.c ``read_config``: the value
 #: may be quoted; ``ticket = "NAME"`` opens a ticket, ``__defaults__`` the defaults).
 _KEY_VALUE = lazy_re(r'\s*([A-Za-z-]+)\s*=\s*"?([^"\s#]*)')
 
 
+@attrs.frozen
+class BoothConfig:
+    """One booth configuration: its file on the node and what it lists."""
+
+    path: str
+    sites: tuple[str, ...]
+    arbitrators: tuple[str, ...]
+    tickets: tuple[str, ...]
+
+
+def _parse(path: str, text: str) -> BoothConfig:
+    found: dict[str, list[str]] = {"site": [], "arbitrator": [], "ticket": []}
+    for line in text.splitlines():
+        m = _KEY_VALUE.match(line)
+        if m and m[1] in found and m[2] and m[2] != "__defaults__":
+            found[m[1]].append(m[2])
+    return BoothConfig(
+        path, tuple(found["site"]), tuple(found["arbitrator"]), tuple(found["ticket"])
+    )
+
+
+def _read(file: Path) -> str | None:
+    from .errors import XencfgError
+    from .syntax.source import read_text
+
+    try:
+        return read_text(file, limit=1 << 20, follow=False)
+    except XencfgError:  # (absent, unreadable, not a regular file)
+        return None
+
+
+def booth_config(tree: NodeRoot, name: str) -> BoothConfig | None:
+    """The booth configuration ``name`` of a node: boothd's ``-c`` (the booth-site
+    agent's ``config``, default ``booth``), a file name when it holds a ``/``, else
+    /etc/booth/NAME.conf; ``None`` when the tree does not hold it."""
+    from .discover import OutsideRoot, in_root
+
+    path = name if "/" in name else f"/etc/booth/{name}.conf"
+    if not path.startswith("/etc/"):
+        return None
+    try:
+        file = in_root(tree.etc / path[len("/etc/") :], tree.root, tree.etc)
+    except (OutsideRoot, OSError, ValueError):
+        return None
+    text = _read(file)
+    return None if text is None else _parse(path, text)
+
+
 def booth_tickets(cluster: Cluster) -> frozenset[str]:
     """The tickets the booth.conf files of the run's trees (/etc/booth/*.conf) define."""
 
     def compute() -> frozenset[str]:
-        from .errors import XencfgError
-        from .syntax.source import read_text
-
         names: set[str] = set()
         for node in cluster.nodes:
             tree = cluster.tree(node) if node else None
@@ -34,14 +84,9 @@ def booth_tickets(cluster: Cluster) -> frozenset[str]:
             except OSError:
                 continue
             for conf in confs:
-                try:
-                    text = read_text(conf, limit=1 << 20, follow=False)
-                except XencfgError:  # (unreadable, not a regular file)
-                    continue
-                for line in text.splitlines():
-                    m = _KEY_VALUE.match(line)
-                    if m and m[1] == "ticket" and m[2] and m[2] != "__defaults__":
-                        names.add(m[2])
+                text = _read(conf)
+                if text is not None:
+                    names.update(_parse(str(conf), text).tickets)
         return frozenset(names)
 
     return cluster.fact("booth:tickets", compute)

@@ -52,3 +52,78 @@ def ticket_not_granted_by_booth(cluster: Cluster) -> Iterator[Finding]:
                     " at every site until someone runs crm_ticket --grant",
                     item.where(con),
                 )
+
+
+def _ip(value: str) -> bool:
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
+
+
+@rule("CB043", "booth-site-address-not-owned", "error", scope="cluster")
+def booth_site_address_not_owned(cluster: Cluster) -> Iterator[Finding]:
+    """A CIB runs boothd (``ocf:pacemaker:booth-site``) but none of the ``site``
+    addresses of its booth configuration is one this cluster's nodes hold: no
+    IPaddr/IPaddr2 resource of the CIB moves one, and none is a node's own address.
+
+    Why it matters: the agent runs ``boothd daemon -c CONFIG`` (boothd(8)); boothd
+    looks for itself among the configuration's sites and arbitrators by the addresses
+    of the machine it runs on, exactly for a daemon (booth src/main.c
+    ``setup_config``: ``find_myself``, fuzzy matching for clients only;
+    src/transport.c ``_find_myself`` walks the interface addresses) and, finding
+    none, logs "Cannot find myself in the configuration." and exits (src/main.c
+    ``do_server``). The booth-site resource
+    fails at this site, the site takes no part in the ticket's election, and no
+    ticket is ever granted here: every resource behind an ``rsc_ticket`` stays
+    stopped at this site, also when the other site is lost. pcs and crmsh put the
+    site's address in an IPaddr2 grouped with booth-site, the same address booth.conf
+    lists as ``site``.
+
+    Judged where the CIB's node tree holds the configuration (/etc/booth/NAME.conf,
+    NAME the agent's ``config``, default ``booth``) and every site is written as an
+    IP address.
+
+    Example: booth.conf ``site = 10.93.1.100``; the CIB's booth group has
+    ``IPaddr2 ip=10.93.1.110``.
+
+    Fix: give the booth group's IPaddr2 the address booth.conf names for this site (or
+    correct booth.conf on every site and the arbitrator).
+    """
+    from ...booth import booth_config
+    from ...membership import cib_nodes
+
+    for unit in units(cluster):
+        for item in unit.items:
+            tree = cluster.tree(item.node) if item.node else None
+            if tree is None:
+                continue
+            doc = _cib(item)
+            sites = [p for p in doc.primitives if p.agent == "ocf:pacemaker:booth-site"]
+            for prim in sites:
+                if "-s" in str(prim.param("args") or "").split():
+                    continue  # (boothd -s SITE: booth takes the site named, not looked up)
+                conf = booth_config(tree, str(prim.param("config") or "booth"))
+                if conf is None or not conf.sites or not all(_ip(s) for s in conf.sites):
+                    continue
+                owned = {
+                    str(p.param("ip"))
+                    for p in doc.primitives
+                    if (p.type or "").startswith("IPaddr") and p.param("ip")
+                }
+                for name in cib_nodes(cluster, [item]).names:
+                    info = cluster.model.node(name)
+                    owned |= set(info.addresses) if info is not None else set()
+                if owned & set(conf.sites):
+                    continue
+                yield make(
+                    "CB043",
+                    f"booth-site '{prim.id}' runs boothd with {conf.path}, whose sites"
+                    f" ({', '.join(conf.sites)}) are no address this cluster moves or"
+                    " its nodes hold: boothd exits ('Cannot find myself in the"
+                    " configuration') and no ticket is ever granted at this site",
+                    item.where(prim),
+                )
