@@ -103,3 +103,19 @@ def test_geo_site_alone_other_sites_lower_resource(tmp_path: Path) -> None:
     before (nothing says it is another site's)."""
     assert _site(tmp_path / "geo", SITE_DRBD + STACKED) == []
     assert _site(tmp_path / "plain", SITE_DRBD) == [("DR005", "warning"), ("DR006", "error")]
+
+
+def test_booth_conf_lines() -> None:
+    """booth.conf read as booth's src/config.c ``read_config`` cuts a line: quoted
+    values (double or single quotes) end at the quote, an unquoted one runs to the end
+    of the line (a ``#`` there is part of it), ``__defaults__`` is no ticket."""
+    from xencfg.booth import _parse
+
+    conf = _parse(
+        "/etc/booth/booth.conf",
+        "# sites\nsite = 10.0.0.1\nsite=\"10.0.0.2\"\narbitrator = '10.0.0.3'\n"
+        'ticket = "__defaults__"\n\texpire = 600\nticket = "t1"\nticket=t2 # x\n',
+    )
+    assert conf.sites == ("10.0.0.1", "10.0.0.2")
+    assert conf.arbitrators == ("10.0.0.3",)
+    assert conf.tickets == ("t1", "t2 # x")

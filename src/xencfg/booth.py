@@ -16,9 +16,11 @@ if TYPE_CHECKING:
     from .cluster import Cluster
     from .discover import NodeRoot
 
-#: A ``key = value`` line of booth.conf (booth src/config.c ``read_config``: the value
-#: may be quoted; ``ticket = "NAME"`` opens a ticket, ``__defaults__`` the defaults).
-_KEY_VALUE = lazy_re(r'\s*([A-Za-z-]+)\s*=\s*"?([^"\s#]*)')
+#: A ``key = value`` line of booth.conf as booth's src/config.c ``read_config`` cuts it:
+#: a key of letters, digits, ``-`` and ``_``; a value in double or single quotes, else
+#: the rest of the line without its trailing blanks (a ``#`` there is part of it).
+#: ``ticket = "NAME"`` opens a ticket, ``__defaults__`` the defaults.
+_KEY_VALUE = lazy_re(r"""\s*([A-Za-z0-9_-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|(.*\S))""")
 
 
 @attrs.frozen
@@ -35,8 +37,9 @@ def _parse(path: str, text: str) -> BoothConfig:
     found: dict[str, list[str]] = {"site": [], "arbitrator": [], "ticket": []}
     for line in text.splitlines():
         m = _KEY_VALUE.match(line)
-        if m and m[1] in found and m[2] and m[2] != "__defaults__":
-            found[m[1]].append(m[2])
+        value = (m[2] or m[3] or m[4]) if m else None
+        if m and m[1] in found and value and value != "__defaults__":
+            found[m[1]].append(value)
     return BoothConfig(
         path, tuple(found["site"]), tuple(found["arbitrator"]), tuple(found["ticket"])
     )
