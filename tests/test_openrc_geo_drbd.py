@@ -12,6 +12,7 @@ variables openrc-run sources from /etc/conf.d/hostname.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -119,3 +120,17 @@ def test_booth_conf_lines() -> None:
     assert conf.sites == ("10.0.0.1", "10.0.0.2")
     assert conf.arbitrators == ("10.0.0.3",)
     assert conf.tickets == ("t1", "t2 # x")
+
+
+def test_openrc_stacked_runlevel(tmp_path: Path) -> None:
+    """``rc-update -s add cluster default`` links runlevels/default/cluster to
+    ../cluster (OpenRC librc.c ``rc_runlevel_stack``): httpd in the stacked runlevel
+    starts at boot (HB018), and the stack's name is no service. A loop of stacks is
+    read once."""
+    root = node(tmp_path, resources=prim("web", "lsb:httpd"), links=("runlevels/cluster/httpd",))
+    os.symlink("../cluster", root / "etc/runlevels/cluster/default")
+    (root / "etc/runlevels/default").mkdir()
+    os.symlink("../cluster", root / "etc/runlevels/default/cluster")
+    tree = node_root(root, root / "etc")
+    assert boot_links(tree) == {"httpd": "/etc/runlevels/cluster/httpd"}
+    assert hb018(root) == [("warning", "httpd")]
