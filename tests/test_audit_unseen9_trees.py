@@ -363,3 +363,21 @@ def test_geo_booth_site_address_not_owned(tmp_path: Path) -> None:
     assert site_found(root, select="CB043") == set()
     edit_site(root, "pra*/" + CIB, 'name="ip" value="10.93.1.100"', 'name="ip" value="10.93.1.110"')
     assert site_found(root) == {("CB043", f"pra1/{CIB}", "error")}
+
+
+def test_sles12_libvirt_guests_on_boot(tmp_path: Path) -> None:
+    """libvirt-guests enabled (multi-user.target.wants) with the tree's ON_BOOT=ignore:
+    nothing, true (its start then starts no guest, tools/libvirt-guests.sh.in). With
+    ON_BOOT=start, the script's default: XN019 on both CIBs, true (its stop saves or
+    shuts down the running guests, web and db included, and its start starts them
+    again at boot, whether or not Pacemaker has moved them: libvirt's ``start`` runs
+    ``virsh start`` for every guest listed at shutdown)."""
+    root = _copy(SLES12, tmp_path)
+    for n in ("vh1", "vh2"):
+        os.symlink(
+            "/usr/lib/systemd/system/libvirt-guests.service",
+            root / n / "etc/systemd/system/multi-user.target.wants/libvirt-guests.service",
+        )
+    assert site_found(root) == set()
+    edit_site(root, "*/etc/sysconfig/libvirt-guests", "ON_BOOT=ignore", "ON_BOOT=start")
+    assert site_found(root) == {("XN019", f"{n}/{CIB}", "warning") for n in ("vh1", "vh2")}

@@ -152,7 +152,13 @@ def cluster_domu_autostarted(cluster: Cluster) -> Iterator[Finding]:
     whenever libvirtd starts (src/libxl/libxl_driver.c ``libxlAutostartDomain``:
     ``vm->autostart && !virDomainObjIsActive(vm)``), at boot or when the cluster
     starts it, whether or not the cluster runs the guest on another node. Fix: ``virsh
-    autostart --disable NAME`` on every node.
+    autostart --disable NAME`` on every node. And so is a node where libvirt-guests
+    starts at boot (its boot link) with ``ON_BOOT=start``, the default, on the Xen
+    connection (``URIS`` default or xen) while the cluster runs VirtualDomain guests
+    there: its ``stop`` saves (``ON_SHUTDOWN=suspend``, the default) or shuts down
+    every running guest and its ``start`` starts them all again at boot (libvirt
+    tools/libvirt-guests.sh.in), as xendomains' save and restore do. Fix:
+    ``ON_BOOT=ignore`` in /etc/sysconfig/libvirt-guests, or disable the service.
 
     Example: ``<primitive id="vm-web" class="ocf" provider="heartbeat" type="Xen">``
     with ``xmfile=/etc/xen/vm/web`` and a link ``/etc/xen/auto/web -> ../vm/web``.
@@ -173,9 +179,10 @@ def cluster_domu_autostarted(cluster: Cluster) -> Iterator[Finding]:
     ``XENDOMAINS_AUTO_ONLY=true``), or switch xendomains off at boot if nothing else
     uses it.
     """
-    from .libvirt import libvirt_autostarted
+    from .libvirt import libvirt_autostarted, libvirt_guests_restart
 
     yield from libvirt_autostarted(cluster)
+    yield from libvirt_guests_restart(cluster)
     if not cluster.has("xm") and not cluster.has("xl"):
         return
     guests = _cluster_guests(cluster)

@@ -100,6 +100,74 @@ def libvirt_autostarted(cluster: Cluster) -> Iterator[Finding]:
             )
 
 
+#: Where libvirt-guests reads its settings (the sysconfig file its script sources,
+#: Debian's /etc/default copy).
+GUESTS_SETTINGS = ("sysconfig/libvirt-guests", "default/libvirt-guests")
+
+
+def _guests_settings(tree: NodeRoot) -> tuple[str, dict[str, str]] | None:
+    """The node's libvirt-guests settings file and its plain values (``{}`` for no
+    file: the script's defaults); ``None`` when a value the shell would expand makes
+    them unknown."""
+    from ...errors import XencfgError
+    from ...formats.lines import shellvars
+    from ...syntax.source import read_text
+
+    for rel in GUESTS_SETTINGS:
+        try:
+            path = in_root(tree.etc / rel, tree.root, tree.etc)
+            text = read_text(path, limit=1 << 20, follow=False)
+            doc = shellvars.parse(text)
+        except (OutsideRoot, OSError, ValueError, XencfgError):
+            continue
+        values: dict[str, str] = {}
+        for name in ("ON_BOOT", "URIS"):
+            found = doc.assignment(name)
+            if found is not None and found.expands:
+                return None
+            if found is not None:
+                values[name] = str(doc.get(name) or "")
+        return f"/etc/{rel}", values
+    return "", {}
+
+
+def libvirt_guests_restart(cluster: Cluster) -> Iterator[Finding]:
+    """XN019 for a node whose libvirt-guests starts at boot with ``ON_BOOT=start`` (its
+    default) on the Xen connection while the cluster runs VirtualDomain guests there:
+    libvirt-guests' ``stop`` lists (and by default, ``ON_SHUTDOWN=suspend``, saves)
+    every running guest of ``URIS`` at shutdown and its ``start`` starts each of them
+    again at boot (libvirt tools/libvirt-guests.sh.in: ``ON_BOOT=start``,
+    ``ON_SHUTDOWN=suspend``, ``URIS=default`` unless the settings say otherwise)."""
+    from ...bootlinks import started_at_boot
+
+    once = Once()
+    for node in cluster.nodes:
+        tree = cluster.tree(node) if node else None
+        if tree is None or not started_at_boot(tree, "libvirt-guests"):
+            continue
+        settings = _guests_settings(tree)
+        if settings is None:
+            continue
+        where, values = settings
+        on_boot = values.get("ON_BOOT", "start").strip()
+        uris = values.get("URIS", "default").split()
+        if on_boot != "start" or not any(u == "default" or u.startswith("xen") for u in uris):
+            continue
+        guests = _virtual_domains(cluster, node)
+        if not guests or not once(node):
+            continue
+        item, prim, _ = guests[0]
+        said = f" ({where})" if where else " (no settings file: the script's defaults)"
+        yield make(
+            "XN019",
+            f"libvirt-guests starts at boot on {node} with ON_BOOT=start{said}: it"
+            " saves or shuts down the guests running at shutdown and starts them again"
+            f" at boot, the cluster's VirtualDomain '{prim.id}' included: a second copy"
+            " when the cluster has moved the guest meanwhile",
+            item.where(prim),
+        )
+
+
 def virtual_domain_config_missing(cluster: Cluster) -> Iterator[Finding]:
     """CB003 for a VirtualDomain resource whose ``config`` (a path below /etc) is not
     on a node the CIB lets it run on, where that node's tree holds the config's folder
