@@ -239,7 +239,10 @@ def test_geo_ticket_evidence(tmp_path: Path) -> None:
     booth.conf): XN003 on pra1's web.cfg, true (two tickets may be granted to the
     two sites at once, and both copies of the guest then run with one MAC). The same
     with no booth.conf in the run: XN003, as for two clusters (nothing says one
-    guest runs at a time)."""
+    guest runs at a time). vm-web's ticket with ``loss-policy="freeze"``: XN003, true
+    (the site that loses the ticket keeps the guest running, unmanaged: Pacemaker
+    1.1 pengine/native.c ``rsc_ticket_constraint`` for ``loss_ticket_freeze``, while
+    booth grants it to the other site, which starts it too)."""
     root = _copy(GEO, tmp_path)
     edit_site(
         root,
@@ -257,6 +260,9 @@ def test_geo_ticket_evidence(tmp_path: Path) -> None:
     root = _copy(GEO, tmp_path / "b")
     for conf in root.glob("*/etc/booth/booth.conf"):
         conf.unlink()
+    assert site_found(root) == {("XN003", "pra1/etc/xen/web.cfg", "error")}
+    root = _copy(GEO, tmp_path / "c")
+    edit_site(root, "*/" + CIB, 'loss-policy="fence"', 'loss-policy="freeze"')
     assert site_found(root) == {("XN003", "pra1/etc/xen/web.cfg", "error")}
 
 

@@ -229,7 +229,8 @@ def duplicate_mac(cluster: Cluster) -> Iterator[Finding]:
 
     The two sites of a geo cluster may each hold a copy of a guest that both sites'
     CIBs tie to one booth ticket (``rsc_ticket`` on its Xen resource, the ticket in
-    booth.conf): booth grants the ticket to one site at a time (boothd(8)), so the
+    booth.conf, a ``loss-policy`` other than ``freeze``): booth grants the ticket to
+    one site at a time (boothd(8)) and the site that loses it stops the guest, so the
     copies are one guest.
 
     Fix: a unique ``00:16:3e:xx:xx:xx`` per vif.

@@ -13,8 +13,12 @@ from ...cluster import Cluster, Loaded
 def _guest_tickets(cluster: Cluster, node: str) -> dict[str, str]:
     """The booth ticket each Xen resource of ``node``'s CIB needs, by its ``xmfile``
     and its ``name``: an ``rsc_ticket`` naming it or a group or clone holding it
-    (``rsc``, or a ``resource_ref`` of its set)."""
-    from ...formats.cib.model import _tag
+    (``rsc``, or a ``resource_ref`` of its set) whose ``loss-policy`` stops it where
+    the ticket is lost (the default, ``stop``: crm(8) ``rsc_ticket``). ``freeze``
+    leaves it running there, unmanaged (Pacemaker 1.1 pengine/native.c
+    ``rsc_ticket_constraint``, ``loss_ticket_freeze``: a running resource is made
+    unmanaged and blocked), so when booth grants the ticket to the other site the
+    guest runs at both: no evidence of one guest."""
     from ..boot import _items
     from ..documents import cib_doc
 
@@ -30,7 +34,8 @@ def _guest_tickets(cluster: Cluster, node: str) -> dict[str, str]:
             needs: dict[str, str] = {}
             for con in doc.iter("rsc_ticket"):
                 ticket = con.get("ticket")
-                if ticket not in tickets:
+                loss = (con.get("loss-policy") or "stop").strip().lower()
+                if ticket is None or ticket not in tickets or loss == "freeze":
                     continue
                 refs = [con.get("rsc"), *(r.get("id") for r in con.iter("{*}resource_ref"))]
                 needs.update((r, ticket) for r in refs if r)
@@ -39,7 +44,7 @@ def _guest_tickets(cluster: Cluster, node: str) -> dict[str, str]:
                     continue
                 ids = [prim.id, *(a.get("id") for a in prim.el.iterancestors())]
                 owner = next((needs[i] for i in ids if i in needs), None)
-                if owner is None or _tag(prim.el) != "primitive":
+                if owner is None:
                     continue
                 for key in (prim.xmfile, prim.param("name")):
                     if key:
