@@ -54,16 +54,6 @@ def ticket_not_granted_by_booth(cluster: Cluster) -> Iterator[Finding]:
                 )
 
 
-def _ip(value: str) -> bool:
-    import ipaddress
-
-    try:
-        ipaddress.ip_address(value)
-    except ValueError:
-        return False
-    return True
-
-
 @rule("CB043", "booth-site-address-not-owned", "error", scope="cluster")
 def booth_site_address_not_owned(cluster: Cluster) -> Iterator[Finding]:
     """A CIB runs boothd (``ocf:pacemaker:booth-site``) but none of the ``site``
@@ -95,6 +85,7 @@ def booth_site_address_not_owned(cluster: Cluster) -> Iterator[Finding]:
     """
     from ...booth import booth_config
     from ...membership import cib_nodes
+    from ..cman import _is_ip
 
     for unit in units(cluster):
         for item in unit.items:
@@ -107,7 +98,7 @@ def booth_site_address_not_owned(cluster: Cluster) -> Iterator[Finding]:
                 if "-s" in str(prim.param("args") or "").split():
                     continue  # (boothd -s SITE: booth takes the site named, not looked up)
                 conf = booth_config(tree, str(prim.param("config") or "booth"))
-                if conf is None or not conf.sites or not all(_ip(s) for s in conf.sites):
+                if conf is None or not conf.sites or not all(_is_ip(s) for s in conf.sites):
                     continue
                 owned = {
                     str(p.param("ip"))
