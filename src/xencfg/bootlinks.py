@@ -1,5 +1,5 @@
-"""What a node's init system starts at boot: its runlevel links and systemd wants
-below /etc, or what a sosreport or supportconfig captured of them (read here, not
+"""What a node's init system starts at boot: its runlevel links, OpenRC runlevels and
+systemd wants below /etc, or what a sosreport or supportconfig captured of them (read here, not
 in the rules: HB018 and XN019 ask :func:`boot_links` / :func:`started_at_boot`)."""
 
 from __future__ import annotations
@@ -9,12 +9,22 @@ from pathlib import Path
 
 from .discover import NodeRoot
 
+#: OpenRC's runlevels a boot runs (Gentoo, Alpine): ``rc-update add NAME LEVEL`` links
+#: /etc/runlevels/LEVEL/NAME to /etc/init.d/NAME (OpenRC man/rc-update.8); sysinit and
+#: boot run first and "are automatically included in all other runlevels", default is
+#: the one a boot ends in (OpenRC's guide.md, "Runlevels"). ``rc-update -s add STACKED
+#: LEVEL`` links LEVEL/STACKED to ../STACKED, a runlevel whose services LEVEL runs too
+#: (librc.c ``rc_runlevel_stack``, ``rc_runlevel_stacks``).
+OPENRC_DIRS = ("runlevels/sysinit", "runlevels/boot", "runlevels/default")
+
 #: Where init systems enable services, below a node's /etc: SysV runlevel links
-#: (Red Hat's rc.d/rcN.d, SUSE's init.d/rcN.d, Debian's rcN.d) and systemd's wants.
+#: (Red Hat's rc.d/rcN.d, SUSE's init.d/rcN.d, Debian's rcN.d), OpenRC's runlevels
+#: and systemd's wants.
 BOOT_DIRS = (
     *(f"rc.d/rc{n}.d" for n in "2345"),
     *(f"init.d/rc{n}.d" for n in "2345"),
     *(f"rc{n}.d" for n in "2345"),
+    *OPENRC_DIRS,
     "systemd/system/multi-user.target.wants",
 )
 
@@ -46,7 +56,9 @@ _UNIT_FILE = re.compile(r"(\S+)\.service\s+enabled\b")
 
 def boot_links(tree: NodeRoot) -> dict[str, str] | None:
     """The services the node's init system starts at boot, each with what says so:
-    ``S??NAME`` in a runlevel folder of 2 to 5 below /etc, ``NAME.service`` in
+    ``S??NAME`` in a runlevel folder of 2 to 5 below /etc, ``NAME`` in OpenRC's
+    runlevels/sysinit, boot or default (or a runlevel stacked on them),
+    ``NAME.service`` in
     multi-user.target.wants, an upstart job of /etc/init that starts on an event and
     is not ``manual``, or the ``chkconfig --list`` (on in a runlevel of 2 to 5) or
     ``systemctl list-unit-files`` (enabled) a sosreport or supportconfig captured.
@@ -55,7 +67,8 @@ def boot_links(tree: NodeRoot) -> dict[str, str] | None:
     folder that is a symlink (RHEL's /etc/rc3.d -> rc.d/rc3.d) is read where it
     points, never followed (an absolute one would read this machine's /etc)."""
     found: dict[str, str] | None = None
-    for folder in BOOT_DIRS:
+    folders, openrc = list(BOOT_DIRS), set(OPENRC_DIRS)
+    for folder in folders:  # (grows by the OpenRC runlevels stacked on those read)
         path = tree.etc / folder
         try:
             if path.is_symlink() or not path.is_dir():
@@ -69,6 +82,14 @@ def boot_links(tree: NodeRoot) -> dict[str, str] | None:
             service = start.group(1) if start else None
             if folder.startswith("systemd/") and name.endswith(".service"):
                 service = name.removesuffix(".service")
+            elif folder in openrc:
+                stacked = f"runlevels/{name}"
+                if (tree.etc / stacked).is_dir() and not (tree.etc / stacked).is_symlink():
+                    if stacked not in openrc:  # (a loop of stacks is read once)
+                        openrc.add(stacked)
+                        folders.append(stacked)
+                    continue
+                service = name
             if service:
                 found.setdefault(service, f"/etc/{folder}/{name}")
     jobs = _upstart(tree)

@@ -282,13 +282,16 @@ def _name_file(root: Path, etc: Path, name: str) -> tuple[str, Path, int] | None
     return None
 
 
-def _sysconfig_network(root: Path, etc: Path) -> tuple[str, int] | None:
+def _sysconfig_network(
+    root: Path, etc: Path, rel: str = "sysconfig/network", names: tuple[str, ...] = ("HOSTNAME",)
+) -> tuple[str, int] | None:
     """HOSTNAME= of etc/sysconfig/network, the name RHEL 5/6 give the kernel at boot
     (rc.sysinit sources the file and runs ``hostname ${HOSTNAME}``), as written, and its
     line; ``None`` without the file (on SUSE it is a folder), or with no plain value:
     unset, empty or ``(none)`` (rc.sysinit then says ``localhost``, which names no
-    node), or one the shell would expand."""
-    text = _etc_text(root, etc, "sysconfig/network", 65536)
+    node), or one the shell would expand. ``rel`` and ``names``: another shell file
+    and the variables read from it, the first set one."""
+    text = _etc_text(root, etc, rel, 65536)
     if text is None:
         return None
     from .formats.lines import shellvars
@@ -297,7 +300,7 @@ def _sysconfig_network(root: Path, etc: Path) -> tuple[str, int] | None:
         doc = shellvars.parse(text)
     except XencfgError:
         return None
-    found = doc.assignment("HOSTNAME")
+    found = next((a for n in names if (a := doc.assignment(n)) is not None), None)
     if found is None or found.expands:
         return None
     words = str(found.value or "").split()
@@ -358,6 +361,9 @@ def boot_hostname(root: Path, etc: Path) -> BootName | None:
     * etc/HOSTNAME (SUSE before SLES 12), without its domain: SUSE's boot scripts run
       ``hostname ${FQHOSTNAME%%.*}`` (aaa_base etc/init.d/boot), so ``uname -n`` is
       short whatever the file holds;
+    * ``hostname=`` (or ``HOSTNAME=``) of etc/conf.d/hostname (Gentoo's OpenRC: its
+      init.d/hostname runs ``hostname "${hostname-${HOSTNAME-localhost}}"``, the
+      variables openrc-run sources from conf.d/hostname), as written;
     * HOSTNAME= of etc/sysconfig/network in a tree that does not show how it boots
       (a RHEL 5/6 tree holding only its cluster files), when no file above says."""
     rhel = _sysconfig_network(root, etc)
@@ -370,6 +376,9 @@ def boot_hostname(root: Path, etc: Path) -> BootName | None:
     found = _name_file(root, etc, "HOSTNAME")
     if found is not None:
         return BootName(found[0].split(".")[0], "etc/HOSTNAME", found[1], found[2])
+    openrc = _sysconfig_network(root, etc, "conf.d/hostname", ("hostname", "HOSTNAME"))
+    if openrc is not None:
+        return BootName(openrc[0], "etc/conf.d/hostname", etc / "conf.d" / "hostname", openrc[1])
     if rhel is not None:
         return BootName(rhel[0], "etc/sysconfig/network", network, rhel[1])
     return None

@@ -202,7 +202,9 @@ def cluster_service_started_at_boot(cluster: Cluster) -> Iterator[Finding]:
       with them the init script stays on, and nothing is said.
 
     Judged on node trees that hold the init system's boot links (``S??NAME`` in
-    rc.d/rcN.d, init.d/rcN.d or rcN.d for runlevels 2-5; ``NAME.service`` in
+    rc.d/rcN.d, init.d/rcN.d or rcN.d for runlevels 2-5; ``NAME`` in OpenRC's
+    /etc/runlevels/sysinit, boot or default, where ``rc-update add NAME default``
+    links it: Gentoo, Alpine; ``NAME.service`` in
     systemd's multi-user.target.wants; an upstart job /etc/init/NAME.conf with a
     ``start on`` stanza, unless it or NAME.override says ``manual``: Ubuntu 10.04 to
     14.04, where a converted service has no rc links) or, in a sosreport or

@@ -417,9 +417,9 @@ def clvmd_never_started(cluster: Cluster) -> Iterator[Finding]:
     (``ocf:lvm2:clvmd``, ``ocf:heartbeat:clvm``, ``lsb:clvmd``) under Pacemaker.
 
     Judged only where the node's tree shows what its init system starts (runlevel
-    links, systemd wants, a captured ``chkconfig --list``: see HB018) and the LVM
-    release may have clvmd (2.03 has none: LV002, XC004). Which volume groups are
-    clustered is not in the files, so this is a warning.
+    links, OpenRC's runlevels, systemd wants, a captured ``chkconfig --list``: see
+    HB018) and the LVM release may have clvmd (2.03 has none: LV002, XC004). Which
+    volume groups are clustered is not in the files, so this is a warning.
 
     Example: a RHEL 6 node with ``locking_type = 3`` and ``K76clvmd`` (no ``S??clvmd``)
     in /etc/rc.d/rc3.d, and no clvmd in the CIB.

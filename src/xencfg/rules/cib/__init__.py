@@ -7,13 +7,14 @@ all fragments together (they end up in one CIB), and a fragment may refer to wha
 a full CIB defines.
 
 One module per concern (ids, guests, STONITH, operations, options, resources, quorum,
-schema, what Pacemaker 3.0 dropped); importing
+schema, what Pacemaker 3.0 dropped, booth's tickets); importing
 the package registers every CIB rule (they run in code order, whatever the module).
 """
 
 from __future__ import annotations
 
 from . import (
+    booth,
     drbd_order,
     dropped,
     guests,
@@ -28,6 +29,7 @@ from . import (
 )
 
 __all__ = [
+    "booth",
     "drbd_order",
     "dropped",
     "guests",

@@ -339,15 +339,28 @@ def _stacked_lower(
 ) -> Iterator[tuple[str, Any, str]]:
     """``(device, lower resource, node)`` for an ``ocf:linbit:drbd`` of a stacked
     resource: it opens the lower resource's device (``drbdadm --stacked up``: the upper
-    resource's backing disk), which only a Primary lets it open."""
+    resource's backing disk), which only a Primary lets it open. With two
+    ``stacked-on-top-of`` sections (a geo cluster's, one per site) the lower resource
+    is the one with an ``on`` section for the node (peer-drbdadm --mode 84 --node brn1
+    dumps web-geo's ``stacked-on-top-of web-brn`` as "# on brn1 brn2")."""
+    from ..drbd.common import _on_hosts, hostnames_equal
+
     for node in nodes:
         by_name = {r.name: r for _, r in _drbd_resources(cluster, node)}
         res = by_name.get(upper or "")
-        for h in res.host_list if res is not None else ():
-            lower = by_name.get(h.name) if h.kind == "stacked-on-top-of" else None
-            if lower is not None:
-                yield f"the device under stacked resource '{upper}'", lower, node
-                return
+        lowers = [
+            by_name[h.name]
+            for h in (res.host_list if res is not None else ())
+            if h.kind == "stacked-on-top-of" and h.name in by_name
+        ]
+        here = [
+            r
+            for r in lowers
+            if any(hostnames_equal(n, node) for h in _on_hosts(r) for n in h.names)
+        ]
+        for lower in (here or lowers)[:1]:
+            yield f"the device under stacked resource '{upper}'", lower, node
+            return
 
 
 def _agents(cib: CibDocument) -> list[tuple[str, str | None, Any]]:

@@ -82,11 +82,24 @@ def xmfile_not_found(cluster: Cluster) -> Iterator[Finding]:
 
     Example: ``xmfile=/etc/xen/vm/sles.xm`` while only ``/etc/xen/vm/nfs.xm`` exists.
 
+    An ``ocf:heartbeat:VirtualDomain`` resource's ``config`` (libvirt's domain XML,
+    /etc/libvirt/libxl/NAME.xml for a guest libvirt's libxl driver defines) is judged
+    per node: a path below /etc missing on a node the CIB may start it on (see XN018
+    for how the constraints are read) whose tree holds the config's folder (not a
+    sosreport, whose libvirt plugin copies no libxl/*.xml). The agent's start
+    there fails "Configuration file ... does not exist or not readable"
+    (OCF_ERR_INSTALLED: heartbeat/VirtualDomain ``VirtualDomain_validate_all``). A
+    config elsewhere (a shared volume) is not judged: the trees do not hold it.
+
     Fix: install the domU config on every node at that path (or on the shared
-    configuration filesystem), or correct the path.
+    configuration filesystem), or correct the path (``virsh dumpxml NAME >
+    /etc/libvirt/libxl/NAME.xml`` on a node that lacks it, or ``virsh define``).
     """
     if not cluster.nodes:
         return
+    from ..xen.libvirt import virtual_domain_config_missing
+
+    yield from virtual_domain_config_missing(cluster)
     by_folder: dict[str, list[Loaded]] = {}
     for path, items in _domus_by_path(cluster).items():
         by_folder.setdefault(str(PurePosixPath(path).parent), []).extend(items)

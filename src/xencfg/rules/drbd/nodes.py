@@ -345,11 +345,19 @@ def unknown_host(cluster: Cluster) -> Iterator[Finding]:
     files name no cluster (its sosreport: sos copies no /etc/ha.d) is not
     compared with the other nodes' lists. The ``on`` host of a stacked resource
     (``stacked-on-top-of``) is the off-site disaster-recovery node, "a standalone
-    server" outside the pair's cluster (DRBD 8.4 user's guide): not compared.
+    server" outside the pair's cluster (DRBD 8.4 user's guide): not compared. Nor is,
+    on a node, a resource of another pair that its copy of a shared drbd.conf carries
+    (two or more hosts, all nodes of the run or its lists, none this node: a geo
+    site's drbd.conf holds both sites' lower resources, and drbdadm passes the other
+    site's by, "ignored, not stacked"), nor the other site's lower resource of a
+    stacked resource that also stacks on one of this node (with the other site's
+    trees left out of the run); the nodes it names judge it against their own
+    cluster's lists.
 
     Fix: use the node's ``uname -n`` everywhere.
     """
     lists = _name_lists(cluster)
+    known = _known_names(cluster)
     if not lists:
         # the roots that may be DRBD hosts: not a target box with no DRBD of its own
         model = cluster.model
@@ -365,9 +373,14 @@ def unknown_host(cluster: Cluster) -> Iterator[Finding]:
             # /etc/ha.d): the dom0s' lists say nothing of the pair it replicates with
             continue
         own = own or lists
-        for item, res in _resources(cluster, items):
+        pairs = _resources(cluster, items)
+        theirs = _other_site([r for _, r in pairs], node) if node else set()
+        for item, res in pairs:
             if res.stacked:
                 continue  # its ``on`` host is the off-site node, outside the cluster
+            names = [n for h in _on_hosts(res) for n in h.names]
+            if res.name in theirs or (node and _another_pairs(names, node, known)):
+                continue  # judged on the nodes it names, against their own lists
             for h in _on_hosts(res):
                 for name in h.names:
                     missing = [x for x in own if short(name) not in {short(n) for n in x.names}]
@@ -419,7 +432,11 @@ def node_without_section(cluster: Cluster) -> Iterator[Finding]:
     cluster nodes (one drbd.conf copied to every node of a three-dom0
     cluster) is not reported: drbdadm there accepts the file (peer-drbdadm
     --mode 84 on the third node: OK) and refuses only to bring that resource
-    up on it, which harms only a guest started there (XN018).
+    up on it, which harms only a guest started there (XN018). Nor is, in a geo
+    cluster's drbd.conf, the other site's lower resource of a stacked resource that
+    also stacks on one of this node's (``stacked-on-top-of web-pra`` and
+    ``stacked-on-top-of web-brn``): drbdadm needs it defined and passes it by here
+    ("ignored, not stacked"), whether or not that site's trees are linted.
 
     Example: nodes alpha and beta, ``resource r0 { on alpha {...} on gamma {...} }``;
     or, with DRBD 8.4 and etc/hostname ``beta``, ``on BETA {...}``; or, on RHEL 5
@@ -431,17 +448,18 @@ def node_without_section(cluster: Cluster) -> Iterator[Finding]:
     configs = _node_configs(cluster)
     if len([n for n in cluster.nodes if n]) < 2:
         return
-    known = {short(n) for n in cluster.nodes if n}
-    known |= {short(n) for x in _name_lists(cluster) for n in x.names}
+    known = _known_names(cluster)
     for node, items in configs.items():
         if not node:
             continue
         boot = _uname(cluster, node)
         uname = boot.name if boot is not None else None
         exact = uname is not None and cluster.versions.of("drbd", node).older_than(DRBD_9)
-        for item, res in _resources(cluster, items):
-            if res.stacked:
-                continue  # stacked: not named per node
+        pairs = _resources(cluster, items)
+        theirs = _other_site([r for _, r in pairs], uname or node)
+        for item, res in pairs:
+            if res.stacked or res.name in theirs:
+                continue  # stacked: not named per node; another geo site's lower resource
             hosts = list(_on_hosts(res))
             names = [n for h in hosts for n in h.names]
             mine = any(n == uname if exact else hostnames_equal(n, uname or node) for n in names)
@@ -459,9 +477,7 @@ def node_without_section(cluster: Cluster) -> Iterator[Finding]:
                 continue
             if not hosts:
                 continue
-            if len(names) >= 2 and all(
-                short(n) in known and not hostnames_equal(n, uname or node) for n in names
-            ):
+            if _another_pairs(names, uname or node, known):
                 continue  # another pair's resource in a copied drbd.conf: not this node's
             near = [n for n in names if hostnames_equal(n, uname or node)]
             why = (
@@ -477,6 +493,41 @@ def node_without_section(cluster: Cluster) -> Iterator[Finding]:
                 item.where(res.block),
                 [item.where(h.block) for h in hosts],
             )
+
+
+def _known_names(cluster: Cluster) -> set[str]:
+    """The short names of the run's nodes and of every node list its files declare."""
+    known = {short(n) for n in cluster.nodes if n}
+    return known | {short(n) for x in _name_lists(cluster) for n in x.names}
+
+
+def _another_pairs(names: list[str], node: str, known: set[str]) -> bool:
+    """Whether a resource whose ``on`` hosts are ``names`` is another pair's, carried in
+    ``node``'s copy of a shared drbd.conf: two hosts or more, every one a known node,
+    none this one. drbdadm on ``node`` passes it by (peer-drbdadm --mode 84 --node brn1
+    on a geo site's drbd.conf: "# resource web-pra on brn1: ignored, not stacked")."""
+    return len(names) >= 2 and all(
+        short(n) in known and not hostnames_equal(n, node) for n in names
+    )
+
+
+def _other_site(resources: list[Resource], node: str) -> set[str]:
+    """The resources a geo cluster's shared drbd.conf holds for another site: each a
+    ``stacked-on-top-of`` lower resource of a stacked resource that also stacks on one
+    with an ``on`` section for ``node``. drbdadm needs them defined (the upper
+    resource's other side) and passes them by on this node (peer-drbdadm --mode 84
+    --node brn1: "# resource web-pra on brn1: ignored, not stacked")."""
+    mine = {
+        r.name
+        for r in resources
+        if any(hostnames_equal(n, node) for h in _on_hosts(r) for n in h.names)
+    }
+    out: set[str] = set()
+    for r in resources:
+        lowers = {h.name for h in r.host_list if h.kind == "stacked-on-top-of"}
+        if lowers & mine:
+            out |= lowers - mine
+    return out
 
 
 def _floating_never_here(

@@ -7,6 +7,8 @@ from collections.abc import Iterator
 
 from ...cluster import Cluster
 from ...findings import Finding
+from ...formats.drbd import Host
+from ...formats.drbd.values import Address, parse_address
 from .. import make, rule
 from ..iscsi.failover import _floating_addresses
 from .common import _node_configs, _resources, node_hosts
@@ -31,6 +33,12 @@ def stacked_address_not_moved(cluster: Cluster) -> Iterator[Finding]:
     off-site node is never fed and its copy silently ages. Judged only where the
     node's haresources or CIB exists (a pair started by hand is not).
 
+    With DRBD Proxy (a ``proxy on HOSTS { inside ...; outside ...; }`` in the section)
+    DRBD connects to the proxy on the node itself (``address 127.0.0.1:PORT``, which
+    any node binds) and the proxy binds the ``outside`` address towards the other
+    site (the DRBD user's guide, "Using DRBD Proxy"; peer-drbdadm --mode 84 accepts
+    such a section in ``stacked-on-top-of``): that address is the one that must move.
+
     Example: ``stacked-on-top-of r-local { address 192.168.42.10:7791; }`` while
     haresources says ``alpha drbddisk::r-local IPaddr::192.168.42.11/24/eth2
     drbdupper::r-dr``.
@@ -48,7 +56,7 @@ def stacked_address_not_moved(cluster: Cluster) -> Iterator[Finding]:
             for h in res.host_list:
                 if h.kind != "stacked-on-top-of" or h.name not in lower_here:
                     continue
-                address = h.address
+                address, proxied = _bound(h)
                 if address is None or not address.ip:
                     continue
                 if floating is None:
@@ -56,11 +64,12 @@ def stacked_address_not_moved(cluster: Cluster) -> Iterator[Finding]:
                 if address.ip in floating:
                     continue
                 said = ", ".join(sorted(floating)) or "none"
+                who = "DRBD Proxy (outside)" if proxied else "the kernel"
                 yield make(
                     "DR040",
                     f"stacked resource '{res.name}' listens on {address.ip}, which no "
                     f"IPaddr of the cluster manager moves (it moves {said}): on {node} "
-                    "the kernel cannot bind it, the stacked resource never connects and "
+                    f"{who} cannot bind it, the stacked resource never connects and "
                     "the off-site copy is not updated",
                     item.where(h.block),
                 )
@@ -105,3 +114,18 @@ def stacked_lower_undefined(cluster: Cluster) -> Iterator[Finding]:
                         f" configuration (referenced resource '{h.name}' not defined)",
                         item.where(h.block),
                     )
+
+
+def _bound(host: Host) -> tuple[Address | None, bool]:
+    """The address a node must own for a stacked section, and whether DRBD Proxy binds
+    it: the ``address``, or with DRBD Proxy (a loopback ``address`` and a ``proxy on``
+    section) the proxy's ``outside``; ``None`` for a loopback address with no proxy
+    ``outside``."""
+    address = host.address
+    if address is None or not (address.ip.startswith("127.") or address.ip == "::1"):
+        return address, False
+    for proxy in host.block.blocks("proxy"):
+        outside = proxy.entry("outside")
+        if outside is not None:
+            return parse_address(outside.values, 0, outside), True
+    return None, False

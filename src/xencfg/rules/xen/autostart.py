@@ -140,9 +140,25 @@ def cluster_domu_autostarted(cluster: Cluster) -> Iterator[Finding]:
 
     Judged on node trees: the folder is ``XENDOMAINS_AUTO`` of the node's
     sysconfig/default ``xendomains`` (default /etc/xen/auto); nothing is said when the
-    tree holds the init system's boot links and xendomains is not among them (the
-    service is off). A cluster that runs xendomains itself as its resource (haresources
-    ``xendomains``) manages no guest by name and is not judged.
+    tree holds the init system's boot links (runlevel links, OpenRC's runlevels,
+    systemd wants: see HB018) and xendomains is not among them (the service is off). A
+    cluster that runs xendomains itself as its resource (haresources ``xendomains``)
+    manages no guest by name and is not judged.
+
+    So is a guest an ``ocf:heartbeat:VirtualDomain`` resource runs that libvirtd
+    autostarts on a node (a link /etc/libvirt/libxl/autostart/NAME.xml, ``virsh
+    autostart``; NAME is the ``<name>`` of the resource's config, as the agent reads
+    it): libvirt's libxl driver starts each autostart domain that is not running there
+    whenever libvirtd starts (src/libxl/libxl_driver.c ``libxlAutostartDomain``:
+    ``vm->autostart && !virDomainObjIsActive(vm)``), at boot or when the cluster
+    starts it, whether or not the cluster runs the guest on another node. Fix: ``virsh
+    autostart --disable NAME`` on every node. And so is a node where libvirt-guests
+    starts at boot (its boot link) with ``ON_BOOT=start``, the default, on the Xen
+    connection (``URIS`` default or xen) while the cluster runs VirtualDomain guests
+    there: its ``stop`` saves (``ON_SHUTDOWN=suspend``, the default) or shuts down
+    every running guest and its ``start`` starts them all again at boot (libvirt
+    tools/libvirt-guests.sh.in), as xendomains' save and restore do. Fix:
+    ``ON_BOOT=ignore`` in /etc/sysconfig/libvirt-guests, or disable the service.
 
     Example: ``<primitive id="vm-web" class="ocf" provider="heartbeat" type="Xen">``
     with ``xmfile=/etc/xen/vm/web`` and a link ``/etc/xen/auto/web -> ../vm/web``.
@@ -163,6 +179,10 @@ def cluster_domu_autostarted(cluster: Cluster) -> Iterator[Finding]:
     ``XENDOMAINS_AUTO_ONLY=true``), or switch xendomains off at boot if nothing else
     uses it.
     """
+    from .libvirt import libvirt_autostarted, libvirt_guests_restart
+
+    yield from libvirt_autostarted(cluster)
+    yield from libvirt_guests_restart(cluster)
     if not cluster.has("xm") and not cluster.has("xl"):
         return
     guests = _cluster_guests(cluster)

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 from ..._lazy import lazy_re
 from ...syntax.numbers import decimal
 from .common import _domus, _label, _minors, _where, disk_key
+from .tickets import one_geo_guest
 
 #: Disks that are the same device on every node (replicated or on the SAN); other
 #: device paths and image files are compared per node only.
@@ -91,7 +92,9 @@ def identities(domus: list[Loaded], cluster: Cluster | None = None) -> dict[int,
     """``id(item) -> domU number``: the same config on several nodes (a shared
     /etc/xen/vm, a copy: same path below /etc/xen, same text, or the same name, uuid
     and disks) is one domU, and so is a copy in one node's /etc/xen/auto; configs of
-    two separate clusters are never one domU, whatever their path."""
+    two separate clusters are never one domU, whatever their path, but for the two
+    sites of a geo cluster whose CIBs tie the guest to one booth ticket (it runs at
+    one site at a time: :func:`.tickets.one_geo_guest`)."""
     parent = list(range(len(domus)))
 
     def find(i: int) -> int:
@@ -108,9 +111,16 @@ def identities(domus: list[Loaded], cluster: Cluster | None = None) -> dict[int,
             ("text", text),
             ("guest", _guest(item) or f"?{i}"),
         ):
-            # the first earlier copy of this node's cluster (of another cluster: another guest)
+            # the first earlier copy of this node's cluster (of another cluster: another
+            # guest, unless the sites of a geo cluster share it under a booth ticket)
             j, node = next(
-                ((j, n) for j, n in seen[key] if not apart(cluster, n, item.node)), (-1, None)
+                (
+                    (j, n)
+                    for j, n in seen[key]
+                    if not apart(cluster, n, item.node)
+                    or (cluster is not None and one_geo_guest(cluster, domus[j], item))
+                ),
+                (-1, None),
             )
             if j < 0:
                 seen[key].append((i, item.node))
@@ -216,6 +226,12 @@ def duplicate_mac(cluster: Cluster) -> Iterator[Finding]:
     traffic; after a migration the switch learns the address on the wrong port.
 
     Example: ``vif = ['mac=00:16:3e:00:00:01']`` in two guests.
+
+    The two sites of a geo cluster may each hold a copy of a guest that both sites'
+    CIBs tie to one booth ticket (``rsc_ticket`` on its Xen resource, the ticket in
+    booth.conf, a ``loss-policy`` other than ``freeze``): booth grants the ticket to
+    one site at a time (boothd(8)) and the site that loses it stops the guest, so the
+    copies are one guest.
 
     Fix: a unique ``00:16:3e:xx:xx:xx`` per vif.
     """
