@@ -771,6 +771,7 @@ def convert_cib(
         text = f.text if f.text is not None else read_text(str(f.path))
         made_cib = _cib_output(text, f.display, members, m.notes, cib_target, ping_nodes)
         m.outputs.append(made_cib)
+        m.cib_input = (f.display, text)  # (checked as cib convert's output: cib_check.py)
         _renamed_ids(text, made_cib.data, f.display, m.notes)
     except XencfgError as exc:
         said = str(exc).splitlines()[0]

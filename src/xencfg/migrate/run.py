@@ -13,6 +13,7 @@ import attrs
 from ..discover import discover
 from ..errors import WriteError, XencfgError
 from ..syntax.source import encode
+from .cib_check import check_written_cib
 from .cib_release import for_release, parse_release
 from .clusters import plan_site, site_clusters
 from .migration import DRBD_TARGETS, PACEMAKER_TARGETS, PARTS, Migration, cutover_steps
@@ -102,6 +103,11 @@ class Planner:
             if "stack" in self.parts
             else None
         )
+        if stack and self.cib_target == "current":
+            # (as cib convert --to current: a CIB Pacemaker would refuse is a TODO, or
+            # not written where the migration made the fault)
+            display, text = m.cib_input or ("cib.xml", None)
+            stack = check_written_cib(m, text, display)
         if self.release is not None:
             for_release(m, self.release)
         storage: set[str] = set()
