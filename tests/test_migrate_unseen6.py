@@ -326,7 +326,7 @@ def test_a_nested_independent_subtree_at_the_groups_end_is_carried() -> None:
     resources end the service's group restarts alone there (a member's failure
     restarts the members after it: none), so it is carried: "1" as is, "2" with
     on-fail=stop, ``__max_restarts`` as its migration-threshold; one with members after
-    it stays a TODO."""
+    it was a TODO and is now a group of its own (test_migrate_unseen7)."""
     from lxml import etree
 
     from xencfg.stack import rgmanager
@@ -350,7 +350,8 @@ def test_a_nested_independent_subtree_at_the_groups_end_is_carried() -> None:
     assert said == {
         "<script __independent_subtree='2'> (script-a) nested, last in group s: monitor "
         "on-fail=stop, migration-threshold=3": "rewrite",
-        "<script __independent_subtree='1'> (script-b) not carried": "manual",
+        "<script b> __independent_subtree=1 -> group t-script-b with t, after fs-e, before "
+        "script-c (optional order)": "rewrite",
     }
 
 
