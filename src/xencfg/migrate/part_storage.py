@@ -53,11 +53,11 @@ def plan_storage(
             "iscsid": "iscsid",
         }.get(fmt)
         if fmt == "iet-allow" and "iscsi" in parts:
-            doc = load_as(f, f.format)
+            doc = load_as(f, fmt)
             if doc is not None:
                 allow.append(doc)
             else:  # (its targets would be written open to every initiator)
-                unreadable(m, f, f.format, f"{tree.name}:{f.display}")
+                unreadable(m, f, fmt, f"{tree.name}:{f.display}")
             continue
         if part is None or part not in parts:
             continue

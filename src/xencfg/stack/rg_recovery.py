@@ -111,7 +111,13 @@ def nested(cib: CibBuilder) -> None:
 
 
 def _apart(
-    cib: CibBuilder, el: Any, a: dict[str, str], group: Any, mine: list[Any], before: Any, after: Any
+    cib: CibBuilder,
+    el: Any,
+    a: dict[str, str],
+    group: Any,
+    mine: list[Any],
+    before: Any,
+    after: Any,
 ) -> None:
     """An independent subtree with members after it, out of the service's ``group`` into
     a group of its own, which keeps rgmanager's start order and recovery: colocated with
