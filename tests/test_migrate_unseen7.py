@@ -210,6 +210,45 @@ def test_auto_failback_under_the_crm_is_no_todo(
     assert hb1 and {n.kind for n in hb1} == {"rewrite"}
 
 
+@pytest.mark.parametrize("target", ["current", "1.0"])
+def test_a_heartbeat_2_cibs_drbddisk_members_become_promotable_drbd_clones(target: str) -> None:
+    """san1/san2 (heartbeat 2.1.4, crm.dtd CIB): group grp_iscsi starts with
+    heartbeat:drbddisk r0, r1, r2. Pacemaker 2 runs no heartbeat class (crm_verify
+    takes it; the executor knows ocf, lsb, service, stonith): the CIB kept them with a
+    TODO, and the group, holding the portals and the target, would never start. Each is
+    now a promotable ocf:linbit:drbd clone (drbd_resource the same), the group
+    colocated with its Promoted instance and started after its promote, as haresources'
+    drbddisk::NAME becomes; ``--to pacemaker=1.0`` gets ``<master>``, valid by
+    pacemaker-1.0.rng. crm_verify takes the current one
+    (test_every_output_is_read_by_its_daemon)."""
+    m = migrate.plan(
+        _roots(SITES[IET3])[4:], only=("stack",), pacemaker_target=target
+    )  # (san1, san2)
+    text = next(o for o in m.outputs if o.path == "cib.xml").data.decode()
+    cib = etree.fromstring(text.encode())
+    assert not cib.findall(".//primitive[@class='heartbeat']")
+    role = "Master" if target == "1.0" else "Promoted"
+    for res in ("r0", "r1", "r2"):
+        ms = cib.find(f".//{'master' if target == '1.0' else 'clone'}[@id='ms_drbd_{res}']")
+        prim = ms.find("primitive")
+        assert (prim.get("provider"), prim.get("type")) == ("linbit", "drbd")
+        assert prim.find("instance_attributes/nvpair").get("value") == res
+        col = cib.find(f".//rsc_colocation[@rsc='grp_iscsi'][@with-rsc='ms_drbd_{res}']")
+        assert col.get("with-rsc-role") == role
+        order = cib.find(f".//rsc_order[@first='ms_drbd_{res}'][@then='grp_iscsi']")
+        assert order.get("first-action") == "promote"
+    assert [p.get("id") for p in cib.find(".//group[@id='grp_iscsi']").iter("primitive")] == [
+        "ip_portal1",
+        "ip_portal2",
+        "iscsi_target",
+    ]
+    assert not [n for n in m.notes if "heartbeat:drbddisk kept" in n.what]
+    if target == "1.0":
+        from xencfg.formats.cib import validate
+
+        assert validate(xencfg.loads(text, "cib")) == []
+
+
 def _copy(tree: Path, tmp_path: Path, nodes: tuple[str, ...]) -> list[str]:
     roots = []
     for node in nodes:
