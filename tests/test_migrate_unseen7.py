@@ -249,6 +249,37 @@ def test_a_heartbeat_2_cibs_drbddisk_members_become_promotable_drbd_clones(targe
         assert validate(xencfg.loads(text, "cib")) == []
 
 
+def test_an_address_of_initiators_allow_names_the_dom0_there_in_an_acl(
+    migrated: dict[str, tuple[migrate.Migration, Path]],
+) -> None:
+    """topo6's NAS pair admits its dom0s by address (initiators.allow: 10.50.1.11-13,
+    10.50.2.11-13; IET 0.4 matched the initiator's source address). LIO admits by
+    initiator name only, so the target was written with no ACL and CHAP on: after the
+    cut-over no dom0 could log in, and the report had a TODO per address. The dom0s'
+    trees say who is there (xen1's /etc/hosts: xen1-sa 10.50.1.11; its
+    initiatorname.iscsi), so each is an ACL of its IQN with the target's CHAP account
+    (LIO checks a named initiator against its ACL's account: iscsi_target_nego.c),
+    mapping LUNs 0-2; rtslib-fb reads the file (test_every_output_is_read_by_its_daemon)."""
+    import json
+
+    m, base = migrated[HB2]
+    for nas in ("nas1", "nas2"):
+        saved = json.loads((base / nas / "etc/target/saveconfig.json").read_text())
+        [tpg] = saved["targets"][0]["tpgs"]
+        acls = {a["node_wwn"]: a for a in tpg["node_acls"]}
+        iqns = [
+            (base / x / "etc/iscsi/initiatorname.iscsi").read_text().split("=")[1].strip()
+            for x in ("xen1", "xen2", "xen3")
+        ]
+        assert sorted(acls) == sorted(iqns)
+        for a in acls.values():
+            assert [lun["index"] for lun in a["mapped_luns"]] == [0, 1, 2]
+            assert a["chap_userid"] == "xenhosts" and a["chap_password"]
+    assert not [n for n in m.notes if "is an address" in n.what]
+    said = [n for n in m.notes if "admits xen1 (ACL " in n.what]
+    assert len(said) == 4 and {n.kind for n in said} == {"rewrite"}
+
+
 def _copy(tree: Path, tmp_path: Path, nodes: tuple[str, ...]) -> list[str]:
     roots = []
     for node in nodes:

@@ -17,10 +17,14 @@ from .migration import Migration, Output, load_as, notes_of, unreadable
 
 
 def plan_storage(
-    m: Migration, tree: NodeTree, parts: tuple[str, ...], drbd_target: str
+    m: Migration,
+    tree: NodeTree,
+    parts: tuple[str, ...],
+    drbd_target: str,
+    initiators: dict[str, tuple[str, str]] | None = None,
 ) -> set[str]:
     """One node's xm, xend, drbd, IET, multipath and iscsid files into ``m``; the parts
-    that changed a file."""
+    that changed a file (``initiators``: the site's, by address, for LIO's ACLs)."""
     from ..migrations import Converted
     from ..migrations import drbd as mdrbd
     from ..migrations import iscsid as miscsid
@@ -140,7 +144,7 @@ def plan_storage(
         ietd = None
     if ietd is not None:
         doc, rel, where, source = ietd
-        conv = mlio.iet_to_lio(doc, allow)
+        conv = mlio.iet_to_lio(doc, allow, initiators)
         m.lio.append(conv)
         target = "etc/target/saveconfig.json"
         m.notes.extend(notes_of(conv.changes, where, target, source.first_line - 1))
