@@ -311,6 +311,28 @@ def test_a_cib_pacemaker_refuses_is_a_todo_as_cib_convert_says(tmp_path: Path) -
     assert todo[0].source.endswith(f"b1/{CIB_FILES[1]}:{at + 2}")
 
 
+@pytest.mark.peer
+def test_a_constraint_on_a_resource_that_is_not_there_is_left_out_with_a_todo(
+    tmp_path: Path,
+) -> None:
+    """topo6's bad lark pair: ``ord-fs-web`` orders 'cl-ocfs' (the clone is 'cl-ocfs2').
+    The CIB written carried it, and crm_verify (Pacemaker 2.1.5) refused the whole CIB:
+    "IDREF attribute first references an unknown ID "cl-ocfs"", "CIB did not pass schema
+    validation". The old CRM ignored such a constraint (lint CB002); now it is left out
+    with a TODO at its input line, and crm_verify takes the rest."""
+    bad = FIXTURES / "topo6" / LARK / "bad"
+    m = migrate.plan(_roots(bad), only=("stack",))
+    path = tmp_path / "cib.xml"
+    path.write_bytes(next(o for o in m.outputs if o.path == "cib.xml").data)
+    assert "ord-fs-web" not in path.read_text() and "ord-fs-mail" in path.read_text()
+    assert _crm_errors(path) == set()
+    todo = [n for n in m.notes if "names no resource" in n.what]
+    assert [(n.kind, n.what.split(":")[0]) for n in todo] == [
+        ("manual", "<rsc_order id='ord-fs-web'> not written")
+    ]
+    assert todo[0].source.endswith("lark1/var/lib/heartbeat/crm/cib.xml:127")
+
+
 def test_a_cib_the_migration_made_wrong_is_not_written() -> None:
     """A CIB the migration made (of haresources or cluster.conf: no input CIB) with an
     error Pacemaker refuses is the migration's own fault: as ``cib convert`` refuses
