@@ -13,6 +13,13 @@ Every peer took every output (session 28). What the runs found and this session 
   ``bootloader = '/usr/lib/xen-4.0/bin/pygrub'`` stayed, a path today's Xen has not.
 * ``auto_failback off`` of the heartbeat 2/3 CRM clusters was a TODO to set a stickiness
   the converted CIB already held, for a line heartbeat ignored under the CRM (HB011).
+* unseen8's IET pair (heartbeat 2.1.4 CIB) ran DRBD as ``heartbeat:drbddisk`` group
+  members, a class Pacemaker 2 cannot run: the group (portals, target) would never start.
+  They are promotable ocf:linbit:drbd clones now.
+* topo6's NAS pair admits its dom0s by address: LIO admits by name, so the target had CHAP
+  on and no ACL (no dom0 could log in). The dom0s' trees give each address's IQN.
+* topo6's bad lark CIB orders a resource that is not there: crm_verify refused the whole
+  written CIB (IDREF). The constraint is left out with a TODO.
 
 And the known gaps: migrate now checks its CIB as ``cib convert --to current`` does
 (lint/converted.py); ``max_restarts`` beside rgmanager's restart-disable, relocate or
@@ -34,6 +41,7 @@ from lxml import etree
 import xencfg
 from test_migrate_daemons import _crm_errors
 from test_migrate_unseen4 import (
+    _merged,
     _roots,
     check_corosync,
     check_drbd,
@@ -99,6 +107,27 @@ def test_every_output_is_read_by_its_daemon(
     cluster's CIB; ``xl create -n`` (peer-xl, Xen 4.17) on each domU config and under
     each xl.conf written, rtslib-fb on saveconfig.json, multipath -t. None refuses."""
     m, base = migrated[name]
+    check_corosync(m, base, tmp_path)
+    for _, cib in _cibs(m):
+        path = tmp_path / cib.path
+        path.write_bytes(cib.data)
+        assert _crm_errors(path) == set(), cib.path
+    check_outputs(m, base)
+
+
+#: topo6's bad trees (the faults lint finds: a dangling order, stonith off, ...)
+BAD = {n: FIXTURES / "topo6" / n / "bad" for n in (HB2, LARK, FIR)}
+
+
+@pytest.mark.peer
+@pytest.mark.parametrize("name", BAD)
+def test_the_bad_trees_outputs_are_read_by_their_daemons(name: str, tmp_path: Path) -> None:
+    """The same peers on topo6's bad trees, which migrate as they are: corosync -t,
+    crm_verify, xl, rtslib-fb, multipath -t take every output (the bad lark CIB's
+    dangling order is left out: test_a_constraint_on_a_resource_that_is_not_there...)."""
+    roots = _roots(BAD[name])
+    m, base = migrate.plan(roots), tmp_path / "after"
+    _merged(m, roots, base)
     check_corosync(m, base, tmp_path)
     for _, cib in _cibs(m):
         path = tmp_path / cib.path

@@ -622,7 +622,7 @@ class _Converter:
                 node_wwn = self.acl_name(initiator, rule, doc)
                 if node_wwn is not None and node_wwn not in named:
                     acl(node_wwn)
-            elif self.at_address(p):
+            elif any(lio_name(iqn) for _, iqn in self.at_address(p)):
                 found = [(node, lio_name(iqn)) for node, iqn in self.at_address(p)]
                 for _, node_wwn in found:
                     if node_wwn is not None and node_wwn not in named:
