@@ -223,6 +223,18 @@ def test_an_xend_dom0s_cfg_domus_are_migrated_as_xm_configs(
     assert not [o for o in m.outputs if o.node in ("b1", "b2") and o.path.endswith(".cfg")]
 
 
+def test_a_dom0_whose_toolstack_was_xl_keeps_its_cfg_domus(tmp_path: Path) -> None:
+    """Debian's /etc/default/xen ``TOOLSTACK=xl`` (wheezy, jessie): its init script
+    started the guests with xl though xend-config.sxp is there, so its *.cfg are xl's
+    and stay as they are; ``TOOLSTACK=xm`` (or none) is xend's, as a1's."""
+    for toolstack, converted in (("xl", 0), ("xm", 2)):
+        node = tmp_path / toolstack / "a1"
+        shutil.copytree(SITES[IET3] / "a1", node)
+        (node / "etc/default/xen").write_text(f"TOOLSTACK={toolstack}\n")
+        m = migrate.plan([str(node)], only=("xen",))
+        assert len([o for o in m.outputs if o.path.endswith(".cfg")]) == converted
+
+
 def test_auto_failback_under_the_crm_is_no_todo(
     migrated: dict[str, tuple[migrate.Migration, Path]],
 ) -> None:

@@ -37,7 +37,7 @@ def plan_storage(
     allow = []
     ietd = None
     vncpasswd = _xend_vncpasswd(tree)
-    xend_ran = any(f.format == "xend" for f in tree.files)
+    xend_ran = any(f.format == "xend" for f in tree.files) and _toolstack(tree) != "xl"
     for f in tree.files:
         fmt = f.format or ""
         if fmt == "xl" and xend_ran and os.path.basename(f.path) != "xl.conf":
@@ -286,6 +286,18 @@ def keep_xl_conf(result: Any, existing: Path, where: str) -> Any:
         "\n# kept from the node's own xl.conf\n" + "\n".join(kept) + "\n" if kept else ""
     )
     return Converted(text, tuple(changes))
+
+
+def _toolstack(tree: NodeTree) -> str | None:
+    """Debian's /etc/default/xen ``TOOLSTACK`` (xm or xl: which one its init script
+    started the guests with, wheezy to jessie), or None."""
+    path = tree.etc / "default" / "xen"
+    try:
+        doc = api.loads(path.read_text(errors="replace"), "shellvars")
+    except (OSError, XencfgError):
+        return None
+    value = doc.get("TOOLSTACK")
+    return value.strip("'\" ") if value else None
 
 
 def _xend_vncpasswd(tree: NodeTree) -> str | None:
