@@ -6,7 +6,8 @@ Xen 4.17's ``xl create -n`` (peer-xl), rtslib-fb on saveconfig.json, ``multipath
 ``xencfg lint`` on the nodes after the cut-over; every input resource, constraint,
 fencing device and node in the output or in a line of the report.
 
-Every peer took every output (session 28). What the runs found and this session fixed:
+On the good trees every peer took every output (session 28); what the runs and a
+reading of the reports found, and this session fixed:
 
 * unseen8's Debian squeeze dom0s a1/a2 ran xend (xend-config.sxp, no xl.conf), yet their
   domUs (web.cfg, app.cfg) read as xl by their name and were not migrated: their
