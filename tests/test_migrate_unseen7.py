@@ -236,6 +236,20 @@ def test_a_dom0_whose_toolstack_was_xl_keeps_its_cfg_domus(tmp_path: Path) -> No
         assert len([o for o in m.outputs if o.path.endswith(".cfg")]) == converted
 
 
+def test_network_bridge_netdev_names_the_bridge_the_vifs_need() -> None:
+    """a1/a2's ``(network-script 'network-bridge netdev=eth0')``: Xen 4.0's network-bridge
+    "creates a bridge (default ${netdev})" and renames the NIC peth0, and web.cfg's vif
+    says ``bridge=eth0``. The TODO said only "xl creates no bridges": under xl nothing
+    makes a bridge named eth0, and the guests' vifs fail at start. It now names it."""
+    from xencfg.migrations.xend import xend_to_xl_conf
+
+    path = SITES[IET3] / "a1/etc/xen/xend-config.sxp"
+    said = [c for c in xend_to_xl_conf(xencfg.load(str(path), "xend")).changes]
+    [net] = [c for c in said if c.key == "network-script"]
+    assert "bridge=eth0 needs a bridge of that name" in net.message
+    assert "peth0" in net.message
+
+
 def test_auto_failback_under_the_crm_is_no_todo(
     migrated: dict[str, tuple[migrate.Migration, Path]],
 ) -> None:
