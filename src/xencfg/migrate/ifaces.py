@@ -8,7 +8,8 @@ stanzas with ``address A[/P]``, ifupdown's interfaces(5)), Red Hat's
 (``IPADDR``, ``IPADDR0``/``IPADDR_x``, ``DEVICE``: initscripts' ifup-eth and
 sysconfig's ifcfg(5)). An interface enslaved to a bridge (Debian's ``bridge_ports``, Red
 Hat's ``BRIDGE=br0`` on the port, SUSE's ``BRIDGE_PORTS`` on the bridge) carries no
-address itself: a Xen dom0's is on the bridge, so the bridge's is taken.
+address itself: a Xen dom0's is on the bridge, so the bridge's is taken. netplan's YAML
+and NetworkManager's keyfiles are read by :mod:`xencfg.migrate.netconf`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..discover import display_path
+from .netconf import keyfiles, netplan
 
 #: interface -> (address, where it was read: ``node:path:line`` or ``node:path``)
 Addresses = dict[str, tuple[str, str]]
@@ -32,6 +34,8 @@ def interface_addresses(node: str, etc: Path) -> Addresses:
     for folder in (etc / "sysconfig" / "network-scripts", etc / "sysconfig" / "network"):
         for path in _sorted(folder, "ifcfg-*"):
             _ifcfg(node, path, found, bridged)
+    netplan(node, etc, found, bridged)  # (netconf.py: Ubuntu's netplan, NM's keyfiles)
+    keyfiles(node, etc, found, bridged)
     for member, bridge in bridged.items():
         if member not in found and bridge in found:
             address, where = found[bridge]
@@ -55,14 +59,17 @@ def _read(path: Path) -> str | None:
 
 def _address(value: str) -> str | None:
     """``10.0.0.1/24`` -> ``10.0.0.1``; None for what is no address, or a link-local one
-    (fe80::/10, 169.254/16: no ring address, it needs the interface named with it)."""
+    (fe80::/10, 169.254/16: no ring address, it needs the interface named with it), or
+    one no peer can reach (``::``, 0.0.0.0, loopback, multicast)."""
     import ipaddress
 
     try:
         ip = ipaddress.ip_interface(value.strip().strip("'\"")).ip
     except ValueError:
         return None
-    return None if ip.is_link_local else str(ip).split("%")[0]
+    if ip.is_link_local or ip.is_unspecified or ip.is_loopback or ip.is_multicast:
+        return None
+    return str(ip).split("%")[0]
 
 
 def _debian(node: str, path: Path, found: Addresses, bridged: dict[str, str]) -> None:

@@ -86,6 +86,9 @@ class Migration:
     serves: list[dict[str, Any]] = attrs.Factory(list)
     #: a site: the clusters' cut-over in order, across clusters (migrate/order.py)
     order_steps: list[str] = attrs.Factory(list)
+    #: the CIB file the written cib.xml is converted from: (its name, its text); None
+    #: where the migration made the CIB (of haresources or cluster.conf)
+    cib_input: tuple[str, str] | None = attrs.field(default=None, repr=False)
 
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         notes = self.all_notes()

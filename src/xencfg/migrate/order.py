@@ -63,6 +63,30 @@ def plan_order(site: Migration, found: Any, groups: list[Any]) -> None:
     site.order_steps = _steps(site, found, order, serves, aliases)
 
 
+def initiators_by_address(found: Any) -> dict[str, tuple[str, str]]:
+    """Each address of the site's initiator nodes -> (node, its initiatorname.iscsi
+    IQN), by the cluster model's addresses (its /etc/hosts names, ...): an address of
+    IET's initiators.allow then names the initiator for LIO, which admits by name only
+    (migrations/lio.py). An address two nodes claim is left out; so is every address
+    where no node tree holds an ietd.conf."""
+    if not any(f.format == "ietd" for t in found.nodes for f in t.files):
+        return {}
+    from ..formats.lines.initiatorname import InitiatorNameDocument
+
+    cluster = loaded_cluster(found, _PAIRING)
+    model = cluster.model
+    out: dict[str, tuple[str, str]] = {}
+    claimed: dict[str, set[str]] = {}
+    for item, doc in cluster.typed("initiatorname", InitiatorNameDocument):
+        info = model.node(item.node) if item.node else None
+        if info is None or not doc.name:
+            continue
+        for address in info.addresses:
+            claimed.setdefault(address, set()).add(info.name)
+            out.setdefault(address, (info.name, str(doc.name)))
+    return {a: who for a, who in out.items() if len(claimed[a]) == 1}
+
+
 def _ordered(n: int, serves: dict[int, dict[int, list[str]]]) -> list[int]:
     """The sections in cut-over order: a cluster before those it serves, else in the
     site's order (a loop, two clusters serving each other, keeps the site's order)."""

@@ -14,6 +14,7 @@ from ..stack import Member, NodeFiles, Note, StackResult, to_corosync
 from ..syntax.source import encode
 from .agents import iet_resources, ipaddr2, moved_agents, xm_fencing
 from .agents import primitive_note as _primitive_note
+from .drbddisk import drbddisk_masters
 from .ifaces import interface_addresses
 from .migration import KEY_BYTES, Migration, Output, load_as, notes_of, parse_failure, unreadable
 from .part_ais import (
@@ -313,6 +314,7 @@ def _current_agents(
     """The agents of the converted CIB ``root`` that today's packages no longer run,
     pointed at the ones that do their job; whether any changed."""
     drbd = _linbit_drbd(root, display, notes)
+    drbd = drbddisk_masters(root, display, notes) or drbd
     ipaddr = ipaddr2(root, display, notes)
     iet_resources(root, display, notes)
     xm_fencing(root, display, notes)
@@ -771,6 +773,7 @@ def convert_cib(
         text = f.text if f.text is not None else read_text(str(f.path))
         made_cib = _cib_output(text, f.display, members, m.notes, cib_target, ping_nodes)
         m.outputs.append(made_cib)
+        m.cib_input = (f.display, text)  # (checked as cib convert's output: cib_check.py)
         _renamed_ids(text, made_cib.data, f.display, m.notes)
     except XencfgError as exc:
         said = str(exc).splitlines()[0]

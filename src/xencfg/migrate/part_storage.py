@@ -17,10 +17,14 @@ from .migration import Migration, Output, load_as, notes_of, unreadable
 
 
 def plan_storage(
-    m: Migration, tree: NodeTree, parts: tuple[str, ...], drbd_target: str
+    m: Migration,
+    tree: NodeTree,
+    parts: tuple[str, ...],
+    drbd_target: str,
+    initiators: dict[str, tuple[str, str]] | None = None,
 ) -> set[str]:
     """One node's xm, xend, drbd, IET, multipath and iscsid files into ``m``; the parts
-    that changed a file."""
+    that changed a file (``initiators``: the site's, by address, for LIO's ACLs)."""
     from ..migrations import Converted
     from ..migrations import drbd as mdrbd
     from ..migrations import iscsid as miscsid
@@ -33,7 +37,17 @@ def plan_storage(
     allow = []
     ietd = None
     vncpasswd = _xend_vncpasswd(tree)
+    xend_ran = any(f.format == "xend" for f in tree.files) and _toolstack(tree) != "xl"
     for f in tree.files:
+        fmt = f.format or ""
+        if fmt == "xl" and xend_ran and os.path.basename(f.path) != "xl.conf":
+            # xend ran this node's domUs (keep_xl_conf says so too): a config that reads
+            # as xl by its name (web.cfg) was xm's, and what xm read differently (a
+            # bootloader under /usr/lib/xen-4.0, gone with that Xen) must be rewritten;
+            # one xm cannot read is xl's already and stays as it is
+            if load_as(f, "xm") is None:
+                continue
+            fmt = "xm"
         part = {
             "xm": "xen",
             "xend": "xen",
@@ -41,30 +55,30 @@ def plan_storage(
             "ietd": "iscsi",
             "multipath": "multipath",
             "iscsid": "iscsid",
-        }.get(f.format or "")
-        if f.format == "iet-allow" and "iscsi" in parts:
-            doc = load_as(f, f.format)
+        }.get(fmt)
+        if fmt == "iet-allow" and "iscsi" in parts:
+            doc = load_as(f, fmt)
             if doc is not None:
                 allow.append(doc)
             else:  # (its targets would be written open to every initiator)
-                unreadable(m, f, f.format, f"{tree.name}:{f.display}")
+                unreadable(m, f, fmt, f"{tree.name}:{f.display}")
             continue
         if part is None or part not in parts:
             continue
-        doc = load_as(f, f.format or "")
+        doc = load_as(f, fmt)
         if doc is None:
             # (an xm config or drbd.conf that does not parse was skipped without a line,
             # so the report looked complete while the file stayed as it was)
-            unreadable(m, f, f.format or "", f"{tree.name}:{f.display}")
+            unreadable(m, f, fmt, f"{tree.name}:{f.display}")
             continue
         rel = os.path.relpath(f.path, tree.root)
         where = f"{tree.name}:{f.display}"
-        if f.format == "ietd":
+        if fmt == "ietd":
             ietd = (doc, rel, where, f)
             continue
         source = doc.source
         gained: list[str] = []  # (an xm config's passwords as its xl text holds them)
-        if f.format == "xm":
+        if fmt == "xm":
             result: Any = mxen.xm_to_xl(doc, vncpasswd)
             target, why = rel, "the domU config in xl syntax (xl.cfg(5))"
             # VNC/SPICE passwords, also those the conversion computed ('abc' + 'def',
@@ -72,16 +86,16 @@ def plan_storage(
             gained = _xl_secrets(result.text)
             m.secrets.extend(doc.secrets())
             m.secrets.extend(gained)
-        elif f.format == "xend":
+        elif fmt == "xend":
             result = mxend.xend_to_xl_conf(doc)
             target = os.path.join(os.path.dirname(rel), "xl.conf")
             mine = Path(tree.root, target)
             result = keep_xl_conf(result, mine, f"{tree.name}:{display_path(mine)}")
             why = "xl's own settings (xl.conf(5)) from xend-config.sxp"
-        elif f.format == "multipath":
+        elif fmt == "multipath":
             result = mmp.multipath_to_current(doc)
             target, why = rel, "multipath.conf in the keywords of multipath-tools 0.9"
-        elif f.format == "iscsid":
+        elif fmt == "iscsid":
             result = miscsid.iscsid_to_current(doc)
             target, why = rel, "iscsid.conf in the keys of open-iscsi 2.1"
             m.secrets.extend(doc.secrets())
@@ -130,7 +144,7 @@ def plan_storage(
         ietd = None
     if ietd is not None:
         doc, rel, where, source = ietd
-        conv = mlio.iet_to_lio(doc, allow)
+        conv = mlio.iet_to_lio(doc, allow, initiators)
         m.lio.append(conv)
         target = "etc/target/saveconfig.json"
         m.notes.extend(notes_of(conv.changes, where, target, source.first_line - 1))
@@ -272,6 +286,18 @@ def keep_xl_conf(result: Any, existing: Path, where: str) -> Any:
         "\n# kept from the node's own xl.conf\n" + "\n".join(kept) + "\n" if kept else ""
     )
     return Converted(text, tuple(changes))
+
+
+def _toolstack(tree: NodeTree) -> str | None:
+    """Debian's /etc/default/xen ``TOOLSTACK`` (xm or xl: which one its init script
+    started the guests with, wheezy to jessie), or None."""
+    path = tree.etc / "default" / "xen"
+    try:
+        doc = api.loads(path.read_text(errors="replace"), "shellvars")
+    except (OSError, XencfgError):
+        return None
+    value = doc.get("TOOLSTACK")
+    return value.strip("'\" ") if value else None
 
 
 def _xend_vncpasswd(tree: NodeTree) -> str | None:

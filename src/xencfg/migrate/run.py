@@ -13,9 +13,11 @@ import attrs
 from ..discover import discover
 from ..errors import WriteError, XencfgError
 from ..syntax.source import encode
+from .cib_check import check_written_cib
 from .cib_release import for_release, parse_release
 from .clusters import plan_site, site_clusters
 from .migration import DRBD_TARGETS, PACEMAKER_TARGETS, PARTS, Migration, cutover_steps
+from .order import initiators_by_address
 from .part_stack import plan_stack
 from .part_storage import plan_evms, plan_storage, plan_wwids
 
@@ -47,7 +49,10 @@ def plan(
     found.nodes.sort(key=lambda t: t.name)
     parts = only or PARTS
     cib_target = "pacemaker-1.0" if pacemaker_target == "1.0" else "current"
-    one = Planner(parts, bool(only), drbd_target, release, cib_target)
+    # (the site's initiators by address, before the clusters are split: an address of
+    # a storage pair's initiators.allow may be a dom0's of another cluster)
+    initiators = initiators_by_address(found) if "iscsi" in parts else {}
+    one = Planner(parts, bool(only), drbd_target, release, cib_target, initiators)
     groups = site_clusters(found) if "stack" in parts else []
     if sum(g.stack for g in groups) > 1:  # several clusters: each on its own
         m = plan_site(found, groups, one, cluster_name, cib_file)
@@ -77,6 +82,8 @@ class Planner:
     drbd_target: str
     release: Any
     cib_target: str
+    #: the site's initiators by address (migrate/order.py initiators_by_address)
+    initiators: dict[str, tuple[str, str]] = attrs.field(factory=dict)
 
     def __call__(
         self, found: Any, cluster_name: str | None, cib_file: str | None, explicit: bool = True
@@ -102,11 +109,16 @@ class Planner:
             if "stack" in self.parts
             else None
         )
+        if stack and self.cib_target == "current":
+            # (as cib convert --to current: a CIB Pacemaker would refuse is a TODO, or
+            # not written where the migration made the fault)
+            display, text = m.cib_input or ("cib.xml", None)
+            stack = check_written_cib(m, text, display)
         if self.release is not None:
             for_release(m, self.release)
         storage: set[str] = set()
         for tree in found.nodes:
-            storage |= plan_storage(m, tree, self.parts, self.drbd_target)
+            storage |= plan_storage(m, tree, self.parts, self.drbd_target, self.initiators)
         if "iscsi" in self.parts:
             plan_wwids(m, found)
         if "evms" in self.parts and plan_evms(m, found, cib_file):

@@ -20,11 +20,12 @@ the same LUN (a failover pair) give it the same new WWID.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
 import shlex
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -123,6 +124,8 @@ class _Converter:
     names: set[str] = attrs.Factory(set)
     #: the targets written, by their LIO name
     wwns: set[str] = attrs.Factory(set)
+    #: the site's initiators by address: address -> (node, initiator IQN)
+    initiators: Mapping[str, tuple[str, str]] = attrs.Factory(dict)
 
     def note(
         self, where: Any, key: str | None, severity: str, message: str, doc: Any = None
@@ -606,22 +609,35 @@ class _Converter:
         # dynamic_node_acl ? tpg_demo_auth : node_auth): each ACL carries the account
         chap = {k: v for k, v in tpg.items() if k.startswith("chap_")}
         named: set[str] = set()
+        protect = {e["index"]: e["write_protect"] for e in tpg["luns"]}
+
+        def acl(node_wwn: str) -> None:
+            named.add(node_wwn)
+            mapped = [{"index": n, "tpg_lun": n, "write_protect": protect[n]} for n in luns]
+            tpg["node_acls"].append({"node_wwn": node_wwn, "mapped_luns": mapped, **chap})
+
         for p in rule.peers:
             if p.kind == "name" and not _REGEX_CHARS.search(p.text.replace("\\.", ".")):
                 initiator = p.text.replace("\\.", ".")
                 node_wwn = self.acl_name(initiator, rule, doc)
-                if node_wwn is None or node_wwn in named:
-                    continue
-                named.add(node_wwn)
-                protect = {e["index"]: e["write_protect"] for e in tpg["luns"]}
-                tpg["node_acls"].append(
-                    {
-                        "node_wwn": node_wwn,
-                        "mapped_luns": [
-                            {"index": n, "tpg_lun": n, "write_protect": protect[n]} for n in luns
-                        ],
-                        **chap,
-                    }
+                if node_wwn is not None and node_wwn not in named:
+                    acl(node_wwn)
+            elif any(lio_name(iqn) for _, iqn in self.at_address(p)):
+                found = [(node, lio_name(iqn)) for node, iqn in self.at_address(p)]
+                for _, node_wwn in found:
+                    if node_wwn is not None and node_wwn not in named:
+                        acl(node_wwn)
+                self.note(
+                    rule.entry,
+                    "initiators.allow",
+                    "info",
+                    f"{p.text!r} admits "
+                    + ", ".join(f"{node} (ACL {wwn})" for node, wwn in found if wwn)
+                    + " by the address the node's files give it: LIO admits by initiator "
+                    "name only, so the ACL of the name in its initiatorname.iscsi is written"
+                    + (" with the target's CHAP account" if chap else "")
+                    + "; filter addresses with a firewall if they mattered",
+                    doc,
                 )
             else:
                 what = "a name pattern" if p.kind == "name" else "an address"
@@ -642,6 +658,20 @@ class _Converter:
                     f"an ACL per initiator{account}, and filter addresses with a firewall",
                     doc,
                 )
+
+    def at_address(self, peer: Any) -> list[tuple[str, str]]:
+        """The site's initiators (node, IQN) an address or network of initiators.allow
+        admits, by the addresses the cluster model gives each node."""
+        if peer.kind not in ("address", "network") or peer.network is None:
+            return []
+        found = set()
+        for address, who in self.initiators.items():
+            try:
+                if ipaddress.ip_address(address) in peer.network:
+                    found.add(who)
+            except ValueError:
+                continue
+        return sorted(found)
 
     def acl_name(self, initiator: str, rule: Any, doc: Any) -> str | None:
         """An initiators.allow name as LIO's ACL holds it, with a report line where that
@@ -804,8 +834,14 @@ def wwid_impact(
     return out
 
 
-def iet_to_lio(doc: IetdDocument, allow: Iterable[IetAllowDocument] = ()) -> LioConversion:
+def iet_to_lio(
+    doc: IetdDocument,
+    allow: Iterable[IetAllowDocument] = (),
+    initiators: Mapping[str, tuple[str, str]] | None = None,
+) -> LioConversion:
     """The LIO configuration of one storage node from its ietd.conf and access lists
-    (initiators.allow, initiators.deny, targets.allow: told apart by file name)."""
+    (initiators.allow, initiators.deny, targets.allow: told apart by file name);
+    ``initiators``: the site's initiators by address (address -> node, IQN), which turn
+    an address of initiators.allow into the ACL of the initiator there."""
     lists = {a.kind: a for a in allow if a.kind is not None}
-    return _Converter(doc, lists).run()
+    return _Converter(doc, lists, initiators=initiators or {}).run()

@@ -80,6 +80,18 @@ def xend_to_xl_conf(doc: XendDocument) -> Converted:
                 "goes to xl's default xenbr0 (vif.default.bridge): name the bridge xenbr0 "
                 "or set vif.default.bridge"
             )
+            netdev = next(
+                (w.split("=", 1)[1] for w in script.split() if w.startswith("netdev=")), None
+            )
+            if netdev and not bridge and script.split()[0].endswith("network-bridge"):
+                # network-bridge "creates a bridge (default ${netdev})" and renames the
+                # NIC p${netdev} (Xen 3.2 on; 3.0 and 3.1 made xenbr${vifnum}): a domU's
+                # bridge=eth0 named that bridge, which nothing makes under xl
+                default += (
+                    f"; network-bridge named its bridge {netdev} (Xen 3.2 and later: the NIC "
+                    f"became p{netdev}), so a vif's bridge={netdev} needs a bridge of that "
+                    "name now, or another name in the vif lines"
+                )
             note(s, name, "action", f"not carried: {XEND_ELSEWHERE[name]}{default}")
         elif name == "vncpasswd":
             note(s, name, "info", XEND_ELSEWHERE[name])

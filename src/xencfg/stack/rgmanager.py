@@ -18,7 +18,7 @@ from typing import Any
 from .._lazy import etree
 from ..syntax.numbers import decimal_or_none
 from .common import Member, Note
-from .rg_recovery import NESTED_WHY, carry_subtree, disable, nested
+from .rg_recovery import NESTED_WHY, carry_subtree, disable, max_restarts_elsewhere, nested
 
 #: The schema the CIB is written in (that of ``cib convert --to current``).
 SCHEMA = "pacemaker-3.9"
@@ -243,17 +243,12 @@ def services(cib: CibBuilder, root: Any, nodes: list[str]) -> None:
                 tail -= 1
             count, apart = 0, kids[tail:]
             for child in kids[:tail]:
-                if _independent(child, shared):
-                    cib.note(
-                        "manual",
-                        child,
-                        f"<{child.tag} {_resolved(child, shared).get('name') or ''}> "
-                        "__independent_subtree not carried",
-                        "siblings start after it (rgmanager's start order), so it stays in "
-                        "the service's group, where its failure restarts them too: split the "
-                        "group by hand to recover it alone",
-                    )
-                count += _resource(cib, group, child, shared, [])
+                got = _resource(cib, group, child, shared, [])
+                if got and _independent(child, shared):
+                    # (siblings start after it: rg_recovery.nested takes it apart)
+                    entry = (child, _resolved(child, shared), group, count, count + got)
+                    cib.nested.append(entry)
+                count += got
             if not count:
                 cib.resources.remove(group)
                 cib.note(
@@ -352,6 +347,8 @@ def _service_meta(cib: CibBuilder, el: Any, target: Any, svc: dict[str, str]) ->
             f"{name}: max_restarts={restarts} -> migration-threshold={meta['migration-threshold']}",
             "rgmanager restarted it in place that many times, then moved it",
         )
+    elif restarts:
+        max_restarts_elsewhere(cib, el, f"{name}: max_restarts={restarts}", recovery)
     expire = decimal_or_none(svc.get("restart_expire_time") or "")
     if expire:
         meta["failure-timeout"] = f"{expire}s"
