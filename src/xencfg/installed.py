@@ -310,28 +310,31 @@ DATABASES: tuple[tuple[str, Callable[[Path, Path], Iterator[Package]]], ...] = (
 )
 
 
-def packages(root: Path) -> list[Package]:
-    """The packages the first list below ``root`` (a node's ``/``, a sosreport or a
-    supportconfig) names as installed; ``[]`` without one. A list that is a symlink
-    (sos' installed-rpms links into sos_commands) is read where it points, inside
-    the tree."""
+def _inside(root: Path, rel: str) -> Path | None:
+    """``root/rel`` with its links resolved inside the tree, ``None`` for one that
+    leaves it."""
     from .discover import in_root
     from .syntax.source import OutsideRoot
 
+    try:
+        return in_root(root / rel, root, root / "etc")
+    except (OutsideRoot, ValueError, OSError):
+        return None
+
+
+def packages(root: Path) -> list[Package]:
+    """The packages the first list below ``root`` (a node's ``/``, a sosreport or a
+    supportconfig) names as installed, else its package database's folders; ``[]``
+    without either. A list that is a symlink (sos' installed-rpms links into
+    sos_commands) is read where it points, inside the tree."""
     for rel, reader in LISTS:
-        try:
-            path = in_root(root / rel, root, root / "etc")
-        except (OutsideRoot, ValueError, OSError):
-            continue
-        text = _text(path) if path.is_file() else None
+        path = _inside(root, rel)
+        text = _text(path) if path is not None and path.is_file() else None
         if text is not None:
             return list(reader(root / rel, text))
     for rel, walk in DATABASES:
-        try:
-            path = in_root(root / rel, root, root / "etc")
-        except (OutsideRoot, ValueError, OSError):
-            continue
-        if path.is_dir():
+        path = _inside(root, rel)
+        if path is not None and path.is_dir():
             return list(walk(path, root / rel))
     return []
 
