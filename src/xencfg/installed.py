@@ -16,7 +16,9 @@ names it. Read, per node, from the first of these that the tree holds:
   openSUSE/supportutils bin/supportconfig, SVER 2.25 to 3.2);
 * ``xencfg capture``'s ``var/lib/xencfg/state/packages.txt`` (``dpkg-query -W`` or
   ``rpm -qa``);
-* a node tree's ``var/lib/dpkg/status`` (dpkg's database is text; rpm's is not: skipped).
+* a node tree's ``var/lib/dpkg/status`` (dpkg's database is text; rpm's is not: skipped);
+* Gentoo's ``var/db/pkg/CATEGORY/PN-PV`` and Arch's ``var/lib/pacman/local/NAME-VER-REL``:
+  their folders' names alone (:func:`_gentoo`, :func:`_pacman`).
 
 Each package xencfg knows (:data:`PACKAGES`) becomes a release range of a component:
 the upstream release the version names (epoch, Debian revision and rpm release left
@@ -30,6 +32,7 @@ that release shipped as a minimum (:mod:`xencfg.distro`).
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -62,7 +65,7 @@ _LIMIT = 64 * 1024 * 1024
 @attrs.frozen
 class Package:
     """One installed package: its name, version as written, and where it is listed
-    (``path`` on this machine, ``line`` there)."""
+    (``path`` on this machine, ``line`` there; 0 for a folder of a database)."""
 
     name: str
     version: str
@@ -92,8 +95,15 @@ PACKAGES: tuple[tuple[re.Pattern[str], str, str], ...] = (
     (lazy_re(r"drbd-utils"), "drbd-utils", "8x"),
     (lazy_re(r"heartbeat(-2)?"), "heartbeat", "exact"),
     (lazy_re(r"device-mapper-multipath|multipath-tools"), "multipath-tools", "low"),
-    # Xen: Red Hat's, SUSE's xen; Debian's xen-hypervisor-4.0-amd64, xen-utils-4.1
-    (lazy_re(r"xen|xen-hypervisor-[0-9.]+(-\w+)?|xen-utils-[0-9.]+"), "xen", "exact"),
+    # Xen: Red Hat's, SUSE's and xen4centos' xen (and their xen-libs, xen4centos' and
+    # Fedora's xen-hypervisor, xen-runtime), Debian's xen-hypervisor-4.0-amd64,
+    # xen-utils-4.1, Gentoo's app-emulation/xen and xen-tools (Xen's tools there only:
+    # Debian's xen-tools is xen-create-image, numbered apart; :func:`release_of`)
+    (
+        lazy_re(r"xen(-libs|-runtime|-tools)?|xen-hypervisor(-[0-9.]+(-\w+)?)?|xen-utils-[0-9.]+"),
+        "xen",
+        "exact",
+    ),
     # Red Hat numbers open-iscsi 2.0-872 as 6.2.0.872 (iscsi-initiator-utils.spec)
     (lazy_re(r"iscsi-initiator-utils"), "open-iscsi", "exact"),
     # packages named as their component, numbered as upstream
@@ -105,6 +115,11 @@ PACKAGES: tuple[tuple[re.Pattern[str], str, str], ...] = (
 _DRBD_UTILS_SPLIT = Version((8, 9))
 
 
+#: Red Hat's own Xen is RHEL 5's 3.0.3 (with backports); a later ``.el`` build is
+#: xen4centos' (CentOS Virt SIG), upstream's release as numbered.
+_RHEL_XEN_BELOW = Version((3, 1))
+
+
 def upstream(version: str) -> Version | None:
     """The upstream release a package version names: ``2:8.3.7-2.1`` -> 8.3.7,
     ``1.0.9.1+hg15626-1`` -> 1.0.9.1, ``8.4.4_3.0.101_63-0.7.11`` -> 8.4.4; ``None``
@@ -114,9 +129,17 @@ def upstream(version: str) -> Version | None:
     return Version.parse(m[0]) if m else None
 
 
+#: Gentoo's categories of the packages xencfg knows (``sys-cluster/drbd-utils``,
+#: ``sys-fs/lvm2``, ``sys-block/open-iscsi``, ``app-emulation/xen-tools``).
+_GENTOO_CATEGORIES = frozenset({"sys-cluster", "sys-fs", "sys-block", "app-emulation"})
+
+
 def release_of(package: Package) -> tuple[str, Version, Version | None] | None:
     """``(component, low, below)`` of an installed package xencfg knows, or ``None``."""
     name = package.name.split(":", 1)[0].lower()  # dpkg's multiarch "pkg:amd64"
+    category, _, name = name.rpartition("/")  # Gentoo's qualified name
+    if category not in ("", *_GENTOO_CATEGORIES) or (name, category) == ("xen-tools", ""):
+        return None
     found = next(((c, how) for rx, c, how in PACKAGES if rx.fullmatch(name)), None)
     v = upstream(package.version)
     if found is None or v is None:
@@ -132,7 +155,7 @@ def release_of(package: Package) -> tuple[str, Version, Version | None] | None:
             component = "drbd-utils"  # drbd-utils' own numbers (8.9.x, 9.x)
         elif component == "drbd-utils" and v < _DRBD_UTILS_SPLIT:
             component = "drbd"
-    elif component == "xen" and re.search(r"\.el[0-9]", package.version):
+    elif component == "xen" and v < _RHEL_XEN_BELOW and re.search(r"\.el[0-9]", package.version):
         how = "low"  # Red Hat's Xen 3.0.3 carries 3.1's hypervisor and more
     if how == "low":
         return component, v, None
@@ -228,22 +251,91 @@ LISTS: tuple[tuple[str, _Reader], ...] = (
 )
 
 
-def packages(root: Path) -> list[Package]:
-    """The packages the first list below ``root`` (a node's ``/``, a sosreport or a
-    supportconfig) names as installed; ``[]`` without one. A list that is a symlink
-    (sos' installed-rpms links into sos_commands) is read where it points, inside
-    the tree."""
+#: A Gentoo package folder's name, PF: the package name (PMS 3.1.2: ``[A-Za-z0-9+_-]``,
+#: not starting with "-" or "+", not ending in "-" and a version), "-", the version
+#: (PMS 3.2: ``[0-9]+(\.[0-9]+)*``, a letter, ``_alpha|_beta|_pre|_rc|_p`` suffixes
+#: each with an optional number, ``-rN``). The first hyphen before a version splits.
+_GENTOO_PF = lazy_re(
+    r"(?P<name>[A-Za-z0-9_][A-Za-z0-9+_-]*?)-(?P<version>[0-9]+(?:\.[0-9]+)*[a-z]?"
+    r"(?:_(?:alpha|beta|pre|rc|p)[0-9]*)*(?:-r[0-9]+)?)"
+)
+#: Folders read of a directory database (a vdb holds a few thousand).
+_MAX_ENTRIES = 100_000
+
+
+def _folders(path: Path) -> list[str]:
+    """The names of the folders (not links) in ``path``, sorted; ``[]`` if unreadable."""
+    try:
+        with os.scandir(path) as it:
+            names = []
+            for entry in it:
+                if entry.is_dir(follow_symlinks=False) and len(entry.name) < 256:
+                    names.append(entry.name)
+                if len(names) >= _MAX_ENTRIES:
+                    break
+    except OSError:
+        return []
+    return sorted(names)
+
+
+def _gentoo(path: Path, shown: Path) -> Iterator[Package]:
+    """Portage's installed-package database ``/var/db/pkg``: a folder per package,
+    ``CATEGORY/PF`` (Portage's vartree; PMS 3.1.2, 3.2 spell PN and PV). The names
+    say it all: nothing in the folders is opened."""
+    for category in _folders(path):
+        if category not in _GENTOO_CATEGORIES:
+            continue
+        for pf in _folders(path / category):
+            m = _GENTOO_PF.fullmatch(pf)
+            if m is not None:
+                yield Package(f"{category}/{m['name']}", m["version"], shown / category / pf, 0)
+
+
+def _pacman(path: Path, shown: Path) -> Iterator[Package]:
+    """pacman's local database ``/var/lib/pacman/local``: a folder ``NAME-VERSION``
+    per package, VERSION ``[EPOCH:]PKGVER-PKGREL`` (libalpm be_local.c
+    ``_alpm_local_db_pkgpath``: ``"%s%s-%s/"``; local_db_populate splits the name
+    with ``_alpm_splitname``, at the last two hyphens: pkgver and pkgrel hold none)."""
+    for folder in _folders(path):
+        parts = folder.rsplit("-", 2)
+        if len(parts) == 3 and all(parts):
+            yield Package(parts[0], f"{parts[1]}-{parts[2]}", shown / folder, 0)
+
+
+#: Package databases that are folders (each entry's name names the package), read
+#: when no list above is present: ``walk(folder, folder as shown)``.
+DATABASES: tuple[tuple[str, Callable[[Path, Path], Iterator[Package]]], ...] = (
+    ("var/db/pkg", _gentoo),
+    ("var/lib/pacman/local", _pacman),
+)
+
+
+def _inside(root: Path, rel: str) -> Path | None:
+    """``root/rel`` with its links resolved inside the tree, ``None`` for one that
+    leaves it."""
     from .discover import in_root
     from .syntax.source import OutsideRoot
 
+    try:
+        return in_root(root / rel, root, root / "etc")
+    except (OutsideRoot, ValueError, OSError):
+        return None
+
+
+def packages(root: Path) -> list[Package]:
+    """The packages the first list below ``root`` (a node's ``/``, a sosreport or a
+    supportconfig) names as installed, else its package database's folders; ``[]``
+    without either. A list that is a symlink (sos' installed-rpms links into
+    sos_commands) is read where it points, inside the tree."""
     for rel, reader in LISTS:
-        try:
-            path = in_root(root / rel, root, root / "etc")
-        except (OutsideRoot, ValueError, OSError):
-            continue
-        text = _text(path) if path.is_file() else None
+        path = _inside(root, rel)
+        text = _text(path) if path is not None and path.is_file() else None
         if text is not None:
             return list(reader(root / rel, text))
+    for rel, walk in DATABASES:
+        path = _inside(root, rel)
+        if path is not None and path.is_dir():
+            return list(walk(path, root / rel))
     return []
 
 
@@ -257,5 +349,5 @@ def evidence(nodes: Iterable[NodeTree]) -> Iterator[Installed]:
         for p in packages(node.root):
             found = release_of(p)
             if found is not None:
-                where = f"{display_path(p.path)}:{p.line}"
+                where = display_path(p.path) + (f":{p.line}" if p.line else "")
                 yield found[0], node.name, found[1], found[2], f"'{p.name} {p.version}' at {where}"
