@@ -15,6 +15,7 @@ import attrs
 from ...cluster import Loaded
 from ...findings import Finding, Location
 from ...formats.drbd import DrbdDocument, Host, Resource
+from ...formats.drbd.keywords import SCANNER_KEYWORDS
 from ...formats.drbd.values import EmptyStatement
 from ...syntax.blocks import Block, Entry
 from ...syntax.numbers import written
@@ -157,15 +158,6 @@ _ADDRESS_KEYS = frozenset(
     | {"_this_host", "_remote_host"}
 )
 _INDEX_KEYS = frozenset({"meta-disk", "flexible-meta-disk"})
-#: Words drbdadm's scanner returns as keyword tokens in 8.3, 8.4 and 9 alike
-#: (drbdadm_scanner.fl of user/v83, v84 and v9: ``disk { return TK_DISK; }`` ...):
-#: unquoted where its parser wants a name (TK_STRING), the file is refused.
-_SCANNER_KEYWORDS = frozenset(
-    "on stacked-on-top-of floating no net yes ask skip disk proxy minor inside syncer "
-    "device global common outside address startup include handlers minor-count "
-    "disable-ip-verification dialog-refresh resource meta-disk flexible-meta-disk "
-    "usage-count _this_host _remote_host sci ssocks sdp ipv4 ipv6".split()
-)
 #: The scanner's NUM and IPV4ADDR: such a word is a TK_INTEGER or TK_IPADDR, no name.
 _NUMBER_OR_ADDRESS = re.compile(r"[0-9]{1,8}[MKGs]?|([0-9]{1,3}\.){3}[0-9]{1,3}")
 #: The statements and section heads whose words are names (resource, host).
@@ -262,9 +254,7 @@ def word_drbdadm_splits(item: Loaded) -> Iterator[Finding]:
                     item.where(at),
                 )
             continue
-        if head in _NAME_HEADS and (
-            text in _SCANNER_KEYWORDS or _NUMBER_OR_ADDRESS.fullmatch(text)
-        ):
+        if head in _NAME_HEADS and (text in SCANNER_KEYWORDS or _NUMBER_OR_ADDRESS.fullmatch(text)):
             yield make(
                 "DR016",
                 f"'{head}': the name '{text}' is a keyword, number or address to "
