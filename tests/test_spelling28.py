@@ -1,7 +1,7 @@
 """Other people's spellings of DRBD, heartbeat, corosync, xm/xl and OCFS2 files
 (tests/fixtures/spelling28, our own files), judged by the daemons' own parsers.
 
-Round 28 wrote 89 small files in spellings the earlier rounds (spellvariants.py,
+Round 28 wrote 90 small files in spellings the earlier rounds (spellvariants.py,
 test_spelling*.py) did not cover: DRBD ``ssocks``/``sdp``/scoped IPv6 addresses,
 ``floating``, ``volume`` blocks, ``device minor N``, ``skip``, ``_this_host``,
 ``connection-mesh``, ``options { quorum }``, comments and semicolons inside statements;
@@ -13,7 +13,7 @@ and /etc/default/o2cb spellings. Each was run through its daemon's parser
 (../shared/oracle/peers: peer-drbdadm in modes 83, 84 and 9, peer-heartbeat,
 ``corosync -t``, peer-xl, peer-xm-python, peer-o2cb, ha_logd -c, the o2cb init
 script's test) on 2026-12-07. Lint now agrees on every file but the two below
-(``KNOWN``); the three gaps it found are fixed and tested here.
+(``KNOWN``); the four gaps it found are fixed and tested here.
 """
 
 from __future__ import annotations
@@ -212,6 +212,21 @@ def test_a_cut_continuation_is_an_error_where_ha_cf_is_known(tmp_path: Path) -> 
     assert _tree_errors(tmp_path, path) == ["HB001"]
     found = lint.run([str(path)], force_format="haresources").findings
     assert any(f.line == 3 and "line 2 is a comment" in f.message for f in found)
+
+
+def test_a_backslash_inside_a_comment_is_no_start_error(tmp_path: Path) -> None:
+    """``alpha 10.0.0.10 # x \\`` then ``drbddisk::r0``: parse_ha_resources ``fgets``
+    the next line while the raw line ends in ``\\`` (comment or not), so its start-up
+    check never reads 'drbddisk::r0' as a node: peer-heartbeat 2026-12-07 starts
+    ("Configuration validated"). ResourceManager's sed cuts the comment first
+    (``s%#.*%%``), so there the line is a group of its own that no node runs: a
+    warning, not HB001's "heartbeat refuses to start"."""
+    path = HERE / "haresources" / "backslash-in-comment.haresources"
+    assert _tree_errors(tmp_path, path) == []
+    doc = xencfg.load(path, "haresources")
+    assert [g.node for g in doc.groups] == ["alpha", "drbddisk::r0"]
+    assert [doc.start_checked(g) for g in doc.groups] == [True, False]
+    assert any("inside its comment" in m for _, m in doc.value_problems())
 
 
 @pytest.mark.parametrize(

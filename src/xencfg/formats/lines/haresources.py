@@ -116,6 +116,26 @@ class HaresourcesDocument(LineDocument):
             out.append(self._group(pending, lines))
         return out
 
+    def start_checked(self, group: Group) -> bool:
+        """Whether heartbeat's start-up check reads ``group``'s first word as a node:
+        config.c parse_ha_resources skips comment and empty lines, checks the first
+        word of any other, then ``fgets`` on while the raw line ends in ``\\``, a
+        ``\\`` inside a comment too (ResourceManager cuts the comment first, so there
+        the next line is a group of its own, which the check never saw)."""
+        lines = self.source.split("\n") if self.source else []
+        checked: set[int] = set()
+        at = 0
+        while at < len(lines):
+            raw = lines[at]
+            at += 1
+            if not raw.strip() or raw.lstrip().startswith("#"):
+                continue
+            checked.add(at)
+            while raw.endswith("\\") and at < len(lines):
+                raw = lines[at]
+                at += 1
+        return self.position(group.entries[0])[0] in checked
+
     def cut_continuations(self) -> list[tuple[Group, int]]:
         """Groups that start right after a comment or an empty line which a ``\\``
         took as its continuation, with that line's number: the writer meant the group
@@ -193,6 +213,18 @@ class HaresourcesDocument(LineDocument):
                     harmless=True,
                 )
             )
+        for g in groups:
+            if not self.start_checked(g):
+                out.append(
+                    ValueProblem(
+                        g.entries[0],
+                        "the line before ends in a backslash inside its comment: heartbeat's"
+                        " start-up check reads this line as its continuation, ResourceManager"
+                        " (which cuts the comment first) as a group of its own for node"
+                        f" {g.node!r}, which no node runs",
+                        harmless=True,
+                    )
+                )
         if groups:
             last = groups[-1].entries[-1]
             if self._continued(last, lines):
