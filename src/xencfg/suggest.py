@@ -29,13 +29,17 @@ def suggest(word: str, known: Iterable[str], values: Iterable[str] = ()) -> str 
     """A did-you-mean for an unknown keyword.
 
     A known keyword glued to its value (``logfacilitylocal7``,
-    ``logfile/var/log/ha-log``) is split back, the line's ``values`` following;
+    ``logfile/var/log/ha-log``, ``keepalive=2``) is split back, the line's ``values``
+    following;
     otherwise the closest spelling (``nodes`` -> ``node``).
     """
     names = sorted(known, key=len, reverse=True)
     for name in names:
         if word.startswith(name) and len(word) > len(name) and len(name) >= 3:
             rest = word[len(name) :]
+            if rest[0] in "=:" and rest.lstrip("=:"):
+                # (``keepalive=2``: the ``key=value`` habit of other files)
+                return " ".join([name, rest.lstrip("=:"), *values])
             glued = (
                 rest[0] in "/.~"
                 or rest[0].isdigit()

@@ -194,8 +194,9 @@ def _haresources_nodes(cluster: Cluster) -> Iterator[Finding]:
             continue
         known = {n.lower() for n in hacf.nodes}
         lines: dict[str, list[Location]] = {}  # (a name on many lines: one finding)
-        for group in haresources_doc(item).groups:
-            if group.node and group.node.lower() not in known:
+        doc = haresources_doc(item)
+        for group in doc.groups:
+            if group.node and group.node.lower() not in known and doc.start_checked(group):
                 lines.setdefault(group.node, []).append(item.where(group.entries[0]))
         for name, places in lines.items():
             yield make(

@@ -18,6 +18,15 @@ def _kw(text: str) -> _W:
 
 
 OPTION_SECTIONS = ("net", "disk", "syncer", "startup", "handlers", "options", "proxy")
+#: Words drbdadm's scanner returns as keyword tokens in 8.3, 8.4 and 9 alike
+#: (drbdadm_scanner.fl of user/v83, v84 and v9: ``disk { return TK_DISK; }`` ...):
+#: unquoted where its parser wants a name (TK_STRING), the file is refused.
+SCANNER_KEYWORDS = _kw(
+    "on stacked-on-top-of floating no net yes ask skip disk proxy minor inside syncer "
+    "device global common outside address startup include handlers minor-count "
+    "disable-ip-verification dialog-refresh resource meta-disk flexible-meta-disk "
+    "usage-count _this_host _remote_host sci ssocks sdp ipv4 ipv6"
+)
 
 GLOBAL_KEYWORDS = _kw(
     """usage-count minor-count dialog-refresh disable-ip-verification cmd-timeout-short

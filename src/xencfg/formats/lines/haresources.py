@@ -17,6 +17,7 @@ gives too: a last word ``#ID`` names the group (``#clone:ID`` makes a clone), an
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any
 
@@ -30,6 +31,19 @@ FORMAT = "haresources"
 
 #: An IPv4 address, with haresources' optional ``/bits/nic/broadcast`` tail.
 _IP = re.compile(r"^\d{1,3}(\.\d{1,3}){3}(/|$)")
+
+
+def _continues_into(line_no: int, lines: list[str]) -> int:
+    """The physical line a ``\\`` at the end of line ``line_no`` continues into:
+    the next one, whatever it holds (config.c parse_ha_resources reads it with
+    ``fgets`` and ResourceManager's sed joins it before any comment is cut), past
+    comment or empty lines that end in ``\\`` themselves."""
+    nxt = line_no + 1
+    while nxt <= len(lines) and lines[nxt - 1].endswith("\\"):
+        if lines[nxt - 1].split("#", 1)[0].strip():
+            break  # (a line with words: its entry joins the group)
+        nxt += 1
+    return nxt
 
 
 @attrs.frozen
@@ -85,14 +99,56 @@ class HaresourcesDocument(LineDocument):
         out: list[Group] = []
         lines = self.source.split("\n") if self.source else []
         pending: list[Entry] = []
+        into = 0  # the physical line the pending group continues into
         for e in self.entries():
+            line_no = self.position(e)[0]
+            if pending and line_no != into:
+                # a comment or an empty line took the continuation: the group ended there
+                out.append(self._group(pending, lines))
+                pending = []
             pending.append(e)
             if self._continued(e, lines):
+                into = _continues_into(line_no, lines)
                 continue
             out.append(self._group(pending, lines))
             pending = []
         if pending:  # a last line that ends in a backslash
             out.append(self._group(pending, lines))
+        return out
+
+    def start_checked(self, group: Group) -> bool:
+        """Whether heartbeat's start-up check reads ``group``'s first word as a node:
+        config.c parse_ha_resources skips comment and empty lines, checks the first
+        word of any other, then ``fgets`` on while the raw line ends in ``\\``, a
+        ``\\`` inside a comment too (ResourceManager cuts the comment first, so there
+        the next line is a group of its own, which the check never saw)."""
+        lines = self.source.split("\n") if self.source else []
+        checked: set[int] = set()
+        at = 0
+        while at < len(lines):
+            raw = lines[at]
+            at += 1
+            if not raw.strip() or raw.lstrip().startswith("#"):
+                continue
+            checked.add(at)
+            while raw.endswith("\\") and at < len(lines):
+                raw = lines[at]
+                at += 1
+        return self.position(group.entries[0])[0] in checked
+
+    def cut_continuations(self) -> list[tuple[Group, int]]:
+        """Groups that start right after a comment or an empty line which a ``\\``
+        took as its continuation, with that line's number: the writer meant the group
+        to go on, heartbeat reads a new group whose first word is a node name."""
+        lines = self.source.split("\n") if self.source else []
+        out = []
+        for before, group in itertools.pairwise(self.groups):
+            last = self.position(before.entries[-1])[0]
+            if not self._continued(before.entries[-1], lines):
+                continue
+            eaten = _continues_into(last, lines)
+            if self.position(group.entries[0])[0] == eaten + 1:
+                out.append((group, eaten))
         return out
 
     def _continued(self, entry: Entry, lines: list[str]) -> bool:
@@ -133,7 +189,10 @@ class HaresourcesDocument(LineDocument):
     def value_problems(self) -> list[ValueProblem]:
         """Lines that look unfinished: a node with no resource, a last line that asks
         for a continuation. heartbeat starts with both (3.0.6 run on each, helper hb5:
-        config.c parse_ha_resources takes the line as it stands), so lint warns."""
+        config.c parse_ha_resources takes the line as it stands), so lint warns. A
+        continuation a comment or an empty line cut short starts a group whose first
+        word heartbeat takes for a node: it refuses to start unless ha.cf names that
+        node (HB001 says so where the tree holds ha.cf), so lint warns here too."""
         out: list[ValueProblem] = []
         groups = self.groups
         for g in groups:
@@ -142,6 +201,30 @@ class HaresourcesDocument(LineDocument):
                     ValueProblem(g.entries[0], f"node {g.node} has no resource", harmless=True)
                 )
         lines = self.source.split("\n") if self.source else []
+        for group, eaten in self.cut_continuations():
+            held = "a comment" if eaten <= len(lines) and lines[eaten - 1].strip() else "empty"
+            out.append(
+                ValueProblem(
+                    group.entries[0],
+                    f"line {eaten} is {held}, "
+                    "yet the line before ends in a backslash: heartbeat takes it as the "
+                    f"continuation and ends the group there, so this line starts a group of "
+                    f"its own and heartbeat reads {group.node!r} as a node name",
+                    harmless=True,
+                )
+            )
+        for g in groups:
+            if not self.start_checked(g):
+                out.append(
+                    ValueProblem(
+                        g.entries[0],
+                        "the line before ends in a backslash inside its comment: heartbeat's"
+                        " start-up check reads this line as its continuation, ResourceManager"
+                        " (which cuts the comment first) as a group of its own for node"
+                        f" {g.node!r}, which no node runs",
+                        harmless=True,
+                    )
+                )
         if groups:
             last = groups[-1].entries[-1]
             if self._continued(last, lines):

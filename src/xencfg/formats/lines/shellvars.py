@@ -351,8 +351,23 @@ class ShellvarsDocument(TreeDocument):
                 )
             elif kind == "bool" and shell_bool(a.value) is None:
                 yield ValueProblem(a, f"{a.name}={a.value!r} is not true or false")
+            elif a.name == "O2CB_ENABLED" and shell_bool(a.value) and a.value != "true":
+                yield ValueProblem(
+                    a,
+                    f"O2CB_ENABLED={a.value!r}: the o2cb init script starts the cluster only"
+                    ' for exactly \'true\' (o2cb.init start: if [ "$O2CB_ENABLED" != "true" ];'
+                    " then exit 0), so O2CB is not started at boot: write true",
+                )
             elif a.name == "O2CB_HEARTBEAT_THRESHOLD" and (to_int(a.value) or 0) < 0:
                 yield ValueProblem(a, f"{a.name} must not be negative")
+        for c in self.commands:
+            if _is_name(c.key) and c.values and c.values[0].startswith("="):
+                yield ValueProblem(
+                    c,
+                    f"'{c.key} {' '.join(c.values)}': a blank before '=' makes the line a"
+                    f" command the shell runs ('{c.key}: not found'), not an assignment:"
+                    f" {c.key} stays unset (write {c.key}=VALUE, no blanks)",
+                )
 
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         d: dict[str, Any] = {

@@ -15,6 +15,7 @@ import attrs
 from ...cluster import Loaded
 from ...findings import Finding, Location
 from ...formats.drbd import DrbdDocument, Host, Resource
+from ...formats.drbd.keywords import SCANNER_KEYWORDS
 from ...formats.drbd.values import EmptyStatement
 from ...syntax.blocks import Block, Entry
 from ...syntax.numbers import written
@@ -157,6 +158,10 @@ _ADDRESS_KEYS = frozenset(
     | {"_this_host", "_remote_host"}
 )
 _INDEX_KEYS = frozenset({"meta-disk", "flexible-meta-disk"})
+#: The scanner's NUM and IPV4ADDR: such a word is a TK_INTEGER or TK_IPADDR, no name.
+_NUMBER_OR_ADDRESS = re.compile(r"[0-9]{1,8}[MKGs]?|([0-9]{1,3}\.){3}[0-9]{1,3}")
+#: The statements and section heads whose words are names (resource, host).
+_NAME_HEADS = frozenset({"resource", "on", "stacked-on-top-of", "hosts"})
 _ADDRESS_WORD = re.compile(r"[A-Za-z0-9/._%:\[\]-]+")
 _INDEX_WORD = re.compile(r"[A-Za-z0-9/._\[\]-]+")
 #: drbdadm's quoted strings hold at most 255 characters (an escape pair counts one).
@@ -221,10 +226,15 @@ def word_drbdadm_splits(item: Loaded) -> Iterator[Finding]:
     written unquoted (``split-brain /usr/lib/drbd/notify-split-brain.sh root;``)
     is refused with "';' expected, but got 'root'" (8.3, 8.4 and 9).
 
+    A resource or host name the scanner reads as one of its keywords, a number
+    or an IPv4 address (``on _this_host {``, ``resource 0 {``, ``on disk {``) is
+    refused as well: "Parse error: 'TK_STRING' expected, but got '0'".
+
     Example: ``disk /dev/disk/by-path/pci-0000:00:1f.2-ata-1-part1;``.
 
     Fix: put the value in double quotes (``disk "/dev/disk/by-path/..."``,
-    ``split-brain "/usr/lib/drbd/notify-split-brain.sh root";``), or shorten it.
+    ``split-brain "/usr/lib/drbd/notify-split-brain.sh root";``, ``resource "0"``),
+    or shorten it.
     """
     doc = _drbd(item)
     short_words = item.versions.of("drbd", item.node or "").older_than(DRBD_84)
@@ -243,6 +253,15 @@ def word_drbdadm_splits(item: Loaded) -> Iterator[Finding]:
                     "drbdadm refuses it",
                     item.where(at),
                 )
+            continue
+        if head in _NAME_HEADS and (text in SCANNER_KEYWORDS or _NUMBER_OR_ADDRESS.fullmatch(text)):
+            yield make(
+                "DR016",
+                f"'{head}': the name '{text}' is a keyword, number or address to "
+                "drbdadm's scanner, not a name; it refuses the file ('TK_STRING' "
+                f"expected, but got '{text[:20]}'): quote the name",
+                item.where(at),
+            )
             continue
         allowed = (
             _ADDRESS_WORD
