@@ -62,7 +62,8 @@ def site(tmp: Path, stack: str) -> list[str]:
             )
         else:
             files["etc/lvm/lvm.conf"] = LVM % 3
-            files["etc/iscsi/initiatorname.iscsi"] = f"InitiatorName=iqn.2026-01.com.example:{name}\n"
+            iqn = f"iqn.2026-01.com.example:{name}"
+            files["etc/iscsi/initiatorname.iscsi"] = f"InitiatorName={iqn}\n"
         for path, body in files.items():
             p = tmp / name / path
             p.parent.mkdir(parents=True, exist_ok=True)
