@@ -138,6 +138,20 @@ CASES = {
         said=False,
         kept='"listen": "0.0.0.0"',
     ),
+    # xl_parse.c parse_config_data, the xlu_cfg_get_long branch (4.2 on): read, and warned
+    "tsc_mode number": Case(
+        PV + "tsc_mode = 1\n",
+        PV + "tsc_mode = 'always_emulate'\n",
+        'WARNING: specifying "tsc_mode" as an integer is deprecated.',
+        4,
+    ),
+    # the same for an HVM guest's timer_mode (read in the HVM block only)
+    "timer_mode number": Case(
+        HVM + "timer_mode = '1'\n",
+        HVM + "timer_mode = 'no_delay_for_missed_ticks'\n",
+        'WARNING: specifying "timer_mode" as an integer is deprecated.',
+        4,
+    ),
 }
 
 
@@ -212,6 +226,21 @@ def test_xn020_releases(tmp_path: Path) -> None:
     assert _lint(cfg) == []
     # vncviewer = 0 asks for no viewer: what xl does (it says "ignoring" all the same)
     cfg.write_text(HVM + "vncviewer = 0\n")
+    assert _lint(cfg) == []
+
+
+def test_xn020_mode_numbers_by_release(tmp_path: Path) -> None:
+    """xl 4.1 read tsc_mode as a plain number (xl_cmdimpl.c of RELEASE-4.1.0: no
+    warning, no names); 4.2 made both modes libxl enums and warns of a number. A
+    number xl refuses (5) is XC005's, not a warning here; a PV guest's timer_mode is
+    never read as one (HVM block; 4.10 on refuses it: XC005)."""
+    cfg = tmp_path / "g.cfg"
+    cfg.write_text("name = 'g'\nbuilder = 'hvm'\nmemory = 512\ntsc_mode = 0x2\ntimer_mode = 3\n")
+    [(_, _, tsc), (_, _, timer)] = _lint(cfg, {"xen": Version.parse("4.2")})
+    assert 'reads it as "native"; write tsc_mode = "native"' in tsc
+    assert 'write timer_mode = "one_missed_tick_pending"' in timer
+    assert _lint(cfg, {"xen": Version.parse("4.1")}) == []
+    cfg.write_text(PV + "tsc_mode = 5\ntimer_mode = 1\n")
     assert _lint(cfg) == []
 
 

@@ -282,6 +282,7 @@ def build_model(cluster: Cluster) -> ClusterModel:
     _host_names(cluster, model, ucast)
     _drbd_floating(cluster, model)
     _iscsi_layers(cluster, model, node)
+    _stack_members(cluster, model, node)
     for name, roles in cluster.roles.items():
         info = node(name)
         info.declared = roles
@@ -348,6 +349,20 @@ def _heartbeat_layer(cluster: Cluster, model: ClusterModel, node: _NodeOf) -> li
         files = tuple(f for c in model.heartbeat_clusters for f in c.evidence)
         model.heartbeat = Layer("heartbeat", "", everyone, files)
     return ucast
+
+
+def _stack_members(cluster: Cluster, model: ClusterModel, node: _NodeOf) -> None:
+    """The "member" role of every node a messaging layer lists: ha.cf, a corosync
+    nodelist (or udpu members), cman's clusternodes (membership.py reads them, once,
+    after the hosts files say who owns a corosync address), and the CIB's nodes."""
+    from .membership import read_stack_lists
+
+    model.stack = tuple(read_stack_lists(cluster, model))
+    for s in model.stack:
+        for written, _ in s.names.values():
+            node(written).roles.add("member")
+    heartbeat = model.heartbeat.members if model.heartbeat is not None else frozenset()
+    model.listed = heartbeat | {k for s in model.stack for k in s.names}
 
 
 def _copies(

@@ -11,6 +11,7 @@ import attrs
 
 if TYPE_CHECKING:
     from .cluster import Loaded
+    from .membership import StackList
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -18,7 +19,10 @@ V = TypeVar("V")
 
 #: Roles a node can have, with what gives them.
 ROLES: dict[str, str] = {
-    "member": "heartbeat/Pacemaker cluster member (ha.cf node/autojoin, the CIB's nodes)",
+    "member": (
+        "messaging-layer member (ha.cf node/autojoin, a corosync nodelist or udpu"
+        " members, cman's clusternodes, the CIB's nodes)"
+    ),
     "ocfs2": "OCFS2 cluster member (a node: stanza of ocfs2/cluster.conf)",
     "drbd": "DRBD peer (an 'on' section of a resource, or a 'floating' address it holds)",
     "storage": "iSCSI target box (an ietd.conf with targets)",
@@ -99,12 +103,12 @@ class NodeInfo:
 
     @property
     def is_member(self) -> bool:
-        """A heartbeat/Pacemaker cluster member (by evidence or declaration)."""
+        """A messaging-layer member (by evidence or declaration)."""
         return "member" in self.roles
 
     @property
     def storage_only(self) -> bool:
-        """A target box that no heartbeat/Pacemaker or OCFS2 list names (DRBD under its
+        """A target box that no messaging-layer or OCFS2 list names (DRBD under its
         targets, replicating to a second box, keeps it storage)."""
         return "storage" in self.roles and not self.roles & {"member", "ocfs2"}
 
@@ -152,6 +156,10 @@ class ClusterModel:
     drbd: dict[str, Layer] = attrs.Factory(dict)
     targets: dict[str, Layer] = attrs.Factory(dict)
     chain: list[StorageLink] = attrs.Factory(list)
+    #: The member lists of the messaging layers (membership.py ``stack_lists``).
+    stack: tuple[StackList, ...] = ()
+    #: Every node a messaging layer's file lists (ha.cf, corosync, cman, the CIB's nodes).
+    listed: frozenset[str] = frozenset()
 
     def node(self, name: str) -> NodeInfo | None:
         return self.nodes.get(short(name))
@@ -168,12 +176,13 @@ class ClusterModel:
         return frozenset(n.name for n in self.nodes.values() if "member" in n.declared)
 
     def members(self) -> frozenset[str]:
-        """The cluster's members (short names): the heartbeat/Pacemaker lists when a file
-        has one, and the nodes the user declares members; else every node another layer
-        makes one (OCFS2, DRBD, or a root that is an initiator or relocation peer); never
-        a node that only serves storage."""
-        if self.heartbeat is not None and self.heartbeat.members:
-            return self.heartbeat.members | self.declared_members()
+        """The cluster's members (short names): the messaging layers' lists (ha.cf,
+        corosync, cman, the CIB's nodes) when a file has one, and the nodes the user
+        declares members; else every node another layer makes one (OCFS2, DRBD, or a
+        root that is an initiator or relocation peer); never a node that only serves
+        storage."""
+        if self.listed:
+            return self.listed | self.declared_members()
         return frozenset(
             n.name
             for n in self.nodes.values()

@@ -10,8 +10,9 @@ drbd-utils 9 and the kernel's own module refuses DRBD 9's syntax (``fencing`` in
 
 Evidence, per node tree (none, no answer: the release stays what the files say):
 
-* a ``modinfo`` capture (a sosreport's ``sos_commands/kernel/modinfo_ALL_MODULES``):
-  the ``version:`` of the module whose ``filename:`` is a ``drbd.ko``;
+* a ``modinfo`` capture (a sosreport's ``sos_commands/kernel/modinfo_ALL_MODULES``,
+  or ``xencfg capture``'s ``var/lib/xencfg/state/modinfo_drbd.txt``): the
+  ``version:`` of the module whose ``filename:`` is a ``drbd.ko``;
 * the kernel's modules in the tree: ``lib/modules/REL/kernel/drivers/block/drbd/drbd.ko``
   and no other ``drbd.ko`` under ``lib/modules/REL`` (dkms installs its build in
   ``updates/dkms``, LINBIT's ``make install`` in ``updates``): kernel REL's own DRBD;
@@ -33,6 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .formats.schema import Version
+from .live import STATE_DIR
 
 if TYPE_CHECKING:
     from .cluster import Loaded
@@ -55,7 +57,8 @@ _MODULE_PACKAGE = re.compile(r"drbd-dkms|drbd[0-9]*-module-.+|kmod-drbd.*|drbd-k
 _IMAGE = re.compile(r"linux-image-(?:unsigned-)?([0-9]{1,4}\.[0-9]{1,4}\.[0-9]{1,6}-\S+)")
 _RELEASE = re.compile(r"([0-9]{1,4})\.([0-9]{1,4})(?:\.([0-9]{1,6}))?")
 _IN_TREE = "kernel/drivers/block/drbd"
-_MODINFO = "sos_commands/kernel/modinfo_ALL_MODULES"
+#: Where a modinfo capture is: a sosreport's (every loaded module), ``xencfg capture``'s.
+_MODINFO = ("sos_commands/kernel/modinfo_ALL_MODULES", f"{STATE_DIR}/modinfo_drbd.txt")
 
 
 def evidence(nodes: Iterable[NodeTree], loaded: Iterable[Loaded]) -> Iterator[Installed]:
@@ -167,12 +170,18 @@ def _packaged(root: Path, mine: list[Loaded]) -> tuple[Version, Version, str] | 
 
 
 def _modinfo(root: Path) -> tuple[Version, Version, str] | None:
-    """The ``version:`` of drbd.ko in a sosreport's modinfo of every loaded module."""
+    """The ``version:`` of drbd.ko in a sosreport's modinfo of every loaded module, else
+    in ``xencfg capture``'s ``modinfo drbd`` (the same ``key: value`` lines)."""
     from .discover import _etc_text
 
-    text = _etc_text(root, root, _MODINFO, 16 * 1024 * 1024)
-    if text is None:
-        return None
+    for path in _MODINFO:
+        text = _etc_text(root, root, path, 16 * 1024 * 1024)
+        if text is not None:
+            return _modinfo_version(text, path)
+    return None
+
+
+def _modinfo_version(text: str, path: str) -> tuple[Version, Version, str] | None:
     drbd = False
     for n, line in enumerate(text.split("\n"), 1):
         key, _, value = line.partition(":")
@@ -185,5 +194,5 @@ def _modinfo(root: Path) -> tuple[Version, Version, str] | None:
                 return None
             run = Version.parse(m[0])
             below = Version((run.parts[0], run.parts[1] + 1))
-            return run, below, f"modinfo's 'version: {value[:40]}' at {_MODINFO}:{n}"
+            return run, below, f"modinfo's 'version: {value[:40]}' at {path}:{n}"
     return None

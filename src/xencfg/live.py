@@ -130,6 +130,10 @@ COMMANDS: tuple[Command, ...] = (
         (("dpkg-query", "-W", "-f=${Status}\\t${Package}\\t${Version}\\n"), ("rpm", "-qa")),
         None,
     ),
+    # the DRBD module modprobe would load, and its release (read by drbd_module.py, as
+    # a sosreport's modinfo: drbd-utils 9 runs drbdadm-84 for an 8.4 module). modinfo
+    # reads the .ko file and loads nothing; no module: "ERROR: Module drbd not found."
+    Command("modinfo_drbd", (("modinfo", "drbd"),), None),
     # cman's membership (RHEL 5/6 clusters; no cman, nothing run)
     Command("cman_tool_nodes", (("cman_tool", "nodes"),), "cman-nodes"),
     Command("uname_n", (("uname", "-n"),), "uname"),

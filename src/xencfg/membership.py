@@ -35,6 +35,7 @@ from .cluster_model import joined
 from .findings import Location
 
 if TYPE_CHECKING:
+    from .cluster_model import ClusterModel
     from .formats.cib.model import CibDocument
 
 #: The formats whose member lists make a messaging layer, and how they are named.
@@ -56,40 +57,43 @@ class StackList:
 
 def stack_lists(cluster: Cluster) -> list[StackList]:
     """Every ha.cf, corosync.conf and cman cluster.conf member list of the run (see
-    the module docstring for what each daemon reads), once per run. A format's module
-    is imported only when the run has a file of it."""
+    the module docstring for what each daemon reads), as the cluster model read them
+    (``model.stack``: its "member" role comes from these lists, the one answer)."""
+    return list(cluster.model.stack)
 
-    def compute() -> list[StackList]:
-        out: list[StackList] = []
-        for m in memberships(cluster):
-            if m.source == "ha.cf":
-                names = {short(n): (n, m.anchors.get(n)) for n in m.names}
-                out.append(StackList(m.source, m.item, names))
-        listed = {id(s.item) for s in out}
-        if cluster.has("hacf"):
-            from .formats.lines.hacf import HacfDocument
 
-            for item, doc in cluster.typed("hacf", HacfDocument):
-                autojoin = (doc.autojoin or "none").lower() != "none"
-                if id(item) not in listed and item.node and autojoin:
-                    # autojoin: the node joins under its own name
-                    out.append(StackList("ha.cf", item, {short(item.node): (item.node, None)}))
-        if cluster.has("corosync"):
-            for item in cluster.docs("corosync"):
-                if names := _corosync_names(cluster, item):
-                    out.append(StackList("corosync", item, names))
-        if cluster.has("cman"):
-            from .formats.cman import CmanDocument
+def read_stack_lists(cluster: Cluster, model: ClusterModel) -> list[StackList]:
+    """The lists :func:`stack_lists` answers, read once while ``model`` is built (a
+    corosync address names the node ``model`` gives it). A format's module is
+    imported only when the run has a file of it."""
+    out: list[StackList] = []
+    for m in memberships(cluster):
+        if m.source == "ha.cf":
+            names = {short(n): (n, m.anchors.get(n)) for n in m.names}
+            out.append(StackList(m.source, m.item, names))
+    listed = {id(s.item) for s in out}
+    if cluster.has("hacf"):
+        from .formats.lines.hacf import HacfDocument
 
-            for item, conf in cluster.typed("cman", CmanDocument):
-                cman: dict[str, tuple[str, object]] = {
-                    short(n.name): (n.name, n) for n in conf.nodes if n.name
-                }
-                if cman:
-                    out.append(StackList("cman", item, cman))
-        return out
+        for item, doc in cluster.typed("hacf", HacfDocument):
+            autojoin = (doc.autojoin or "none").lower() != "none"
+            if id(item) not in listed and item.node and autojoin:
+                # autojoin: the node joins under its own name
+                out.append(StackList("ha.cf", item, {short(item.node): (item.node, None)}))
+    if cluster.has("corosync"):
+        for item in cluster.docs("corosync"):
+            if names := _corosync_names(model, item):
+                out.append(StackList("corosync", item, names))
+    if cluster.has("cman"):
+        from .formats.cman import CmanDocument
 
-    return list(cluster.fact("stack-lists", compute))
+        for item, conf in cluster.typed("cman", CmanDocument):
+            cman: dict[str, tuple[str, object]] = {
+                short(n.name): (n.name, n) for n in conf.nodes if n.name
+            }
+            if cman:
+                out.append(StackList("cman", item, cman))
+    return out
 
 
 def listed_by(cluster: Cluster, item: Loaded) -> dict[str, tuple[str, object]]:
@@ -98,7 +102,7 @@ def listed_by(cluster: Cluster, item: Loaded) -> dict[str, tuple[str, object]]:
     return next((s.names for s in stack_lists(cluster) if s.item is item), {})
 
 
-def _corosync_names(cluster: Cluster, item: Loaded) -> dict[str, tuple[str, object]]:
+def _corosync_names(model: ClusterModel, item: Loaded) -> dict[str, tuple[str, object]]:
     """The members a corosync.conf lists: each nodelist ``node`` by its ``name``, else
     its ring0 address (a host name, or the node that owns the IP); without a nodelist
     the udpu ``member`` addresses' owners. An address no node owns names nobody."""
@@ -108,7 +112,7 @@ def _corosync_names(cluster: Cluster, item: Loaded) -> dict[str, tuple[str, obje
     if not isinstance(doc, CorosyncDocument):
         return {}
     owners: dict[str, str] = {}
-    for info in cluster.model.nodes.values():
+    for info in model.nodes.values():
         for address in info.addresses:
             owners.setdefault(address, info.name)
 
@@ -240,7 +244,7 @@ def _cib_nodes(cluster: Cluster, items: tuple[Loaded, ...]) -> CibNodes:
     said = bool(keys)
     keys |= model.declared_members()  # (--role NAME=member: the user says it runs it)
     if not said:  # (a box a messaging layer lists is a member, whatever it serves)
-        keys = set(model.members()) | {k for s in stack_lists(cluster) for k in s.names}
+        keys = set(model.members())
         if not keys:
             keys = {k for k in roots if not _storage_only(cluster, k)}
     members = {}

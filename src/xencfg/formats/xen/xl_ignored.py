@@ -1,7 +1,9 @@
-"""What ``xl create`` takes in a domU config but ignores or drops (lint's XN020).
+"""What ``xl create`` takes in a domU config but ignores, drops or warns of (lint's
+XN020).
 
 xl starts the guest and prints a warning on its terminal (or nothing), so the guest
-runs without the NIC type, kernel, device model or display the file asks for. Each
+runs without the NIC type, kernel, device model or display the file asks for (or, for
+a deprecated spelling, with it, until a release drops the spelling). Each
 case is a :class:`~xencfg.problems.ValueProblem` with the first release that drops
 the setting (``since``) and, where a later one reads it again, ``reprieve``. Line
 numbers are of tools/xl/xl_parse.c at RELEASE-4.17.0; the releases come from the
@@ -20,6 +22,7 @@ from ...versions import (
     XEN_NO_XEND,
     XEN_XL,
     XEN_XL_CHANNEL,
+    XEN_XL_DM_TSC,
     XEN_XL_HVM_KERNEL,
     XEN_XL_IGNORES_DM,
     XEN_XL_NIC_PARSE,
@@ -27,6 +30,7 @@ from ...versions import (
     Version,
 )
 from .xl_devices import _channel_error, _pieces, hvm_since
+from .xl_values import TIMER_MODES, TSC_MODES, c_long
 
 if TYPE_CHECKING:
     from .xl import XlDocument
@@ -84,6 +88,7 @@ def ignored_settings(doc: XlDocument) -> Iterator[ValueProblem]:
         *_top_level(doc),
         *_kernel(doc),
         *_stdvga(doc),
+        *_mode_numbers(doc),
         *_vif_problems(doc),
         *_vfb_problems(doc),
         *_channel_problems(doc),
@@ -134,6 +139,31 @@ def _top_level(doc: XlDocument) -> Iterator[ValueProblem | None]:
                     " extra= in favour of cmdline='); move it into cmdline",
                     XEN_NO_XEND,
                 )
+
+
+def _mode_numbers(doc: XlDocument) -> Iterator[ValueProblem | None]:
+    """``tsc_mode``, and an HVM guest's ``timer_mode``, written as a number 0 to 3 (xm's
+    only spelling): xl 4.2 on reads it, saying 'WARNING: specifying "tsc_mode" as an
+    integer is deprecated. Please use the named parameter variant.' (xl_parse.c
+    ``parse_config_data``, the ``xlu_cfg_get_long`` branch of each; timer_mode's in
+    the HVM block; peer-xl prints it for ``tsc_mode = 1``, ``"1"`` and ``0x1``). Another
+    number is refused (xl.py ``_invalid_mode``)."""
+    hvm = hvm_since(doc)
+    for key, modes, since in (
+        ("tsc_mode", TSC_MODES, XEN_XL_DM_TSC),
+        ("timer_mode", TIMER_MODES, max(hvm, XEN_XL_DM_TSC) if hvm is not None else None),
+    ):
+        value = str(doc.get(key)) if doc._atom(key) else ""
+        number = c_long(value)
+        if since is None or number is None or not 0 <= number < len(modes):
+            continue
+        yield _ignored(
+            doc.assignment(key),
+            f'{key} {value}: xl warns (\'WARNING: specifying "{key}" as an integer is'
+            " deprecated. Please use the named parameter variant.') and reads it as"
+            f' "{modes[number]}"; write {key} = "{modes[number]}"',
+            since,
+        )
 
 
 def _stdvga(doc: XlDocument) -> Iterator[ValueProblem | None]:

@@ -404,6 +404,9 @@ def xl_setting_ignored(item: Loaded) -> Iterator[Finding]:
     ``accel=``, a vfb key it does not know (xm's ``type=sdl``: the guest gets VNC),
     and an unknown channel key ("unknown channel parameter"). xl before 4.6
     stopped reading a vif spec at a piece with no ``=``, and every xl a vfb spec.
+    It warns of ``tsc_mode``, and an HVM guest's ``timer_mode``, written as a number
+    (xm's spelling): 'WARNING: specifying "tsc_mode" as an integer is deprecated.
+    Please use the named parameter variant.' (4.2 on; it reads the number).
     Line numbers and releases: tools/xl/xl_parse.c at RELEASE-4.17.0 and the same
     code at each RELEASE-4.x.0 tag; the 4.17 messages checked with peer-xl.
 
@@ -417,7 +420,7 @@ def xl_setting_ignored(item: Loaded) -> Iterator[Finding]:
 
     Fix: what the message says: remove the setting, or write the one xl reads
     (``type=vif``, ``device_model_override``, ``firmware_override``, top-level
-    ``vnclisten``).
+    ``vnclisten``, ``tsc_mode = "always_emulate"``).
     """
     from ...formats.xen.xl_ignored import ignored_settings
 
