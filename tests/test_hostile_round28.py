@@ -1,0 +1,112 @@
+"""Hostile inputs, round 28: the readers and commands added since the last campaigns
+(migrate's own reads of a node's files, captured state, release files, boot links).
+Each case was a hang, a traceback or a read outside the node tree before its fix."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from fuzzkit import in_child
+from xencfg import migrate
+
+FIXTURES = ROOT / "tests" / "fixtures"
+#: A plan of two or three nodes takes a second or two; a blocked read never returns.
+LIMIT = 60
+
+
+def _copy(tmp_path: Path, source: Path) -> list[Path]:
+    tree = tmp_path / "t"
+    shutil.copytree(source, tree, symlinks=True)
+    for key in tree.rglob("authkeys"):
+        os.chmod(key, 0o600)
+    return sorted(p for p in tree.iterdir() if p.is_dir())
+
+
+def _plan(nodes: list[Path], only: tuple[str, ...] | None = None) -> migrate.Migration:
+    return migrate.plan([str(p) for p in nodes], only=only)
+
+
+def _plan_returns(nodes: list[Path], only: tuple[str, ...] | None = None) -> str | None:
+    """``None`` when a plan of ``nodes`` returns, else what went wrong (a hang)."""
+    return in_child(lambda: None if _plan(nodes, only) else None, limit=LIMIT)
+
+
+def _replace(path: Path, make: str) -> None:
+    if path.exists() or path.is_symlink():
+        path.unlink()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if make == "fifo":
+        os.mkfifo(path)
+    else:
+        os.symlink(make, path)
+
+
+# --- migrate read a node's files with a plain open ----------------------------------------
+
+
+def test_migrate_reads_no_network_file_linked_out_of_the_tree(tmp_path: Path) -> None:
+    """migrate/ifaces.py read /etc/network/interfaces with ``Path.read_text``, which
+    follows a link out of the node tree: an absolute link in an unpacked tree read this
+    host's file, and its address went into the new corosync.conf as the node's ring
+    address. It is read inside the tree now, as discovery reads (``in_root``)."""
+    alpha, beta = _copy(tmp_path, ROOT / "examples" / "two-node")
+    host = tmp_path / "host-interfaces"
+    host.write_text("auto eth0\niface eth0 inet static\n  address 10.9.9.9/24\n")
+    _replace(alpha / "etc" / "network" / "interfaces", str(host))
+    _replace(alpha / "etc" / "sysconfig" / "network-scripts" / "ifcfg-eth0", str(host))
+    m = _plan([alpha, beta], only=("stack",))
+    assert not [o.path for o in m.outputs if b"10.9.9.9" in o.data]
+    # the same file inside the tree is read (the reader still works)
+    (alpha / "etc" / "network" / "interfaces").unlink()
+    shutil.copy(host, alpha / "etc" / "network" / "interfaces")
+    m = _plan([alpha, beta], only=("stack",))
+    assert {o.path for o in m.outputs if b"10.9.9.9" in o.data} == {"etc/corosync/corosync.conf"}
+
+
+@pytest.mark.parametrize(
+    ("source", "rel"),
+    [
+        # part_ais._service_d: every file of service.d opened with no is_file check
+        ("migrate24/rhel6", "etc/corosync/service.d/pcmk"),
+        # part_ais.cman_sysconfig: /etc/sysconfig/cman read with no is_file check
+        ("unseen6/centos6-cman-fencepcmk-pcs09-drbd84-clvm-gfs2-xm", "etc/sysconfig/cman"),
+    ],
+)
+def test_migrate_does_not_block_on_a_fifo(tmp_path: Path, source: str, rel: str) -> None:
+    """A FIFO where migrate reads a file (a hostile tree, or one file swapped while
+    migrate runs) blocked the open for ever; it is refused as no regular file."""
+    nodes = _copy(tmp_path, FIXTURES / source)
+    for node in nodes:
+        _replace(node / rel, "fifo")
+    assert _plan_returns(nodes) is None
+
+
+_KMSG_READABLE = os.access("/proc/kmsg", os.R_OK)
+
+
+@pytest.mark.skipif(not _KMSG_READABLE, reason="/proc/kmsg is readable by root only")
+@pytest.mark.parametrize(
+    ("source", "rel"),
+    [
+        ("examples/two-node", "etc/network/interfaces"),  # ifaces.py
+        ("examples/two-node", "etc/network/interfaces.d/eth1"),
+        ("examples/two-node", "etc/corosync/corosync.conf"),  # part_stack: the compare
+        ("tests/fixtures/unseen6/centos6-cman-fencepcmk-pcs09-drbd84-clvm-gfs2-xm", "etc/fstab"),
+        ("examples/two-node", "etc/xen/xl.conf"),  # part_storage.keep_xl_conf
+    ],
+)
+def test_migrate_does_not_block_on_a_link_to_proc_kmsg(
+    tmp_path: Path, source: str, rel: str
+) -> None:
+    """``Path.is_file()`` is true of /proc/kmsg (procfs says regular file) and its read
+    waits for the next kernel message: migrate hung on a node file linked there. Its
+    reads now go through discovery's, which refuse a link into /proc."""
+    nodes = _copy(tmp_path, ROOT / source)
+    for node in nodes:
+        _replace(node / rel, "/proc/kmsg")
+    assert _plan_returns(nodes) is None
