@@ -33,7 +33,11 @@ def _plan(nodes: list[Path], only: tuple[str, ...] | None = None) -> migrate.Mig
 
 def _plan_returns(nodes: list[Path], only: tuple[str, ...] | None = None) -> str | None:
     """``None`` when a plan of ``nodes`` returns, else what went wrong (a hang)."""
-    return in_child(lambda: None if _plan(nodes, only) else None, limit=LIMIT)
+
+    def run() -> None:
+        _plan(nodes, only)
+
+    return in_child(run, limit=LIMIT)
 
 
 def _replace(path: Path, make: str) -> None:
