@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 from pathlib import Path
 
 import pytest
@@ -114,3 +115,51 @@ def test_migrate_does_not_block_on_a_link_to_proc_kmsg(
     for node in nodes:
         _replace(node / rel, "/proc/kmsg")
     assert _plan_returns(nodes) is None
+
+
+# --- writes never replace what is not a regular file ----------------------------------------
+
+
+def _special(tmp_path: Path, kind: str) -> Path:
+    path = tmp_path / f"{kind}.xml"
+    if kind == "fifo":
+        os.mkfifo(path)
+    else:
+        if os.geteuid() != 0:
+            pytest.skip("mknod needs root")
+        os.mknod(path, 0o666 | stat.S_IFCHR, os.makedev(1, 3))  # a null device
+    return path
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_cib_convert_output_never_replaces_a_device_or_fifo(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str
+) -> None:
+    """write_atomic renamed its temporary file over whatever the path named: run as
+    root, ``xencfg cib convert cib.xml -o /dev/null`` (or ``/dev/full``, as this round
+    tried) replaced the machine's device node with a regular file, and a FIFO lost
+    its reader. A target that is not a regular file is refused, unchanged."""
+    from xencfg.cli import main
+
+    cib = ROOT / "examples" / "two-node" / "alpha" / "var" / "lib" / "heartbeat" / "crm"
+    out = _special(tmp_path, kind)
+    before = os.lstat(out)
+    assert main(["cib", "convert", str(cib / "cib.xml"), "-o", str(out)]) == 2
+    assert f"{out}: not a regular file; not replaced" in capsys.readouterr().err
+    after = os.lstat(out)
+    assert (after.st_mode, after.st_ino, after.st_rdev) == (
+        before.st_mode,
+        before.st_ino,
+        before.st_rdev,
+    )
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".xencfg-")]
+
+
+def test_graph_output_never_replaces_a_fifo(tmp_path: Path) -> None:
+    from xencfg.cli import main
+
+    out = tmp_path / "g.dot"
+    os.mkfifo(out)
+    two = ROOT / "examples" / "two-node"
+    assert main(["graph", str(two / "alpha"), str(two / "beta"), "-o", str(out)]) == 2
+    assert stat.S_ISFIFO(os.lstat(out).st_mode)
