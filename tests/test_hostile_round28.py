@@ -163,3 +163,26 @@ def test_graph_output_never_replaces_a_fifo(tmp_path: Path) -> None:
     two = ROOT / "examples" / "two-node"
     assert main(["graph", str(two / "alpha"), str(two / "beta"), "-o", str(out)]) == 2
     assert stat.S_ISFIFO(os.lstat(out).st_mode)
+
+
+def test_migrate_report_shows_terminal_controls_of_a_file_name_escaped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A domU config named ``w\\x1b]0;pwn\\x07`` (an xterm title sequence) went raw into
+    migrate's report on the terminal, twice per node (its output line, its changes),
+    and into the "wrote" lines: lint, diff and graph already showed such bytes as
+    ``\\xNN`` (test_hostile5), migrate's report did not."""
+    from xencfg.cli import main
+
+    alpha, beta = _copy(tmp_path, ROOT / "examples" / "two-node")
+    for node in (alpha, beta):
+        domains = node / "etc" / "xen" / "domains"
+        os.rename(domains / "web", domains / "w\x1b]0;pwn\x07")
+    assert main(["migrate", "--check", str(alpha), str(beta)]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out
+    assert "domains/w\\x1B]0;pwn\\x07" in out
+    assert main(["migrate", "-o", str(tmp_path / "out"), str(alpha), str(beta)]) == 0
+    said = capsys.readouterr()
+    assert "\x1b" not in said.out + said.err
+    assert "domains/w\\x1B]0;pwn\\x07" in said.err  # (the "wrote" lines)
