@@ -186,3 +186,28 @@ def test_migrate_report_shows_terminal_controls_of_a_file_name_escaped(
     said = capsys.readouterr()
     assert "\x1b" not in said.out + said.err
     assert "domains/w\\x1B]0;pwn\\x07" in said.err  # (the "wrote" lines)
+
+
+# --- symlink loops given on the command line -------------------------------------------------
+
+
+def test_a_symlink_loop_given_to_lint_or_as_migrates_output_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``Path.resolve()`` raises RuntimeError on a symlink loop (Python 3.10 to 3.12):
+    the settings search from the first linted path and migrate's check that OUTDIR
+    does not overlap the inputs ended ``xencfg lint LOOP``, ``lint LOOP/x``, ``lint
+    --context LOOP FILE`` and ``migrate -o LOOP`` with a traceback."""
+    from xencfg.cli import main
+
+    loop = tmp_path / "loop"
+    os.symlink("loop", loop)
+    two = ROOT / "examples" / "two-node"
+    cib = two / "alpha" / "var" / "lib" / "heartbeat" / "crm" / "cib.xml"
+    assert main(["lint", str(loop)]) == 2
+    assert main(["lint", str(loop / "x")]) == 2
+    assert main(["lint", "--context", str(loop), str(cib)]) in (0, 1)
+    capsys.readouterr()
+    for out in (loop, loop / "sub"):
+        assert main(["migrate", str(two / "alpha"), str(two / "beta"), "-o", str(out)]) == 2
+        assert f"xencfg: {out}: cannot write there: a symbolic link loop" in capsys.readouterr().err
