@@ -211,3 +211,20 @@ def test_a_symlink_loop_given_to_lint_or_as_migrates_output_is_a_clear_error(
     for out in (loop, loop / "sub"):
         assert main(["migrate", str(two / "alpha"), str(two / "beta"), "-o", str(out)]) == 2
         assert f"xencfg: {out}: cannot write there: a symbolic link loop" in capsys.readouterr().err
+
+
+def test_a_sosreport_output_that_is_a_symlink_loop_is_reported_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """live._inside (is a sosreport's command output a link out of the tree?) caught
+    OSError only, and Path.resolve() raises RuntimeError on a loop: a sosreport whose
+    sos_commands/drbd/drbdsetup_status_all links to itself ended lint in a traceback.
+    It is now not read, reported as the loop it is (not as a link out of the tree)."""
+    from xencfg.cli import main
+
+    (node,) = _copy(tmp_path, FIXTURES / "live-captures" / "sos-4-rhel9")
+    output = node / "sos_commands" / "drbd" / "drbdsetup_status_all"
+    _replace(output, output.name)
+    assert main(["lint", str(node)]) == 1
+    out = capsys.readouterr().out
+    assert f"{output}:0:0: XC002 not read: a symbolic link loop [error]" in out

@@ -744,7 +744,10 @@ def _add_node(root: Path, etc: Path, name: str | None, found: Discovery, walker:
     node = NodeTree(name or _name_of(tree), root, etc, tree=tree)
     node.files = scan_etc(etc, root if root != etc else None, walker, node.name, tree)
     for s in outside:  # (a sosreport's command output linked to /etc/shadow, /proc/kmsg)
-        refused = f"links to {os.path.realpath(s.container or s.path)}, outside the node tree"
+        target = os.path.realpath(s.container or s.path)
+        refused = f"links to {target}, outside the node tree"
+        if os.path.islink(target):  # (realpath stops at a loop: no file at its end)
+            refused = "a symbolic link loop"
         node.files.append(SourceFile(s.path, s.display, s.format, node.name, refused, tree))
     accepted: set[Path] = set()
     for s in states:
