@@ -228,3 +228,29 @@ def test_a_sosreport_output_that_is_a_symlink_loop_is_reported_not_a_traceback(
     assert main(["lint", str(node)]) == 1
     out = capsys.readouterr().out
     assert f"{output}:0:0: XC002 not read: a symbolic link loop [error]" in out
+
+
+def test_lint_fix_that_may_not_chmod_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``lint --fix`` makes a key file 0600 with os.chmod, whose PermissionError (a file
+    of another user, ``chattr +i``, a read-only mount: this round used chattr) ended the
+    run in a traceback after the text fixes were written. It is a located WriteError,
+    exit 2, as a refused text write is."""
+    from xencfg.cli import main
+
+    alpha, beta = _copy(tmp_path, ROOT / "examples" / "mistakes")
+    key = alpha / "etc" / "ha.d" / "authkeys"
+    os.chmod(key, 0o644)  # (the example's mistake: HB006)
+
+    chmod = os.chmod
+
+    def refuse(path: str, mode: int) -> None:
+        if Path(path) != key:  # (write_atomic's own temporary files)
+            return chmod(path, mode)
+        raise PermissionError(1, "Operation not permitted", str(path))
+
+    monkeypatch.setattr(os, "chmod", refuse)
+    assert main(["lint", "--fix", str(alpha), str(beta)]) == 2
+    err = capsys.readouterr().err
+    assert f"xencfg: {key}: cannot change its mode: Operation not permitted" in err
