@@ -254,3 +254,34 @@ def test_lint_fix_that_may_not_chmod_is_a_clear_error(
     assert main(["lint", "--fix", str(alpha), str(beta)]) == 2
     err = capsys.readouterr().err
     assert f"xencfg: {key}: cannot change its mode: Operation not permitted" in err
+
+
+# --- LS027 read xend's and libvirt's records through links out of the tree --------------------
+
+
+@pytest.mark.parametrize("record", ["xend", "libvirt"])
+def test_ls027_reads_no_domain_record_linked_out_of_the_tree(tmp_path: Path, record: str) -> None:
+    """LS027 read the domains xend or libvirt keeps defined (var/lib/xend/domains/*/
+    config.sxp, etc/libvirt/libxl/*.xml) with a plain open and glob, following links:
+    an unpacked tree's absolute ``var/lib/xend/domains/1b2c -> /var/lib/xend/...`` read
+    this host's records, and a domain defined on this host hid the finding for the node.
+    The records are read inside the tree now (discover.in_root)."""
+    from test_live_reality import NODES, build, verdicts
+    from test_live_reality3 import WHERE_RUNNING, virsh_list
+    from test_review5 import LIBVIRT_XML, XEND_SXP
+
+    running = {**WHERE_RUNNING["xen2"], "test": 7}
+    roots = build(tmp_path / "n", {("xen2", "virsh/virsh_-r_list_--all"): virsh_list(running)})
+    host = tmp_path / "host"
+    host.mkdir()
+    node = roots[NODES.index("xen2")]
+    if record == "xend":
+        (host / "config.sxp").write_text(XEND_SXP)
+        link = node / "var/lib/xend/domains/1b2c"
+    else:
+        (host / "test.xml").write_text(LIBVIRT_XML)
+        link = node / "etc/libvirt/libxl"
+    link.parent.mkdir(parents=True, exist_ok=True)
+    os.symlink(host, link)
+    got = [v for v in verdicts(roots) if v[0] == "LS027"]
+    assert [v[3].split(",")[0] for v in got] == ["domU 'test' runs on xen2"]
