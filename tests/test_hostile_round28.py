@@ -285,3 +285,20 @@ def test_ls027_reads_no_domain_record_linked_out_of_the_tree(tmp_path: Path, rec
     os.symlink(host, link)
     got = [v for v in verdicts(roots) if v[0] == "LS027"]
     assert [v[3].split(",")[0] for v in got] == ["domU 'test' runs on xen2"]
+
+
+@pytest.mark.parametrize("what", ["fifo", "empty folder"])
+def test_graph_of_nothing_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], what: str
+) -> None:
+    """``xencfg graph FIFO -o g.dot`` (or an empty folder, or /dev/urandom) wrote an
+    empty graph and exited 0, where lint says "nothing to check in the paths given" and
+    exits 2 (cli.py: exit 2 for nothing to check); graph now says so, and writes nothing."""
+    from xencfg.cli import main
+
+    given = tmp_path / "given"
+    os.mkfifo(given) if what == "fifo" else given.mkdir()
+    out = tmp_path / "g.dot"
+    assert main(["graph", str(given), "-o", str(out)]) == 2
+    assert "nothing to draw in the paths given" in capsys.readouterr().err
+    assert not out.exists()

@@ -620,6 +620,8 @@ def _graph(args: argparse.Namespace) -> int:
     result = lint.run(paths, names=names, roles=_roles(args))
     if result.discovery.missing:
         raise XencfgError(f"{result.discovery.missing[0]}: no such file or directory")
+    if next(result.discovery.files(), None) is None:  # (a FIFO, a device, an empty folder)
+        raise UsageError("nothing to draw in the paths given")
     fmt = args.format or (Path(args.output).suffix.lstrip(".") if args.output else "dot")
     if fmt not in ("dot", "gv", "svg", "png"):
         raise XencfgError(f"cannot write a graph as {fmt!r}: use .dot, .svg or .png")
