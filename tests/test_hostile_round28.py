@@ -320,3 +320,22 @@ def test_lint_of_standard_input_is_bounded_as_a_file_is(
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"\0" * 5000)))
     assert main(["lint", "--stdin-filename", "/etc/drbd.conf", "-"]) == 2
     assert "/etc/drbd.conf: standard input is over the 1000-byte limit" in capsys.readouterr().err
+
+
+def test_a_baseline_that_is_a_fifo_does_not_hang_lint(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A linted tree's settings may name its baseline (``baseline = "b.json"``, below
+    the settings file); the baseline was read with Path.read_text, whose open of a FIFO
+    blocks: a tree that made b.json a FIFO hung every lint of it. It is read as every
+    input is (read_text: regular files only, never waiting)."""
+    alpha, beta = _copy(tmp_path, ROOT / "examples" / "two-node")
+    (tmp_path / "t" / ".xencfg.toml").write_text('baseline = "b.json"\n')
+    os.mkfifo(tmp_path / "t" / "b.json")
+
+    def run() -> None:
+        from xencfg.cli import main
+
+        assert main(["lint", str(alpha), str(beta)]) == 2
+
+    assert in_child(run, limit=LIMIT) is None
