@@ -30,6 +30,7 @@ is a group of its own; netplan and NetworkManager keyfiles give ring addresses.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import time
@@ -567,6 +568,7 @@ def test_a_hostile_netplan_or_keyfile_gives_no_address_and_no_traceback(
     traceback, in seconds (under a second alone; the machine is shared); the same text
     as a keyfile too. ``::`` was taken as an address (ifaces._address): an unspecified,
     loopback or multicast address is no ring address, now none."""
+    from xencfg.discover import NodeTree
     from xencfg.migrate.ifaces import interface_addresses
 
     etc = tmp_path / "etc"
@@ -576,6 +578,23 @@ def test_a_hostile_netplan_or_keyfile_gives_no_address_and_no_traceback(
     keyfiles.mkdir(parents=True)
     (keyfiles / "x.nmconnection").write_text("[connection]\ninterface-name=eth1\n" + text)
     started = time.monotonic()
-    found = interface_addresses("n", etc)
+    found = interface_addresses(NodeTree("n", tmp_path, etc))
     assert time.monotonic() - started < 10
     assert "eth1" not in found
+
+
+@pytest.mark.parametrize(
+    "where", ["netplan/01.yaml", "NetworkManager/system-connections/a.nmconnection"]
+)
+def test_a_fifo_in_netplan_or_keyfiles_is_skipped_not_waited_on(where: str, tmp_path: Path) -> None:
+    """netconf reads through ``discover.etc_file_text`` (regular files inside the tree
+    only), as ifaces does since hostile3: a plain open of a FIFO blocks until a writer
+    comes, which never happens, and migrate hung."""
+    from xencfg.discover import NodeTree
+    from xencfg.migrate.ifaces import interface_addresses
+
+    etc = tmp_path / "etc"
+    fifo = etc / where
+    fifo.parent.mkdir(parents=True)
+    os.mkfifo(fifo)
+    assert interface_addresses(NodeTree("n", tmp_path, etc)) == {}

@@ -513,6 +513,7 @@ def _migrate(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from . import migrate
+    from .syntax.source import shown
 
     paths, names = _nodes(args)
     if not paths:  # (NODE is optional so that --node NAME=PATH alone works, as in lint)
@@ -544,10 +545,12 @@ def _migrate(args: argparse.Namespace) -> int:
     if args.report == "json":
         print(m.report_json(args.show_secrets))
     else:
-        sys.stdout.write(m.report_markdown(args.show_secrets))
+        # (file names and values quoted from the trees: terminal controls shown \xNN)
+        report = m.report_markdown(args.show_secrets)
+        sys.stdout.write("\n".join(shown(line) for line in report.split("\n")))
     if not args.check:
         for path in migrate.write(m, Path(args.output), paths, args.show_secrets):
-            print(f"wrote {path}", file=sys.stderr)
+            print(shown(f"wrote {path}"), file=sys.stderr)
     return EXIT_OK
 
 
@@ -617,6 +620,8 @@ def _graph(args: argparse.Namespace) -> int:
     result = lint.run(paths, names=names, roles=_roles(args))
     if result.discovery.missing:
         raise XencfgError(f"{result.discovery.missing[0]}: no such file or directory")
+    if next(result.discovery.files(), None) is None:  # (a FIFO, a device, an empty folder)
+        raise UsageError("nothing to draw in the paths given")
     fmt = args.format or (Path(args.output).suffix.lstrip(".") if args.output else "dot")
     if fmt not in ("dot", "gv", "svg", "png"):
         raise XencfgError(f"cannot write a graph as {fmt!r}: use .dot, .svg or .png")

@@ -265,7 +265,10 @@ def load(path: Path | str) -> Settings:
 
 
 def _search(start: Path) -> Settings | None:
-    here = start.resolve()
+    try:
+        here = start.resolve()
+    except (OSError, RuntimeError):  # a symlink loop (Python < 3.13: RuntimeError)
+        here = start.absolute()
     if not here.is_dir():
         here = here.parent
     for d in (here, *here.parents):

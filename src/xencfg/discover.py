@@ -268,6 +268,18 @@ def _etc_text(root: Path, etc: Path, rel: str, limit: int) -> str | None:
         return None
 
 
+def etc_file_text(tree: NodeTree | NodeRoot, path: Path, limit: int = 1 << 24) -> str | None:
+    """The text of ``path``, a file below the node's /etc, read as :func:`_etc_text`
+    reads (links resolved inside the tree, regular files only, within ``limit``):
+    for the readers outside discovery (migrate), where a plain open of a FIFO or of
+    a link to /proc/kmsg blocked for ever and a link out of the tree read this host."""
+    try:
+        rel = path.relative_to(tree.etc)
+    except ValueError:
+        return None
+    return _etc_text(tree.root, tree.etc, str(rel), limit)
+
+
 def _name_file(root: Path, etc: Path, name: str) -> tuple[str, Path, int] | None:
     """The first word of etc/``name`` (read inside the node tree), the file and the
     word's line: comment lines skipped, as ``hostname -F`` and systemd read the file;
@@ -741,7 +753,10 @@ def _add_node(root: Path, etc: Path, name: str | None, found: Discovery, walker:
     node = NodeTree(name or _name_of(tree), root, etc, tree=tree)
     node.files = scan_etc(etc, root if root != etc else None, walker, node.name, tree)
     for s in outside:  # (a sosreport's command output linked to /etc/shadow, /proc/kmsg)
-        refused = f"links to {os.path.realpath(s.container or s.path)}, outside the node tree"
+        target = os.path.realpath(s.container or s.path)
+        refused = f"links to {target}, outside the node tree"
+        if os.path.islink(target):  # (realpath stops at a loop: no file at its end)
+            refused = "a symbolic link loop"
         node.files.append(SourceFile(s.path, s.display, s.format, node.name, refused, tree))
     accepted: set[Path] = set()
     for s in states:

@@ -554,7 +554,7 @@ def _inside(root: Path, path: Path) -> bool:
     its top-level files into sos_commands/, but a link out of the tree is not read."""
     try:
         return path.resolve().is_relative_to(root.resolve())
-    except OSError:
+    except (OSError, RuntimeError):  # a symlink loop (Python < 3.13: RuntimeError)
         return False
 
 

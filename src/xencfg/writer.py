@@ -95,8 +95,9 @@ def write_atomic(
     else, someone changed it meanwhile and we refuse (no lost update; the check
     and the rename happen under a lock on the directory). The new file gets the
     old file's mode (setuid included), owner and group; a new file gets ``mode``,
-    or 0666 less the umask. A symlink is followed only if it is the writer's or
-    root's and its target exists (see :func:`_target`). When the owner cannot be
+    or 0666 less the umask; a device, FIFO, socket or folder is never replaced. A
+    symlink is followed only if it is the writer's or root's and its target exists
+    (see :func:`_target`). When the owner cannot be
     kept (a non-root editor of a group-writable file), the file is rewritten in
     place from a complete temporary copy instead, so it stays its owner's.
     """
@@ -109,6 +110,10 @@ def write_atomic(
             st = None
         except OSError as exc:
             raise WriteError(f"cannot stat: {exc.strerror}", path=path) from None
+        if st is not None and not stat.S_ISREG(st.st_mode):
+            # (the rename would put a regular file in its place: as root, ``-o
+            # /dev/null`` replaced the machine's /dev/null, and a FIFO lost its reader)
+            raise WriteError("not a regular file; not replaced", path=path)
         if expect is not None and st is not None:
             try:
                 fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))

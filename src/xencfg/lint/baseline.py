@@ -101,10 +101,16 @@ def read(path: Path) -> set[str]:
     """The fingerprints a baseline file records."""
     import json
 
+    from ..errors import ReadError
+    from ..syntax.source import read_text
+
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        # (read_text: a FIFO a tree's settings name as its baseline blocked a plain read)
+        data = json.loads(read_text(path))
         if data.get("version") != VERSION:
             raise ValueError(f"version {data.get('version')!r}, this xencfg writes {VERSION}")
         return {str(e["fingerprint"]) for e in data["findings"]}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+    except ReadError as exc:
+        raise XencfgError(f"{path}: not a baseline xencfg can read: {exc.reason}") from None
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise XencfgError(f"{path}: not a baseline xencfg can read: {exc}") from None

@@ -39,9 +39,14 @@ def _say(message: str) -> None:
 def _stdin_file(args: argparse.Namespace) -> tuple[SourceFile, str]:
     """The file read from ``-``: its text, named ``--stdin-filename`` (default ``-``),
     in the format ``--as`` gives or the name and content say."""
-    raw = sys.stdin.buffer.read()
-    text = raw.decode("utf-8", "surrogateescape")
+    from ..syntax.source import MAX_FILE_SIZE
+
     name = args.stdin_filename or "-"
+    # (bounded as a file is: ``- < /dev/zero`` grew to gigabytes until the kernel killed it)
+    raw = sys.stdin.buffer.read(MAX_FILE_SIZE + 1)
+    if len(raw) > MAX_FILE_SIZE:
+        raise XencfgError(f"{name}: standard input is over the {MAX_FILE_SIZE}-byte limit")
+    text = raw.decode("utf-8", "surrogateescape")
     fmt = args.format or formats.detect(args.stdin_filename, text)
     if fmt is None:
         raise XencfgError(

@@ -54,13 +54,18 @@ class Fix:
     def apply(self) -> None:
         """Write the fix: the text atomically (keeping mode and owner; refused if the
         file changed since it was read), then the mode."""
+        from ..errors import WriteError
         from ..syntax.source import encode
         from ..writer import write_atomic
 
         if self.new_text != self.old_text:
             write_atomic(self.path, encode(self.new_text), expect=self.old_text)
         if self.new_mode is not None and self.new_mode != self.old_mode:
-            os.chmod(self.path, self.new_mode)
+            try:  # (another user's file, an immutable one, a read-only mount)
+                os.chmod(self.path, self.new_mode)
+            except OSError as exc:
+                why = f"cannot change its mode: {exc.strerror or exc}"
+                raise WriteError(why, path=self.path) from None
 
 
 def _secret_file_mode(f: Finding, item: Loaded, fix: Fix) -> None:

@@ -16,26 +16,27 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..discover import display_path
+from ..discover import NodeTree, display_path, etc_file_text
 from .netconf import keyfiles, netplan
 
 #: interface -> (address, where it was read: ``node:path:line`` or ``node:path``)
 Addresses = dict[str, tuple[str, str]]
 
 
-def interface_addresses(node: str, etc: Path) -> Addresses:
-    """The addresses ``etc``'s network configuration gives each interface (IPv4 or
+def interface_addresses(tree: NodeTree) -> Addresses:
+    """The addresses the node's network configuration gives each interface (IPv4 or
     IPv6, the prefix length cut off), the first one of each; bridge members get their
-    bridge's."""
+    bridge's. Files are read inside the node tree only (``etc_file_text``)."""
     found: Addresses = {}
     bridged: dict[str, str] = {}  # member interface -> its bridge
+    etc, node = tree.etc, tree.name
     for path in [etc / "network" / "interfaces", *_sorted(etc / "network" / "interfaces.d")]:
-        _debian(node, path, found, bridged)
+        _debian(node, path, etc_file_text(tree, path, _LIMIT), found, bridged)
     for folder in (etc / "sysconfig" / "network-scripts", etc / "sysconfig" / "network"):
         for path in _sorted(folder, "ifcfg-*"):
-            _ifcfg(node, path, found, bridged)
-    netplan(node, etc, found, bridged)  # (netconf.py: Ubuntu's netplan, NM's keyfiles)
-    keyfiles(node, etc, found, bridged)
+            _ifcfg(node, path, etc_file_text(tree, path, _LIMIT), found, bridged)
+    netplan(tree, found, bridged)  # (netconf.py: Ubuntu's netplan, NM's keyfiles)
+    keyfiles(tree, found, bridged)
     for member, bridge in bridged.items():
         if member not in found and bridge in found:
             address, where = found[bridge]
@@ -43,18 +44,15 @@ def interface_addresses(node: str, etc: Path) -> Addresses:
     return found
 
 
+#: The most read of one network file: far above any real one.
+_LIMIT = 1 << 20
+
+
 def _sorted(folder: Path, pattern: str = "*") -> list[Path]:
     try:
-        return sorted(p for p in folder.glob(pattern) if p.is_file())
+        return sorted(folder.glob(pattern))
     except OSError:
         return []
-
-
-def _read(path: Path) -> str | None:
-    try:
-        return path.read_text(errors="replace") if path.is_file() else None
-    except OSError:
-        return None
 
 
 def _address(value: str) -> str | None:
@@ -72,11 +70,12 @@ def _address(value: str) -> str | None:
     return str(ip).split("%")[0]
 
 
-def _debian(node: str, path: Path, found: Addresses, bridged: dict[str, str]) -> None:
+def _debian(
+    node: str, path: Path, text: str | None, found: Addresses, bridged: dict[str, str]
+) -> None:
     """interfaces(5): ``iface NAME FAMILY METHOD`` opens a stanza its option lines
     (``address``, ``bridge_ports``) belong to, up to the next ``iface``, ``auto``,
     ``mapping``, ``allow-*`` or ``source`` line."""
-    text = _read(path)
     if text is None:
         return
     where = f"{node}:{display_path(path)}"
@@ -100,14 +99,15 @@ def _debian(node: str, path: Path, found: Addresses, bridged: dict[str, str]) ->
                 bridged.setdefault(port, iface)
 
 
-def _ifcfg(node: str, path: Path, found: Addresses, bridged: dict[str, str]) -> None:
+def _ifcfg(
+    node: str, path: Path, text: str | None, found: Addresses, bridged: dict[str, str]
+) -> None:
     """An ifcfg file: ``DEVICE`` (else the file's suffix) names the interface;
     ``IPADDR`` or the first ``IPADDR<suffix>`` its address; ``BRIDGE`` its bridge."""
     import xencfg
 
     from ..errors import XencfgError
 
-    text = _read(path)
     if text is None:
         return
     try:

@@ -25,9 +25,8 @@ from __future__ import annotations
 
 import configparser
 import re
-from pathlib import Path
 
-from ..discover import display_path
+from ..discover import NodeTree, display_path, etc_file_text
 from ..syntax.numbers import decimal_or_none
 
 #: interface -> (address, where it was read); as ifaces.Addresses
@@ -44,12 +43,13 @@ LONGEST = 4096
 DEPTH = 5
 
 
-def netplan(node: str, etc: Path, found: Addresses, bridged: dict[str, str]) -> None:
+def netplan(tree: NodeTree, found: Addresses, bridged: dict[str, str]) -> None:
     """Each netplan file's addresses into ``found``, bridge members into ``bridged``."""
-    from .ifaces import _address, _read, _sorted
+    from .ifaces import _address, _sorted
 
-    for path in _sorted(etc / "netplan", "*.yaml"):
-        text = _read(path)
+    node = tree.name
+    for path in _sorted(tree.etc / "netplan", "*.yaml"):
+        text = etc_file_text(tree, path, LARGEST)
         if text is None:
             continue
         where = f"{node}:{display_path(path)}"
@@ -179,13 +179,14 @@ class _KeyFile(configparser.ConfigParser):
         return optionstr
 
 
-def keyfiles(node: str, etc: Path, found: Addresses, bridged: dict[str, str]) -> None:
+def keyfiles(tree: NodeTree, found: Addresses, bridged: dict[str, str]) -> None:
     """Each NetworkManager keyfile's address into ``found``, bridge ports into ``bridged``."""
-    from .ifaces import _address, _read, _sorted
+    from .ifaces import _address, _sorted
 
+    node = tree.name
     profiles = []
-    for path in _sorted(etc / "NetworkManager" / "system-connections", "*.nmconnection"):
-        text = _read(path)
+    for path in _sorted(tree.etc / "NetworkManager" / "system-connections", "*.nmconnection"):
+        text = etc_file_text(tree, path, LARGEST)
         parser = _KeyFile(interpolation=None, strict=False)
         try:
             parser.read_string((text or "")[:LARGEST])

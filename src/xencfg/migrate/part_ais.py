@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..discover import NodeTree, display_path
+from ..discover import NodeTree, display_path, etc_file_text
 from ..errors import XencfgError
 from ..stack import NodeFiles, Note, StackResult
 from ..stack.cman import to_knet_cman
@@ -23,9 +23,10 @@ def _service_d(tree: NodeTree) -> list[tuple[Any, str]]:
     folder = tree.etc / "corosync" / "service.d"
     out = []
     for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+        text = etc_file_text(tree, path)
         try:
-            doc = xencfg.loads(path.read_text(errors="surrogateescape"), "corosync")
-        except (OSError, XencfgError):
+            doc = xencfg.loads(text if text is not None else "", "corosync")
+        except XencfgError:
             continue
         if doc.sections("service"):
             out.append((doc, f"{tree.name}:{display_path(path)}"))
@@ -386,9 +387,9 @@ def cman_sysconfig(found: Any, cman: list[tuple[NodeFiles, Any]]) -> list[Note]:
     for tree in found.nodes:
         path = tree.etc / "sysconfig" / "cman"
         try:
-            text = path.read_text(errors="replace") if tree.name in names else ""
+            text = (etc_file_text(tree, path) or "") if tree.name in names else ""
             doc = xencfg.loads(text, "shellvars")
-        except (OSError, XencfgError):
+        except XencfgError:
             continue
         for a in doc.assignments():
             if (a.name, a.value) in seen:

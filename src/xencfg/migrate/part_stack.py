@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import api
-from ..discover import NodeTree, SourceFile, display_path
+from ..discover import NodeTree, SourceFile, display_path, etc_file_text
 from ..errors import XencfgError
 from ..stack import Member, NodeFiles, Note, StackResult, to_corosync
 from ..syntax.source import encode
@@ -75,7 +75,7 @@ def _node_files(
 ) -> tuple[NodeFiles, Any]:
     """One node's stack files as documents, and its CIB; ``failed`` gets (file, format,
     report name) of each that does not parse."""
-    nf = NodeFiles(tree.name, ifaces=interface_addresses(tree.name, tree.etc))
+    nf = NodeFiles(tree.name, ifaces=interface_addresses(tree))
     cib = None
     for f in tree.files:
         if f.format not in ("hacf", "authkeys", "logd", "hosts", "drbd", "ocfs2", "cman", "cib"):
@@ -394,10 +394,7 @@ def _cluster_mounts(tree: NodeTree) -> list[Note]:
     """A TODO for each gfs/gfs2 line of the node's /etc/fstab (fields: device, mount
     point, type, as fstab(5))."""
     path = tree.etc / "fstab"
-    try:
-        text = path.read_text(errors="replace") if path.is_file() else ""
-    except OSError:
-        return []
+    text = etc_file_text(tree, path) or ""
     out = []
     for no, line in enumerate(text.splitlines(), 1):
         fields = line.split("#", 1)[0].split()
@@ -817,8 +814,8 @@ def stack_files(
             )
             continue
         m.stack_nodes.append(tree.name)
-        existing = tree.etc / "corosync" / "corosync.conf"
-        if existing.is_file() and existing.read_bytes() == conf:
+        existing = etc_file_text(tree, tree.etc / "corosync" / "corosync.conf")
+        if existing is not None and encode(existing) == conf:
             continue
         m.outputs.append(
             Output(tree.name, "etc/corosync/corosync.conf", conf, 0o644, "corosync 3 (knet)")

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import api
-from ..discover import NodeTree, display_path
+from ..discover import NodeTree, display_path, etc_file_text
 from ..errors import XencfgError
 from ..stack import Note
 from ..syntax.source import encode
@@ -90,7 +90,8 @@ def plan_storage(
             result = mxend.xend_to_xl_conf(doc)
             target = os.path.join(os.path.dirname(rel), "xl.conf")
             mine = Path(tree.root, target)
-            result = keep_xl_conf(result, mine, f"{tree.name}:{display_path(mine)}")
+            old = etc_file_text(tree, mine) or ""
+            result = keep_xl_conf(result, old, f"{tree.name}:{display_path(mine)}")
             why = "xl's own settings (xl.conf(5)) from xend-config.sxp"
         elif fmt == "multipath":
             result = mmp.multipath_to_current(doc)
@@ -243,17 +244,13 @@ def _xl_value(key: str, raw: str) -> str:
     return {"1": "on", "0": "off"}.get(value, value) if key == "autoballoon" else value
 
 
-def keep_xl_conf(result: Any, existing: Path, where: str) -> Any:
+def keep_xl_conf(result: Any, old: str, where: str) -> Any:
     """The xl.conf made of xend-config.sxp with the settings of the node's own
     /etc/xen/xl.conf (Debian wheezy ships one beside xend): the xl.conf written replaces
     that file, so each of its settings is carried unless xend-config.sxp set the same
     key, where xend's (the toolstack that ran) is written and the old line is reported."""
     from ..migrations import Change, Converted
 
-    try:
-        old = existing.read_text(errors="replace") if existing.is_file() else ""
-    except OSError:
-        old = ""
     new: dict[str, str] = {}
     for line in result.text.splitlines():
         found = _XL_SETTING.match(line)

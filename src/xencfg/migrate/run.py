@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import posixpath
 from pathlib import Path
@@ -130,7 +131,13 @@ class Planner:
 def check_outdir(outdir: Path, paths: list[str]) -> None:
     """Refuse an OUTDIR that is, holds or lies inside an input: nothing is written over
     (or into) the files being migrated."""
-    out = outdir.resolve()
+    try:
+        out = outdir.resolve()
+    except (OSError, RuntimeError) as exc:  # a symlink loop (Python < 3.13: RuntimeError)
+        why = "a symbolic link loop"
+        if isinstance(exc, OSError) and exc.errno != errno.ELOOP:
+            why = exc.strerror or str(exc)
+        raise XencfgError(f"{outdir}: cannot write there: {why}") from None
     for p in paths:
         src = Path(p).resolve()
         if out == src or src in out.parents or out in src.parents:

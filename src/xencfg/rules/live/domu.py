@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 from ..._lazy import lazy_re
 from ...cluster import Cluster
@@ -77,19 +78,30 @@ def _managed_names(cluster: Cluster, node: str) -> set[str]:
     tree = cluster.tree(node)
     if tree is None:
         return set()
+    from ...discover import in_root
+    from ...errors import XencfgError
+    from ...syntax.source import read_text
+
+    def own(path: Path) -> Path | None:
+        """``path`` as the node sees it; ``None`` for a link out of the tree (an absolute
+        ``var/lib/xend -> /var/lib/xend`` in an unpacked tree names this host's)."""
+        try:
+            return in_root(path, tree.root, tree.etc)
+        except (XencfgError, OSError, ValueError):
+            return None
+
     names: set[str] = set()
     libxl = tree.etc / "libvirt" / "libxl"
     if libxl.is_dir():
-        names |= {p.stem for p in libxl.glob("*.xml") if p.is_file()}
+        names |= {p.stem for p in libxl.glob("*.xml") if (f := own(p)) and f.is_file()}
     domains = tree.slash / "var/lib/xend/domains" if tree.slash is not None else None
     if domains is not None and domains.is_dir():
         for sxp in domains.glob("*/config.sxp"):
-            if sxp.is_symlink() or not sxp.is_file():
-                continue  # read only the node's own regular files (a FIFO would block)
+            # read only the node's own regular files (a FIFO would block)
             try:
-                with sxp.open(encoding="utf-8", errors="replace") as f:
-                    head = f.read(1 << 16)
-            except OSError:
+                f = own(sxp)
+                head = read_text(f, limit=1 << 16, follow=False, head=True) if f else ""
+            except XencfgError:
                 continue
             found = _SXP_NAME.search(head)
             if found:
