@@ -19,6 +19,7 @@ nothing for the resolver, and lookups here skip it as glibc does.
 from __future__ import annotations
 
 import ipaddress
+from functools import lru_cache
 from typing import Any
 
 import attrs
@@ -33,8 +34,13 @@ FORMAT = "hosts"
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
+@lru_cache(maxsize=1 << 17)
 def parse_address(raw: str) -> IPAddress | None:
-    """The address of a hosts line (IPv6 scope ids such as ``fe80::1%eth0`` allowed)."""
+    """The address of a hosts line (IPv6 scope ids such as ``fe80::1%eth0`` allowed).
+
+    Cached: the cross-file rules ask every line's address once per node and name
+    (ten parses a line on a two-node tree), and ``ipaddress`` parsing was most of
+    the lint time of a 100,000-line hosts file (hostile3). Addresses are immutable."""
     try:
         return ipaddress.ip_address(raw.split("%", 1)[0])
     except ValueError:
