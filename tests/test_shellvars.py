@@ -286,3 +286,15 @@ def test_fixture_values_mean_the_same_to_bash() -> None:
     script = "\n".join(f"{a.name}={a.raw}" for a in plain)
     assert _bash_values(script, [a.name for a in plain]) == [a.value for a in plain]
     assert len(plain) == 5
+
+
+@pytest.mark.parametrize(
+    ("value", "enabled"), [("true", True), ("TRUE", False), ("yes", False), ("1", False)]
+)
+def test_o2cb_enabled_is_what_the_init_script_starts_on(value: str, enabled: bool) -> None:
+    """ocfs2-tools' o2cb.init starts the cluster only for exactly ``true`` (``if [
+    "$O2CB_ENABLED" != "true" ]; then ... exit``), which lint already says (spell28,
+    tests/test_spelling28.py); the typed property read ``TRUE``/``yes``/``1`` as enabled."""
+    doc = xencfg.loads(f"O2CB_ENABLED={value}\n", "shellvars")
+    assert isinstance(doc, ShellvarsDocument)
+    assert doc.o2cb.enabled is enabled

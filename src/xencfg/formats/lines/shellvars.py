@@ -210,8 +210,11 @@ class O2cb:
 
     @property
     def enabled(self) -> bool | None:
-        """Whether the init script loads the O2CB driver at boot."""
-        return self._get("O2CB_ENABLED")
+        """Whether the init script loads the O2CB driver at boot: only for exactly
+        ``true`` (o2cb.init: ``if [ "$O2CB_ENABLED" != "true" ]``), so ``TRUE`` and
+        ``yes`` are False; None where the file does not set it."""
+        raw = self.doc.get("O2CB_ENABLED")
+        return None if raw is None else raw == "true"
 
     @enabled.setter
     def enabled(self, value: bool) -> None:
