@@ -59,16 +59,12 @@ def booth_config(tree: NodeRoot, name: str) -> BoothConfig | None:
     """The booth configuration ``name`` of a node: boothd's ``-c`` (the booth-site
     agent's ``config``, default ``booth``), a file name when it holds a ``/``, else
     /etc/booth/NAME.conf; ``None`` when the tree does not hold it."""
-    from .discover import OutsideRoot, in_root
+    from .discover import etc_file_text
 
     path = name if "/" in name else f"/etc/booth/{name}.conf"
     if not path.startswith("/etc/"):
         return None
-    try:
-        file = in_root(tree.etc / path[len("/etc/") :], tree.root, tree.etc)
-    except (OutsideRoot, OSError, ValueError):
-        return None
-    text = _read(file)
+    text = etc_file_text(tree, tree.etc / path[len("/etc/") :], 1 << 20)
     return None if text is None else _parse(path, text)
 
 
