@@ -127,6 +127,16 @@ def test_text_without_a_format_or_a_bad_path_or_code_is_refused() -> None:
         lint_tree({"alpha": {"etc/drbd.d": "x", "etc/drbd.d/r0.res": R0_BROKEN}})
 
 
+def test_a_path_given_to_lint_tree_is_refused_with_the_call_that_takes_it() -> None:
+    """``lint_tree("/srv/cluster")`` (a folder on disk, the likely mistake) was an
+    AttributeError from inside the loop; it is a TypeError naming lint.run."""
+    for bad in (str(EXAMPLES / "two-node"), EXAMPLES / "two-node", ["alpha"]):
+        with pytest.raises(TypeError, match=r"xencfg\.lint\.run"):
+            lint_tree(bad)  # type: ignore[arg-type]  # (the wrong type is the test)
+    with pytest.raises(TypeError, match="alpha: a node's files"):
+        lint_tree({"alpha": "resource r0 {}"})  # type: ignore[dict-item]  # (the test)
+
+
 def test_a_leading_slash_is_the_node_s_root() -> None:
     res = lint_tree({"alpha": {"/etc/drbd.conf": R0_BROKEN}}, select=["XC005"])
     assert [f.path for f in res.findings] == ["alpha/etc/drbd.conf"]
