@@ -415,3 +415,13 @@ def test_the_caller_script_runs() -> None:
     assert space["first_section"](doc) is not None
     assert "already used" in space["refused"](doc)
     assert space["lint"](R0) >= 0
+
+
+def test_loads_and_dumps_given_the_wrong_kind_say_what_they_take() -> None:
+    """``loads(bytes)`` failed deep in detection with "endswith first arg must be bytes",
+    and ``dumps("text")`` with an AttributeError; docs/api.md: a TypeError means the
+    wrong kind of argument, so it should say which kind is wanted."""
+    with pytest.raises(TypeError, match=r"loads\(\) takes the text as str, not bytes"):
+        xencfg.loads(b"resource r0 {}\n", "drbd")  # type: ignore[call-overload]  # (the test)
+    with pytest.raises(TypeError, match=r"dumps\(\) takes a document"):
+        xencfg.dumps("resource r0 {}\n")  # type: ignore[arg-type]  # (the wrong type is the test)

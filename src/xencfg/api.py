@@ -263,7 +263,14 @@ def loads(text: str, format: str, *, path: str | None = None) -> Document:
     The document is *light* (see :class:`xencfg.syntax.tree.Light`): its nodes
     keep their values and positions, and the tokens that make the round trip
     lossless are parsed again on first use (an edit rendered, ``tokens()``).
+    Text that is not ``str`` (bytes read from a file) raises ``TypeError``:
+    :func:`load` reads a file's bytes losslessly.
     """
+    if not isinstance(text, str):
+        raise TypeError(
+            f"loads() takes the text as str, not {type(text).__name__}; "
+            "load(path) reads a file (bytes that are not UTF-8 survive its round trip)"
+        )
     mod = formats.module(format)
     if not getattr(mod, "LIGHT", True):  # a format may opt out of light parsing
         return _parse(mod, text, path, None)
@@ -484,8 +491,11 @@ def load(path: str | os.PathLike[str], format: str | None = None) -> Document:
 def dumps(doc: Document) -> str:
     """The text of a document: its source with any edits spliced in.
 
-    For a document built in code, the format's canonical rendering.
+    For a document built in code, the format's canonical rendering. Anything but a
+    document raises ``TypeError``.
     """
+    if not isinstance(doc, Document):
+        raise TypeError(f"dumps() takes a document (from load/loads), not {type(doc).__name__}")
     return doc.dumps()
 
 
