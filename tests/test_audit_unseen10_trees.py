@@ -38,6 +38,8 @@ NOBLE = "noble-xen417-corosync31-knet2links-pcmk216-pcs011-drbdutils9-intree84-m
 REACTOR = "bookworm-drbd92-linbit-drbd-reactor-promoter-quorum-diskless-tiebreaker-xl-no-pacemaker"
 WHEEZY = "wheezy-hb305-pcmk117-rolling-drbd84-vs-drbd83-xl44-vs-xm41-pair"
 STATE = "var/lib/xencfg/state"
+DOM0S = ("bk1", "bk2")
+RES = ("vm-web", "vm-db")
 
 
 def _copy(shape: str, tmp_path: Path) -> Path:
@@ -122,10 +124,30 @@ def test_reactor_dual_primary_needs_quorum_or_fencing(tmp_path: Path) -> None:
     assert site_found(root) == set()
     edit_site(root, gc, "\t\tquorum majority;\n", "")
     assert site_found(root) == {
-        ("DR011", f"{n}/etc/drbd.d/{r}.res", "warning")
-        for n in ("bk1", "bk2", "bk3")
-        for r in ("vm-web", "vm-db")
+        *{
+            ("DR011", f"{n}/etc/drbd.d/{r}.res", "warning")
+            for n in ("bk1", "bk2", "bk3")
+            for r in ("vm-web", "vm-db")
+        },
+        # the promoter on bk1 and bk2 (its snippets there) runs both without quorum
+        *{("DR047", f"{n}/etc/drbd.d/{r}.res", "warning") for n in DOM0S for r in RES},
     }
+
+
+def test_reactor_promoter_without_quorum(tmp_path: Path) -> None:
+    """``quorum majority`` gone from common: DR047 (new rule, session 29) on the two
+    dom0s whose drbd-reactor.d lists each resource, true: the promoter starts the
+    guest wherever DRBD says the resource may be promoted and fences nothing, so after
+    a split both dom0s promote and run the guest on copies that write apart
+    (drbd-reactor doc/promoter.md, "DRBD resource configuration": quorum majority).
+    Lint said nothing. Nothing on bk3 (no promoter there). With drbd-reactor not
+    started at boot on bk2 (its wants link gone): bk1 only."""
+    root = _copy(REACTOR, tmp_path)
+    edit_site(root, "*/etc/drbd.d/global_common.conf", "\t\tquorum majority;\n", "")
+    expected = {("DR047", f"{n}/etc/drbd.d/{r}.res", "warning") for n in DOM0S for r in RES}
+    assert site_found(root) == expected
+    (root / "bk2/etc/systemd/system/multi-user.target.wants/drbd-reactor.service").unlink()
+    assert site_found(root) == {f for f in expected if f[1].startswith("bk1/")}
 
 
 def test_reactor_primary_without_cib_is_not_unmanaged(tmp_path: Path) -> None:
