@@ -50,6 +50,14 @@ def _versions(root: Path) -> Versions:
     return lint.run([str(n) for n in sorted(root.iterdir()) if n.is_dir()]).cluster.versions
 
 
+def _releases(root: Path, expected: dict[str, str], node: str | None = None) -> None:
+    """-v's release of each component (of ``node``) starts as ``expected`` says."""
+    versions = _versions(root)
+    for component, start in expected.items():
+        said = versions.of(component, node).describe(component)
+        assert said.startswith(f"{component} {start}"), said
+
+
 # -- 1. Ubuntu 24.04: drbd-utils 9 over the in-tree DRBD 8.4 module, SAN, corosync 3.1 ------
 
 
@@ -65,14 +73,16 @@ def test_noble_site_is_clean(tmp_path: Path) -> None:
     handlers, the SAN's LUN by WWID on both portals' records."""
     root = _copy(NOBLE, tmp_path)
     assert site_found(root) == set()
-    of = _versions(root).of
-    assert of("drbd").describe("D").startswith("D 8.4 or later, before 9.0")
-    assert of("drbd-utils").describe("u").startswith("u 9.22.0")
-    assert of("corosync").describe("c").startswith("c 3.1.7")
-    assert of("pacemaker").describe("P").startswith("P 2.1.6")
-    assert of("xen").describe("X").startswith("X 4.17.3")
-    assert of("multipath-tools").describe("m").startswith("m 0.9.4 or later")
-    assert of("open-iscsi").describe("i").startswith("i 2.1.9")
+    noble = {
+        "drbd": "8.4 or later, before 9.0",
+        "drbd-utils": "9.22.0",
+        "corosync": "3.1.7",
+        "pacemaker": "2.1.6",
+        "xen": "4.17.3",
+        "multipath-tools": "0.9.4 or later",
+        "open-iscsi": "2.1.9",
+    }
+    _releases(root, noble)
 
 
 def test_noble_with_drbd_dkms_9_refuses_84_fencing(tmp_path: Path) -> None:
@@ -86,7 +96,7 @@ def test_noble_with_drbd_dkms_9_refuses_84_fencing(tmp_path: Path) -> None:
             f.write("\nPackage: drbd-dkms\nStatus: install ok installed\nVersion: 9.2.12-1\n")
     gc = "etc/drbd.d/global_common.conf"
     assert site_found(root) == {("XC008", f"{n}/{gc}", "error") for n in ("nob1", "nob2", "nob3")}
-    assert _versions(root).of("drbd").describe("D").startswith("D 9.2.12")
+    _releases(root, {"drbd": "9.2.12"})
 
 
 # -- 2. Debian 12: DRBD 9.2 under drbd-reactor's promoter, no Pacemaker --------------------
@@ -104,10 +114,7 @@ def test_reactor_site_is_clean(tmp_path: Path) -> None:
     drbd-utils 9.29.0, Xen 4.17.5."""
     root = _copy(REACTOR, tmp_path)
     assert site_found(root) == set()
-    of = _versions(root).of
-    assert of("drbd").describe("D").startswith("D 9.2.12")
-    assert of("drbd-utils").describe("u").startswith("u 9.29.0")
-    assert of("xen").describe("X").startswith("X 4.17.5")
+    _releases(root, {"drbd": "9.2.12", "drbd-utils": "9.29.0", "xen": "4.17.5"})
 
 
 def test_reactor_dual_primary_needs_quorum_or_fencing(tmp_path: Path) -> None:
@@ -206,13 +213,9 @@ def test_wheezy_half_upgraded_pair(tmp_path: Path) -> None:
     heartbeat 3.0.5, Pacemaker 1.1.7 on both."""
     root = _copy(WHEEZY, tmp_path)
     assert site_found(root) == WHEEZY_EXPECTED
-    v = _versions(root)
-    assert v.of("drbd", "wa").describe("D").startswith("D 8.4.4")
-    assert v.of("drbd", "wb").describe("D").startswith("D 8.3.13")
-    assert v.of("xen", "wa").describe("X").startswith("X 4.4.1")
-    assert v.of("xen", "wb").describe("X").startswith("X 4.1.4")
-    assert v.of("heartbeat").describe("h").startswith("h 3.0.5")
-    assert v.of("pacemaker").describe("P").startswith("P 1.1.7")
+    _releases(root, {"drbd": "8.4.4", "xen": "4.4.1"}, "wa")
+    _releases(root, {"drbd": "8.3.13", "xen": "4.1.4"}, "wb")
+    _releases(root, {"heartbeat": "3.0.5", "pacemaker": "1.1.7"})
 
 
 def test_wheezy_84_files_copied_to_the_83_node(tmp_path: Path) -> None:
