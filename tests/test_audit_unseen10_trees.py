@@ -265,3 +265,22 @@ def test_wheezy_live_migration_across_xm_and_xl(tmp_path: Path) -> None:
         ("DR011", "wa/etc/drbd.d/r-mail.res", "warning"),
         ("DR011", "wb/etc/drbd.conf", "warning"),
     }
+
+
+def test_wheezy_pacemaker_upgraded_on_one_node(tmp_path: Path) -> None:
+    """wa's Pacemaker upgraded to 1.1.16 (jessie-backports) with the CIB left at
+    pacemaker-1.2: nothing new, true (Pacemaker Explained, "Upgrading": a rolling
+    upgrade within 1.1 is supported; 1.1.7 reads pacemaker-1.2). Once the CIB is
+    raised to pacemaker-2.5 (``cibadmin --upgrade`` on wa): CB031 on wb's copy only,
+    an error and true: the pacemaker-2.x schemas came with Pacemaker 1.1.12 and later
+    (pacemaker-2.5 with 1.1.15, CB031's table), 1.1.7 knows none and refuses a CIB it
+    cannot validate; wa's 1.1.16 reads it."""
+    root = _copy(WHEEZY, tmp_path)
+    edit_site(root, "wa/var/lib/dpkg/status", "Version: 1.1.7-1\n", "Version: 1.1.16-1~bpo8+1\n")
+    assert site_found(root) == WHEEZY_EXPECTED
+    _releases(root, {"pacemaker": "1.1.16"}, "wa")
+    cib = "*/var/lib/heartbeat/crm/cib.xml"
+    edit_site(root, cib, 'validate-with="pacemaker-1.2"', 'validate-with="pacemaker-2.5"')
+    assert site_found(root) - WHEEZY_EXPECTED == {
+        ("CB031", "wb/var/lib/heartbeat/crm/cib.xml", "error")
+    }
