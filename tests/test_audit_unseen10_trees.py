@@ -205,9 +205,10 @@ def test_wheezy_half_upgraded_pair(tmp_path: Path) -> None:
     """wa, wb: only HB011 and CB009. Nothing of the mixed releases, true: DRBD 8.4
     talks to 8.3 peers (8.4.x drbd.h PRO_VERSION_MIN 86, MAX 101; 8.3.8 86 to 94: the
     peers agree on the lower maximum), wa's 8.4 files and wb's 8.3 file give the same
-    resources (peer-drbdadm --mode 84 dumps both alike), so no DR009/DR028; each
-    node's drbd-utils drives its own module (no DR032); the guests do not migrate, so
-    xm on wb and xl on wa never meet (XN007 only with allow-migrate). -v, per node
+    resources (peer-drbdadm --mode 84 dumps both alike, resource order aside), so no
+    DR009/DR028; each node's drbd-utils drives its own module (no DR032); the
+    guests do not migrate, so xm on wb and xl on wa never meet (XN007 only with
+    allow-migrate). -v, per node
     from dpkg status: DRBD 8.4.4 on wa (wheezy-backports' drbd8-utils, 3.16's own 8.4
     module), 8.3.13 on wb (3.2's own 8.3 module); Xen 4.4.1 on wa, 4.1.4 on wb;
     heartbeat 3.0.5, Pacemaker 1.1.7 on both."""
