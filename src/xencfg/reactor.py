@@ -59,13 +59,18 @@ def promoted_resources(tree: NodeRoot) -> dict[str, str]:
         if isinstance(value, str) and value.startswith("/etc/") and ".." not in value:
             snippets = value.rstrip("/")
     folder = tree.etc / snippets[len("/etc/") :]
+    names: list[str] = []
     try:
         if folder.is_symlink() or not folder.is_dir():
             return found
-        names = sorted(p.name for p in folder.iterdir() if p.name.endswith(".toml"))
+        for entry in folder.iterdir():
+            if entry.name.endswith(".toml"):
+                names.append(entry.name)
+            if len(names) >= _MAX_SNIPPETS:
+                break
     except OSError:
         return found
-    for name in names[:_MAX_SNIPPETS]:
+    for name in sorted(names):
         text = etc_file_text(tree, folder / name, _LIMIT)
         data = _loads(text) if text is not None else None
         if data is not None:
