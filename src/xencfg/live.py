@@ -3,7 +3,7 @@
 Three places give it, all read as extra documents of the node (formats
 ``proc-drbd``, ``drbd-status``, ``multipath-ll``, ``iscsi-session``,
 ``crm-mon-xml``, ``cib-live``, ``xl-list``, ``ip-addr``, ``uname``, ``iet-proc``,
-``iscsi-node``, ``cman-nodes``):
+``iscsi-node``, ``cman-nodes``, ``booth-list``):
 
 * our own layout, ``var/lib/xencfg/state/<name>.txt`` below a node root,
   written by ``xencfg capture -o DIR`` (:func:`capture` / :func:`write`);
@@ -136,6 +136,9 @@ COMMANDS: tuple[Command, ...] = (
     Command("modinfo_drbd", (("modinfo", "drbd"),), None),
     # cman's membership (RHEL 5/6 clusters; no cman, nothing run)
     Command("cman_tool_nodes", (("cman_tool", "nodes"),), "cman-nodes"),
+    # a geo cluster's tickets as the local boothd has them (a site or the arbitrator; no
+    # boothd: "connect" refused, kept in the refusals)
+    Command("booth_list", (("booth", "list"),), "booth-list"),
     Command("uname_n", (("uname", "-n"),), "uname"),
     Command("hostname_f", (("hostname", "-f"),), None),
 )
@@ -315,6 +318,8 @@ SOS_COMMANDS: tuple[tuple[str, str], ...] = (
     # cman's membership: sos 1.7's ``cman_tool -af nodes``, sos 1.9-3.x's ``cman_tool
     # nodes`` and ``cman_tool -a nodes`` (cluster.py)
     ("cluster/cman_tool_*nodes", "cman-nodes"),
+    # sos's booth plugin (booth.py, 2026): ``booth list``, ``booth peers``, ``booth status``
+    ("booth/booth_list", "booth-list"),
     ("host/hostname", "uname"),
     ("general/hostname", "uname"),
     ("kernel/uname_-a", "uname"),
