@@ -47,6 +47,7 @@ from hypothesis import strategies as st
 
 import xencfg
 from conftest import FIXTURES
+from test_live_captures_round27 import copy, ls_findings
 from xencfg import discover, lint, live
 from xencfg.formats.status import booth_list, crm_mon, drbd_status
 
@@ -62,23 +63,6 @@ JSON_STATE = "var/lib/xencfg/state/drbdsetup_status_json.txt"
 BOOTH = "sos_commands/booth/booth_list"
 CIB_LIVE = "sos_commands/pacemaker/crm_report/pra1/cib.xml"
 VIRSH = "var/lib/xencfg/state/virsh_list.txt"
-
-
-def ls_findings(root: Path) -> list[tuple[str, str]]:
-    result = lint.run([str(root)], select=["LS"])
-    return [(f.code, f.message) for f in result.findings]
-
-
-def copy(src: Path, tmp: Path, edits: dict[str, tuple[str, str]]) -> Path:
-    """The fixture tree copied below ``tmp``, with ``old -> new`` edits per file."""
-    root = tmp / src.name
-    shutil.copytree(src, root)
-    for rel, (old, new) in edits.items():
-        p = root / rel
-        text = p.read_text()
-        assert old in text, (rel, old)
-        p.write_text(text.replace(old, new))
-    return root
 
 
 @pytest.mark.parametrize("root", TREES, ids=["drbd9-vs", "drbd9-json", "geo", "virt"])
