@@ -56,7 +56,8 @@ DRBD9 = CAP / "sos-4-drbd9-tiebreaker" / "sosreport-ash1-2026-12-07-tbrkqzx"
 DRBD9_JSON = CAP / "capture-drbd9-json" / "ash1"
 GEO = CAP / "sos-4-geo-booth" / "sosreport-pra1-2026-12-07-geobthx"
 VIRT = CAP / "capture-sles12sp5-virtualdomain" / "vh1"
-TREES = [DRBD9, DRBD9_JSON, GEO, VIRT]
+SCC12 = CAP / "scc-sles12sp5-drbd9" / "scc_vh1_261207_1200"
+TREES = [DRBD9, DRBD9_JSON, GEO, VIRT, SCC12]
 
 VS_ALL = "sos_commands/drbd/drbdsetup_status_-vs_all"
 JSON_STATE = "var/lib/xencfg/state/drbdsetup_status_json.txt"
@@ -65,7 +66,7 @@ CIB_LIVE = "sos_commands/pacemaker/crm_report/pra1/cib.xml"
 VIRSH = "var/lib/xencfg/state/virsh_list.txt"
 
 
-@pytest.mark.parametrize("root", TREES, ids=["drbd9-vs", "drbd9-json", "geo", "virt"])
+@pytest.mark.parametrize("root", TREES, ids=["drbd9-vs", "drbd9-json", "geo", "virt", "scc-12"])
 def test_a_capture_that_agrees_with_its_files_gives_no_drift(root: Path) -> None:
     assert ls_findings(root) == []
 
@@ -139,6 +140,24 @@ def test_ls030_a_volume_without_quorum(
     got = ls_findings(copy(root, tmp_path, {rel: (old, new)}))
     assert [c for c, _ in got] == ["LS030"]
     assert "no quorum (volume 0; the files set quorum majority)" in got[0][1]
+
+
+def test_ls030_from_a_sles12_supportconfig(tmp_path: Path) -> None:
+    """supportutils 3.1's drbd_info logs ``drbdadm status`` (2019: "get few drbd output
+    & configuration"), DRBD 9's text on SLES 12 SP5: quorum lost with ``on-no-quorum
+    suspend-io`` shows ``suspended:quorum`` on the resource line (drbdsetup.c
+    ``susp_str``) and ``quorum:no`` on the volume; the peers ``Connecting`` are LS002."""
+    up = (
+        "vm-web role:Primary\n  disk:UpToDate\n  vh2 role:Secondary\n    peer-disk:UpToDate\n"
+        "  vh3 role:Secondary\n    peer-disk:Diskless peer-client:yes\n"
+    )
+    lost = (
+        "vm-web role:Primary suspended:quorum\n  disk:UpToDate quorum:no\n"
+        "  vh2 connection:Connecting\n  vh3 connection:Connecting\n"
+    )
+    got = ls_findings(copy(SCC12, tmp_path, {"drbd.txt": (up, lost)}))
+    assert [c for c, _ in got] == ["LS030", "LS002", "LS002"]
+    assert "I/O suspended (quorum)" in got[1][1]
 
 
 def test_ls030_says_when_the_files_set_no_quorum(tmp_path: Path) -> None:
