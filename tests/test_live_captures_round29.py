@@ -280,6 +280,13 @@ def test_ls032_ticket_drift(
     assert expected in result.findings[0].message
 
 
+def test_json_summary_shows_the_booth_tickets() -> None:
+    cluster = lint.run([str(GEO)], select=["LS"]).cluster
+    assert live.summary(cluster)["pra1"]["tickets"] == {
+        "ticket-web": {"leader": "10.93.1.100", "expires": "2026-12-07 18:04:11", "sites": None}
+    }
+
+
 def test_ls032_needs_an_rsc_ticket(tmp_path: Path) -> None:
     """No CIB needs the ticket: booth's view of it is nobody's drift."""
     root = copy(

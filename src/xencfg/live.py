@@ -779,7 +779,8 @@ def summary(cluster: Cluster) -> dict[str, dict[str, dict[str, dict[str, object]
     each domain the hypervisor lists (``xl list``, ``xl list -l``'s JSON, ``xm list``,
     ``virsh list``; not Domain-0), each iSCSI session the node's initiator has and each
     node record it keeps (``iscsiadm -m session`` / ``-m node``), and, on an IET
-    target box, each target its kernel module exports (``/proc/net/iet``)."""
+    target box, each target its kernel module exports (``/proc/net/iet``), and each
+    booth ticket with the site that leads it (``booth list``)."""
     from .formats.status.multipath_ll import MultipathLlDocument
     from .rules.live import configured_drbd, live_drbd
 
@@ -809,7 +810,9 @@ def summary(cluster: Cluster) -> dict[str, dict[str, dict[str, dict[str, object]
 def _summary_hosts(
     cluster: Cluster, out: dict[str, dict[str, dict[str, dict[str, object]]]]
 ) -> None:
-    """:func:`summary`'s domains, iSCSI sessions and records, and IET targets."""
+    """:func:`summary`'s domains, iSCSI sessions and records, IET targets and booth
+    tickets."""
+    from .formats.status.booth_list import BoothListDocument
     from .formats.status.iet_proc import IetProcDocument
     from .formats.status.iscsi_node import IscsiNodeDocument
     from .formats.status.iscsi_session import IscsiSessionDocument
@@ -850,6 +853,13 @@ def _summary_hosts(
                 entry["luns"] = {str(v.lun): v.path for v in t.volumes}
             if t.sessions:
                 entry["initiators"] = sorted({s.initiator for s in t.sessions})
+    for item, booth in cluster.typed("booth-list", BoothListDocument):
+        for tk in booth.tickets:
+            at(item.node, "tickets")[tk.name] = {
+                "leader": tk.leader,
+                "expires": tk.expires,
+                "sites": booth.multiple.get(tk.name),
+            }
 
 
 def plausible(fmt: str | None, text: str) -> bool:
