@@ -56,7 +56,8 @@ def cib_epoch_drift(cluster: Cluster) -> Iterator[Finding]:
 
 def _managed_domus(cluster: Cluster) -> tuple[set[str], bool]:
     """Domain names the CIBs' Xen resources start (``name``, else the xmfile's
-    ``name =``, else the xmfile's base name), and whether any CIB has one."""
+    ``name =``, else the xmfile's base name; a VirtualDomain's, the ``<name>`` of its
+    libvirt XML), and whether any CIB has one."""
     from ...formats.cib.model import CibDocument
     from ...formats.xen.domu import DomUDocument
 
@@ -78,6 +79,11 @@ def _managed_domus(cluster: Cluster) -> tuple[set[str], bool]:
                     base = xmfile.rsplit("/", 1)[-1]
                     names.add(by_file.get(base, base))
                 names.add(str(p.id))
+            for p in cib.primitives:
+                if (p.type or "").lower() == "virtualdomain":
+                    any_xen = True
+                    names |= _libvirt_name(cluster, str(p.param("config") or ""))[0]
+                    names.add(str(p.id))
     return names, any_xen
 
 
@@ -107,7 +113,9 @@ def domu_outside_cib(cluster: Cluster) -> Iterator[Finding]:
     ``NAME--incoming`` / ``NAME--migratedaway``, are read as ``NAME``; a dying
     domain, state ``d``, which xl lists as ``(null)`` once its name is gone, and
     a managed domain xend only keeps on record, listed by ``xm`` without an ID,
-    do not run.)
+    do not run.) VirtualDomain resources count as Xen's (libvirt's libxl driver,
+    ``virsh list``): the domain of each is the ``<name>`` of the libvirt XML its
+    ``config`` names (the file's base name when the run lacks it).
 
     Example: ``xl list`` shows ``test``; the CIB's Xen resources are ``web``
     and ``db``.
