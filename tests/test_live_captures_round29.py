@@ -409,3 +409,12 @@ def test_hostile_json_and_xml_are_refused_or_inert() -> None:
     )
     with pytest.raises(xencfg.ParseError, match="declares entities"):
         crm_mon.parse(evil)
+
+
+@given(st.text(alphabet="ticket:leadrowns ,NOE[]\n\t.0123456789WARNIG", max_size=400))
+def test_booth_list_takes_any_text(text: str) -> None:
+    """Lenient: any text parses (unknown lines kept), dumps as read."""
+    doc = booth_list.parse(text)
+    assert doc.dumps() == text
+    assert all(t.name and t.leader != "NONE" for t in doc.tickets)
+    booth_list.sniff(text)
