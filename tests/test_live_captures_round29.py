@@ -333,15 +333,16 @@ def test_ls017_a_virtualdomain_guest_running_that_the_crm_says_stopped(tmp_path:
     assert "domain db runs on vh1; the CRM reports its resource 'vm-db' stopped" in got[0][1]
 
 
-def test_ls012_a_guest_started_outside_the_cib_of_virtualdomain_resources(
+def test_ls012_ls027_a_guest_started_by_hand_beside_virtualdomain_resources(
     tmp_path: Path,
 ) -> None:
-    """LS012 judged Xen resources only: on a VirtualDomain cluster a guest started
-    by hand (``virsh create``) passed."""
+    """LS012 judged Xen resources only, LS027 nodes with /etc/xen configs only: on a
+    VirtualDomain cluster a transient guest (``virsh create /tmp/test.xml``: no
+    /etc/libvirt/libxl/test.xml, libxl_conf.h ``LIBXL_CONFIG_DIR``) passed both."""
     extra = WEB_ROW + "\n 5     test                           running"
     got = ls_findings(copy(VIRT, tmp_path, {VIRSH: (WEB_ROW, extra)}))
-    assert [c for c, _ in got] == ["LS012"]
-    assert "'test'" in got[0][1]
+    assert [c for c, _ in got] == ["LS012", "LS027"]
+    assert all("domU 'test' runs on vh1" in m for _, m in got)
 
 
 def test_ls017_does_not_call_a_guest_missing_when_its_xml_is_outside_the_run(
