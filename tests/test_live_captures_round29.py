@@ -287,6 +287,14 @@ def test_json_summary_shows_the_booth_tickets() -> None:
     }
 
 
+def test_ls032_leaves_an_unknown_ticket_to_a_second_booth(tmp_path: Path) -> None:
+    """``booth list`` asks the default configuration's boothd (booth.conf); a node
+    that also runs booth@other may hold the ticket there."""
+    root = copy(GEO, tmp_path, {BOOTH: ("ticket-web", "ticket-db")})
+    (root / "etc/booth/other.conf").write_text('site = 10.93.1.101\nticket = "ticket-web"\n')
+    assert ls_findings(root) == []
+
+
 def test_ls032_needs_an_rsc_ticket(tmp_path: Path) -> None:
     """No CIB needs the ticket: booth's view of it is nobody's drift."""
     root = copy(

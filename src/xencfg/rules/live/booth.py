@@ -56,6 +56,20 @@ def _granted_here(cluster: Cluster, node: str) -> dict[str, Location]:
     return out
 
 
+def _one_booth(cluster: Cluster, node: str) -> bool:
+    """Whether the node runs one booth at most: ``booth list`` asks the default
+    configuration's daemon (/etc/booth/booth.conf), so with a second one
+    (``booth@other``) a ticket it lacks may be the other's."""
+    tree = cluster.tree(node)
+    folder = tree.etc / "booth" if tree is not None else None
+    try:
+        if folder is None or folder.is_symlink() or not folder.is_dir():
+            return True
+        return sum(1 for p in folder.iterdir() if p.name.endswith(".conf")) <= 1
+    except OSError:
+        return False
+
+
 def _lists(cluster: Cluster) -> Iterator[tuple[str, Loaded, BoothListDocument]]:
     """Every captured ``booth list`` with its node."""
     if not cluster.has("booth-list"):
@@ -90,7 +104,8 @@ def booth_ticket_not_granted(cluster: Cluster) -> Iterator[Finding]:
       sites run them now (an error);
     * the ticket is not in the list at all: the running boothd's configuration
       lacks it (booth.conf changed and boothd not restarted, or spelt otherwise
-      than in the CIB), so booth never grants it.
+      than in the CIB), so booth never grants it (not judged on a node with a
+      second booth configuration: ``booth list`` asks the default one only).
 
     Judged for the tickets an ``rsc_ticket`` of a CIB of the run needs, where a
     ``booth list`` was captured (``xencfg capture``, sos's booth plugin).
@@ -126,7 +141,7 @@ def booth_ticket_not_granted(cluster: Cluster) -> Iterator[Finding]:
             what = ", ".join(rscs) or "its resources"
             t = known.get(ticket)
             if t is None:
-                if known and once(("unknown", ticket, node)):
+                if known and _one_booth(cluster, node) and once(("unknown", ticket, node)):
                     yield make(
                         "LS032",
                         f"booth on {node} does not know ticket '{ticket}', which the CIB "
