@@ -258,6 +258,7 @@ REFUSALS: list[tuple[str, str, Callable[[Any], object]]] = [
 NO_REFUSAL = {
     "cib-live",
     "cman-nodes",
+    "booth-list",
     "crm-mon-xml",
     "drbd-status",
     "iet-proc",

@@ -39,6 +39,7 @@ if TYPE_CHECKING:  # the overloads' document types; never imported at run time
     from .formats.lvmlike.evms import EvmsDocument
     from .formats.lvmlike.lvm import LvmDocument
     from .formats.multipath import MultipathDocument
+    from .formats.status.booth_list import BoothListDocument
     from .formats.status.cman_nodes import CmanNodesDocument
     from .formats.status.crm_mon import CrmMonDocument
     from .formats.status.drbd_status import DrbdStatusDocument
@@ -241,6 +242,12 @@ def loads(
 def loads(
     text: str, format: Literal["cman-nodes"], *, path: str | None = None
 ) -> CmanNodesDocument: ...
+
+
+@overload
+def loads(
+    text: str, format: Literal["booth-list"], *, path: str | None = None
+) -> BoothListDocument: ...
 
 
 @overload
@@ -453,6 +460,10 @@ def load(path: str | os.PathLike[str], format: Literal["iet-proc"]) -> IetProcDo
 
 @overload
 def load(path: str | os.PathLike[str], format: Literal["cman-nodes"]) -> CmanNodesDocument: ...
+
+
+@overload
+def load(path: str | os.PathLike[str], format: Literal["booth-list"]) -> BoothListDocument: ...
 
 
 @overload
