@@ -1,0 +1,188 @@
+"""Lint-truth gaps the session 28 closing note left (session 29, truthgaps5): corosync
+and cman member lists form clusters, CB023's remaining misses, loss-policy=demote
+without a promotable resource, CB043 and the interfaces files, XC001 around braces
+before corosync 3.0."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from lintkit import tree
+from xencfg import lint
+from xencfg.cli import main
+from xencfg.membership import apart
+
+# -- corosync nodelists and cman clusternodes form clusters ------------------------------
+
+_CIB = """<cib admin_epoch="0" epoch="1" num_updates="0" validate-with="pacemaker-3.0">
+  <configuration>
+    <crm_config/>
+    <nodes/>
+    <resources>
+      <primitive id="ip" class="ocf" provider="heartbeat" type="IPaddr2">
+        <instance_attributes id="ip-ia"><nvpair id="ip-a" name="ip" value="10.0.{net}.100"/>
+        </instance_attributes>
+        <operations><op id="ip-mon" name="monitor" interval="10s"/></operations>
+      </primitive>
+    </resources>
+    <constraints><rsc_location id="loc" rsc="ip" node="{prefers}" score="100"/></constraints>
+  </configuration>
+  <status/>
+</cib>
+"""
+
+
+def _corosync(name: str, release: int, pair: tuple[str, str], net: int) -> str:
+    """A corosync 2 (udpu) or 3 (knet) corosync.conf whose nodelist names ``pair``."""
+    nodes = "".join(
+        f"\tnode {{\n\t\tring0_addr: 10.0.{net}.{i}\n\t\tname: {n}\n\t\tnodeid: {i}\n\t}}\n"
+        for i, n in enumerate(pair, 1)
+    )
+    transport = "knet" if release == 3 else "udpu"
+    return (
+        f"totem {{\n\tversion: 2\n\tcluster_name: {name}\n\ttransport: {transport}\n}}\n"
+        f"nodelist {{\n{nodes}}}\n"
+        "quorum {\n\tprovider: corosync_votequorum\n\ttwo_node: 1\n}\n"
+    )
+
+
+def _cman(name: str, pair: tuple[str, str]) -> str:
+    nodes = "".join(f'    <clusternode name="{n}" nodeid="{i}"/>\n' for i, n in enumerate(pair, 1))
+    return (
+        f'<?xml version="1.0"?>\n<cluster name="{name}" config_version="1">\n'
+        f'  <cman two_node="1" expected_votes="1"/>\n  <clusternodes>\n{nodes}'
+        "  </clusternodes>\n</cluster>\n"
+    )
+
+
+def _ocfs2(pair: tuple[str, str], net: int) -> str:
+    nodes = "".join(
+        f"node:\n\tip_port = 7777\n\tip_address = 10.0.{net}.{i}\n\tnumber = {i}\n"
+        f"\tname = {n}\n\tcluster = ocfs2\n\n"
+        for i, n in enumerate(pair, 1)
+    )
+    return nodes + "cluster:\n\tnode_count = 2\n\tname = ocfs2\n"
+
+
+PAIRS = (("x1", "x2"), ("y1", "y2"))
+
+
+def _two_clusters(
+    tmp: Path, stack: str, extra: dict[str, dict[str, str]] | None = None
+) -> list[str]:
+    """x1/x2 and y1/y2, two clusters on one site, each with its own messaging layer
+    (``stack``: corosync 3 for x and corosync 2 for y, or cman for both), OCFS2
+    cluster.conf and a CIB no DC has written <nodes> into; ``extra`` adds files per
+    cluster ("x" or "y")."""
+    roots = []
+    for k, pair in enumerate(PAIRS, 1):
+        letter = pair[0][0]
+        if stack == "cman":
+            layer = {"etc/cluster/cluster.conf": _cman(f"{letter}c", pair)}
+        else:
+            layer = {"etc/corosync/corosync.conf": _corosync(f"{letter}c", 4 - k, pair, k)}
+        for name in pair:
+            files = {
+                "etc/hostname": f"{name}\n",
+                "etc/hosts": "".join(f"10.0.{k}.{i} {n}\n" for i, n in enumerate(pair, 1)),
+                "etc/ocfs2/cluster.conf": _ocfs2(pair, k),
+                "var/lib/pacemaker/cib/cib.xml": _CIB.format(net=k, prefers=pair[0]),
+                **layer,
+                **(extra or {}).get(letter, {}),
+            }
+            roots.append(str(tree(tmp, name, files)))
+    return roots
+
+
+@pytest.mark.parametrize("stack", ["corosync", "cman"])
+def test_corosync_and_cman_lists_form_separate_clusters(tmp_path: Path, stack: str) -> None:
+    """corosync talks only to the nodes of its nodelist (exec/totemconfig.c reads
+    ``nodelist.node.%u.ring0_addr``), cman only to its clusternodes (cmanconfig.c
+    ``read_cman_nodes``): two such lists that share no node are two clusters. The
+    model made clusters of ha.cf and the CIB's <nodes> only, so x1 and y1 were "not
+    apart" and compared as one cluster's nodes."""
+    result = lint.run(_two_clusters(tmp_path, stack))
+    model = result.cluster.model
+    assert sorted(sorted(c.members) for c in model.heartbeat_clusters) == [
+        ["x1", "x2"],
+        ["y1", "y2"],
+    ]
+    assert apart(result.cluster, "x1", "y1") and not apart(result.cluster, "x1", "x2")
+    assert not model.same_cluster("x2", "y2") and model.same_cluster("y1", "y2")
+    # OC005 compared y's OCFS2 cluster.conf with x1's: "cluster.conf on y1 has no node
+    # 'x1' compared with x1" (four false errors per y node); o2cb of each cluster reads
+    # only its own (rules/ocfs2.py _against_first)
+    assert [f.message for f in result.findings if f.code == "OC005"] == []
+
+
+def test_oc005_still_compares_a_clusters_own_nodes(tmp_path: Path) -> None:
+    """The failing half: y2's cluster.conf without y1 differs from y1's."""
+    roots = _two_clusters(tmp_path, "corosync")
+    (Path(roots[3]) / "etc/ocfs2/cluster.conf").write_text(_ocfs2(("y2", "y3"), 2))
+    got = [f.message for f in lint.run(roots, select=["OC005"]).findings]
+    assert "cluster.conf on y2 has no node 'y1' compared with y1" in got
+    assert not [m for m in got if "x1" in m or "x2" in m]
+
+
+def test_cb002_a_location_on_the_other_clusters_node(tmp_path: Path) -> None:
+    """x's CIB prefers y2, a node of the other cluster: Pacemaker on x1/x2 knows no y2
+    (its scheduler's nodes are its own corosync members), so the preference applies
+    to no node. The CIB has no <nodes> yet, so lint took every node of the site as
+    the CIB's and said nothing; the CIB on x1's tree is x's cluster's now."""
+    roots = _two_clusters(tmp_path, "corosync")
+    for root in roots[:2]:
+        cib = Path(root) / "var/lib/pacemaker/cib/cib.xml"
+        cib.write_text(_CIB.format(net=1, prefers="y2"))
+    got = [f.message for f in lint.run(roots, select=["CB002"]).findings]
+    assert got == [
+        "location names node 'y2', which is not a cluster node (x1, x2): the preference"
+        " applies to no node"
+    ]
+    assert [
+        f.message
+        for f in lint.run(_two_clusters(tmp_path / "ok", "corosync"), select=["CB002"]).findings
+    ] == []
+
+
+def test_lv002_compares_locking_within_each_cluster(tmp_path: Path) -> None:
+    """x runs clvmd (locking_type 3), y locks locally (1) and shares no volume group
+    with x: LV002 said y1 and y2 skip x's clustered VGs. Within x, a node that locks
+    locally is still found."""
+    clvm = {"etc/lvm/lvm.conf": "global {\n    locking_type = 3\n}\n"}
+    local = {"etc/lvm/lvm.conf": "global {\n    locking_type = 1\n}\n"}
+    roots = _two_clusters(tmp_path, "corosync", {"x": clvm, "y": local})
+    assert [f.message for f in lint.run(roots, select=["LV002"]).findings] == []
+    (Path(roots[1]) / "etc/lvm/lvm.conf").write_text(local["etc/lvm/lvm.conf"])
+    got = [f.message for f in lint.run(roots, select=["LV002"]).findings]
+    assert len(got) == 1 and got[0].startswith("lvm.conf on x2 has locking_type 1 but x1 locks")
+
+
+def test_verbose_release_lines_per_corosync_cluster(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The -v release lines were already per cluster (membership.site_clusters reads
+    the corosync lists); pinned: x's knet transport is corosync 3, said of x only."""
+    main(["lint", "-v", "-q", "--exit-zero", *_two_clusters(tmp_path, "corosync")])
+    lines = [ln for ln in capsys.readouterr().err.splitlines() if ln.startswith("version ")]
+    corosync = [ln for ln in lines if ln.startswith("version corosync")]
+    assert len(corosync) == 1
+    assert corosync[0].startswith("version corosync in cluster x1, x2: corosync 3.0 or later")
+
+
+def test_drbd_resources_of_two_clusters_keep_their_own_peers(tmp_path: Path) -> None:
+    """Each cluster has its own DRBD r0 (minor 0, port 7788) on its own nodes: DRBD
+    compares a resource among its ``on`` hosts only, never across clusters (no finding
+    before or after)."""
+
+    def drbd(pair: tuple[str, str], net: int) -> dict[str, str]:
+        hosts = "".join(
+            f"\ton {n} {{\n\t\tdevice /dev/drbd0;\n\t\tdisk /dev/vg0/r0;\n"
+            f"\t\taddress 10.0.{net}.{i}:7788;\n\t\tmeta-disk internal;\n\t}}\n"
+            for i, n in enumerate(pair, 1)
+        )
+        return {"etc/drbd.conf": f"resource r0 {{\n\tprotocol C;\n{hosts}}}\n"}
+
+    roots = _two_clusters(tmp_path, "corosync", {"x": drbd(PAIRS[0], 1), "y": drbd(PAIRS[1], 2)})
+    assert [f for f in lint.run(roots, select=["DR"]).findings] == []
