@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from conftest import crm_verify_file
 from lintkit import tree
+from test_cib_schema_round28 import FENCE, _cib
 from xencfg import lint
 from xencfg.cli import main
 from xencfg.membership import apart
@@ -186,3 +188,124 @@ def test_drbd_resources_of_two_clusters_keep_their_own_peers(tmp_path: Path) -> 
 
     roots = _two_clusters(tmp_path, "corosync", {"x": drbd(PAIRS[0], 1), "y": drbd(PAIRS[1], 2)})
     assert [f for f in lint.run(roots, select=["DR"]).findings] == []
+
+
+# -- CB023: IDREFs to no id, fencing devices, port ranges, influence with blanks ----------
+
+LEVEL = (
+    '\n    <fencing-topology><fencing-level id="fl" target="n1" index="1" devices="{}"/>'
+    "</fencing-topology>"
+)
+BUNDLE = (
+    '\n      <bundle id="bu"><docker image="x"/><network control-port="3121">'
+    '<port-mapping id="pm" range="{}"/></network>'
+    '<primitive id="bp" class="ocf" provider="heartbeat" type="apache"/></bundle>'
+)
+ACL = (
+    '\n    <acls><acl_target id="alice"><role id="{}"/></acl_target><acl_role id="r">'
+    '<acl_permission id="r-p" kind="read" {}/></acl_role></acls>'
+)
+TEMPLATE = '\n      <template id="tp" class="ocf" provider="pacemaker" type="Dummy"/>'
+
+
+def _colocation(influence: str) -> str:
+    return f'<rsc_colocation id="c" rsc="a" with-rsc="b" score="10" influence="{influence}"/>'
+
+
+#: name -> (the CIB, lint's words, what crm_verify 2.1.5 printed on it, rc 78 each). Lint
+#: on main had no CB023 on any of them.
+CB023_REFUSED: dict[str, tuple[str, str, str]] = {
+    "template to no id": (
+        _cib("pacemaker-3.9", '\n      <primitive id="c" template="nosuch"/>'),
+        "refuses template 'nosuch' on <primitive>: no element has id 'nosuch'",
+        'IDREF attribute template references an unknown ID "nosuch"',
+    ),
+    "template to a primitive": (
+        _cib("pacemaker-3.9", '\n      <primitive id="c" template="a"/>'),
+        "primitive 'c' names template 'a', which is a <primitive>",
+        "Errors found during check",  # (-V: "No template named 'a'", "Ignoring <primitive>")
+    ),
+    "acl reference to no id": (
+        _cib("pacemaker-3.9", extra=ACL.format("r", 'reference="nosuch"')),
+        "refuses reference 'nosuch' on <acl_permission>",
+        'IDREF attribute reference references an unknown ID "nosuch"',
+    ),
+    "acl role to no id": (
+        _cib("pacemaker-3.8", extra=ACL.format("nosuch", 'xpath="/cib"')),
+        "refuses id 'nosuch' on <role>",
+        'IDREF attribute id references an unknown ID "nosuch"',
+    ),
+    "acls-1.2 role_ref to no id": (
+        _cib(
+            "pacemaker-1.2",
+            extra='\n    <acls><acl_user id="bob"><role_ref id="nosuch"/></acl_user></acls>',
+        ),
+        "refuses id 'nosuch' on <role_ref>",
+        'IDREF attribute id references an unknown ID "nosuch"',
+    ),
+    "rule id-ref to no id": (
+        _cib(
+            "pacemaker-3.9",
+            constraints='<rsc_location id="l" rsc="a"><rule id-ref="nosuch"/></rsc_location>',
+        ),
+        "refuses id-ref 'nosuch' on <rule>",
+        'IDREF attribute id-ref references an unknown ID "nosuch"',
+    ),
+    "fencing devices with a blank": (
+        _cib("pacemaker-3.9", FENCE, extra=LEVEL.format("f, f")),
+        "refuses devices 'f, f' on <fencing-level>",
+        "Element configuration failed to validate content",
+    ),
+    "port range not N-M": (
+        _cib("pacemaker-3.9", BUNDLE.format("9000:9010")),
+        "refuses range '9000:9010' on <port-mapping>",
+        "Element bundle failed to validate content",
+    ),
+    "port range with a blank": (
+        _cib("pacemaker-3.9", BUNDLE.format(" 9000-9010")),
+        "refuses range ' 9000-9010' on <port-mapping>",
+        "Element bundle failed to validate content",
+    ),
+    "influence with blanks": (
+        _cib("pacemaker-3.9", constraints=_colocation(" true ")),
+        "influence ' true ' is not a boolean",
+        "Errors found during check",  # (-V: "has invalid value for influence")
+    ),
+}
+#: The same constructs written right, or what crm_verify 2.1.5 takes (rc 0): no CB023.
+CB023_VALID: dict[str, str] = {
+    "template": _cib("pacemaker-3.9", TEMPLATE + '\n      <primitive id="c" template="tp"/>'),
+    "acl reference": _cib("pacemaker-3.9", extra=ACL.format("r", 'reference="a"')),
+    "port range N-M": _cib("pacemaker-3.9", BUNDLE.format("9000-9010")),
+    # a device no primitive defines: the schema takes any name, crm_verify 2.1.5 too
+    "fencing devices of no device": _cib("pacemaker-3.9", FENCE, extra=LEVEL.format("f,nosuch")),
+    "influence Y": _cib("pacemaker-3.9", constraints=_colocation("Y")),
+}
+
+
+def _cb023(text: str) -> list[str]:
+    from xencfg.lint.memory import lint_text
+
+    found = lint_text(text, "cib", path="cib.xml", select=["CB023"]).findings
+    return [f.message for f in found]
+
+
+@pytest.mark.parametrize("name", sorted(CB023_REFUSED))
+def test_cb023_refuses_what_crm_verify_refuses(name: str, tmp_path: Path) -> None:
+    text, ours, theirs = CB023_REFUSED[name]
+    [message] = _cb023(text)
+    assert ours in message, message
+    path = tmp_path / "cib.xml"
+    path.write_text(text)
+    rc, out = crm_verify_file(path)
+    assert rc != 0 and "config not valid" in out and theirs in out, out
+
+
+@pytest.mark.parametrize("name", sorted(CB023_VALID))
+def test_cb023_passes_what_crm_verify_passes(name: str, tmp_path: Path) -> None:
+    text = CB023_VALID[name]
+    assert _cb023(text) == []
+    path = tmp_path / "cib.xml"
+    path.write_text(text)
+    rc, out = crm_verify_file(path)
+    assert rc == 0, out
