@@ -309,3 +309,74 @@ def test_cb023_passes_what_crm_verify_passes(name: str, tmp_path: Path) -> None:
     path.write_text(text)
     rc, out = crm_verify_file(path)
     assert rc == 0, out
+
+
+# -- CB044: loss-policy demote without a Promoted role ----------------------------------
+
+_STATUS = (
+    '<status><node_state id="1" uname="n1" in_ccm="true" crmd="online" join="member"'
+    ' expected="member"/><node_state id="2" uname="n2" in_ccm="true" crmd="online"'
+    ' join="member" expected="member"/></status>'
+)
+
+
+def _ticket(attrs: str) -> str:
+    """The round-28 CIB (primitives a and b, promotable clone p of s) with an rsc_ticket
+    on ticket T, which no one has granted, and both nodes online."""
+    text = _cib("pacemaker-3.9", constraints=f'<rsc_ticket id="t" ticket="T" {attrs}/>')
+    return text.replace("<status/>", _STATUS)
+
+
+def _cb044(text: str) -> list[tuple[str, str]]:
+    from xencfg.lint.memory import lint_text
+
+    found = lint_text(text, "cib", path="cib.xml", select=["CB044"]).findings
+    return [(f.severity, f.message) for f in found]
+
+
+def _simulated_starts(text: str, tmp_path: Path) -> list[str]:
+    """What crm_simulate 2.1.5 starts on the CIB (the scheduler's transition)."""
+    import shutil
+    import subprocess
+
+    from conftest import unavailable
+
+    exe = shutil.which("crm_simulate")
+    if exe is None:
+        unavailable("crm_simulate (pacemaker-cli-utils) is not installed")
+    path = tmp_path / "cib.xml"
+    path.write_text(text)
+    out = subprocess.run([str(exe), "-S", "-x", str(path)], capture_output=True, text=True)
+    return [ln.split()[2] for ln in out.stdout.splitlines() if ln.strip().startswith("* Start ")]
+
+
+def test_cb044_promoted_role_of_a_primitive_never_holds_it(tmp_path: Path) -> None:
+    """rsc-role Promoted on primitive a, which no promotable clone holds: the scheduler
+    bans a for the ticket only where the role is not Promoted (pcmk_sched_tickets.c
+    ``constraints_for_ticket``), so a starts with T not granted (crm_simulate 2.1.5:
+    "Start a"), and crm_verify 2.1.5 takes the CIB. Lint on main said nothing."""
+    for attrs in ('rsc="a" rsc-role="Promoted" loss-policy="demote"', 'rsc="a" rsc-role="Master"'):
+        text = _ticket(attrs)
+        assert "a" in _simulated_starts(text, tmp_path)
+        [(severity, message)] = _cb044(text)
+        assert severity == "error" and "limits primitive 'a' to its Promoted role" in message
+        rc, out = crm_verify_file(tmp_path / "cib.xml")
+        assert rc == 0, out
+    # with loss-policy stop the ban holds whatever the role: a stays stopped
+    text = _ticket('rsc="a" rsc-role="Promoted" loss-policy="stop"')
+    assert "a" not in _simulated_starts(text, tmp_path) and _cb044(text) == []
+
+
+def test_cb044_demote_without_a_role_stops(tmp_path: Path) -> None:
+    """loss-policy demote without rsc-role: a ban, as for stop (crm_simulate 2.1.5
+    starts neither a nor any instance of clone p with T not granted); on p the intent
+    (demote) needs rsc-role Promoted, with which p's instances start unpromoted."""
+    text = _ticket('rsc="p" loss-policy="demote"')
+    assert "s:0" not in _simulated_starts(text, tmp_path)
+    [(severity, message)] = _cb044(text)
+    assert severity == "warning" and "every instance is stopped, not demoted" in message
+    plain = _ticket('rsc="a" loss-policy="demote"')
+    assert "a" not in _simulated_starts(plain, tmp_path)
+    assert [s for s, _ in _cb044(plain)] == ["warning"]
+    right = _ticket('rsc="p" rsc-role="Promoted" loss-policy="demote"')
+    assert "s:0" in _simulated_starts(right, tmp_path) and _cb044(right) == []
