@@ -380,3 +380,52 @@ def test_cb044_demote_without_a_role_stops(tmp_path: Path) -> None:
     assert [s for s, _ in _cb044(plain)] == ["warning"]
     right = _ticket('rsc="p" rsc-role="Promoted" loss-policy="demote"')
     assert "s:0" in _simulated_starts(right, tmp_path) and _cb044(right) == []
+
+
+# -- CB043: a node's own addresses from its network files --------------------------------
+
+UNSEEN9 = Path(__file__).parent / "fixtures" / "unseen9"
+GEO = UNSEEN9 / "geo-booth-two-sites-arbitrator-pcs-drbd84-stacked-xl"
+GEO_CIB = "var/lib/pacemaker/cib/cib.xml"
+
+#: pra1's network files giving its bridge 10.93.1.100/24, booth.conf's first site.
+NETWORK_FILES = {
+    "debian": (
+        "etc/network/interfaces",
+        "auto lo\niface lo inet loopback\n\nauto br0\niface br0 inet static\n"
+        "\taddress 10.93.1.100/24\n\tbridge_ports eth0\n",
+    ),
+    "ifcfg": (
+        "etc/sysconfig/network-scripts/ifcfg-br0",
+        "DEVICE=br0\nTYPE=Bridge\nBOOTPROTO=none\nIPADDR=10.93.1.100\nPREFIX=24\nONBOOT=yes\n",
+    ),
+    "netplan": (
+        "etc/netplan/01-br0.yaml",
+        "network:\n  version: 2\n  ethernets:\n    eth0: {}\n  bridges:\n    br0:\n"
+        "      interfaces: [eth0]\n      addresses:\n        - 10.93.1.100/24\n",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(NETWORK_FILES))
+def test_cb043_reads_the_nodes_network_files(tmp_path: Path, kind: str) -> None:
+    """pra's booth group moves 10.93.1.110, booth.conf's sites are 10.93.1.100 and
+    10.93.2.100: CB043 (test_audit_unseen9_trees). Where pra1's own network files give
+    an interface 10.93.1.100, boothd on pra1 finds itself among the sites (booth
+    src/transport.c ``_find_myself`` walks the machine's interface addresses), so
+    nothing; CB043 read only hosts files, ring and IPaddr addresses and said error."""
+    from lintkit import copy_site, edit_site, site_found
+
+    root = copy_site(GEO, tmp_path / "geo")
+    for key in root.glob("*/etc/booth/booth.key"):
+        key.chmod(0o600)
+    edit_site(
+        root, "pra*/" + GEO_CIB, 'name="ip" value="10.93.1.100"', 'name="ip" value="10.93.1.110"'
+    )
+    assert site_found(root, select="CB043") == {("CB043", f"pra1/{GEO_CIB}", "error")}
+    rel, text = NETWORK_FILES[kind]
+    tree(root, "pra1", {rel: text})
+    assert site_found(root, select="CB043") == set()
+    # (another address there is still no site)
+    tree(root, "pra1", {rel: text.replace("10.93.1.100", "10.93.1.120")})
+    assert site_found(root, select="CB043") == {("CB043", f"pra1/{GEO_CIB}", "error")}

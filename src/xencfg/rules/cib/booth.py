@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...booth import booth_tickets
-from ...cluster import Cluster, Loaded
+from ...cluster import Cluster, Loaded, short
 from ...findings import Finding
 from .. import make, rule
 from .common import _cib, _in_status, _tag, units
@@ -59,7 +59,10 @@ def ticket_not_granted_by_booth(cluster: Cluster) -> Iterator[Finding]:
 def booth_site_address_not_owned(cluster: Cluster) -> Iterator[Finding]:
     """A CIB runs boothd (``ocf:pacemaker:booth-site``) but none of the ``site``
     addresses of its booth configuration is one this cluster's nodes hold: no
-    IPaddr/IPaddr2 resource of the CIB moves one, and none is a node's own address.
+    IPaddr/IPaddr2 resource of the CIB moves one, and none is a node's own address
+    (its hosts files and ring addresses, or an interface's address in its network
+    files: ifupdown's interfaces, ifcfg-*, netplan, NetworkManager keyfiles, as
+    ifaces.py reads them for ``xencfg migrate``).
 
     Why it matters: the agent runs ``boothd daemon -c CONFIG`` (boothd(8)); boothd
     looks for itself among the configuration's sites and arbitrators by the addresses
@@ -106,9 +109,13 @@ def booth_site_address_not_owned(cluster: Cluster) -> Iterator[Finding]:
                     for p in doc.primitives
                     if (p.type or "").startswith("IPaddr") and p.param("ip")
                 }
-                for name in cib_nodes(cluster, [item]).names:
+                members = cib_nodes(cluster, [item]).names
+                for name in members:
                     info = cluster.model.node(name)
                     owned |= set(info.addresses) if info is not None else set()
+                for node in cluster.nodes:
+                    if node and short(node) in members:
+                        owned |= _interface_addresses(cluster, node)
                 if owned & set(conf.sites):
                     continue
                 yield make(
@@ -119,6 +126,23 @@ def booth_site_address_not_owned(cluster: Cluster) -> Iterator[Finding]:
                     " configuration') and no ticket is ever granted at this site",
                     item.where(prim),
                 )
+
+
+def _interface_addresses(cluster: Cluster, node: str) -> frozenset[str]:
+    """The addresses ``node``'s network files give its interfaces (ifaces.py), once
+    per run."""
+
+    def compute() -> frozenset[str]:
+        from ...discover import NodeTree
+        from ...ifaces import interface_addresses
+
+        root = cluster.tree(node)
+        if root is None:
+            return frozenset()
+        found = interface_addresses(NodeTree(node, root.root, root.etc))
+        return frozenset(address for address, _ in found.values())
+
+    return cluster.fact(f"interface-addresses:{node}", compute)
 
 
 @rule("CB044", "ticket-demote-without-promoted-role", "warning", formats=("cib",), hazard=True)
