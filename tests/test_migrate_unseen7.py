@@ -569,7 +569,7 @@ def test_a_hostile_netplan_or_keyfile_gives_no_address_and_no_traceback(
     as a keyfile too. ``::`` was taken as an address (ifaces._address): an unspecified,
     loopback or multicast address is no ring address, now none."""
     from xencfg.discover import NodeTree
-    from xencfg.migrate.ifaces import interface_addresses
+    from xencfg.ifaces import interface_addresses
 
     etc = tmp_path / "etc"
     (etc / "netplan").mkdir(parents=True)
@@ -591,7 +591,7 @@ def test_a_fifo_in_netplan_or_keyfiles_is_skipped_not_waited_on(where: str, tmp_
     only), as ifaces does since hostile3: a plain open of a FIFO blocks until a writer
     comes, which never happens, and migrate hung."""
     from xencfg.discover import NodeTree
-    from xencfg.migrate.ifaces import interface_addresses
+    from xencfg.ifaces import interface_addresses
 
     etc = tmp_path / "etc"
     fifo = etc / where

@@ -271,7 +271,7 @@ def build_model(cluster: Cluster) -> ClusterModel:
     for name in cluster.nodes:
         if name:
             node(name).root = True
-    ucast = _heartbeat_layer(cluster, model, node)
+    ucast, lists = _heartbeat_layer(cluster, model, node)
     _ocfs2_layer(cluster, model, node)
     _drbd_layers(cluster, model, node)
     from .formats.xen.xend import XendDocument
@@ -283,6 +283,7 @@ def build_model(cluster: Cluster) -> ClusterModel:
     _drbd_floating(cluster, model)
     _iscsi_layers(cluster, model, node)
     _stack_members(cluster, model, node)
+    _clusters(cluster, model, lists)
     for name, roles in cluster.roles.items():
         info = node(name)
         info.declared = roles
@@ -291,12 +292,16 @@ def build_model(cluster: Cluster) -> ClusterModel:
     return model
 
 
-def _heartbeat_layer(cluster: Cluster, model: ClusterModel, node: _NodeOf) -> list[tuple[str, str]]:
+#: One member list for :func:`_clusters`: (the keys it joins on, (its members, its file)).
+_List = tuple[set[str], tuple[set[str], Loaded]]
+
+
+def _heartbeat_layer(
+    cluster: Cluster, model: ClusterModel, node: _NodeOf
+) -> tuple[list[tuple[str, str]], list[_List]]:
     """ha.cf ``node`` lines (or ``autojoin`` with the node itself) and the CIB's nodes,
-    joined into clusters: lists that share a node (or sit on one of its nodes) are one
-    cluster; disjoint lists are separate clusters (a target pair with its own
-    heartbeat beside the dom0s). Returns the ucast peers' addresses (their owner is
-    known once /etc/hosts is read).
+    as lists :func:`_clusters` joins into clusters. Returns the ucast peers' addresses
+    (their owner is known once /etc/hosts is read) and the lists.
 
     A loose CIB (no node folder says whose it is) joins another list only as a copy of
     one cluster's CIB would: one list holds the other (a node added since), and no node
@@ -304,7 +309,7 @@ def _heartbeat_layer(cluster: Cluster, model: ClusterModel, node: _NodeOf) -> li
     node1/node2 have their own heartbeat UUIDs). Otherwise it is a cluster of its own:
     CIBs of two clusters linted together keep their own nodes."""
     ucast: list[tuple[str, str]] = []
-    lists: list[tuple[set[str], tuple[set[str], Loaded]]] = []  # (keys, (members, file))
+    lists: list[_List] = []
     cib_ids: dict[int, dict[str, str]] = {}  # id(CIB item) -> node ids by short uname
 
     def add(item: Loaded, listed: list[str], ids: dict[str, str] | None = None) -> None:
@@ -338,31 +343,46 @@ def _heartbeat_layer(cluster: Cluster, model: ClusterModel, node: _NodeOf) -> li
         if unames:
             ids = {short(n.uname): i for n in cib.nodes if n.uname and (i := n.el.get("id"))}
             add(item, unames, ids)
+        elif item.node:  # (no <nodes> yet: the CIB of its tree's cluster)
+            lists.append(({short(item.node)}, (set(), item)))
+    return ucast, lists
+
+
+def _clusters(cluster: Cluster, model: ClusterModel, lists: list[_List]) -> None:
+    """The separate clusters of the run (``model.heartbeat_clusters``): the ha.cf and
+    CIB lists, and the corosync nodelists / udpu members and cman clusternodes
+    (``model.stack``: membership.py reads them once addresses have owners), joined
+    where they share a node or sit on one of its nodes. Disjoint lists are separate
+    clusters: a target pair with its own heartbeat beside the dom0s, or two corosync
+    clusters on one site, each with its own nodelist (corosync talks only to the
+    nodes its nodelist names: exec/totemconfig.c ``nodelist.node.%u.ring0_addr``)."""
+    lists = lists + [
+        ({short(s.item.node), *s.names} if s.item.node else set(s.names), (set(s.names), s.item))
+        for s in model.stack
+        if s.kind != "ha.cf"  # (read above with the CIB's)
+    ]
     clusters = []
     for _, group in joined(lists):
         members = frozenset(n for listed, _ in group for n in listed)
         if members:
             clusters.append(Layer("heartbeat", "", members, tuple(i for _, i in group)))
     model.heartbeat_clusters = clusters
-    if model.heartbeat_clusters:
-        everyone = frozenset(n for c in model.heartbeat_clusters for n in c.members)
-        files = tuple(f for c in model.heartbeat_clusters for f in c.evidence)
-        model.heartbeat = Layer("heartbeat", "", everyone, files)
-    return ucast
+    model.listed = frozenset(n for c in clusters for n in c.members).union(
+        *(s.names for s in model.stack)
+    )
 
 
 def _stack_members(cluster: Cluster, model: ClusterModel, node: _NodeOf) -> None:
     """The "member" role of every node a messaging layer lists: ha.cf, a corosync
     nodelist (or udpu members), cman's clusternodes (membership.py reads them, once,
-    after the hosts files say who owns a corosync address), and the CIB's nodes."""
+    after the hosts files say who owns a corosync address); the CIB's nodes have it
+    from :func:`_heartbeat_layer`."""
     from .membership import read_stack_lists
 
     model.stack = tuple(read_stack_lists(cluster, model))
     for s in model.stack:
         for written, _ in s.names.values():
             node(written).roles.add("member")
-    heartbeat = model.heartbeat.members if model.heartbeat is not None else frozenset()
-    model.listed = heartbeat | {k for s in model.stack for k in s.names}
 
 
 def _copies(

@@ -148,9 +148,8 @@ class ClusterModel:
     """Roles, layers, names and the storage chain of one run (see the module docstring)."""
 
     nodes: dict[str, NodeInfo] = attrs.Factory(dict)
-    #: Every heartbeat/Pacemaker member of the run (all clusters together).
-    heartbeat: Layer | None = None
-    #: The separate heartbeat clusters (node lists that share no node).
+    #: The separate clusters of the messaging layers (ha.cf, the CIB's nodes, corosync
+    #: nodelists or udpu members, cman's clusternodes: node lists that share no node).
     heartbeat_clusters: list[Layer] = attrs.Factory(list)
     ocfs2: Layer | None = None
     drbd: dict[str, Layer] = attrs.Factory(dict)

@@ -10,12 +10,12 @@ from typing import Any
 from .. import api
 from ..discover import NodeTree, SourceFile, display_path, etc_file_text
 from ..errors import XencfgError
+from ..ifaces import interface_addresses
 from ..stack import Member, NodeFiles, Note, StackResult, to_corosync
 from ..syntax.source import encode
 from .agents import iet_resources, ipaddr2, moved_agents, xm_fencing
 from .agents import primitive_note as _primitive_note
 from .drbddisk import drbddisk_masters
-from .ifaces import interface_addresses
 from .migration import KEY_BYTES, Migration, Output, load_as, notes_of, parse_failure, unreadable
 from .part_ais import (
     ais_nodes,

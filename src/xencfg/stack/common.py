@@ -49,7 +49,7 @@ class NodeFiles:
     drbd: list[Any] = attrs.Factory(list)
     cluster_names: list[tuple[str, str]] = attrs.Factory(list)  # (name, where it comes from)
     #: interface -> (its address, where): the node's network configuration
-    #: (xencfg.migrate.ifaces), for the ring addresses of bcast/mcast paths
+    #: (xencfg.ifaces), for the ring addresses of bcast/mcast paths
     ifaces: dict[str, tuple[str, str]] = attrs.Factory(dict)
     where: dict[int, str] = attrs.Factory(dict)
 

@@ -264,7 +264,7 @@ class _Ais:
                     return str(
                         a
                     ), f"{n.files.loc(hosts, line)} ({line.names[0]}, in the {net} {how})"
-        # (else the node's own network configuration: xencfg.migrate.ifaces)
+        # (else the node's own network configuration: xencfg.ifaces)
         for dev, (addr, src) in sorted(own.files.ifaces.items()) if own is not None else ():
             a = ipaddress.ip_address(addr)
             if net is not None and a.version == net.version and a in net:

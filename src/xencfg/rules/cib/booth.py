@@ -1,14 +1,15 @@
-"""CIB tickets against booth: an ``rsc_ticket`` whose ticket booth does not grant."""
+"""CIB tickets: an ``rsc_ticket`` whose ticket booth does not grant, a booth site no
+node holds, a ``loss-policy`` of ``demote`` without a Promoted role."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from ...booth import booth_tickets
-from ...cluster import Cluster
+from ...cluster import Cluster, Loaded, short
 from ...findings import Finding
 from .. import make, rule
-from .common import _cib, units
+from .common import _cib, _in_status, _tag, units
 
 
 @rule("CB042", "ticket-not-granted-by-booth", "warning", scope="cluster")
@@ -58,7 +59,10 @@ def ticket_not_granted_by_booth(cluster: Cluster) -> Iterator[Finding]:
 def booth_site_address_not_owned(cluster: Cluster) -> Iterator[Finding]:
     """A CIB runs boothd (``ocf:pacemaker:booth-site``) but none of the ``site``
     addresses of its booth configuration is one this cluster's nodes hold: no
-    IPaddr/IPaddr2 resource of the CIB moves one, and none is a node's own address.
+    IPaddr/IPaddr2 resource of the CIB moves one, and none is a node's own address
+    (its hosts files and ring addresses, or an interface's address in its network
+    files: ifupdown's interfaces, ifcfg-*, netplan, NetworkManager keyfiles, as
+    ifaces.py reads them for ``xencfg migrate``).
 
     Why it matters: the agent runs ``boothd daemon -c CONFIG`` (boothd(8)); boothd
     looks for itself among the configuration's sites and arbitrators by the addresses
@@ -105,9 +109,13 @@ def booth_site_address_not_owned(cluster: Cluster) -> Iterator[Finding]:
                     for p in doc.primitives
                     if (p.type or "").startswith("IPaddr") and p.param("ip")
                 }
-                for name in cib_nodes(cluster, [item]).names:
+                members = cib_nodes(cluster, [item]).names
+                for name in members:
                     info = cluster.model.node(name)
                     owned |= set(info.addresses) if info is not None else set()
+                for node in cluster.nodes:
+                    if node and short(node) in members:
+                        owned |= _interface_addresses(cluster, node)
                 if owned & set(conf.sites):
                     continue
                 yield make(
@@ -117,4 +125,95 @@ def booth_site_address_not_owned(cluster: Cluster) -> Iterator[Finding]:
                     " its nodes hold: boothd exits ('Cannot find myself in the"
                     " configuration') and no ticket is ever granted at this site",
                     item.where(prim),
+                )
+
+
+def _interface_addresses(cluster: Cluster, node: str) -> frozenset[str]:
+    """The addresses ``node``'s network files give its interfaces (ifaces.py), once
+    per run."""
+
+    def compute() -> frozenset[str]:
+        from ...discover import NodeTree
+        from ...ifaces import interface_addresses
+
+        root = cluster.tree(node)
+        if root is None:
+            return frozenset()
+        found = interface_addresses(NodeTree(node, root.root, root.etc))
+        return frozenset(address for address, _ in found.values())
+
+    return cluster.fact(f"interface-addresses:{node}", compute)
+
+
+@rule("CB044", "ticket-demote-without-promoted-role", "warning", formats=("cib",), hazard=True)
+def ticket_demote_without_promoted_role(item: Loaded) -> Iterator[Finding]:
+    """An ``rsc_ticket`` whose loss-policy demotes a resource that has no Promoted role.
+
+    Why it matters: on the loss of a ticket (and while it is not granted) Pacemaker
+    bans the resource from every node, but for ``loss-policy="demote"`` of a
+    constraint limited to the Promoted role, where it only takes the promotion away
+    (lib/pacemaker/pcmk_sched_tickets.c ``constraints_for_ticket``: ``case
+    loss_ticket_demote: if (rsc_ticket->role != pcmk_role_promoted)
+    resource_location(... -INFINITY, "__loss_of_ticket__")``; without a loss-policy,
+    ``rsc-role="Promoted"`` defaults to demote, ``rsc_ticket_new``). So:
+
+    - ``rsc-role="Promoted"`` (or ``Master``) on a resource no promotable clone or
+      master/slave holds, with any loss-policy but ``stop``: the resource is never
+      promoted, the ticket never keeps it off a node, and it runs whether or not its
+      ticket is granted, at every site of a geo cluster at once. crm_verify 2.1.5
+      takes the CIB (rc 0); crm_simulate 2.1.5 starts the resource with the ticket
+      not granted. An error.
+    - ``loss-policy="demote"`` without ``rsc-role="Promoted"``: the resource is
+      stopped, as for ``stop`` (a promotable clone: every instance, not a demotion),
+      not what the constraint says. A warning.
+
+    Example: ``<rsc_ticket id="t" ticket="T" rsc="vm-web" rsc-role="Promoted"
+    loss-policy="demote"/>`` on a primitive.
+
+    Fix: on a primitive or group, write ``loss-policy="stop"`` (or fence/freeze) without
+    ``rsc-role``; on a promotable clone that should only lose its promotion, add
+    ``rsc-role="Promoted"``.
+    """
+    from .drbd_order import _promotable
+
+    doc = _cib(item)
+    resources = {
+        i: el
+        for el in doc.iter("primitive", "group", "clone", "master", "master_slave")
+        if (i := el.get("id")) and not _in_status(el)
+    }
+    for con in doc.iter("rsc_ticket"):
+        if _in_status(con):
+            continue
+        loss = (con.get("loss-policy") or "").strip().lower()
+        named = [(con.get("rsc"), con.get("rsc-role"), con)] if con.get("rsc") else []
+        for rset in con.iter("resource_set"):
+            named += [(r.get("id"), rset.get("role"), r) for r in rset.iter("resource_ref")]
+        for rid, role, where in named:
+            el = resources.get(rid or "")
+            if el is None:
+                continue  # (a template, tag or bundle, or CB002's)
+            promoted = (role or "").lower() in ("promoted", "master")
+            ticket = f"rsc_ticket '{con.get('id')}' (ticket '{con.get('ticket')}')"
+            if promoted and _promotable(el) is None and loss != "stop":
+                policy = loss or "demote (the default with a Promoted role)"
+                yield make(
+                    "CB044",
+                    f"{ticket} limits {_tag(el)} '{rid}' to its Promoted role, which it does"
+                    f" not have: with loss-policy {policy}, Pacemaker never keeps it off a"
+                    " node for the ticket, so it runs whether or not the ticket is granted",
+                    item.where(where),
+                    severity="error",
+                )
+            elif loss == "demote" and not promoted:
+                what = (
+                    'every instance is stopped, not demoted (add rsc-role="Promoted")'
+                    if _promotable(el) is not None
+                    else "it has no Promoted role and is stopped, as for loss-policy stop"
+                )
+                yield make(
+                    "CB044",
+                    f"{ticket} has loss-policy demote for {_tag(el)} '{rid}' without"
+                    f" rsc-role Promoted: when the ticket is lost {what}",
+                    item.where(where),
                 )

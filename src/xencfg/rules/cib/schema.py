@@ -121,6 +121,17 @@ def schema_refused(item: Loaded) -> Iterator[Finding]:
     ``control-port``, ``host-netmask``, a port mapping's ``port`` and ``internal-port``:
     "Invalid attribute replicas for element docker" on ``two``).
 
+    An IDREF that names no id of the CIB is refused by libxml2 (crm_verify 2.1.5 "IDREF
+    attribute template references an unknown ID"): a primitive's ``template``, an ACL
+    permission's ``reference``, an ACL target's or group's ``role`` (``role_ref`` in
+    pacemaker-1.2), an ``id-ref`` of a rule, a resource set or an attribute set (CB002
+    follows the constraints' resources); a ``template`` naming an id that is no
+    ``<template>`` makes the scheduler drop the primitive ("No template named"). So is
+    a fencing level's ``devices`` that is not ids separated by commas (``f, g``) and a
+    bundle port mapping's ``range`` that is not digits and dashes (``9000:9010``), as
+    written: libxml2 keeps the blanks of these strings. A device ``devices`` names that
+    no primitive defines is taken (crm_verify 2.1.5 rc 0).
+
     The roles ``Promoted`` and ``Unpromoted`` came with pacemaker-3.7 (Pacemaker 2.1.0):
     an older schema refuses them in a constraint's or an operation's role (crm_verify
     2.1.5 on a pacemaker-3.2 CIB: "Invalid attribute with-rsc-role for element
@@ -165,6 +176,7 @@ def schema_refused(item: Loaded) -> Iterator[Finding]:
         *_new_roles(item, doc),
         *_providers(item, doc),
         *_typed_values(item, doc),
+        *_unknown_ids(item, doc),
     ]
     yield from specific
     if not specific:
@@ -586,7 +598,66 @@ _TYPED = (
             ("port-mapping", "internal-port"),
         )
     ),
+    # xsd:string patterns (no blanks collapsed): fencing-1.2.rng/-2.4.rng ``devices``,
+    # resources-2.8.rng to -3.9.rng a port mapping's ``range`` (crm_verify 2.1.5 on
+    # devices="f, g": "Element configuration failed to validate content"; on
+    # range="9000:9010": "Element bundle failed to validate content")
+    (
+        "fencing-level",
+        "devices",
+        "device ids separated by commas, without blanks",
+        lazy_re(r"[a-zA-Z0-9_.\-]+(,[a-zA-Z0-9_.\-]+)*"),
+    ),
+    ("port-mapping", "range", "ports and dashes (N-M), without blanks", lazy_re(r"[0-9\-]+")),
 )
+
+#: IDREF attributes of pacemaker-1.2 to 3.9 that CB002 does not follow (it follows the
+#: constraints' resources): a primitive's ``template`` (resources-X.Y.rng), an ACL
+#: permission's ``reference`` and a target's or group's ``role`` (acls-2.0.rng,
+#: -3.8.rng), acls-1.2.rng's ``role_ref`` and every ``id-ref`` (nvsets, rules,
+#: resource sets)
+_IDREFS = (
+    ("primitive", "template"),
+    ("acl_permission", "reference"),
+    ("role", "id"),
+    ("role_ref", "id"),
+    (None, "id-ref"),
+)
+#: Elements whose ``id`` is an IDREF, not an id of their own.
+_REFERRING = frozenset({"role", "role_ref", "resource_ref", "obj_ref"})
+
+
+def _unknown_ids(item: Loaded, doc: CibDocument) -> Iterator[Finding]:
+    """CB023 for an IDREF to no id (libxml2 checks IDREFs against the document's ids:
+    crm_verify 2.1.5 "IDREF attribute template references an unknown ID", "config not
+    valid"), and a ``template`` that names no ``<template>`` (the scheduler's "No
+    template named 'a'": it ignores the primitive, "config not valid"). pacemaker-1.0
+    CIBs are validated whole."""
+    if not _numbered(doc.validate_with) or doc.validate_with == "pacemaker-1.0":
+        return
+    ids: dict[str, str] = {}
+    for el in doc.iter():
+        if (i := el.get("id")) is not None and _tag(el) not in _REFERRING:
+            ids.setdefault(i, _tag(el))
+    for tag, attr in _IDREFS:
+        for el in doc.iter(*(() if tag is None else (tag,))):
+            value = el.get(attr)
+            if value is None or _in_status(el):
+                continue
+            if value not in ids:
+                message = (
+                    f"{doc.validate_with}'s schema refuses {attr} '{value}' on <{_tag(el)}>:"
+                    f" no element has id '{value}'; Pacemaker will not load this CIB"
+                )
+            elif attr == "template" and ids[value] != "template":
+                message = (
+                    f"primitive '{el.get('id')}' names template '{value}', which is a"
+                    f" <{ids[value]}>: Pacemaker ignores the primitive (No template named"
+                    f" '{value}') and calls the configuration invalid"
+                )
+            else:
+                continue
+            yield make("CB023", message, item.where(el))
 
 
 def _typed_values(item: Loaded, doc: CibDocument) -> Iterator[Finding]:
@@ -602,13 +673,19 @@ def _typed_values(item: Loaded, doc: CibDocument) -> Iterator[Finding]:
         # (crm_str_to_boolean: yes/on/true/1...) and calls anything else a configuration
         # error: crm_verify 2.1.5 "Constraint 'col-1' has invalid value for influence
         # (using default)", "config not valid"; it passes influence="yes"
+        # (nor blanks: " true " and "yes " too, crm_verify 2.1.5 -V: "Constraint 'c' has
+        # invalid value for influence (using default)"; crm_str_to_boolean trims nothing)
         value = el.get("influence")
-        if value is not None and parse_bool(value) is None and not _in_status(el):
+        if (
+            value is not None
+            and (parse_bool(value) is None or value != value.strip())
+            and not _in_status(el)
+        ):
             yield make(
                 "CB023",
                 f"rsc_colocation '{el.get('id')}': influence '{value}' is not a boolean"
-                " (true/false, yes/no, on/off, 1/0): Pacemaker calls this a configuration"
-                " error and uses the default (true)",
+                " (true/false, yes/no, on/off, 1/0, without blanks): Pacemaker calls this a"
+                " configuration error and uses the default (true)",
                 item.where(el),
             )
     for tag, attr, wanted, pattern in _TYPED:

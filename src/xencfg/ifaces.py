@@ -9,14 +9,14 @@ stanzas with ``address A[/P]``, ifupdown's interfaces(5)), Red Hat's
 sysconfig's ifcfg(5)). An interface enslaved to a bridge (Debian's ``bridge_ports``, Red
 Hat's ``BRIDGE=br0`` on the port, SUSE's ``BRIDGE_PORTS`` on the bridge) carries no
 address itself: a Xen dom0's is on the bridge, so the bridge's is taken. netplan's YAML
-and NetworkManager's keyfiles are read by :mod:`xencfg.migrate.netconf`.
+and NetworkManager's keyfiles are read by :mod:`xencfg.netconf`.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from ..discover import NodeTree, display_path, etc_file_text
+from .discover import NodeTree, display_path, etc_file_text
 from .netconf import keyfiles, netplan
 
 #: interface -> (address, where it was read: ``node:path:line`` or ``node:path``)
@@ -106,7 +106,7 @@ def _ifcfg(
     ``IPADDR`` or the first ``IPADDR<suffix>`` its address; ``BRIDGE`` its bridge."""
     import xencfg
 
-    from ..errors import XencfgError
+    from .errors import XencfgError
 
     if text is None:
         return

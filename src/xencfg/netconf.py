@@ -1,6 +1,6 @@
 """Interface addresses from netplan (/etc/netplan/*.yaml: Ubuntu 18.04 on) and from
 NetworkManager's keyfiles (/etc/NetworkManager/system-connections/*.nmconnection:
-RHEL 9, SLES 16), for :mod:`xencfg.migrate.ifaces`, which reads ifupdown's and the
+RHEL 9, SLES 16), for :mod:`xencfg.ifaces`, which reads ifupdown's and the
 ifcfg files the same way.
 
 netplan is YAML and xencfg has no YAML library among its dependencies, so this reads
@@ -26,8 +26,8 @@ from __future__ import annotations
 import configparser
 import re
 
-from ..discover import NodeTree, display_path, etc_file_text
-from ..syntax.numbers import decimal_or_none
+from .discover import NodeTree, display_path, etc_file_text
+from .syntax.numbers import decimal_or_none
 
 #: interface -> (address, where it was read); as ifaces.Addresses
 Addresses = dict[str, tuple[str, str]]
