@@ -14,6 +14,7 @@ import attrs
 from ..discover import discover
 from ..errors import WriteError, XencfgError
 from ..syntax.source import encode
+from .booth import plan_booth
 from .cib_check import check_written_cib
 from .cib_release import for_release, parse_release
 from .clusters import plan_site, site_clusters
@@ -124,7 +125,16 @@ class Planner:
             plan_wwids(m, found)
         if "evms" in self.parts and plan_evms(m, found, cib_file):
             storage.add("evms")
-        m.steps = cutover_steps(m.nodes, stack, storage, m.stack_nodes, m.old_stack, m.crypto)
+        plan_booth(m, found)
+        # (OpenRC boots what /etc/runlevels links: bootlinks.OPENRC_DIRS)
+        openrc = tuple(
+            t.name
+            for t in found.nodes
+            if t.name in (m.stack_nodes or m.nodes) and (t.etc / "runlevels").is_dir()
+        )
+        m.steps = cutover_steps(
+            m.nodes, stack, storage, m.stack_nodes, m.old_stack, m.crypto, openrc
+        )
         return m
 
 
