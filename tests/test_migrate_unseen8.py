@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from test_migrate_unseen4 import _roots, check_drbd, lint_errors, migrate_trees
+from test_migrate_unseen4 import check_drbd, lint_errors, migrate_trees
 from test_migrate_unseen7 import check_peers
 from xencfg import migrate
 
@@ -110,7 +110,9 @@ def test_booth_conf_and_the_rsc_tickets_are_in_the_report(
             "ticket-web-ip-geo",
             "ticket-web-ms-drbd-web-geo",
         }
-        [todo] = [n for n in c.notes if n.kind == "manual" and n.target == "booth ticket ticket-web"]
+        [todo] = [
+            n for n in c.notes if n.kind == "manual" and n.target == "booth ticket ticket-web"
+        ]
         assert "crm_ticket -t ticket-web --standby" in todo.what
         cib = next(o for o in c.outputs if not o.node and o.path.endswith(".xml"))
         assert cib.data.count(b"<rsc_ticket ") == 3

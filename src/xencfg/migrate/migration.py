@@ -290,7 +290,8 @@ def cutover_steps(
     steps += [
         "Check the running cluster: `crm_verify -L -V`, `crm_mon -1` (every resource started "
         "where expected), and `xencfg lint` on the nodes' trees.",
-        f"Start corosync and Pacemaker at boot ({_init('enable corosync pacemaker', openrc, cluster)}).",
+        "Start corosync and Pacemaker at boot "
+        f"({_init('enable corosync pacemaker', openrc, cluster)}).",
     ]
     if openrc and old_stack == "corosync2":
         # (the old stack's stop step names systemctl: OpenRC stops a service by its script)
@@ -314,7 +315,7 @@ def _init(command: str, openrc: tuple[str, ...], cluster: str) -> str:
     )
     if ", ".join(openrc) == cluster:  # (every member)
         return f"OpenRC: `{each}`"
-    return f"{said}; on the OpenRC nodes {', '.join(openrc, members or nodes)}: `{each}`"
+    return f"{said}; on the OpenRC nodes {', '.join(openrc)}: `{each}`"
 
 
 def _storage_steps(each: str, parts: set[str]) -> list[str]:
