@@ -21,10 +21,13 @@ several lines, and bionic's xendomains save/restore.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
+from test_migrate_daemons import _crm_errors
 from test_migrate_unseen4 import check_drbd, lint_errors, migrate_trees
 from test_migrate_unseen7 import check_peers
 from xencfg import migrate
@@ -116,3 +119,75 @@ def test_booth_conf_and_the_rsc_tickets_are_in_the_report(
         assert "crm_ticket -t ticket-web --standby" in todo.what
         cib = next(o for o in c.outputs if not o.node and o.path.endswith(".xml"))
         assert cib.data.count(b"<rsc_ticket ") == 3
+
+
+IET3 = FIXTURES / "unseen8" / "iet-hb214-pair-serves-hb3pcmk10-ocfs2-and-cs14pcmk11-multipath"
+
+
+def _three_nodes(tmp_path: Path, drbd_conf: bool = True) -> list[str]:
+    """unseen8's san1/san2 (heartbeat 2.1.4 CIB, group grp_iscsi led by heartbeat:drbddisk
+    r0, r1, r2) with a third node san3: in ha.cf, in the CIB's nodes, with a tree of its
+    own; drbd.conf (r0-r2 on san1 and san2 only) on every node, or on none."""
+    roots = []
+    for name, src in (("san1", "san1"), ("san2", "san2"), ("san3", "san2")):
+        node = tmp_path / name
+        shutil.copytree(IET3 / src, node)
+        (node / "etc/ha.d/authkeys").chmod(0o600)
+        net = node / "etc/sysconfig/network"
+        net.write_text(net.read_text().replace("HOSTNAME=san2", f"HOSTNAME={name}"))
+        hacf = node / "etc/ha.d/ha.cf"
+        hacf.write_text(hacf.read_text().replace("node san2\n", "node san2\nnode san3\n"))
+        cib = node / "var/lib/heartbeat/crm/cib.xml"
+        cib.write_text(
+            cib.read_text().replace(
+                'uname="san2" type="normal"/>',
+                'uname="san2" type="normal"/>\n      <node id="5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c13" '
+                'uname="san3" type="normal"/>',
+            )
+        )
+        if not drbd_conf:
+            (node / "etc/drbd.conf").unlink()
+        roots.append(str(node))
+    return roots
+
+
+def test_drbddisk_in_a_three_node_cluster_is_a_clone_where_drbd_has_its_disks(
+    tmp_path: Path,
+) -> None:
+    """A heartbeat 2 CIB of three nodes whose group starts with heartbeat:drbddisk r0, r1,
+    r2; drbd.conf names san1 and san2 for each (DRBD 8 has two peers: drbdadm on san3
+    finds no 'on' section for it and refuses). It stayed a TODO; now each is a promotable
+    ocf:linbit:drbd clone with clone-max 2 and promoted-max 1 and a -INFINITY location
+    on san3, as haresources' drbddisk::NAME (migrations/haresources.py master) makes it:
+    a clone of three would try to start r0 on san3 and fail there. crm_verify (Pacemaker
+    2.1.5) finds no error in the CIB (its warnings are the three nodes' missing quorum:
+    the CIB has no status)."""
+    m = migrate.plan(_three_nodes(tmp_path / "in"), only=("stack",))
+    text = next(o for o in m.outputs if o.path == "cib.xml").data
+    cib = etree.fromstring(text)
+    assert not cib.findall(".//primitive[@class='heartbeat']")
+    for res in ("r0", "r1", "r2"):
+        ms = cib.find(f".//clone[@id='ms_drbd_{res}']")
+        meta = {nv.get("name"): nv.get("value") for nv in ms.iter("nvpair")}
+        assert meta["clone-max"] == "2" and meta["promoted-max"] == "1", meta
+        [loc] = [loc for loc in cib.iter("rsc_location") if loc.get("rsc") == f"ms_drbd_{res}"]
+        [rule] = loc.iter("rule")
+        assert rule.get("score") == "-INFINITY"
+        assert [e.get("value") for e in rule.iter("expression")] == ["san3"]
+    said = [n for n in m.notes if "heartbeat:drbddisk r0 ->" in n.what]
+    assert said and "never on san3" in said[0].what
+    (tmp_path / "cib.xml").write_bytes(text)
+    assert _crm_errors(tmp_path / "cib.xml") == set()
+
+
+def test_drbddisk_in_three_nodes_without_drbd_conf_is_a_todo_that_says_why(
+    tmp_path: Path,
+) -> None:
+    """The same three nodes with no drbd.conf anywhere: where r0 has its disks no file
+    says, so the primitive stays, and its TODO says what is missing and what to write
+    (clone-max the host count, a -INFINITY location on the others)."""
+    m = migrate.plan(_three_nodes(tmp_path, drbd_conf=False), only=("stack",))
+    todo = [n for n in m.notes if n.kind == "manual" and "heartbeat:drbddisk kept" in n.what]
+    assert len(todo) == 3
+    assert all("no drbd.conf of the nodes names the hosts" in n.why for n in todo)
+    assert all("-INFINITY location" in n.why for n in todo)

@@ -14,7 +14,7 @@ from ..stack import Member, NodeFiles, Note, StackResult, to_corosync
 from ..syntax.source import encode
 from .agents import iet_resources, ipaddr2, moved_agents
 from .agents import primitive_note as _primitive_note
-from .drbddisk import drbddisk_masters
+from .drbddisk import drbddisk_beyond_two, drbddisk_masters
 from .fencing import fence_agents
 from .ifaces import interface_addresses
 from .migration import KEY_BYTES, Migration, Output, load_as, notes_of, parse_failure, unreadable
@@ -634,6 +634,8 @@ def plan_stack(
     if cib is not None:
         if not convert_cib(m, cib[0], stack.members, cib_target, _ping_nodes(nodes)):
             cib = None  # (the cut-over then says to write the CIB, not to load it)
+        else:  # (drbddisk in a cluster of three or more: where drbd.conf has its disks)
+            drbddisk_beyond_two(m, _drbd_hosts(nodes))
     elif haresources is not None:
         from ..migrations.haresources import STONITH_PARAMS, haresources_to_cib, stonith_devices
 

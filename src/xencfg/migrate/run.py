@@ -18,6 +18,7 @@ from .booth import plan_booth
 from .cib_check import check_written_cib
 from .cib_release import for_release, parse_release
 from .clusters import plan_site, site_clusters
+from .lio_agents import LIO_STEP, lio_agents
 from .migration import DRBD_TARGETS, PACEMAKER_TARGETS, PARTS, Migration, cutover_steps
 from .order import initiators_by_address
 from .part_stack import plan_stack
@@ -126,6 +127,8 @@ class Planner:
         if "evms" in self.parts and plan_evms(m, found, cib_file):
             storage.add("evms")
         plan_booth(m, found)
+        # (IET's init script as a resource: LIO's agents, from the saveconfig.json written)
+        lio = stack is not None and "iscsi" in self.parts and lio_agents(m)
         # (OpenRC boots what /etc/runlevels links: bootlinks.OPENRC_DIRS)
         openrc = tuple(
             t.name
@@ -135,6 +138,8 @@ class Planner:
         m.steps = cutover_steps(
             m.nodes, stack, storage, m.stack_nodes, m.old_stack, m.crypto, openrc
         )
+        if lio:
+            m.steps = [LIO_STEP if s.startswith("LIO: `targetctl") else s for s in m.steps]
         return m
 
 
