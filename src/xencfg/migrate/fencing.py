@@ -56,6 +56,7 @@ def ipmi_fencing(root: Any, display: str, notes: list[Note]) -> bool:
             for nv in (ia.iterfind("nvpair") if ia is not None else ())
         }
         new, left = _fence_ipmilan(params)
+        method_file = params.get("passwd_method") == "file"
         if left:
             notes.append(
                 primitive_note(
@@ -71,20 +72,21 @@ def ipmi_fencing(root: Any, display: str, notes: list[Note]) -> bool:
             continue
         prim.set("type", "fence_ipmilan")
         moved = True
-        old = list(ia.iterfind("nvpair"))
-        inner, last = old[0].tail, old[-1].tail  # (the file's indentation, kept)
-        for nv in old:
-            ia.remove(nv)
-        for name, value in new.items():
-            nv = ia.makeelement("nvpair", {"id": f"{ia.get('id')}-{name}", "name": name})
-            nv.set("value", value)
-            nv.tail = inner
-            ia.append(nv)
-        ia[-1].tail = last
+        dropped = []
+        for nv in list(ia.iterfind("nvpair")):  # (in place: the ids stay)
+            to = new.get(str(nv.get("name")))
+            if to is None:
+                dropped.append(f"{nv.get('name')}={nv.get('value')} (nvpair id='{nv.get('id')}')")
+                if nv.getprevious() is not None:
+                    nv.getprevious().tail = nv.tail
+                ia.remove(nv)
+            else:
+                nv.set("name", to[0])
+                nv.set("value", to[1])
         shown = " ".join(
             f"{k}={'***' if 'password' in k and k != 'password_script' else v}"
-            for k, v in new.items()
-        )
+            for k, v in (to for to in new.values() if to is not None)
+        ) + (f"; dropped {', '.join(dropped)}" if dropped else "")
         said = primitive_note(
             "rewrite",
             display,
@@ -99,52 +101,50 @@ def ipmi_fencing(root: Any, display: str, notes: list[Note]) -> bool:
             + (
                 f" ({params.get('passwd')} holds the password: keep it on every node; "
                 "/etc/ha.d goes with heartbeat)"
-                if "password_script" in new
+                if method_file
                 else ""
             ),
         )
-        # (in place of the conversion's TODO, at the input line it names: the lines
-        # after it are the caller's to point at their primitives)
+        # (in place of the conversion's TODO; the caller points it at the input line)
         kept = f"<primitive id='{prim.get('id')}'> stonith:external/ipmi kept"
         todo = next((i for i, n in enumerate(notes) if n.what.startswith(kept)), None)
         if todo is None:
             notes.append(said)
         else:
-            said.source = notes[todo].source
             notes[todo] = said
     return moved
 
 
-def _fence_ipmilan(params: dict[str, str]) -> tuple[dict[str, str], list[str]]:
-    """fence_ipmilan's parameters for external/ipmi's ``params``, and what does not map."""
-    new: dict[str, str] = {}
+def _fence_ipmilan(
+    params: dict[str, str],
+) -> tuple[dict[str, tuple[str, str] | None], list[str]]:
+    """For each of external/ipmi's ``params``, fence_ipmilan's (name, value), or None
+    where it has none to carry (passwd_method, interface lan: fence_ipmilan's defaults);
+    and what does not map."""
+    new: dict[str, tuple[str, str] | None] = {}
     left: list[str] = []
     method = params.get("passwd_method", "param") or "param"
     for name, value in params.items():
         if name.startswith("pcmk_"):
-            new[name] = value
-        elif name == "hostname":
-            hosts = value.replace(",", " ").split()
-            if hosts:
-                new["pcmk_host_list"] = " ".join(hosts)
+            new[name] = (name, value)
+        elif name == "hostname" and value.replace(",", " ").split():
+            new[name] = ("pcmk_host_list", " ".join(value.replace(",", " ").split()))
         elif name == "passwd" and method == "file":
-            new["password_script"] = f"cat {shlex.quote(value)}"
+            new[name] = ("password_script", f"cat {shlex.quote(value)}")
         elif name in IPMI_PARAMS:
-            new[IPMI_PARAMS[name]] = value
+            new[name] = (IPMI_PARAMS[name], value)
         elif name == "interface" and value in ("lanplus", "lan", ""):
-            if value == "lanplus":
-                new["lanplus"] = "1"
+            new[name] = ("lanplus", "1") if value == "lanplus" else None
         elif name == "priv" and value.lower() in PRIVLVL:
-            new["privlvl"] = value.lower()
+            new[name] = ("privlvl", value.lower())
         elif name == "passwd_method" and value in ("param", "env", "file", ""):
-            continue
+            new[name] = None
         else:
             left.append(f"{name}={value!r} has no fence_ipmilan counterpart")
-    for need in ("pcmk_host_list", "ip", "username"):
-        if need not in new:
-            left.append(
-                f"no {dict(pcmk_host_list='hostname', ip='ipaddr', username='userid')[need]}"
-            )
+    names = {to[0] for to in new.values() if to is not None}
+    for need, old in (("pcmk_host_list", "hostname"), ("ip", "ipaddr"), ("username", "userid")):
+        if need not in names:
+            left.append(f"no {old}")
     return new, left
 
 

@@ -226,9 +226,9 @@ def _agents(
     """:func:`_current_agents`, its lines on a primitive pointed at that primitive's
     line in the given CIB (``lines``, by id), not at its line in the converted text
     (upgrade() adds and removes lines before it)."""
-    first = len(notes)
+    before = {id(n) for n in notes}  # (a line may replace a TODO in place)
     changed = _current_agents(root, display, notes, ping_nodes)
-    for n in notes[first:]:
+    for n in (n for n in notes if id(n) not in before):
         if n.what.startswith("<primitive id='") and n.source.startswith(display + ":"):
             pid = n.what.removeprefix("<primitive id='").split("'", 1)[0]
             n.source = f"{display}:{lines[pid]}" if lines.get(pid) else display

@@ -23,6 +23,7 @@ from .migration import DRBD_TARGETS, PACEMAKER_TARGETS, PARTS, Migration, cutove
 from .order import initiators_by_address
 from .part_stack import plan_stack
 from .part_storage import plan_evms, plan_storage, plan_wwids
+from .xendomains import plan_xendomains
 
 
 def plan(
@@ -127,6 +128,7 @@ class Planner:
         if "evms" in self.parts and plan_evms(m, found, cib_file):
             storage.add("evms")
         plan_booth(m, found)
+        plan_xendomains(m, found)
         # (IET's init script as a resource: LIO's agents, from the saveconfig.json written)
         lio = stack is not None and "iscsi" in self.parts and lio_agents(m)
         # (OpenRC boots what /etc/runlevels links: bootlinks.OPENRC_DIRS)
