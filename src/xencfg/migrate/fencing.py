@@ -99,8 +99,8 @@ def ipmi_fencing(root: Any, display: str, notes: list[Note]) -> bool:
             "power off, a check that it is off, power on (fence_ipmilan's method onoff), "
             "where the plugin sent 'power reset'. Test it: stonith_admin --reboot NODE"
             + (
-                f" ({params.get('passwd')} holds the password: keep it on every node; "
-                "/etc/ha.d goes with heartbeat)"
+                " (the file passwd named holds the password: keep it on every node; one "
+                "below /etc/ha.d goes with heartbeat)"
                 if method_file
                 else ""
             ),
