@@ -323,24 +323,36 @@ def test_the_lio_agents_take_every_parameter_written_and_crm_verify_the_cib(
     assert _crm_errors(tmp_path / "cib.xml") == set()
 
 
-def test_an_iet_target_the_agents_cannot_say_stays_a_todo(tmp_path: Path) -> None:
-    """The same pair with IET on every address and no address resource before the
-    target (haresources ``drbddisk::r0 iscsi-target``): the lio-t agent would make no
-    portal at all (0.0.0.0:3260 is skipped), so the primitive stays with a TODO saying
-    so."""
+#: haresources lines the lio-t agents cannot carry, and what the TODO says
+UNSAID = {
+    # IET on every address and no address resource before the target: the lio-t agent
+    # would make no portal at all (0.0.0.0:3260 is skipped)
+    "stor1\tdrbddisk::r0 iscsi-target\n": "0.0.0.0",
+    # two resources start the one ietd (every target): which is whose no file says
+    "stor1\tdrbddisk::r0 IPaddr::10.50.0.100/24/eth0 iscsi-target\n"
+    "stor2\tIPaddr::10.50.0.101/24/eth0 iscsi-target\n": "several resources",
+}
+
+
+@pytest.mark.parametrize("haresources", UNSAID, ids=["every-address", "two-resources"])
+def test_an_iet_target_the_agents_cannot_say_stays_a_todo(haresources: str, tmp_path: Path) -> None:
+    """The IET pair with haresources lines the agents cannot carry: each lsb:iscsi-target
+    stays, with a TODO saying why (and the TODO naming the unit that restores
+    saveconfig.json)."""
     roots = []
     for node in ("stor1", "stor2"):
         root = tmp_path / node
         shutil.copytree(CENTOS5 / node, root, symlinks=True)
         (root / "etc/ha.d/authkeys").chmod(0o600)
-        hr = root / "etc/ha.d/haresources"
-        hr.write_text(hr.read_text().replace(" IPaddr::10.50.0.100/24/eth0", ""))
+        (root / "etc/ha.d/haresources").write_text(haresources)
         roots.append(str(root))
     m = migrate.plan(roots)
     cib = etree.fromstring(next(o.data for o in m.outputs if o.path == "cib.xml"))
-    assert [p.get("class") for p in cib.iter("primitive") if "iscsi" in str(p.get("id"))] == ["lsb"]
-    [todo] = [n for n in m.notes if "not made LIO's agents" in n.what]
-    assert "0.0.0.0" in todo.what and todo.kind == "manual"
+    kinds = {p.get("class") for p in cib.iter("primitive") if "iscsi" in str(p.get("id"))}
+    assert kinds == {"lsb"}
+    todo = [n for n in m.notes if "not made LIO's agents" in n.what]
+    assert todo and all(UNSAID[haresources] in n.what + n.why for n in todo)
+    assert [n for n in m.notes if "starts IET, which is gone" in n.what]
 
 
 def test_external_ipmi_becomes_fence_ipmilan_with_its_parameters(

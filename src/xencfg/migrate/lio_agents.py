@@ -52,8 +52,14 @@ def lio_agents(m: Migration) -> bool:
     if not prims:
         return False
     display = m.cib_input[0] if m.cib_input else cib.path
+    why = ""
     if len(saved) > 1:
         why = "the storage nodes' saveconfig.json files differ: the agents would serve one set"
+    elif len(prims) > 1:
+        # (IET's init script starts the one ietd with every target: which target each
+        # resource stands for is in no file)
+        why = "several resources start the one IET daemon: which targets each serves is unsaid"
+    if why:
         m.notes += [_note(display, cib.path, p, "not made LIO's agents", why) for p in prims]
         return False
     config = json.loads(next(iter(saved)))
