@@ -34,7 +34,7 @@ from lxml import etree
 from test_migrate_daemons import _crm_errors
 from test_migrate_unseen4 import _roots, check_drbd, lint_errors, migrate_trees
 from test_migrate_unseen6 import bcast_site
-from test_migrate_unseen7 import check_peers
+from test_migrate_unseen7 import check_kept, check_peers
 from xencfg import migrate
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -77,6 +77,17 @@ def test_lint_finds_no_error_after_the_cut_over(
     """``xencfg lint`` on the nodes as the cut-over leaves them: no error."""
     _, base = migrated[name]
     assert lint_errors(base) == []
+
+
+@pytest.mark.parametrize("name", SITES)
+def test_nothing_is_dropped_silently_and_fencing_is_kept(
+    name: str, migrated: dict[str, tuple[migrate.Migration, Path]]
+) -> None:
+    """Each cluster's input CIB (gx's, vh's, pra's and brn's): every resource and
+    constraint (rsc_ticket too) is in the written CIB or named by a line, each node keeps
+    its name and gets its corosync nodeid, every stonith device (fence_ipmilan,
+    external/sbd) is kept and fencing stays on (test_migrate_unseen7.check_kept)."""
+    check_kept(migrated[name][0], SITES[name])
 
 
 def test_openrc_nodes_are_told_rc_service_and_rc_update(
