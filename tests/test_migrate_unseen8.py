@@ -14,9 +14,19 @@ What the runs and a reading of the reports found (session 29), and this session 
   only through crm_ticket), each rsc_ticket a line, and each ticket a TODO on the order
   of the cut-over (ticket standby first: a revoked ticket applies the loss-policy).
 
-And last session's migrate gaps: ``lsb:iscsi-target`` and ``stonith:external/ipmi`` in a
-heartbeat CIB, drbddisk in clusters of three or more nodes, netplan flow lists over
-several lines, and bionic's xendomains save/restore.
+And last session's migrate gaps, each closed here (the tests below cite the source or
+peer run behind each expectation):
+
+* ``lsb:iscsi-target`` (IET's init script as a resource) is ocf:heartbeat:iSCSITarget and
+  iSCSILogicalUnit with implementation=lio-t, their parameters from the saveconfig.json
+  the iscsi part writes (resource-agents iSCSITarget.in/iSCSILogicalUnit.in, lio-t
+  branches; the installed 4.12 agents' meta-data lists every parameter written);
+* ``stonith:external/ipmi`` is fence_ipmilan (cluster-glue lib/plugins/stonith/external/
+  ipmi; fence-agents fence_ipmilan.py and fencing.py);
+* drbddisk in a cluster of three or more nodes is a promotable clone with clone-max from
+  drbd.conf's hosts and a -INFINITY location on the others (crm_verify), else a TODO;
+* netplan flow lists over several lines are read (corosync -t on the result);
+* bionic's xendomains save/restore is a report line (Xen's xendomains.in; lint XN019).
 """
 
 from __future__ import annotations
