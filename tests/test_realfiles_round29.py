@@ -1,17 +1,18 @@
 """Round 29 of lint verdicts on real files from public repositories, against the daemons.
 
-71 real files from 44 repositories not checked before (multipath.conf of Ansible roles,
+69 real files from 44 repositories not checked before (multipath.conf of Ansible roles,
 Juju charms, CSI drivers and Proxmox setups; lvm.conf of LVM 2.02 with ``filter`` and
 ``locking_type = 3``; iscsid.conf and initiatorname.iscsi; corosync.conf 1.x-3.x from
 Puppet (ERB) and Ansible (Jinja) templates, rendered with plausible values; OCFS2
 cluster.conf and /etc/default/o2cb; xl domUs and a xen-tools template; drbd .res
-templates) plus 8 files rewritten after HOWTOs (a cman cluster.conf, ietd.conf, a CIB,
-/etc/default/o2cb), each linted alone and in a small node tree, round-tripped and run
-through its peer. Every file that parses round-trips; nothing crashed; no lint error was
-one the daemon accepts. Fixed: CM010 missed a ``<service>`` naming no failover domain,
-and a Lun line with a blank in its parameters was two errors (IS020 and XC005). The
-rest here pins verdicts the peers confirmed. Each file is written in our own words after
-the real one (cited).
+templates) plus 14 files rewritten after HOWTOs and guides (cman cluster.conf, ietd.conf,
+a CIB, /etc/default/o2cb, xl.conf, xend-config.sxp), each linted alone and in a small
+node tree, round-tripped and run through its peer. Every file that parses round-trips;
+nothing crashed; no lint error was one the daemon accepts. Fixed: CM010 missed a
+``<service>`` naming no failover domain; a Lun line with a blank in its parameters was
+two errors (IS020 and XC005); a domU's pygrub under /usr/lib/xen-X.Y now tells which Xen
+the dom0 runs (so xl's refusals are errors there). The rest pins verdicts the peers
+confirmed. Each file is written in our own words after the real one (cited).
 """
 
 from __future__ import annotations
@@ -216,3 +217,43 @@ def test_ocfs2_blank_indented_without_final_newline(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0 and proc.stdout.startswith("OK"), proc.stdout + proc.stderr
     assert "name = drbd2" in proc.stdout
+
+
+#: after Babrakov/xen infoza.cfg (Ubuntu's pygrub path of Xen 4.9, the file ending in a
+#: comment with no newline after it)
+XL_NO_EOL = (
+    'name = "infoza"\n'
+    'bootloader = "/usr/lib/xen-4.9/bin/pygrub"\n'
+    "memory = 1024\n"
+    "vif = [ '' ]\n"
+    "disk = [ '/dev/vg/infoza-disk,raw,xvda,rw' ]\n"
+    "# clone the disk with: VBoxManage clonehd --format RAW a.vdi a.img"
+)
+
+
+def test_pygrub_under_usr_lib_xen_names_the_release(tmp_path: Path) -> None:
+    """xl 4.17 refuses the file (peer-xl: "config parsing error near `#VBoxManage':
+    lexical error", libxlu's scanner wants a newline after a comment). XN015 is an error
+    only where xl is the only toolstack (Xen 4.5 on), and nothing said which Xen the
+    dom0 runs, so it stayed a warning. Debian's and Ubuntu's xen-utils-4.9 install pygrub
+    as /usr/lib/xen-4.9/bin/pygrub: a domU naming it was written for Xen 4.9 or later,
+    which has no xm, so the refusal is an error. /usr/lib/xen-default (no release)
+    says nothing."""
+    peer = peer_tool("peer-xl", "/usr/lib/xen-4.17/bin/xl")
+    root = tree(tmp_path, "dom0", {"etc/hostname": "dom0\n", "etc/xen/infoza.cfg": XL_NO_EOL})
+    conf = root / "etc" / "xen" / "infoza.cfg"
+    found = [(f.code, f.severity, f.line) for f in lint.run([str(root)], select=["XN015"]).findings]
+    assert found == [("XN015", "error", 6)]
+    proc = subprocess.run(
+        [str(peer), str(conf)], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert proc.returncode == 1 and "lexical error" in proc.stdout + proc.stderr
+    conf.write_text(XL_NO_EOL.replace("xen-4.9", "xen-default"))
+    found = [(f.code, f.severity) for f in lint.run([str(root)], select=["XN015"]).findings]
+    assert found == [("XN015", "warning")]
+    conf.write_text(XL_NO_EOL + "\n")
+    assert lint.run([str(root)], select=["XN015"]).findings == []
+    proc = subprocess.run(
+        [str(peer), str(conf)], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
