@@ -1,7 +1,7 @@
 """Other people's spellings of multipath, iSCSI, LVM, xend, xl and Pacemaker 1.0 CIB files
 (tests/fixtures/spelling29, our own files), judged by the daemons' own parsers.
 
-Round 29 wrote 70 small files in spellings the earlier rounds (spellvariants.py,
+Round 29 wrote 71 small files in spellings the earlier rounds (spellvariants.py,
 test_spelling*.py, test_cib_spellings_round27.py) did not cover: multipath ``device{``
 under a ``devices`` whose brace is below it, two ``}`` on a value line, a stray ``}``
 at the end, ``""`` inside a quoted alias, regexes with ``\\.``, ``blacklist_exceptions``
@@ -15,7 +15,8 @@ a Lun's ``=``, ``Type=`` first, ``OutgoingUser`` without password, ``Type=BlockI
 comment after a Lun; initiators.allow ``ALL ALL``, regex targets, blanks and IPv6 in
 the list, a comment after an address; lvm.conf filters over several lines, other
 delimiters, ``#`` inside strings, trailing commas, no commas, a string for an array, a
-nested ``tags`` section, a section twice, an unclosed array; xend-config.sxp nested
+nested ``tags`` section, a section twice, an unclosed array, filter patterns with
+``(...)`` separators, a bad action and no closing separator; xend-config.sxp nested
 lists, single-quoted regexes, a value on the next line, two lists on a line, ``""``; xl
 vif and disk specs with blanks; Pacemaker 1.0 CIBs with attributes in another order,
 an nvpair without id, ``target_role``, ``target-role`` in instance_attributes, booleans
@@ -23,12 +24,12 @@ spelt yes/on/1/off/maybe.
 
 Each was linted alone, read and written back byte for byte and judged by its daemon on
 2026-12-07: peer-multipath (``multipath -t`` 0.9.4), peer-iscsiadm and peer-augeas
-Iscsid.lns, ``lvmconfig --validate`` (LVM 2.03.16, ``LVM_SYSTEM_DIR``), peer-augeas
+Iscsid.lns, ``lvm pvs`` and ``lvmconfig`` (LVM 2.03.16, ``LVM_SYSTEM_DIR``), peer-augeas
 Xendconfsxp.lns (parse only: nothing else reads xend-config.sxp today), peer-xl (xl 4.17
 ``-N create -n``), peer-crm-verify and ``crm_simulate -S`` (Pacemaker 2.1.5). IET and
 initiatorname.iscsi have no peer here: their verdicts come from the sources cited in
 the tests below (IET's usr/plain.c, open-iscsi 2.1.8 usr/iscsi_util.c and usr/idbm.c).
-Lint agrees on every file but ``DRY_RUN``; the six gaps it found are fixed and tested
+Lint agrees on every file but ``DRY_RUN``; the seven gaps it found are fixed and tested
 here.
 """
 
@@ -67,6 +68,8 @@ ERRORS = {
     "iscsid/hash-after-value.conf": ["XC005"],
     "iscsid/mutual-chap-empty-secret.conf": ["XC005"],
     "lvm/array-unclosed.conf": ["XC001"],
+    "lvm/filter-bad-action.conf": ["XC005"],
+    "lvm/global-filter-no-end-separator.conf": ["XC005"],
     "multipath/device-vendor-only.conf": ["MP010"],
     "multipath/value-upper-case.conf": ["XC005"],
     "xend/nested-network-script.sxp": ["XC005"],
@@ -298,34 +301,67 @@ def test_xl_and_crm_verify_agree(fmt: str) -> None:
     assert wrong == []
 
 
-def _lvmconfig(path: Path, tmp: Path, *args: str) -> tuple[int, str]:
-    exe = shutil.which("lvmconfig")
-    if exe is None:
-        unavailable("lvmconfig (lvm2) is not installed")
+def _lvm(path: Path, tmp: Path, *args: str) -> tuple[int, str]:
+    """``lvm ARGS`` (LVM 2.03.16) with ``path`` as its lvm.conf (``LVM_SYSTEM_DIR``), in a
+    mount namespace with a /run of its own (it takes its locks there)."""
+    if shutil.which("lvm") is None:
+        unavailable("lvm (lvm2) is not installed")
+    if os.geteuid() != 0:
+        unavailable("lvm needs root (its locks, the mount namespace)")
     sysdir = Path(tempfile.mkdtemp(dir=tmp))
     (sysdir / "lvm.conf").write_bytes(path.read_bytes())
     env = {**os.environ, "LVM_SYSTEM_DIR": str(sysdir), "LVM_SUPPRESS_FD_WARNINGS": "1"}
+    script = 'mount -t tmpfs none /run && exec lvm "$@"'
     p = subprocess.run(
-        [str(exe), *args], capture_output=True, text=True, env=env, timeout=60, check=False
+        ["unshare", "-m", "sh", "-c", script, "lvm", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
     )
     return p.returncode, p.stdout + p.stderr
 
 
 @pytest.mark.peer
 @pytest.mark.parametrize("path", _of("lvm"), ids=_key)
-def test_lvmconfig_agrees(tmp_path: Path, path: Path) -> None:
-    """``lvmconfig --validate`` (2.03.16) refuses exactly where lint errs; where it
-    takes the file, the model's filter is what ``lvmconfig devices/filter`` prints."""
-    rc, out = _lvmconfig(path, tmp_path, "--validate")
+def test_lvm_agrees(tmp_path: Path, path: Path) -> None:
+    """``lvm pvs`` (2.03.16; it reads the file, then builds its device filter: rc 4 "Parse
+    error", rc 5 "Invalid filter pattern") fails exactly where lint errs; where it
+    runs, the model's filter is what ``lvmconfig devices/filter`` prints."""
+    rc, out = _lvm(path, tmp_path, "pvs")
     assert (rc == 0) == (_key(path) not in ERRORS), out
     doc = xencfg.load(path, "lvm") if rc == 0 else None
     if doc is None or not doc.filter:
         return
-    _, printed = _lvmconfig(path, tmp_path, "devices/filter")
+    _, printed = _lvm(path, tmp_path, "lvmconfig", "devices/filter")
     m = re.search(r"^filter=(.*)$", printed, re.M)
     assert m is not None, printed
     listed = re.findall(r'"((?:[^"\\]|\\.)*)"', m.group(1))
     assert [r.raw for r in doc.filter] == [re.sub(r'\\([\\"])', r"\1", s) for s in listed]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "says"),
+    [
+        ("x|.*|", "Pattern must begin with 'a' or 'r'"),
+        ("r|.*", "Invalid separator at end of regex"),
+        ("a|x|y", "Invalid separator at end of regex"),
+        ("a(^/dev/drbd.*)", None),
+        ("r{.*}", None),
+    ],
+)
+def test_a_filter_pattern_lvm_refuses_stops_every_command(pattern: str, says: str | None) -> None:
+    """LVM2 lib/filters/filter-regex.c ``_extract_pattern``: ``a`` or ``r``, then the
+    separator (``(``/``[``/``{`` closed by their pair), and the last character must be
+    that separator; else "Invalid filter pattern", "Failed to create regex device
+    filter" and ``lvm pvs`` exits 5 (run 2026-12-07 on the fixtures). Lint read such a
+    pattern as no rule and said nothing; ``a|x|y`` it even took as ``a|x|``."""
+    text = f'devices {{\n\tfilter = [ "{pattern}" ]\n}}\n'
+    found = [f for f in xencfg.lint_text(text, "lvm").findings if f.code == "XC005"]
+    assert [(f.severity, says in f.message) for f in found] == (
+        [] if says is None else [("error", True)]
+    )
 
 
 @pytest.mark.peer
