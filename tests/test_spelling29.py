@@ -1,7 +1,7 @@
 """Other people's spellings of multipath, iSCSI, LVM, xend, xl and Pacemaker 1.0 CIB files
 (tests/fixtures/spelling29, our own files), judged by the daemons' own parsers.
 
-Round 29 wrote 71 small files in spellings the earlier rounds (spellvariants.py,
+Round 29 wrote 74 small files in spellings the earlier rounds (spellvariants.py,
 test_spelling*.py, test_cib_spellings_round27.py) did not cover: multipath ``device{``
 under a ``devices`` whose brace is below it, two ``}`` on a value line, a stray ``}``
 at the end, ``""`` inside a quoted alias, regexes with ``\\.``, ``blacklist_exceptions``
@@ -18,9 +18,10 @@ delimiters, ``#`` inside strings, trailing commas, no commas, a string for an ar
 nested ``tags`` section, a section twice, an unclosed array, filter patterns with
 ``(...)`` separators, a bad action and no closing separator; xend-config.sxp nested
 lists, single-quoted regexes, a value on the next line, two lists on a line, ``""``; xl
-vif and disk specs with blanks; Pacemaker 1.0 CIBs with attributes in another order,
-an nvpair without id, ``target_role``, ``target-role`` in instance_attributes, booleans
-spelt yes/on/1/off/maybe.
+vif and disk specs with blanks (before a comma, after ``phy:``, after ``target=``);
+Pacemaker 1.0 CIBs with attributes in another order, an nvpair without id,
+``target_role``, ``target-role`` in instance_attributes, booleans spelt
+yes/on/1/off/maybe.
 
 Each was linted alone, read and written back byte for byte and judged by its daemon on
 2026-12-07: peer-multipath (``multipath -t`` 0.9.4), peer-iscsiadm and peer-augeas
@@ -29,7 +30,7 @@ Xendconfsxp.lns (parse only: nothing else reads xend-config.sxp today), peer-xl 
 ``-N create -n``), peer-crm-verify and ``crm_simulate -S`` (Pacemaker 2.1.5). IET and
 initiatorname.iscsi have no peer here: their verdicts come from the sources cited in
 the tests below (IET's usr/plain.c, open-iscsi 2.1.8 usr/iscsi_util.c and usr/idbm.c).
-Lint agrees on every file but ``DRY_RUN``; the seven gaps it found are fixed and tested
+Lint agrees on every file but ``DRY_RUN``; the eight gaps it found are fixed and tested
 here.
 """
 
@@ -74,12 +75,19 @@ ERRORS = {
     "multipath/value-upper-case.conf": ["XC005"],
     "xend/nested-network-script.sxp": ["XC005"],
     "xend/unclosed-paren.sxp": ["XC001"],
+    "xl/disk-blank-before-comma.cfg": ["XN014"],
     "xl/disk-blanks-around-commas.cfg": ["XN014"],
+    "xl/disk-target-trailing-blank.cfg": ["XN014"],
     "xl/vif-blanks-around-commas.cfg": ["XC005"],
 }
 #: Files the peer accepts where lint's error stands for a later failure the peer does not
 #: reach: why.
 DRY_RUN = {
+    "xl/disk-blank-before-comma.cfg": (
+        "xl -N builds the disk with pdev_path '/dev/drbd0 ' and stops there; the block"
+        " script then finds no such device"
+    ),
+    "xl/disk-target-trailing-blank.cfg": "pdev_path '/dev/drbd0 ' (as above)",
     "xl/vif-blanks-around-commas.cfg": (
         "xl -N builds the NIC with bridge 'xenbr0 ' (its JSON) and stops there; the"
         " vif-bridge hotplug script then finds no such bridge and the guest does not start"
@@ -227,6 +235,31 @@ def test_xl_keeps_the_blank_after_a_vif_value(spec: str, keys: list[str]) -> Non
         k for k in ("bridge", "script", "vifname") if any(f"after {k}=" in m for m in said)
     ] == (keys)
     assert [f for f in xencfg.lint_text(text, "xm").findings if f.code == "XC005"] == []
+
+
+@pytest.mark.parametrize(
+    ("spec", "path"),
+    [
+        ("phy:/dev/drbd0 ,xvda,w", "'/dev/drbd0 '"),
+        ("drbd:r0 ,xvda,w", "'r0 '"),
+        ("vdev=xvda, target= /dev/drbd0", "' /dev/drbd0'"),
+        ("phy: /dev/drbd0,xvda,w", None),
+        ("format=raw, vdev=xvda, access=rw, target=/dev/drbd0", None),
+        ("file:/srv/xen/my disk.img,xvda,w", None),
+    ],
+)
+def test_xl_keeps_a_blank_at_the_end_of_a_disk_path(spec: str, path: str | None) -> None:
+    """peer-xl (xl 4.17) 2026-12-07: ``phy:/dev/drbd0 ,xvda,w`` gives ``"pdev_path":
+    "/dev/drbd0 "``, ``target= /dev/drbd0`` gives ``" /dev/drbd0"`` (target= takes the
+    rest as it stands, libxlu_disk_l.l), ``phy: /dev/drbd0`` gives ``"/dev/drbd0"``
+    (blanks before a parameter are skipped). xl takes the config; the block script then
+    finds no such device and the guest does not start."""
+    from xencfg.formats.schema import Version
+
+    text = VIF.replace("vif = [", "disk = [").replace("{spec}", spec)
+    found = xencfg.lint_text(text, "xl", versions={"xen": Version.parse("4.17")}).findings
+    said = [f.message for f in found if f.code == "XN014"]
+    assert said == ([] if path is None else [said[0]]) and (path is None or path in said[0])
 
 
 @pytest.mark.parametrize(
