@@ -1,7 +1,7 @@
 """Other people's spellings of multipath, iSCSI, LVM, xend, xl and Pacemaker 1.0 CIB files
 (tests/fixtures/spelling29, our own files), judged by the daemons' own parsers.
 
-Round 29 wrote 74 small files in spellings the earlier rounds (spellvariants.py,
+Round 29 wrote 75 small files in spellings the earlier rounds (spellvariants.py,
 test_spelling*.py, test_cib_spellings_round27.py) did not cover: multipath ``device{``
 under a ``devices`` whose brace is below it, two ``}`` on a value line, a stray ``}``
 at the end, ``""`` inside a quoted alias, regexes with ``\\.``, ``blacklist_exceptions``
@@ -20,7 +20,7 @@ nested ``tags`` section, a section twice, an unclosed array, filter patterns wit
 lists, single-quoted regexes, a value on the next line, two lists on a line, ``""``; xl
 vif and disk specs with blanks (before a comma, after ``phy:``, after ``target=``);
 Pacemaker 1.0 CIBs with attributes in another order, an nvpair without id,
-``target_role``, ``target-role`` in instance_attributes, booleans spelt
+``target_role``, ``target-role`` in instance_attributes, `` Stopped``, booleans spelt
 yes/on/1/off/maybe.
 
 Each was linted alone, read and written back byte for byte and judged by its daemon on
@@ -30,7 +30,7 @@ Xendconfsxp.lns (parse only: nothing else reads xend-config.sxp today), peer-xl 
 ``-N create -n``), peer-crm-verify and ``crm_simulate -S`` (Pacemaker 2.1.5). IET and
 initiatorname.iscsi have no peer here: their verdicts come from the sources cited in
 the tests below (IET's usr/plain.c, open-iscsi 2.1.8 usr/iscsi_util.c and usr/idbm.c).
-Lint agrees on every file but ``DRY_RUN``; the eight gaps it found are fixed and tested
+Lint agrees on every file but ``DRY_RUN``; the nine gaps it found are fixed and tested
 here.
 """
 
@@ -58,6 +58,7 @@ FILES = sorted(p for p in HERE.glob("*/*") if p.is_file())
 #: for Xen 4.17, the release peer-xl runs.
 ERRORS = {
     "cib/pcmk10-nvpair-without-id.xml": ["CB023"],
+    "cib/pcmk10-target-role-blank.xml": ["CB028"],
     "iet-allow/hash-after-address.allow": ["XC005"],
     "ietd/hash-after-lun.conf": ["IS020"],
     "ietd/lun-spaces-around-equals.conf": ["XC005"],
@@ -295,6 +296,16 @@ def test_a_resource_boolean_pacemaker_reads_as_false(value: str, warned: bool) -
     assert [(f.severity, "reads it as false" in f.message) for f in found] == (
         [("warning", True)] if warned else []
     )
+
+
+def test_a_blank_before_the_target_role_is_no_role() -> None:
+    """Pacemaker's text2role compares the whole value (strcasecmp, nothing stripped):
+    crm_verify 2.1.5 on the fixture "Unknown role:  Stopped", "Ignoring 'target-role'
+    for vm1 because ' Stopped' is not valid", "Errors found"; crm_simulate -S then
+    starts vm1. CB028 stripped the value and said nothing."""
+    path = HERE / "cib/pcmk10-target-role-blank.xml"
+    found = [f for f in tdv.lint_file(path, "cib") if f.code == "CB028"]
+    assert [(f.severity, "' Stopped'" in f.message) for f in found] == [("error", True)]
 
 
 # -- the daemons ----------------------------------------------------------------------
