@@ -39,7 +39,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
 import tempfile
 from pathlib import Path
 
@@ -354,17 +353,9 @@ def _lvm(path: Path, tmp: Path, *args: str) -> tuple[int, str]:
         unavailable("lvm needs root (its locks, the mount namespace)")
     sysdir = Path(tempfile.mkdtemp(dir=tmp))
     (sysdir / "lvm.conf").write_bytes(path.read_bytes())
-    env = {**os.environ, "LVM_SYSTEM_DIR": str(sysdir), "LVM_SUPPRESS_FD_WARNINGS": "1"}
     script = 'mount -t tmpfs none /run && exec lvm "$@"'
-    p = subprocess.run(
-        ["unshare", "-m", "sh", "-c", script, "lvm", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-        check=False,
-    )
-    return p.returncode, p.stdout + p.stderr
+    env = ["env", f"LVM_SYSTEM_DIR={sysdir}", "LVM_SUPPRESS_FD_WARNINGS=1"]
+    return tdv._run([*env, "unshare", "-m", "sh", "-c", script, "lvm", *args])
 
 
 @pytest.mark.peer
