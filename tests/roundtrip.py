@@ -32,6 +32,20 @@ def check_byte_exact(path: Path, fmt: str) -> xencfg.Document:
     return doc
 
 
+def byte_exact_or_refused(path: Path, fmt: str) -> bool:
+    """False where the file does not parse (a ParseError); else its bytes come back
+    unchanged from ``dumps(load(path))`` (asserted) and True."""
+    from xencfg.errors import ParseError
+
+    raw = path.read_bytes()
+    try:
+        doc = xencfg.load(path, fmt)
+    except ParseError:
+        return False
+    assert xencfg.dumps(doc).encode("utf-8", "surrogateescape") == raw
+    return True
+
+
 def canonical(doc: xencfg.Document) -> str:
     return xencfg.dumps(detached(doc))  # type: ignore[arg-type]
 

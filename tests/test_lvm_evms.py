@@ -106,7 +106,7 @@ def test_bad_filter_rules_are_reported_not_fatal() -> None:
     doc = xencfg.loads('devices {\n\tfilter = [ "x|a|", "a|unclosed", "r|.*|" ]\n}\n', "lvm")
     assert [r.raw for r in doc.filter] == ["r|.*|"]
     msgs = [m for _, m in doc.filter_problems()]
-    assert len(msgs) == 2 and "must start with 'a' or 'r'" in msgs[0]
+    assert len(msgs) == 2 and "Pattern must begin with 'a' or 'r'" in msgs[0]
 
 
 def test_set_filter_and_new_sections() -> None:

@@ -131,6 +131,10 @@ DEVICE_KEYWORDS = (
     )
 )
 OVERRIDES_KEYWORDS = _COMMON | _PATHS
+#: ``overrides { protocol { type "scsi:fcp" ... } }``: per-transport path settings, read
+#: from 0.9.0 on (dict.c install_keyword_multi("protocol") under overrides, commit
+#: c906be53 "libmultipath: add a protocol subsection to multipath.conf", 2022-04-13).
+PROTOCOL_KEYWORDS = frozenset({"type", "fast_io_fail_tmo", "dev_loss_tmo", "eh_deadline"})
 BLACKLIST_KEYWORDS = frozenset({"devnode", "wwid", "property", "protocol"})
 BLACKLIST_DEVICE_KEYWORDS = frozenset({"vendor", "product"})
 #: Every keyword of some section (each takes a value).
@@ -324,11 +328,14 @@ SCHEMA = Schema.build(
         "multipath": MULTIPATH_KEYWORDS | _PLACED["multipath"],
         "devices": {"device"},
         "device": DEVICE_KEYWORDS | _PLACED["device"],
-        "overrides": OVERRIDES_KEYWORDS | _PLACED["overrides"],
+        "overrides": OVERRIDES_KEYWORDS | _PLACED["overrides"] | {"protocol"},
+        "overrides-protocol": PROTOCOL_KEYWORDS,
     },
     MULTIPATH_FACTS,
     per_context={
-        ("defaults", "path_selector"): Keyword("path_selector", since=_0_5, backported=_0_4_9)
+        ("defaults", "path_selector"): Keyword("path_selector", since=_0_5, backported=_0_4_9),
+        ("overrides", "protocol"): Keyword("protocol", since=_0_9),
+        ("overrides-protocol", "type"): Keyword("type", since=_0_9),
     },
     types={k: _type_text(*check) for k, check in VALUE_CHECKS.items()},
     # libmultipath/defaults.h: DEFAULT_CHECKINT, seconds between path checks
@@ -372,7 +379,7 @@ def schema_context(context: tuple[str, ...]) -> str | None:
         return top if top in SECTIONS else None
     if inner in (("multipath",), ("device",)) and top in ("multipaths", "devices"):
         return inner[0]
-    return None
+    return "overrides-protocol" if (top, *inner) == ("overrides", "protocol") else None
 
 
 def value_problem(key: str, value: str) -> str | None:
@@ -448,8 +455,11 @@ def keywords_for(context: tuple[str, ...]) -> frozenset[str] | None:
             return frozenset({"device"})
         if inner == ("device",):
             return DEVICE_KEYWORDS
-    if top == "overrides" and not inner:
-        return OVERRIDES_KEYWORDS
+    if top == "overrides":
+        if not inner:
+            return OVERRIDES_KEYWORDS | {"protocol"}
+        if inner == ("protocol",):
+            return PROTOCOL_KEYWORDS
     return None
 
 

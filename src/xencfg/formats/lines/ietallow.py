@@ -4,8 +4,9 @@ Each line is a target (an IQN, or ``ALL``) and a comma-separated list: of
 addresses and networks (``192.168.0.0/16``, ``[3ffe:302::1]``,
 ``[3ffe:505:2:1::]/64``, ``ALL``) and, in initiators.allow, initiator
 names or regexes (``iqn\\.1998-01\\.com\\.vmware:.*``). ``#`` starts a comment
-anywhere. For each target ietd reads the first line that names it or ``ALL``
-and no further (IET's usr/plain.c), so :meth:`IetAllowDocument.rule` stops
+only as a line's first word: after the target it is part of the list. For each
+target ietd reads the first line that names it or ``ALL`` and no further (IET's
+usr/plain.c), so :meth:`IetAllowDocument.rule` stops
 there and :meth:`IetAllowDocument.unreachable` lists the lines it never gets to.
 """
 
@@ -140,6 +141,27 @@ class IetAllowDocument(LineDocument):
             for p in r.peers:
                 if p.kind == "invalid":
                     yield ValueProblem(r.entry, f"{p.text!r} is not an address or a network")
+            spoilt = self._commented_item(r)
+            if spoilt is not None:
+                yield ValueProblem(
+                    r.entry,
+                    f"{r.target}: ietd reads '#' as a comment only at the start of a line, so"
+                    f" {spoilt!r} is one item of the list, which is no address and no initiator"
+                    " name: the line does not match whom it names; put the comment on a line"
+                    " of its own",
+                )
+
+    def _commented_item(self, r: Rule) -> str | None:
+        """The list item a ``#`` after the target falls in: IET's usr/plain.c ``match``
+        skips a line only when its first word starts with ``#``, cuts the rest at
+        commas (``__match``) and compares each item whole with ``ALL``, as an
+        initiator regex and with getaddrinfo(AI_NUMERICHOST)."""
+        row, _ = self.position(r.entry)
+        line = (self.source or "").split("\n")[row - 1] if row > 0 else ""
+        words = line.split(None, 1)
+        if len(words) < 2 or "#" not in words[1]:
+            return None
+        return next(p for p in words[1].split(",") if "#" in p).strip()
 
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         return {"format": FORMAT, "rules": [r.to_dict() for r in self.rules]}

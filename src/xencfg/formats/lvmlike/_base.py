@@ -35,18 +35,15 @@ Value = int | float | str
 
 
 def unquote(raw: str) -> str:
-    """A string token's value: quotes removed, backslash escapes resolved (inside
-    ``"..."``; ``'...'`` is taken as written, as LVM's lexer does)."""
+    r"""A string token's value: quotes removed and, inside ``"..."``, ``\"`` and
+    ``\\`` unescaped; a backslash before any other character stays (libdm-config.c
+    ``_parse_value``: ``dm_unescape_double_quotes``, libdm-string.c
+    ``_unquote_one_character``), so ``"a|drbd\.0|"`` keeps its escaped dot.
+    ``'...'`` is taken as written, as LVM's lexer does."""
     if len(raw) >= 2 and raw[0] == "'" and raw[-1] == "'":
         return raw[1:-1]
     if len(raw) >= 2 and raw[0] == '"' and raw[-1] == '"':
-        out, i, body = [], 0, raw[1:-1]
-        while i < len(body):
-            if body[i] == "\\" and i + 1 < len(body):
-                i += 1
-            out.append(body[i])
-            i += 1
-        return "".join(out)
+        return re.sub(r'\\([\\"])', r"\1", raw[1:-1])
     return raw
 
 

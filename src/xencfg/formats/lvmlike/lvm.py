@@ -102,14 +102,16 @@ class FilterRule:
 
 def parse_filter(raw: str) -> FilterRule:
     """``"a|^/dev/sd.*|"`` -> ``FilterRule("a", "^/dev/sd.*")``; bad ones raise
-    :class:`xencfg.ValidationError` (LVM refuses them at run time)."""
-    if len(raw) < 3 or raw[0] not in "ar":
-        raise ValidationError(f"filter rule {raw!r} must start with 'a' or 'r'")
-    delim = raw[1]
-    end = raw.rfind(delim)
-    if end <= 1:
-        raise ValidationError(f"filter rule {raw!r}: regex not closed by {delim!r}")
-    return FilterRule(raw[0], raw[2:end], raw)
+    :class:`xencfg.ValidationError` with LVM's words. LVM2 lib/filters/filter-regex.c
+    ``_extract_pattern``: the first character is ``a`` or ``r``, the second the
+    separator (``(``, ``[`` and ``{`` are closed by their pair), and the *last* one must
+    be that separator; the regex is what lies between."""
+    if not raw or raw[0] not in "ar":
+        raise ValidationError(f"filter pattern {raw!r}: 'Pattern must begin with 'a' or 'r''")
+    sep = {"(": ")", "[": "]", "{": "}"}.get(raw[1:2], raw[1:2])
+    if len(raw) < 3 or raw[-1] != sep:
+        raise ValidationError(f"filter pattern {raw!r}: 'Invalid separator at end of regex'")
+    return FilterRule(raw[0], raw[2:-1], raw)
 
 
 @attrs.define(weakref_slot=False)
@@ -161,14 +163,30 @@ class LvmDocument(LvmLikeDocument):
         return self._rules("global_filter")
 
     def filter_problems(self) -> Iterator[ValueProblem]:
-        """A problem (node: the ``filter`` setting) for each filter entry LVM would reject."""
+        """A problem (node: the ``filter`` setting) for each filter entry LVM refuses:
+        it then fails to build its device filter and every command stops (lvm pvs
+        2.03.16: "Invalid filter pattern ...", "Failed to create regex device filter",
+        rc 5; a number in the list: "Filter patterns must be enclosed in quotes")."""
         for key in ("filter", "global_filter"):
             s = self.setting(f"devices/{key}")
             for v in s.values if s is not None else []:
                 try:
+                    if not isinstance(v, str):
+                        raise ValidationError(
+                            f"filter pattern {v!r}: 'Filter patterns must be enclosed in quotes'"
+                        )
                     parse_filter(v)
                 except ValidationError as exc:
-                    yield ValueProblem(s, exc.message)
+                    yield ValueProblem(
+                        s,
+                        f"devices/{key}: LVM refuses {exc.message}, fails to build its device"
+                        " filter and every LVM command stops (vgchange, lvs, the cluster's LVM"
+                        " agent): write 'a|REGEX|' or 'r|REGEX|'",
+                    )
+
+    def value_problems(self) -> Iterator[ValueProblem]:
+        """What LVM refuses in a value (XC005): the filter patterns above."""
+        return self.filter_problems()
 
     def accepts(self, device: str) -> bool:
         """Whether ``filter`` lets LVM scan ``device`` (first matching rule wins).

@@ -688,14 +688,30 @@ class XendDocument(TreeDocument):
         for name, (kind, since) in XEND_READS.items():
             s = self.setting(name)
             value = to_py(s.values[0]) if s is not None and s.values else None
-            why = xend_reading_error(kind, value) if isinstance(value, str) else None
+            if isinstance(value, list):  # (a nested list: str() of it, as xend prints it)
+                why: str | None = (
+                    f"expected {kind}: {str(value).lower() if kind == 'bool' else value}"
+                )
+            else:
+                why = xend_reading_error(kind, value) if isinstance(value, str) else None
             if s is not None and why is not None:
                 yield ValueProblem(
                     s,
-                    f"{name} '{value}': xend refuses it ('invalid xend config {name}:"
+                    f"{name} {value if isinstance(value, str) else '(...)'!r}: xend refuses it"
+                    f" ('invalid xend config {name}:"
                     f" {why}'); write " + ("yes or no" if kind == "bool" else "a decimal number"),
                     since=("xen", Version.parse(since)),
                 )
+        script = self.setting("network-script")
+        if script is not None and script.values and isinstance(to_py(script.values[0]), list):
+            # XendOptions.get_network_script: ``s.split(" ")`` of what get_config_string
+            # (sxp.child_value) gives, here a list: AttributeError when xend starts
+            yield ValueProblem(
+                script,
+                "network-script (...): a list where xend reads one string; xend fails at"
+                " start ('list' object has no attribute 'split'); quote the command:"
+                " (network-script 'network-bridge netdev=eth1')",
+            )
 
     def secrets(self) -> list[str]:
         """The VNC password: masked in every output."""

@@ -83,6 +83,7 @@ def device_problems(doc: XlDocument) -> Iterator[ValueProblem]:
         XEN_XL_VTPM,
     )
     yield from _usb_problems(doc)
+    yield from _vif_blank_problems(doc)
     yield from _refused_specs(
         doc,
         "vkb",
@@ -102,6 +103,26 @@ def device_problems(doc: XlDocument) -> Iterator[ValueProblem]:
     yield from _viridian_problems(doc, hvm)
     yield from enum_problems(doc, hvm)
     yield from mca_caps_problems(doc, hvm)
+
+
+def _vif_blank_problems(doc: XlDocument) -> Iterator[ValueProblem]:
+    """``bridge=xenbr0 ,`` in a vif: xl cuts the spec at commas and keeps the blanks
+    after a value (peer-xl 4.17: ``"bridge": "xenbr0 "``, ``"script": "vif-bridge "``,
+    ``"ifname": "vm1.0 "``), so the hotplug script looks for a bridge, a script or an
+    interface name with a blank in it, which no interface has (Linux dev_valid_name
+    refuses white space), and the guest does not start. xm stripped each piece."""
+    if not isinstance(doc.get("vif"), list):
+        return
+    for spec in doc._list("vif"):
+        for piece in _pieces(spec):
+            key, eq, value = piece.lstrip(" ").partition("=")
+            if eq and key in ("bridge", "script", "vifname") and value != value.rstrip():
+                yield ValueProblem(
+                    doc.assignment("vif"),
+                    f"vif '{spec}': xl keeps the blank after {key}={value.rstrip()}, and no"
+                    f" {key} is named {value!r}: the hotplug script fails and the guest does"
+                    " not start; write the spec without blanks",
+                )
 
 
 def _refused_specs(

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import attrs
+
 from ...cluster import (
     Cluster,
     Loaded,
@@ -332,6 +334,12 @@ def invalid_option_value(item: Loaded) -> Iterator[Finding]:
     count as the names Pacemaker 1.0 reads them for. heartbeat 2 CIBs are not judged
     (no peer of that release to check its validators against).
 
+    A resource's boolean option (``is-managed``, ``allow-migrate``, ``notify``, ...)
+    is not validated: Pacemaker reads anything but true/on/yes/y/1 as false without a
+    word (``crm_is_true``; crm_simulate 2.1.5 shows ``is-managed="maybe"`` as
+    "Stopped (unmanaged)", crm_verify says nothing). That is a warning: the file loads,
+    but ``is-managed=maybe`` leaves the resource unmanaged.
+
     Example: ``<nvpair name="placement-strategy" value="balance"/>``.
 
     Fix: write one of the values the message lists.
@@ -359,3 +367,34 @@ def invalid_option_value(item: Loaded) -> Iterator[Finding]:
             " it uses the default instead and calls this a configuration error",
             item.where(pair.el),
         )
+    for res in doc.all_resources():
+        for s in res.meta_sets:
+            for pair in s.nvpairs:
+                value = pair.value
+                if canon_name(pair.name) not in _RESOURCE_BOOLEANS or value is None:
+                    continue
+                if value.lower() not in _BOOLEANS:
+                    found = make(
+                        "CB041",
+                        f"resource option {pair.name}={value!r} of '{res.id}' is no boolean:"
+                        " Pacemaker reads it as false without a word (true/on/yes/y/1 are"
+                        " true, false/off/no/n/0 false)",
+                        item.where(pair.el),
+                    )
+                    yield attrs.evolve(found, severity="warning")
+
+
+#: Resource options Pacemaker reads with crm_is_true (lib/pengine/complex.c, clone.c).
+_RESOURCE_BOOLEANS = frozenset(
+    {
+        "is-managed",
+        "allow-migrate",
+        "notify",
+        "globally-unique",
+        "interleave",
+        "ordered",
+        "maintenance",
+        "critical",
+        "promotable",
+    }
+)

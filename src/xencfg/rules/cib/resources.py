@@ -680,6 +680,10 @@ def target_role_ignored(item: Loaded) -> Iterator[Finding]:
     (a ``pacemaker-1.0`` CIB without ``dc-version``) it is a warning, as the older
     releases read it.
 
+    A blank around the role counts too: text2role compares the whole value (crm_verify
+    2.1.5 on ``value=" Stopped"``: "Unknown role:  Stopped", "Ignoring 'target-role'",
+    and crm_simulate starts the resource).
+
     Example: ``<nvpair name="target-role" value="Stoped"/>``.
 
     Fix: ``Stopped``, ``Started`` (or remove it), ``Master``/``Slave`` only inside a
@@ -697,7 +701,7 @@ def target_role_ignored(item: Loaded) -> Iterator[Finding]:
         value, place = res.meta_source("target-role")  # as get_meta_attributes reads it
         if value is None:
             continue
-        role = value.strip().lower()
+        role = value.lower()  # (text2role: strcasecmp, no blanks stripped)
         where = item.where(place if place is not None else res)
         if role not in roles:
             yield make(

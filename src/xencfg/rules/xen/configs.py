@@ -245,7 +245,8 @@ def xl_disk_spec_refused(item: Loaded) -> Iterator[Finding]:
     A parameter written after ``target=`` (``target=/dev/vg/a,access=ro``) is read
     as part of the path: xl takes the spec, but libxl finds no such device when the
     guest starts ("Disk vdev=xvda failed to stat: /dev/vg/a,access=ro",
-    libxl_device.c), so it is reported as well.
+    libxl_device.c), so it is reported as well; so is a blank xl keeps at the end of the
+    path (``phy:/dev/drbd0 ,xvda,w``; after ``target=`` at its start too).
 
     A config read here as xm with no Python statement in it is xl's to read from
     Xen 4.5 on: its disk specs are checked there too (an error there only).
@@ -253,7 +254,7 @@ def xl_disk_spec_refused(item: Loaded) -> Iterator[Finding]:
     Fix: write the spec xl reads: ``phy:/dev/vg/web,xvda,w``, or
     ``format=raw, vdev=xvda, access=rw, target=/dev/vg/web``.
     """
-    from ...formats.xen.xl_disk import disk_spec_error, target_swallows
+    from ...formats.xen.xl_disk import disk_spec_error, target_blank, target_swallows
     from ...versions import XEN_XL_DISK_FLAGS
 
     doc = _domu(item)
@@ -269,11 +270,17 @@ def xl_disk_spec_refused(item: Loaded) -> Iterator[Finding]:
     for spec in doc._list("disk"):
         why = disk_spec_error(spec, flags_419)
         swallowed = target_swallows(spec) if why is None else None
+        blank = target_blank(spec) if why is None and swallowed is None else None
         if swallowed is not None:
             why = (
                 f"target= takes the rest of the spec, '{swallowed}' too, as the path, so"
                 " the device does not exist when the guest starts ('Disk ... failed to"
                 " stat'); write target= last"
+            )
+        elif blank is not None:
+            why = (
+                f"xl keeps the blank in the path {blank!r}, so the device does not exist"
+                " when the guest starts; write the path without blanks around it"
             )
         if why is None:
             continue
