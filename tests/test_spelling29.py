@@ -64,7 +64,6 @@ ERRORS = {
     "ietd/outgoing-user-no-password.conf": ["XC005"],
     "ietd/type-mixed-case.conf": ["XC005"],
     "initiatorname/hash-after-name.iscsi": ["XC005"],
-    "initiatorname/iqn-upper.iscsi": ["XC005"],
     "initiatorname/key-lower-case.iscsi": ["XC005"],
     "iscsid/hash-after-value.conf": ["XC005"],
     "iscsid/mutual-chap-empty-secret.conf": ["XC005"],
@@ -420,3 +419,15 @@ def test_iscsiadm_keys(path: Path) -> None:
     """peer-iscsiadm (2.1.8): every key it does not know is reported by lint on its line."""
     verdict = tdv.iscsiadm(path)
     assert tdv.disagreements(verdict, tdv.lint_file(path, "iscsid")) == []
+
+
+def test_an_upper_case_initiator_name_is_a_warning() -> None:
+    """iscsid takes ``InitiatorName=iqn.2005-03.org.open-iscsi:DOM0A`` and logs in with
+    it as written (this round's peer-iscsiadm run); the hazard is the target's: rtslib
+    writes LIO's ACLs in lower case (``_cleanse_wwn``: ``wwn.strip().lower()``) and the
+    kernel compares names with strcmp, so the login is turned away. A warning, not the
+    error it was (the daemon does not refuse it)."""
+    text = "InitiatorName=IQN.2026-12.NET.EXAMPLE:ALPHA\n"
+    found = xencfg.lint_text(text, "initiatorname").findings
+    assert [(f.code, f.severity) for f in found] == [("XC005", "warning")]
+    assert "LIO" in found[0].message

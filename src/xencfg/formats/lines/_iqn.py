@@ -15,6 +15,14 @@ _EUI = re.compile(r"eui\.[0-9A-Fa-f]{16}")
 _NAA = re.compile(r"naa\.(?:[0-9A-Fa-f]{16}|[0-9A-Fa-f]{32})")
 #: RFC 3720: an iSCSI name is at most 223 bytes.
 MAX_LENGTH = 223
+#: The one problem an initiator does not refuse: open-iscsi sends the name as written
+#: (spell29: iscsid takes it), and only a target that keeps its access lists in lower
+#: case (LIO's ACLs as targetcli/rtslib write them) turns the login away. A warning.
+UPPER_CASE = (
+    "iSCSI names are case-insensitive and written in lower case (RFC 3722): a target"
+    " whose access lists hold the name in lower case (LIO's, as targetcli writes them)"
+    " turns a login in another case away"
+)
 
 
 def iqn_problem(name: str) -> str | None:
@@ -36,5 +44,5 @@ def iqn_problem(name: str) -> str | None:
     if not 1 <= month <= 12:
         return f"month {m.group(2)} in the date of '{name}' does not exist"
     if name != name.lower():
-        return "iSCSI names are case-insensitive and written in lower case (RFC 3722)"
+        return UPPER_CASE
     return None

@@ -23,7 +23,7 @@ import attrs
 from ...problems import ValueProblem
 from ...syntax.blocks import Entry
 from ._base import LineDocument, parser_for
-from ._iqn import iqn_problem
+from ._iqn import UPPER_CASE, iqn_problem
 
 FORMAT = "iet-allow"
 #: The lists ietd reads (IET 1.4 still reads initiators.deny, but deprecates it).
@@ -133,7 +133,9 @@ class IetAllowDocument(LineDocument):
             if not r.all_targets:
                 problem = iqn_problem(r.target)
                 if problem:
-                    yield ValueProblem(r.entry, f"target {r.target!r}: {problem}")
+                    yield ValueProblem(
+                        r.entry, f"target {r.target!r}: {problem}", harmless=problem == UPPER_CASE
+                    )
             if not r.peers:
                 yield ValueProblem(
                     r.entry, f"{r.target} lists nobody (write ALL to allow everyone)"

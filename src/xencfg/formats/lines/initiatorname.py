@@ -23,7 +23,7 @@ from ...syntax.blocks import Entry
 from ..schema import Keyword
 from ..view import Setting, schema_of
 from ._base import parser_for
-from ._iqn import iqn_problem
+from ._iqn import UPPER_CASE, iqn_problem
 from .iscsid import IscsidStyle, OpenIscsiDocument
 
 FORMAT = "initiatorname"
@@ -76,7 +76,7 @@ class InitiatorNameDocument(OpenIscsiDocument):
         for e in names:
             problem = iqn_problem(e.values[0]) if e.values else "InitiatorName is empty"
             if problem:
-                yield ValueProblem(e, problem)
+                yield ValueProblem(e, problem, harmless=problem == UPPER_CASE)
 
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         return {"format": FORMAT, "name": self.name, "alias": self.alias}
