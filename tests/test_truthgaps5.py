@@ -429,3 +429,58 @@ def test_cb043_reads_the_nodes_network_files(tmp_path: Path, kind: str) -> None:
     # (another address there is still no site)
     tree(root, "pra1", {rel: text.replace("10.93.1.100", "10.93.1.120")})
     assert site_found(root, select="CB043") == {("CB043", f"pra1/{GEO_CIB}", "error")}
+
+
+# -- XC001: text after '{' or around '}' follows the corosync in force ------------------
+
+#: name -> (corosync_pair() edited, whether corosync before 3.0 reads it). Each is refused
+#: by corosync -t 3.1.7 ("Extra characters after opening bracket '{'", "Extra characters
+#: before or after closing bracket '}'", or the value check).
+BRACES = {
+    # v2.4.6 coroparse.c parse_section: the '}' test (strchr_rs) closes the section
+    # whatever is around it, where the line has no '{' or ':'
+    "after close": (
+        ("\t\tring0_addr: 10.0.0.2\n\t}", "\t\tring0_addr: 10.0.0.2\n\t} # beta"),
+        True,
+    ),
+    "before close": (("\t\tring0_addr: 10.0.0.2\n\t}", "\t\tring0_addr: 10.0.0.2\n\tend }"), True),
+    # the '{' test: the section is named by the line up to the text after '{'
+    "after open": (("quorum {\n", "quorum { # votequorum\n"), True),
+    "key after open": (("quorum {\n\tprovider", "quorum { provider"), True),
+    # a '}' in a value: the section is never closed (and nodeid '2 }' is no integer)
+    "close in a value": (
+        (
+            "\t\tnodeid: 2\n\t\tring0_addr: 10.0.0.2\n\t}",
+            "\t\tring0_addr: 10.0.0.2\n\t\tnodeid: 2 }",
+        ),
+        False,
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BRACES))
+def test_xc001_braces_follow_the_corosync_in_force(name: str, tmp_path: Path) -> None:
+    """XC001 was an error for these on every release; corosync before 3.0 reads the
+    first four (a warning there: the text or the section is lost), and refuses the last
+    as corosync 3 does."""
+    from conftest import corosync_test
+    from lintkit import corosync_pair
+    from xencfg.formats.schema import Version
+    from xencfg.lint.memory import lint_text
+
+    (old, new), older_reads = BRACES[name]
+    text = corosync_pair()
+    assert old in text
+    text = text.replace(old, new)
+
+    def xc001(release: str | None) -> list[str]:
+        versions = {"corosync": Version.parse(release)} if release else None
+        found = lint_text(text, "corosync", path="corosync.conf", versions=versions).findings
+        return [f.severity for f in found if f.code == "XC001"]
+
+    assert xc001(None) == ["error"] and xc001("3.1.7") == ["error"]
+    assert xc001("2.4.5") == (["warning"] if older_reads else ["error"])
+    path = tmp_path / "corosync.conf"
+    path.write_text(text)
+    ok, out = corosync_test(path, "10.0.0.1")
+    assert not ok and "parser error" in out, out
