@@ -11,7 +11,7 @@ import pytest
 
 from conftest import crm_verify_file
 from lintkit import tree
-from test_cib_schema_round28 import FENCE, _cib
+from test_cib_schema_round28 import FENCE, _cib, passed_by_both, refused_by_both
 from xencfg import lint
 from xencfg.cli import main
 from xencfg.membership import apart
@@ -283,32 +283,14 @@ CB023_VALID: dict[str, str] = {
 }
 
 
-def _cb023(text: str) -> list[str]:
-    from xencfg.lint.memory import lint_text
-
-    found = lint_text(text, "cib", path="cib.xml", select=["CB023"]).findings
-    return [f.message for f in found]
-
-
 @pytest.mark.parametrize("name", sorted(CB023_REFUSED))
 def test_cb023_refuses_what_crm_verify_refuses(name: str, tmp_path: Path) -> None:
-    text, ours, theirs = CB023_REFUSED[name]
-    [message] = _cb023(text)
-    assert ours in message, message
-    path = tmp_path / "cib.xml"
-    path.write_text(text)
-    rc, out = crm_verify_file(path)
-    assert rc != 0 and "config not valid" in out and theirs in out, out
+    refused_by_both(*CB023_REFUSED[name], tmp_path)
 
 
 @pytest.mark.parametrize("name", sorted(CB023_VALID))
 def test_cb023_passes_what_crm_verify_passes(name: str, tmp_path: Path) -> None:
-    text = CB023_VALID[name]
-    assert _cb023(text) == []
-    path = tmp_path / "cib.xml"
-    path.write_text(text)
-    rc, out = crm_verify_file(path)
-    assert rc == 0, out
+    passed_by_both(CB023_VALID[name], tmp_path)
 
 
 # -- CB044: loss-policy demote without a Promoted role ----------------------------------
