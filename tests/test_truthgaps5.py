@@ -293,6 +293,31 @@ def test_cb023_passes_what_crm_verify_passes(name: str, tmp_path: Path) -> None:
     passed_by_both(CB023_VALID[name], tmp_path)
 
 
+def test_cb002_a_tag_listing_no_id_is_refused_once_a_constraint_names_it(
+    tmp_path: Path,
+) -> None:
+    """tags-3.3.rng (pacemaker-3.3 on) takes any text in an obj_ref, so crm_verify 2.1.5
+    takes a pacemaker-3.9 tag listing no id (rc 0) until a constraint names the tag:
+    "tg: No resource found for nosuch", "config not valid". CB002 said error for both
+    (found while checking CB023's IDREFs); pacemaker-3.0's tags-1.3.rng has it an IDREF
+    (test_cib_truth4: refused, an error)."""
+    from xencfg.lint.memory import lint_text
+
+    tags = '\n    <tags><tag id="tg"><obj_ref id="nosuch"/><obj_ref id="a"/></tag></tags>'
+    for constraint, severity, rc in (
+        ("", "warning", 0),
+        ('<rsc_location id="l" rsc="tg" node="n1" score="10"/>', "error", 78),
+    ):
+        text = _cib("pacemaker-3.9", constraints=constraint, extra=tags)
+        found = lint_text(text, "cib", path="cib.xml", select=["CB002"]).findings
+        assert [(f.severity, f.message[:37]) for f in found] == [
+            (severity, "tag 'tg' lists 'nosuch', which is not")
+        ]
+        path = tmp_path / "cib.xml"
+        path.write_text(text)
+        assert crm_verify_file(path)[0] == rc
+
+
 # -- CB044: loss-policy demote without a Promoted role ----------------------------------
 
 _STATUS = (
