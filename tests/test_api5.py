@@ -127,6 +127,16 @@ def test_text_without_a_format_or_a_bad_path_or_code_is_refused() -> None:
         lint_tree({"alpha": {"etc/drbd.d": "x", "etc/drbd.d/r0.res": R0_BROKEN}})
 
 
+def test_a_path_given_to_lint_tree_is_refused_with_the_call_that_takes_it() -> None:
+    """``lint_tree("/srv/cluster")`` (a folder on disk, the likely mistake) was an
+    AttributeError from inside the loop; it is a TypeError naming lint.run."""
+    for bad in (str(EXAMPLES / "two-node"), EXAMPLES / "two-node", ["alpha"]):
+        with pytest.raises(TypeError, match=r"xencfg\.lint\.run"):
+            lint_tree(bad)  # type: ignore[arg-type]  # (the wrong type is the test)
+    with pytest.raises(TypeError, match="alpha: a node's files"):
+        lint_tree({"alpha": "resource r0 {}"})  # type: ignore[dict-item]  # (the test)
+
+
 def test_a_leading_slash_is_the_node_s_root() -> None:
     res = lint_tree({"alpha": {"/etc/drbd.conf": R0_BROKEN}}, select=["XC005"])
     assert [f.path for f in res.findings] == ["alpha/etc/drbd.conf"]
@@ -248,6 +258,7 @@ REFUSALS: list[tuple[str, str, Callable[[Any], object]]] = [
 NO_REFUSAL = {
     "cib-live",
     "cman-nodes",
+    "booth-list",
     "crm-mon-xml",
     "drbd-status",
     "iet-proc",
@@ -405,3 +416,13 @@ def test_the_caller_script_runs() -> None:
     assert space["first_section"](doc) is not None
     assert "already used" in space["refused"](doc)
     assert space["lint"](R0) >= 0
+
+
+def test_loads_and_dumps_given_the_wrong_kind_say_what_they_take() -> None:
+    """``loads(bytes)`` failed deep in detection with "endswith first arg must be bytes",
+    and ``dumps("text")`` with an AttributeError; docs/api.md: a TypeError means the
+    wrong kind of argument, so it should say which kind is wanted."""
+    with pytest.raises(TypeError, match=r"loads\(\) takes the text as str, not bytes"):
+        xencfg.loads(b"resource r0 {}\n", "drbd")  # type: ignore[call-overload]  # (the test)
+    with pytest.raises(TypeError, match=r"dumps\(\) takes a document"):
+        xencfg.dumps("resource r0 {}\n")  # type: ignore[arg-type]  # (the wrong type is the test)

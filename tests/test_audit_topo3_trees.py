@@ -149,13 +149,20 @@ def test_drbd9_quorum_on_three_dom0s_needs_no_fencing() -> None:
     )
 
 
-def test_dr011_still_warns_without_io_error_on_no_quorum(tmp_path: Path) -> None:
-    """Quorum without ``on-no-quorum io-error`` is not what the agent's manual names:
-    DR011 again for both dual-primary resources."""
+def test_dr011_quorum_without_io_error_freezes_and_quorum_off_warns(tmp_path: Path) -> None:
+    """Quorum without ``on-no-quorum io-error`` freezes a minority node's writes
+    (drbd.conf(5): "By default DRBD freezes IO on a device, that lost quorum"), so
+    neither primary diverges: no DR011 (lint said DR011 here until session 29's
+    unseen10). Without ``quorum majority`` nothing guards the two primaries: DR011
+    for both dual-primary resources on every node."""
     root = _copy(QUORUM, "good", tmp_path)
     for node in ("hv1", "hv2", "hv3"):
         conf = root / node / "etc" / "drbd.d" / "global_common.conf"
         conf.write_text(conf.read_text().replace("\t\ton-no-quorum io-error;\n", ""))
+    assert [c for c, _ in _lint(root, ["DR011"])] == []
+    for node in ("hv1", "hv2", "hv3"):
+        conf = root / node / "etc" / "drbd.d" / "global_common.conf"
+        conf.write_text(conf.read_text().replace("\t\tquorum majority;\n", ""))
     assert [c for c, _ in _lint(root, ["DR011"])] == ["DR011"] * 6
 
 

@@ -204,14 +204,21 @@ def test_corosync_node_names_match_the_cib_in_any_case() -> None:
     assert _codes("corosync-cib-name-case", "good", ["CS010"]) == []
 
 
-def test_heartbeat1_three_members_and_a_storage_box_lint_clean() -> None:
+def test_heartbeat1_three_members_and_a_storage_box_lint_only_hb019() -> None:
     """Three heartbeat 1 members (haresources), DRBD r0 on two of them, and an IET box
     that is no member (haresources-three-node/, also migrated in
     test_migrate_haresources.py): san1 is storage, so no rule asks for it in ha.cf;
-    gamma holds no DRBD resource and needs none; nothing is an error or a warning."""
+    gamma holds no DRBD resource and needs none. The one verdict is HB019 on each
+    member's haresources, and it is true: when gamma dies, alpha and beta both run
+    mach_down and both start the mail guest from the SAN disk (heartbeat
+    lib/mach_down.in: "This script will only work for a two machine setup";
+    tests/test_rules_haresources_nodes.py). This test once said "nothing"."""
     case = TREES / "haresources-three-node"
     nodes = [str(case / n) for n in ("alpha", "beta", "gamma", "san1")]
-    assert lint.run(nodes).findings == []
+    found = lint.run(nodes).findings
+    assert [(f.code, f.severity, Path(f.path).parts[-4]) for f in found] == [
+        ("HB019", "error", node) for node in ("alpha", "beta", "gamma")
+    ]
 
 
 def test_corosync2_four_members_rrp_and_two_storage_boxes(tmp_path: Path) -> None:

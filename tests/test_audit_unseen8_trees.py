@@ -108,7 +108,8 @@ def test_iet_releases_per_node(tmp_path: Path) -> None:
     """-v: each node's release from its own files: a1 Pacemaker 1.0.9 before 1.1 (its
     DC's dc-version), b1 Pacemaker 1.1.8 before 1.2 and corosync before 2.0 (the
     ``service`` plugin section), san1 heartbeat 2.1.4 (dc-version ``2.1.4-node:``) and
-    DRBD before 9.0, a1 Xen before 4.5 (xend), b1 Xen 4.1 or later (xl.conf). (The
+    DRBD before 9.0, a1 Xen 4.0 or later (its guests' pygrub under /usr/lib/xen-4.0)
+    and before 4.5 (xend), b1 Xen 4.1 or later (xl.conf). (The
     site-wide summary line mixes the clusters: see the report.)"""
     of = _versions(_copy(IET, tmp_path)).of
     assert of("pacemaker", "a1").describe("P").startswith("P 1.0.9 or later, before 1.1")
@@ -116,7 +117,7 @@ def test_iet_releases_per_node(tmp_path: Path) -> None:
     assert of("corosync", "b1").describe("c").startswith("c before 2.0")
     assert of("heartbeat", "san1").describe("h").startswith("h 2.1.4")
     assert of("drbd", "san1").describe("D").startswith("D before 9.0")
-    assert of("xen", "a1").describe("X").startswith("X before 4.5")
+    assert of("xen", "a1").describe("X").startswith("X 4.0 or later, before 4.5")
     assert of("xen", "b1").describe("X").startswith("X 4.1 or later")
 
 

@@ -17,7 +17,7 @@ from xencfg.syntax.tree import Node
 FIXTURES = ROOT / "tests" / "fixtures"
 WITHOUT_TREE = {"cib", "cib-live", "cman", "multipath-ll", "proc-drbd", "drbd-status"} | {
     "crm-mon-xml", "xl-list", "ip-addr", "iscsi-session", "uname", "iet-proc", "iscsi-node",
-    "lio-saveconfig", "cman-nodes",
+    "lio-saveconfig", "cman-nodes", "booth-list",
 }  # fmt: skip
 
 

@@ -341,8 +341,9 @@ def test_the_order_part_stops_the_guests_before_and_rescans_after(
     label = {c.nodes[0]: f"cluster {c.cluster_name}" for c in m.clusters}
     steps = m.order_steps
     cut = steps.index(
-        f"Cut over {label[storage]} (its own steps, LIO's `targetctl restore` "
-        "included); `targetcli ls` shows every target, LUN and ACL."
+        # (LIO's targets: restored by targetctl, or made by the cluster's lio-t agents)
+        f"Cut over {label[storage]} (its own steps, LIO's targets included); `targetcli "
+        "ls` shows every target, LUN and ACL."
     )
     for first in served:
         c = next(c for c in m.clusters if c.nodes[0] == first)

@@ -743,12 +743,13 @@ def test_stonith_host_becomes_a_stonith_resource_crm_verify_accepts(tmp_path: Pa
     }
     assert devices == {
         "baytech": {"ipaddr": "10.0.0.3", "login": "mylogin", "password": "BaySecret77"},
-        "external/ipmi": {
-            "hostname": "beta",
-            "ipaddr": "10.9.9.2",
-            "userid": "admin",
-            "passwd": "Ipm1Secret",
-            "interface": "lanplus",
+        # (cluster-glue's external/ipmi is fence_ipmilan now: test_migrate_unseen8)
+        "fence_ipmilan": {
+            "pcmk_host_list": "beta",
+            "ip": "10.9.9.2",
+            "username": "admin",
+            "password": "Ipm1Secret",
+            "lanplus": "1",
         },
     }
     only_alpha = [

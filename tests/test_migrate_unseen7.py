@@ -169,15 +169,20 @@ def test_nothing_is_dropped_silently_and_fencing_is_kept(
     1 pair (haresources, no stonith directive) fenced nothing: its CIB keeps
     stonith-enabled=false with a TODO saying so, and every haresources resource is a
     primitive."""
-    m, _ = migrated[name]
+    check_kept(migrated[name][0], SITES[name])
+
+
+def check_kept(m: migrate.Migration, site: Path) -> None:
+    """Each cluster of ``m`` (the site's node trees under ``site``) keeps every resource,
+    constraint, node and fencing device of its input CIB, or a report line names it."""
     for c, cib in _cibs(m):
         out = etree.fromstring(cib.data)
         said = " ".join(n.what for n in c.notes)
         members = {mb.name: str(mb.nodeid) for mb in c.members}
         node = c.nodes[0] if c.nodes[0] in members else next(iter(members))
-        given = [SITES[name] / node / f for f in CIB_FILES if (SITES[name] / node / f).is_file()]
+        given = [site / node / f for f in CIB_FILES if (site / node / f).is_file()]
         if not given:  # (made of haresources: Pacemaker adds the nodes itself)
-            hr = xencfg.load(str(SITES[name] / node / "etc/ha.d/haresources"), "haresources")
+            hr = xencfg.load(str(site / node / "etc/ha.d/haresources"), "haresources")
             wanted = [r for g in hr.groups for r in g.resources]
             assert len(list(out.iter("primitive"))) >= len(wanted)
             assert 'name="stonith-enabled" value="false"' in cib.data.decode()
@@ -546,7 +551,9 @@ ETH1 = "network:\n  ethernets:\n    eth1:\n"
 HOSTILE = {
     "tab indentation (YAML refuses it)": ETH1.replace("  ", "\t")
     + "\t\taddresses: [10.0.0.1/24]\n",
-    "a flow over two lines": ETH1 + "      addresses: [10.0.0.1/24,\n        10.0.0.2/24]\n",
+    # (a flow over several lines is read since session 29: test_migrate_unseen8; one
+    # that never closes is not)
+    "an unclosed flow": ETH1 + "      addresses: [10.0.0.1/24,\n" + "        10.0.0.2/24,\n" * 100,
     "an alias": "network:\n  ethernets:\n    e0: &x\n      dhcp4: no\n    eth1: *x\n",
     "no address": ETH1 + "      addresses: [not-an-address, '', '::', 127.0.0.1/8]\n",
     "a glob match": ETH1.replace("eth1", "id") + "      match:\n        name: eth*\n",

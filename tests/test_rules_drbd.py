@@ -284,6 +284,26 @@ def test_dr011_dual_primary_without_fencing(tmp_path: Path) -> None:
     assert run(ok, code="DR011") == []
 
 
+def test_dr011_quorum_freezing_or_failing_writes_guards(tmp_path: Path) -> None:
+    """DRBD 9 ``quorum majority`` guards dual-primary whatever ``on-no-quorum`` says:
+    ``io-error`` fails a minority node's writes, ``suspend-io`` (the default) freezes
+    them (drbd-utils drbd.conf(5): "By default DRBD freezes IO on a device, that lost
+    quorum"; drbd9-tests: "any process writing on a node without quorum will block
+    until the node regains quorum"), so neither side completes a diverging write.
+    Lint said DR011 for suspend-io and for a bare ``quorum majority`` (unseen10's
+    drbd-reactor site, whose frozen resource is drbd-reactor promoter.md's
+    ``on-quorum-loss = "freeze"`` set-up). ``quorum off`` is still DR011's."""
+    for i, policy in enumerate(("", "on-no-quorum suspend-io;", "on-no-quorum io-error;")):
+        head = DUAL + f"\n  options {{ quorum majority; {policy} }}"
+        ok = tree(tmp_path / f"ok{i}", {"etc/drbd.conf": res("r0", head=head)})
+        assert run(ok, code="DR011") == [], policy
+    off = DUAL + "\n  options { quorum off; on-no-quorum suspend-io; }"
+    bad = tree(tmp_path / "off", {"etc/drbd.conf": res("r0", head=off)})
+    assert [m for *_, m in run(bad, code="DR011")] == [
+        "resource 'r0' allows two primaries with fencing dont-care (default)"
+    ]
+
+
 def test_dr012_dual_primary_split_brain_policy_discards(tmp_path: Path) -> None:
     head = "protocol C;\n  net { allow-two-primaries; after-sb-2pri violently-as0p; }"
     bad = tree(tmp_path / "alpha", {"etc/drbd.conf": res("r0", head=head)})

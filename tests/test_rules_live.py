@@ -162,6 +162,22 @@ def test_ls004_primary_no_cib_resource_promotes(tmp_path: Path) -> None:
     assert found("LS004", node(tmp_path / "c", "alpha", {"proc_drbd.txt": r1_primary}, **vm)) == []
 
 
+def test_ls004_primary_promoted_by_drbd_reactor(tmp_path: Path) -> None:
+    """r1 Primary on a node whose CIB runs r0 only, and whose drbd-reactor promoter
+    snippet lists r1: no LS004 (drbd-reactor doc/promoter.md: the promoter promotes a
+    resource it lists where DRBD allows, and starts its services there; neither by
+    hand nor by a boot script). Lint said LS004. A snippet for another resource: LS004."""
+    r1_primary = PROC_OK.replace(
+        "1: cs:Connected ro:Secondary/Secondary", "1: cs:Connected ro:Primary/Secondary"
+    )
+    snippet = '[[promoter]]\n[promoter.resources.%s]\nstart = ["db.service"]\n'
+    ok = {"etc/drbd-reactor.d/r1.toml": snippet % "r1"}
+    assert found("LS004", node(tmp_path / "a", "alpha", {"proc_drbd.txt": r1_primary}, **ok)) == []
+    other = {"etc/drbd-reactor.d/r2.toml": snippet % "r2"}
+    bad = node(tmp_path / "b", "alpha", {"proc_drbd.txt": r1_primary}, **other)
+    assert codes(found("LS004", bad)) == [("LS004", "proc_drbd.txt", 4)]
+
+
 def test_ls005_dual_primary_without_allow_two_primaries(tmp_path: Path) -> None:
     alone = (
         "version: 8.3.7 (api:88/proto:86-91)\n"

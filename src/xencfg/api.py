@@ -39,6 +39,7 @@ if TYPE_CHECKING:  # the overloads' document types; never imported at run time
     from .formats.lvmlike.evms import EvmsDocument
     from .formats.lvmlike.lvm import LvmDocument
     from .formats.multipath import MultipathDocument
+    from .formats.status.booth_list import BoothListDocument
     from .formats.status.cman_nodes import CmanNodesDocument
     from .formats.status.crm_mon import CrmMonDocument
     from .formats.status.drbd_status import DrbdStatusDocument
@@ -244,6 +245,12 @@ def loads(
 
 
 @overload
+def loads(
+    text: str, format: Literal["booth-list"], *, path: str | None = None
+) -> BoothListDocument: ...
+
+
+@overload
 def loads(text: str, format: Literal["uname"], *, path: str | None = None) -> UnameDocument: ...
 
 
@@ -263,7 +270,14 @@ def loads(text: str, format: str, *, path: str | None = None) -> Document:
     The document is *light* (see :class:`xencfg.syntax.tree.Light`): its nodes
     keep their values and positions, and the tokens that make the round trip
     lossless are parsed again on first use (an edit rendered, ``tokens()``).
+    Text that is not ``str`` (bytes read from a file) raises ``TypeError``:
+    :func:`load` reads a file's bytes losslessly.
     """
+    if not isinstance(text, str):
+        raise TypeError(
+            f"loads() takes the text as str, not {type(text).__name__}; "
+            "load(path) reads a file (bytes that are not UTF-8 survive its round trip)"
+        )
     mod = formats.module(format)
     if not getattr(mod, "LIGHT", True):  # a format may opt out of light parsing
         return _parse(mod, text, path, None)
@@ -449,6 +463,10 @@ def load(path: str | os.PathLike[str], format: Literal["cman-nodes"]) -> CmanNod
 
 
 @overload
+def load(path: str | os.PathLike[str], format: Literal["booth-list"]) -> BoothListDocument: ...
+
+
+@overload
 def load(path: str | os.PathLike[str], format: Literal["uname"]) -> UnameDocument: ...
 
 
@@ -484,8 +502,11 @@ def load(path: str | os.PathLike[str], format: str | None = None) -> Document:
 def dumps(doc: Document) -> str:
     """The text of a document: its source with any edits spliced in.
 
-    For a document built in code, the format's canonical rendering.
+    For a document built in code, the format's canonical rendering. Anything but a
+    document raises ``TypeError``.
     """
+    if not isinstance(doc, Document):
+        raise TypeError(f"dumps() takes a document (from load/loads), not {type(doc).__name__}")
     return doc.dumps()
 
 

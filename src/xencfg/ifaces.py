@@ -27,21 +27,40 @@ def interface_addresses(tree: NodeTree) -> Addresses:
     """The addresses the node's network configuration gives each interface (IPv4 or
     IPv6, the prefix length cut off), the first one of each; bridge members get their
     bridge's. Files are read inside the node tree only (``etc_file_text``)."""
-    found: Addresses = {}
-    bridged: dict[str, str] = {}  # member interface -> its bridge
-    etc, node = tree.etc, tree.name
-    for path in [etc / "network" / "interfaces", *_sorted(etc / "network" / "interfaces.d")]:
-        _debian(node, path, etc_file_text(tree, path, _LIMIT), found, bridged)
-    for folder in (etc / "sysconfig" / "network-scripts", etc / "sysconfig" / "network"):
-        for path in _sorted(folder, "ifcfg-*"):
-            _ifcfg(node, path, etc_file_text(tree, path, _LIMIT), found, bridged)
-    netplan(tree, found, bridged)  # (netconf.py: Ubuntu's netplan, NM's keyfiles)
-    keyfiles(tree, found, bridged)
+    found, bridged, _ = _read(tree)
     for member, bridge in bridged.items():
         if member not in found and bridge in found:
             address, where = found[bridge]
             found[member] = (address, f"{where} (bridge {bridge} of {member})")
     return found
+
+
+def bridges(tree: NodeTree) -> dict[str, str]:
+    """The bridges the node's network configuration makes, each with where: a Debian
+    stanza with ``bridge_ports`` (``none`` too), an ifcfg file of ``TYPE=Bridge`` (SUSE:
+    ``BRIDGE=yes``) or one a port names by ``BRIDGE=`` (initscripts' ifup-eth adds a
+    bridge that does not exist yet), a netplan or keyfile bridge with members."""
+    _, bridged, made = _read(tree)
+    for bridge in bridged.values():
+        made.setdefault(bridge, f"{tree.name}: a member's bridge")
+    return made
+
+
+def _read(tree: NodeTree) -> tuple[Addresses, dict[str, str], dict[str, str]]:
+    """Every network file of the node once: addresses, bridge members (member ->
+    bridge) and the bridges stanzas define (bridge -> where)."""
+    found: Addresses = {}
+    bridged: dict[str, str] = {}  # member interface -> its bridge
+    made: dict[str, str] = {}
+    etc, node = tree.etc, tree.name
+    for path in [etc / "network" / "interfaces", *_sorted(etc / "network" / "interfaces.d")]:
+        _debian(node, path, etc_file_text(tree, path, _LIMIT), found, bridged, made)
+    for folder in (etc / "sysconfig" / "network-scripts", etc / "sysconfig" / "network"):
+        for path in _sorted(folder, "ifcfg-*"):
+            _ifcfg(node, path, etc_file_text(tree, path, _LIMIT), found, bridged, made)
+    netplan(tree, found, bridged)  # (netconf.py: Ubuntu's netplan, NM's keyfiles)
+    keyfiles(tree, found, bridged)
+    return found, bridged, made
 
 
 #: The most read of one network file: far above any real one.
@@ -71,11 +90,16 @@ def _address(value: str) -> str | None:
 
 
 def _debian(
-    node: str, path: Path, text: str | None, found: Addresses, bridged: dict[str, str]
+    node: str,
+    path: Path,
+    text: str | None,
+    found: Addresses,
+    bridged: dict[str, str],
+    made: dict[str, str],
 ) -> None:
     """interfaces(5): ``iface NAME FAMILY METHOD`` opens a stanza its option lines
-    (``address``, ``bridge_ports``) belong to, up to the next ``iface``, ``auto``,
-    ``mapping``, ``allow-*`` or ``source`` line."""
+    (``address``, ``bridge_ports``; ifupdown2 spells it ``bridge-ports``) belong to,
+    up to the next ``iface``, ``auto``, ``mapping``, ``allow-*`` or ``source`` line."""
     if text is None:
         return
     where = f"{node}:{display_path(path)}"
@@ -94,16 +118,24 @@ def _debian(
             address = _address(words[1])
             if address is not None and iface not in found:
                 found[iface] = (address, f"{where}:{no}")
-        elif iface is not None and words[0] == "bridge_ports":
+        elif iface is not None and words[0] in ("bridge_ports", "bridge-ports"):
+            made.setdefault(iface, f"{where}:{no}")
             for port in words[1:]:
-                bridged.setdefault(port, iface)
+                if port != "none":
+                    bridged.setdefault(port, iface)
 
 
 def _ifcfg(
-    node: str, path: Path, text: str | None, found: Addresses, bridged: dict[str, str]
+    node: str,
+    path: Path,
+    text: str | None,
+    found: Addresses,
+    bridged: dict[str, str],
+    made: dict[str, str],
 ) -> None:
     """An ifcfg file: ``DEVICE`` (else the file's suffix) names the interface;
-    ``IPADDR`` or the first ``IPADDR<suffix>`` its address; ``BRIDGE`` its bridge."""
+    ``IPADDR`` or the first ``IPADDR<suffix>`` its address; ``BRIDGE`` its bridge;
+    ``TYPE=Bridge`` (SUSE: ``BRIDGE=yes``) makes it one."""
     import xencfg
 
     from .errors import XencfgError
@@ -115,9 +147,11 @@ def _ifcfg(
     except XencfgError:
         return
     iface = (doc.get("DEVICE") or path.name.removeprefix("ifcfg-")).strip("'\"")
-    bridge = doc.get("BRIDGE")
-    if bridge and bridge.strip("'\"").lower() not in ("yes", "no"):  # (SUSE: BRIDGE='yes')
-        bridged.setdefault(iface, bridge.strip("'\""))
+    bridge = (doc.get("BRIDGE") or "").strip("'\"")
+    if bridge and bridge.lower() not in ("yes", "no"):  # (SUSE: BRIDGE='yes')
+        bridged.setdefault(iface, bridge)
+    if bridge.lower() == "yes" or (doc.get("TYPE") or "").strip("'\"").lower() == "bridge":
+        made.setdefault(iface, f"{node}:{display_path(path)}")
     for port in (doc.get("BRIDGE_PORTS") or "").split():  # (SUSE's bridge names its ports)
         bridged.setdefault(port, iface)
     keys = {a.name for a in doc.assignments()}

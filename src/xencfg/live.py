@@ -3,7 +3,7 @@
 Three places give it, all read as extra documents of the node (formats
 ``proc-drbd``, ``drbd-status``, ``multipath-ll``, ``iscsi-session``,
 ``crm-mon-xml``, ``cib-live``, ``xl-list``, ``ip-addr``, ``uname``, ``iet-proc``,
-``iscsi-node``, ``cman-nodes``):
+``iscsi-node``, ``cman-nodes``, ``booth-list``):
 
 * our own layout, ``var/lib/xencfg/state/<name>.txt`` below a node root,
   written by ``xencfg capture -o DIR`` (:func:`capture` / :func:`write`);
@@ -136,6 +136,9 @@ COMMANDS: tuple[Command, ...] = (
     Command("modinfo_drbd", (("modinfo", "drbd"),), None),
     # cman's membership (RHEL 5/6 clusters; no cman, nothing run)
     Command("cman_tool_nodes", (("cman_tool", "nodes"),), "cman-nodes"),
+    # a geo cluster's tickets as the local boothd has them (a site or the arbitrator; no
+    # boothd: "connect" refused, kept in the refusals)
+    Command("booth_list", (("booth", "list"),), "booth-list"),
     Command("uname_n", (("uname", "-n"),), "uname"),
     Command("hostname_f", (("hostname", "-f"),), None),
 )
@@ -315,6 +318,8 @@ SOS_COMMANDS: tuple[tuple[str, str], ...] = (
     # cman's membership: sos 1.7's ``cman_tool -af nodes``, sos 1.9-3.x's ``cman_tool
     # nodes`` and ``cman_tool -a nodes`` (cluster.py)
     ("cluster/cman_tool_*nodes", "cman-nodes"),
+    # sos's booth plugin (booth.py, 2026): ``booth list``, ``booth peers``, ``booth status``
+    ("booth/booth_list", "booth-list"),
     ("host/hostname", "uname"),
     ("general/hostname", "uname"),
     ("kernel/uname_-a", "uname"),
@@ -774,7 +779,8 @@ def summary(cluster: Cluster) -> dict[str, dict[str, dict[str, dict[str, object]
     each domain the hypervisor lists (``xl list``, ``xl list -l``'s JSON, ``xm list``,
     ``virsh list``; not Domain-0), each iSCSI session the node's initiator has and each
     node record it keeps (``iscsiadm -m session`` / ``-m node``), and, on an IET
-    target box, each target its kernel module exports (``/proc/net/iet``)."""
+    target box, each target its kernel module exports (``/proc/net/iet``), and each
+    booth ticket with the site that leads it (``booth list``)."""
     from .formats.status.multipath_ll import MultipathLlDocument
     from .rules.live import configured_drbd, live_drbd
 
@@ -804,7 +810,9 @@ def summary(cluster: Cluster) -> dict[str, dict[str, dict[str, dict[str, object]
 def _summary_hosts(
     cluster: Cluster, out: dict[str, dict[str, dict[str, dict[str, object]]]]
 ) -> None:
-    """:func:`summary`'s domains, iSCSI sessions and records, and IET targets."""
+    """:func:`summary`'s domains, iSCSI sessions and records, IET targets and booth
+    tickets."""
+    from .formats.status.booth_list import BoothListDocument
     from .formats.status.iet_proc import IetProcDocument
     from .formats.status.iscsi_node import IscsiNodeDocument
     from .formats.status.iscsi_session import IscsiSessionDocument
@@ -845,6 +853,13 @@ def _summary_hosts(
                 entry["luns"] = {str(v.lun): v.path for v in t.volumes}
             if t.sessions:
                 entry["initiators"] = sorted({s.initiator for s in t.sessions})
+    for item, booth in cluster.typed("booth-list", BoothListDocument):
+        for tk in booth.tickets:
+            at(item.node, "tickets")[tk.name] = {
+                "leader": tk.leader,
+                "expires": tk.expires,
+                "sites": booth.multiple.get(tk.name),
+            }
 
 
 def plausible(fmt: str | None, text: str) -> bool:

@@ -9,9 +9,11 @@ generate`` use (netplan(5)): ``network:`` > ``ethernets``/``bridges``/``bonds``/
 ``vlans`` > ID > ``addresses`` (a block or flow sequence; an item may be
 ``"10.0.0.1/24":`` with options below it), ``set-name``, ``match: name:``, and a bridge's
 ``interfaces``. The files are read in the order netplan merges them (by file name); the
-first address of an interface wins, as in ifaces.py. A line it cannot place (a tab in
-the indentation, which YAML forbids and netplan refuses; an anchor; a multi-line flow)
-is skipped: an address it cannot read is one the report says it lacks, never a wrong one.
+first address of an interface wins, as in ifaces.py. A flow sequence may go on over
+several lines (``addresses: [10.0.0.1/24,`` then ``10.0.0.2/24]``: YAML 1.2's flow
+context ignores line breaks, and netplan generates from it), up to :data:`FLOW_LINES`. A
+line it cannot place (a tab in the indentation, which YAML forbids and netplan refuses;
+an anchor) is skipped: an address it cannot read is one the report says it lacks, never a wrong one.
 
 A keyfile is GLib's key file (NetworkManager's nm-settings-keyfile(5)): ``[connection]``
 ``interface-name`` names the interface (a profile without one binds to no name: it is
@@ -41,6 +43,8 @@ LARGEST = 1_000_000
 LONGEST = 4096
 #: the deepest key read (network > KIND > ID > match > name); deeper ones are not
 DEPTH = 5
+#: the most lines a flow sequence is followed over (an unclosed one is not read)
+FLOW_LINES = 64
 
 
 def netplan(tree: NodeTree, found: Addresses, bridged: dict[str, str]) -> None:
@@ -68,8 +72,16 @@ def _devices(text: str) -> dict[str, tuple[list[tuple[str, int]], list[str]]]:
     ``interfaces``), of one netplan file."""
     stack: list[tuple[int, str]] = []  # (indent, key) of the open mappings
     seen: dict[tuple[str, str], dict[str, object]] = {}
+    flow: tuple[list[str], int, list[str]] | None = None  # (its text, line, key path)
     for no, raw in enumerate(text[:LARGEST].splitlines(), 1):
         line = _uncommented(raw[:LONGEST])
+        if flow is not None:  # (a flow sequence that goes on: up to its ']')
+            parts, first, at = flow
+            parts.append(line.strip())
+            if "]" in line:
+                _scalar(seen, at, " ".join(parts), first)
+            flow = None if "]" in line or len(parts) > FLOW_LINES else flow
+            continue
         if not line.strip():
             continue
         body = line.lstrip(" ")
@@ -90,7 +102,9 @@ def _devices(text: str) -> dict[str, tuple[list[tuple[str, int]], list[str]]]:
             stack.pop()
         path = [k for _, k in stack[:DEPTH]] + [key]
         value = (m.group(4) or "").strip()
-        if value:
+        if value.startswith("[") and "]" not in value:
+            flow = ([value], no, path)
+        elif value:
             _scalar(seen, path, value, no)
         stack.append((indent, key))
     out: dict[str, tuple[list[tuple[str, int]], list[str]]] = {}
@@ -140,7 +154,7 @@ def _scalar(
     key = path[3:]
     if key in (["addresses"], ["interfaces"]) and value.startswith("["):
         if not value.endswith("]") or (key == ["interfaces"] and path[1] != "bridges"):
-            return  # (a flow over several lines: not read)
+            return  # (anything after the ']': no sequence netplan reads)
         items = [_unquoted(v) for v in value[1:-1].split(",") if v.strip()]
         d[key[0]] = [(v, no) for v in items] if key == ["addresses"] else items
     elif key == ["set-name"]:

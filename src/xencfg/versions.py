@@ -703,9 +703,31 @@ def _infer_other(
         return "xen", None, XEN_NO_XEND, f"xend-config.sxp at {where}"
     elif fmt == "xl" and item.file.path.name == "xl.conf":
         return "xen", XEN_XL, None, f"xl.conf at {where}"  # xl came with Xen 4.1
-    elif fmt == "xm":
+    elif fmt in ("xl", "xm"):
         code = getattr(doc, "code", None)
         if code:  # Python statements: only xm ran them, xl refuses them
             at = item.where(code[0])
             return "xen", None, XEN_NO_XEND, f"Python code in a domU config at {at}"
+        return _xen_lib_path(doc, item)
+    return None
+
+
+#: Debian's and Ubuntu's xen-utils-X.Y keep Xen's programs in /usr/lib/xen-X.Y
+#: (pygrub, qemu-dm, hvmloader): a domU config naming one was written for that release.
+_XEN_LIB = re.compile(r"/usr/lib(?:64)?/xen-([0-9]{1,4})\.([0-9]{1,4})/")
+
+
+def _xen_lib_path(doc: object, item: Loaded) -> tuple[str, Version | None, None, str] | None:
+    """A domU's ``bootloader``, ``kernel`` or ``device_model`` under /usr/lib/xen-X.Y/:
+    Xen X.Y or later (the package of that release installed the program)."""
+    from .formats.xen.domu import DomUDocument
+
+    if not isinstance(doc, DomUDocument):
+        return None
+    for key in ("bootloader", "kernel", "device_model", "device_model_override"):
+        value = doc.get(key)
+        m = _XEN_LIB.match(value) if isinstance(value, str) else None
+        if m is not None:
+            at = item.where(doc.assignment(key))
+            return "xen", Version((int(m[1]), int(m[2]))), None, f"'{key} = {value}' at {at}"
     return None

@@ -134,6 +134,8 @@ class CmanDocument(SourceDocument):
     failoverdomains: list[FailoverDomain] = attrs.Factory(list)
     #: rgmanager's ``<vm>`` resources (Xen guests), anywhere under ``<rm>``.
     vms: list[Element] = attrs.Factory(list)
+    #: rgmanager's ``<service>`` resource groups (``<rm><service>``).
+    services: list[Element] = attrs.Factory(list)
     _edits: dict[tuple[int, str], str] = attrs.field(factory=dict, eq=False, repr=False)
 
     @property
@@ -266,6 +268,7 @@ _TOTEM = ("cluster", "totem")
 _LOGGING = ("cluster", "logging")
 _DOMAIN = ("cluster", "rm", "failoverdomains", "failoverdomain")
 _DOMAIN_NODE = (*_DOMAIN, "failoverdomainnode")
+_SERVICE = ("cluster", "rm", "service")
 #: Attributes one element may have: lxml finds each value by walking the element's
 #: attribute list, so reading them all is quadratic (64,000 on one element took 14 s).
 #: cman's own elements have a dozen at most.
@@ -336,6 +339,8 @@ def parse(text: str, path: str | None = None) -> CmanDocument:
                 doc.failoverdomains[-1].members.append(_element(e, count, share))
             elif tag == "vm" and where[:2] == ("cluster", "rm"):
                 doc.vms.append(_element(e, count, share))
+            elif where == _SERVICE:
+                doc.services.append(_element(e, count, share))
             count += 1
     except etree.XMLSyntaxError as exc:
         line, col = exc.position if exc.position else (0, 0)

@@ -637,6 +637,16 @@ SPECS: tuple[FormatSpec, ...] = (
         files="cman_tool nodes (also -a)",
     ),
     FormatSpec(
+        "booth-list",
+        "status.booth_list",
+        "output of booth list (a geo cluster's tickets at a site or arbitrator)",
+        live=True,
+        bench=False,
+        document="BoothListDocument",
+        readme="`booth list`",
+        files="booth list (booth 1.x leader:, 0.x owner:)",
+    ),
+    FormatSpec(
         "uname",
         "status.uname",
         "output of uname -n / uname -a / hostname",

@@ -51,13 +51,22 @@ def lint_tree(
     The result is :func:`xencfg.lint.run`'s for the same files written to a cluster
     folder, with each finding's ``path`` ``"<node>/<path>"`` and its line in the text
     given. A path that leaves its node (``..``), or a node name that is no folder name,
-    raises ``ValueError``; an unknown ``select``/``ignore`` code :class:`~xencfg.errors.
-    XencfgError`, as :func:`~xencfg.lint.run` does."""
+    raises ``ValueError``; anything but such mappings (a path on disk: that is
+    :func:`~xencfg.lint.run`'s) ``TypeError``; an unknown ``select``/``ignore`` code
+    :class:`~xencfg.errors.XencfgError`, as :func:`~xencfg.lint.run` does."""
+    if not isinstance(nodes, Mapping):
+        # (a path is the likely mistake: the folder on disk is xencfg.lint.run's)
+        raise TypeError(
+            f"lint_tree() takes {{node: {{path: text}}}}, not {type(nodes).__name__}; "
+            "to lint folders or files on disk, call xencfg.lint.run([path])"
+        )
     select, ignore = check_codes_given(select, ignore)
     files: dict[str, str] = {}
     for node, tree in nodes.items():
         if not isinstance(node, str) or node in _NOT_NODES or "/" in node or "\0" in node:
             raise ValueError(f"{node!r} is not a node name (a folder name other than {node!r})")
+        if not isinstance(tree, Mapping):
+            raise TypeError(f"{node}: a node's files are {{path: text}}, not {type(tree).__name__}")
         for path, text in tree.items():
             files[f"{node}/{_relative(path)}"] = _text(text, f"{node}/{path}")
     with tempfile.TemporaryDirectory(prefix="xencfg-lint-") as tmp:

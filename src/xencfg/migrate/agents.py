@@ -198,26 +198,3 @@ def iet_resources(root: Any, display: str, notes: list[Note]) -> None:
                             "let the unit restoring saveconfig.json serve the targets",
                         )
                     )
-
-
-def xm_fencing(root: Any, display: str, notes: list[Note]) -> None:
-    """A TODO for each stonith:external/xen0 resource: cluster-glue's plugin fences a
-    domU by running ``xm destroy`` (and ``xm create``) on its dom0 over ssh
-    (cluster-glue 1.0.12, plugins/external/xen0: STOP_COMMAND="xm destroy"), and the
-    dom0s of the migrated cluster run xl: the fencing would fail, and a node that
-    cannot be fenced stops the cluster's recovery."""
-    for prim in root.iter("primitive"):
-        if prim.get("class") != "stonith" or prim.get("type") != "external/xen0":
-            continue
-        notes.append(
-            primitive_note(
-                "manual",
-                display,
-                prim,
-                "stonith:external/xen0 runs 'xm destroy' on the dom0: Xen 4.5 and later have no xm",
-                'cluster-glue\'s external/xen0 calls xm over ssh (STOP_COMMAND="xm destroy"): '
-                "fence the domUs through the dom0's toolstack of today instead, e.g. "
-                "stonith:external/libvirt (hypervisor_uri=xen+ssh://DOM0/) or fence_virsh, "
-                "and test it (stonith_admin --reboot NODE) before the cut-over",
-            )
-        )

@@ -248,11 +248,13 @@ def cutover_steps(
     members: list[str] | None = None,
     old_stack: str = "heartbeat",
     crypto: bool = True,
+    openrc: tuple[str, ...] = (),
 ) -> list[str]:
     """The cut-over, in order: ``has_cib`` None when the stack is not migrated;
     ``storage``: the other parts that wrote files; ``members``: the nodes that get
     corosync (default: every node); ``old_stack``: what they ran (:data:`_OLD_STEPS`);
-    ``crypto``: whether an authkey is written."""
+    ``crypto``: whether an authkey is written; ``openrc``: the members booted by OpenRC
+    (/etc/runlevels), told rc-service and rc-update instead of systemctl."""
     each = ", ".join(nodes)
     if has_cib is None:
         return _storage_steps(each, storage)
@@ -272,10 +274,11 @@ def cutover_steps(
             else " (it sets no crypto, as the old stack ran: see the secauth line)."
         ),
         "Check the file on every node: `corosync -t` (corosync 3.1 and later).",
-        "Start corosync on every node (`systemctl start corosync`); `corosync-cfgtool -s` "
-        "shows every link connected, `corosync-quorumtool -s` every member and 'Quorate: Yes'.",
-        "Start Pacemaker on every node (`systemctl start pacemaker`); `crm_mon -1` shows "
-        "every node online.",
+        f"Start corosync on every node ({_init('start corosync', openrc, cluster)}); "
+        "`corosync-cfgtool -s` shows every link connected, `corosync-quorumtool -s` every "
+        "member and 'Quorate: Yes'.",
+        f"Start Pacemaker on every node ({_init('start pacemaker', openrc, cluster)}); "
+        "`crm_mon -1` shows every node online.",
     ]
     if has_cib:
         steps += [
@@ -287,9 +290,32 @@ def cutover_steps(
     steps += [
         "Check the running cluster: `crm_verify -L -V`, `crm_mon -1` (every resource started "
         "where expected), and `xencfg lint` on the nodes' trees.",
-        "Start corosync and Pacemaker at boot (`systemctl enable corosync pacemaker`).",
+        "Start corosync and Pacemaker at boot "
+        f"({_init('enable corosync pacemaker', openrc, cluster)}).",
     ]
+    if openrc and old_stack == "corosync2":
+        # (the old stack's stop step names systemctl: OpenRC stops a service by its script)
+        steps[1] += (
+            f" OpenRC ({', '.join(openrc)}): `rc-service pacemaker stop; rc-service corosync stop`."
+        )
     return steps
+
+
+def _init(command: str, openrc: tuple[str, ...], cluster: str) -> str:
+    """``systemctl COMMAND``, and what OpenRC nodes run instead: ``rc-service NAME start``
+    (OpenRC's man/rc-service.8) and ``rc-update add NAME default`` (man/rc-update.8: links
+    /etc/runlevels/default/NAME, the runlevel a boot ends in; bootlinks.OPENRC_DIRS)."""
+    verb, *names = command.split()
+    said = f"`systemctl {command}`"
+    if not openrc:
+        return said
+    each = "; ".join(
+        f"rc-update add {n} default" if verb == "enable" else f"rc-service {n} {verb}"
+        for n in names
+    )
+    if ", ".join(openrc) == cluster:  # (every member)
+        return f"OpenRC: `{each}`"
+    return f"{said}; on the OpenRC nodes {', '.join(openrc)}: `{each}`"
 
 
 def _storage_steps(each: str, parts: set[str]) -> list[str]:

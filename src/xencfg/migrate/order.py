@@ -162,7 +162,7 @@ def _steps(
                 "LIO comes up with new WWIDs."
             )
         steps.append(
-            f"Cut over {storage} (its own steps, LIO's `targetctl restore` included); "
+            f"Cut over {storage} (its own steps, LIO's targets included); "
             "`targetcli ls` shows every target, LUN and ACL."
         )
         done.add(i)

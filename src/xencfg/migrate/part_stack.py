@@ -13,9 +13,10 @@ from ..errors import XencfgError
 from ..ifaces import interface_addresses
 from ..stack import Member, NodeFiles, Note, StackResult, to_corosync
 from ..syntax.source import encode
-from .agents import iet_resources, ipaddr2, moved_agents, xm_fencing
+from .agents import iet_resources, ipaddr2, moved_agents
 from .agents import primitive_note as _primitive_note
-from .drbddisk import drbddisk_masters
+from .drbddisk import drbddisk_beyond_two, drbddisk_masters
+from .fencing import fence_agents
 from .migration import KEY_BYTES, Migration, Output, load_as, notes_of, parse_failure, unreadable
 from .part_ais import (
     ais_nodes,
@@ -225,9 +226,9 @@ def _agents(
     """:func:`_current_agents`, its lines on a primitive pointed at that primitive's
     line in the given CIB (``lines``, by id), not at its line in the converted text
     (upgrade() adds and removes lines before it)."""
-    first = len(notes)
+    before = {id(n) for n in notes}  # (a line may replace a TODO in place)
     changed = _current_agents(root, display, notes, ping_nodes)
-    for n in notes[first:]:
+    for n in (n for n in notes if id(n) not in before):
         if n.what.startswith("<primitive id='") and n.source.startswith(display + ":"):
             pid = n.what.removeprefix("<primitive id='").split("'", 1)[0]
             n.source = f"{display}:{lines[pid]}" if lines.get(pid) else display
@@ -317,10 +318,9 @@ def _current_agents(
     drbd = drbddisk_masters(root, display, notes) or drbd
     ipaddr = ipaddr2(root, display, notes)
     iet_resources(root, display, notes)
-    xm_fencing(root, display, notes)
-    _test_fencing(root, display, notes)
+    fenced = fence_agents(root, display, notes)
     _gone_agents(root, display, notes)
-    return _pacemaker_ping(root, display, notes, ping_nodes) or drbd or ipaddr
+    return _pacemaker_ping(root, display, notes, ping_nodes) or drbd or ipaddr or fenced
 
 
 _CLVMD_GONE = (
@@ -422,34 +422,6 @@ def _cluster_mounts(tree: NodeTree) -> list[Note]:
             )
         )
     return out
-
-
-#: cluster-glue STONITH plugins that fence nothing a real failure leaves behind, by their
-#: own descriptions (``stonith -t TYPE -h`` of the installed cluster-glue): ssh and
-#: external/ssh "Fine for testing, but not suitable for production!" (a reboot over ssh),
-#: null "Dummy (do-nothing) STONITH device ... FOR TESTING ONLY!", meatware "Human
-#: (meatware) intervention STONITH device".
-TEST_FENCING = {
-    "ssh": "reboots over ssh: a hung, cut-off or powerless node is never fenced",
-    "external/ssh": "reboots over ssh: a hung, cut-off or powerless node is never fenced",
-    "null": "fences nothing: it only reports success",
-    "meatware": "waits for an operator to confirm by hand (meatclient) before anything moves",
-}
-_REAL_FENCING = (
-    "shared data (DRBD, OCFS2, the domUs' disks) is safe only with a device that "
-    "cuts the node off (IPMI, iLO, a power switch: a fence_* agent): configure "
-    "one before the cut-over"
-)
-
-
-def _test_fencing(root: Any, display: str, notes: list[Note]) -> None:
-    """A report line for each stonith resource whose plugin cannot fence a failed node:
-    the cluster keeps fencing on but is no safer than without it."""
-    for prim in root.iter("primitive"):
-        agent = prim.get("type")
-        if prim.get("class") == "stonith" and agent in TEST_FENCING:
-            what = f"stonith:{agent} {TEST_FENCING[agent]}"
-            notes.append(_primitive_note("manual", display, prim, what, _REAL_FENCING))
 
 
 #: pingd's parameters that ocf:pacemaker:ping reads under the same name and meaning
@@ -662,6 +634,8 @@ def plan_stack(
     if cib is not None:
         if not convert_cib(m, cib[0], stack.members, cib_target, _ping_nodes(nodes)):
             cib = None  # (the cut-over then says to write the CIB, not to load it)
+        else:  # (drbddisk in a cluster of three or more: where drbd.conf has its disks)
+            drbddisk_beyond_two(m, _drbd_hosts(nodes))
     elif haresources is not None:
         from ..migrations.haresources import STONITH_PARAMS, haresources_to_cib, stonith_devices
 

@@ -14,13 +14,16 @@ import attrs
 from ..discover import discover
 from ..errors import WriteError, XencfgError
 from ..syntax.source import encode
+from .booth import plan_booth
 from .cib_check import check_written_cib
 from .cib_release import for_release, parse_release
 from .clusters import plan_site, site_clusters
+from .lio_agents import LIO_STEP, lio_agents
 from .migration import DRBD_TARGETS, PACEMAKER_TARGETS, PARTS, Migration, cutover_steps
 from .order import initiators_by_address
 from .part_stack import plan_stack
 from .part_storage import plan_evms, plan_storage, plan_wwids
+from .xendomains import plan_xendomains
 
 
 def plan(
@@ -124,7 +127,21 @@ class Planner:
             plan_wwids(m, found)
         if "evms" in self.parts and plan_evms(m, found, cib_file):
             storage.add("evms")
-        m.steps = cutover_steps(m.nodes, stack, storage, m.stack_nodes, m.old_stack, m.crypto)
+        plan_booth(m, found)
+        plan_xendomains(m, found)
+        # (IET's init script as a resource: LIO's agents, from the saveconfig.json written)
+        lio = stack is not None and "iscsi" in self.parts and lio_agents(m)
+        # (OpenRC boots what /etc/runlevels links: bootlinks.OPENRC_DIRS)
+        openrc = tuple(
+            t.name
+            for t in found.nodes
+            if t.name in (m.stack_nodes or m.nodes) and (t.etc / "runlevels").is_dir()
+        )
+        m.steps = cutover_steps(
+            m.nodes, stack, storage, m.stack_nodes, m.old_stack, m.crypto, openrc
+        )
+        if lio:
+            m.steps = [LIO_STEP if s.startswith("LIO: `targetctl") else s for s in m.steps]
         return m
 
 

@@ -508,31 +508,34 @@ def own_node_missing(cluster: Cluster) -> Iterator[Finding]:
 
 @rule("CM010", "service-domain-undefined", "warning", formats=("cman",))
 def service_domain_undefined(item: Loaded) -> Iterator[Finding]:
-    """A ``<vm domain="...">`` names no ``<failoverdomain>``.
+    """A ``<vm domain="...">`` or ``<service domain="...">`` names no ``<failoverdomain>``.
 
     Why it matters: rgmanager looks the domain up (in any case) and, not finding it,
     logs "#66: Domain 'anywere' specified for resource group vm:mail nonexistent!"
     and treats every node as the best place (fo_domain.c node_should_start): the
     guest may start or fail over to a node the intended ``restricted`` domain was
     meant to keep it off (one without its storage), and ``ordered`` priorities are
-    lost.
+    lost. A ``<service>`` is a resource group just as a ``<vm>`` is (its agent,
+    service.sh, takes the same ``domain`` parameter), looked up the same way.
 
     Example: ``<vm name="mail" domain="anywere" .../>`` while the domain is
-    ``<failoverdomain name="anywhere" restricted="1">``.
+    ``<failoverdomain name="anywhere" restricted="1">``; ``<service domain="cluster"
+    name="web">`` where the only domain is ``myfailoverdomain``.
 
     Fix: name an existing failover domain (``clustat`` / ``clusvcadm`` show the
     service's placement after ``ccs_tool update``).
     """
     doc = _cman(item)
     domains = {(d.name or "").lower() for d in doc.failoverdomains}
-    for vm in doc.vms:
-        domain = vm.get("domain")
+    groups = [("vm", e) for e in doc.vms] + [("service", e) for e in doc.services]
+    for kind, group in sorted(groups, key=lambda g: g[1].index):
+        domain = group.get("domain")
         if domain and domain.lower() not in domains:
             yield make(
                 "CM010",
-                f"vm {vm.get('name')!r} names failover domain {domain!r}, which does not"
-                " exist: rgmanager places it on any node, restricted or not",
-                item.where(vm),
+                f"{kind} {group.get('name')!r} names failover domain {domain!r}, which does"
+                " not exist: rgmanager places it on any node, restricted or not",
+                item.where(group),
             )
 
 

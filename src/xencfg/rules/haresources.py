@@ -1,4 +1,5 @@
-"""haresources groups that use a DRBD device before anything in them promotes it."""
+"""haresources groups heartbeat runs itself: one that uses a DRBD device before anything in
+it promotes it (HB017), and groups in a cluster of more than two nodes (HB019)."""
 
 from __future__ import annotations
 
@@ -130,3 +131,51 @@ def drbd_used_before_promotion(cluster: Cluster) -> Iterator[Finding]:
                         f" {why}: the start fails where the resource is secondary",
                         item.where(group.entries[0]),
                     )
+
+
+@rule("HB019", "haresources-more-than-two-nodes", "error", scope="cluster", hazard=True)
+def haresources_more_than_two_nodes(cluster: Cluster) -> Iterator[Finding]:
+    """heartbeat runs haresources groups (no CRM) in a cluster whose ha.cf lists more
+    than two nodes.
+
+    Why it matters: without the CRM, when a node dies every surviving node runs
+    heartbeat's ``mach_down`` script, and each takes over every group whose preferred
+    node is the dead one (``ResourceManager takegroup``, with no vote among the
+    survivors). The script says so itself: "This script will only work for a two
+    machine setup... More than that and you need to vote, or something..." (heartbeat
+    3.0.6 lib/mach_down.in), and the resource code keeps the state of one "other"
+    node ("nice failback deals with two nodes", heartbeat/hb_resource.c). heartbeat
+    starts with such a file (config.c has no node limit for R1 mode), and the first
+    failure of a node in a cluster of three starts its groups on both survivors: one
+    IP address on two hosts, an ext3 file system mounted twice, a guest booted twice
+    from one disk.
+
+    Judged on each node whose ha.cf has no CRM switch on and whose haresources holds
+    a group, with that ha.cf's ``node`` lines naming three or more nodes (``ping``
+    nodes are no members).
+
+    Example: ``node xen1 xen2 xen3`` in ha.cf without ``crm``, and
+    ``xen1 IPaddr::10.0.0.50 Filesystem::/dev/sdb1::/srv::ext3`` in haresources.
+
+    Fix: run the groups under the CRM (``crm respawn``; ``xencfg migrate`` writes them
+    as Pacemaker resources), or keep a haresources cluster at two nodes.
+    """
+    for item in cluster.docs("haresources"):
+        hacfs = [h for h in cluster.docs("hacf") if h.node == item.node]
+        if item.node is None or len(hacfs) != 1:
+            continue
+        hacf = _hacf(hacfs[0])
+        groups = _haresources(item).groups
+        members = list(dict.fromkeys(n.lower() for n in hacf.nodes))
+        if hacf.crm_enabled or not groups or len(members) <= 2:
+            continue
+        nodes = hacf.entries("node")
+        yield make(
+            "HB019",
+            f"heartbeat runs these {len(groups)} resource group(s) itself (no CRM) in a"
+            f" cluster of {len(members)} nodes ({', '.join(members)}): when one dies, every"
+            " survivor's mach_down takes its groups over, so they start on two nodes at"
+            " once (haresources is for two nodes; use the CRM)",
+            item.where(groups[0].entries[0]),
+            [hacfs[0].where(nodes[0])] if nodes else [],
+        )

@@ -4,7 +4,8 @@
 
 Only what the drift rules compare is modelled: the nodes (online, standby,
 unclean) and every resource instance with its role and the nodes it runs on,
-clone and group members flattened with their parent's id. ``Promoted`` /
+clone and group members flattened with their parent's id, and the tickets (granted or
+revoked at this site: a geo cluster's). ``Promoted`` /
 ``Unpromoted`` (Pacemaker 2.1) read as ``Master`` / ``Slave``. The XML is
 parsed with entities and the network off.
 
@@ -70,6 +71,17 @@ class MonResource(Record):
         return self.id.split(":", 1)[0]
 
 
+@attrs.define
+class MonTicket(Record):
+    """A ticket as the CIB's status has it (crm_mon XML ``<tickets><ticket id=..
+    status="granted|revoked" standby=..>``, Pacemaker 1.1 ``print_cluster_ticket`` and
+    2.x ``pe__ticket_xml``; XML output shows every section)."""
+
+    id: str
+    granted: bool = False
+    standby: bool = False
+
+
 @attrs.define(weakref_slot=False)
 class CrmMonDocument(StatusDocument):
     """Parsed crm_mon XML."""
@@ -80,6 +92,7 @@ class CrmMonDocument(StatusDocument):
     with_quorum: bool | None = None
     nodes: list[MonNode] = attrs.Factory(list)
     resources: list[MonResource] = attrs.Factory(list)
+    tickets: list[MonTicket] = attrs.Factory(list)
 
     def running(self, rid: str) -> list[MonResource]:
         """The instances of resource ``rid`` (clone instances included)."""
@@ -277,6 +290,13 @@ def _read(doc: CrmMonDocument, e: Any, tag: str, frames: list[_Frame]) -> _Frame
     elif len(frames) == 2 and (up.tag, tag) == ("summary", "current_dc") and doc.dc is None:
         doc.dc = e.get("name")
         doc.with_quorum = _yes(e.get("with_quorum")) if e.get("with_quorum") else None
+    elif len(frames) == 2 and (up.tag, tag) == ("tickets", "ticket"):
+        status = e.get("status", "")
+        doc.tickets.append(
+            MonTicket(
+                e.get("id", "?"), status == "granted", _yes(e.get("standby")), line=line_of(e)
+            )
+        )
     elif len(frames) == 2 and (up.tag, tag) == ("nodes", "node"):
         doc.nodes.append(
             MonNode(

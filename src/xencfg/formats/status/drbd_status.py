@@ -60,12 +60,16 @@ _KV = re.compile(r"(?<![\w-])([\w-]+):(\S*)")
 
 @attrs.define
 class LocalVolume:
-    """A volume of the resource on this node: its disk state (and minor, from JSON)."""
+    """A volume of the resource on this node: its disk state (and minor, from JSON);
+    DRBD 9's quorum (``quorum:no``, printed only when lost or with ``-v``; JSON's
+    ``"quorum"``) and whether it is a diskless client (``client:``, JSON ``"client"``)."""
 
     volume: int
     disk: str | None = None
     minor: int | None = None
     extra: dict[str, str] = attrs.Factory(dict)
+    quorum: bool | None = None
+    client: bool | None = None
 
 
 @attrs.define
@@ -76,6 +80,8 @@ class PeerVolume:
     replication: str | None = None
     peer_disk: str | None = None
     done: float | None = None
+    #: the peer is a diskless client (``peer-client:yes``, JSON ``"peer-client"``)
+    peer_client: bool | None = None
 
 
 @attrs.define
@@ -117,6 +123,9 @@ class DrbdStatusDocument(StatusDocument):
     #: found.", the init script's empty table or "drbd not loaded"); other empty
     #: output (a message, a form not read) says nothing.
     none_up: bool = attrs.field(default=False, eq=False)
+    #: the form names each connection by its peer (DRBD 9's text and JSON); DRBD 8's
+    #: XML and drbd-overview show one unnamed peer
+    peers_named: bool = attrs.field(default=False, eq=False)
 
     def resource(self, name: str) -> ResourceState | None:
         return next((r for r in self.resources if r.name == name), None)
@@ -145,6 +154,13 @@ def _str(v: object) -> str | None:
     return v if isinstance(v, str) else None
 
 
+def _bool(v: object) -> bool | None:
+    """A JSON ``true``/``false`` or drbdsetup's ``yes``/``no`` (anything else: unknown)."""
+    if isinstance(v, bool):
+        return v
+    return {"yes": True, "no": False}.get(v) if isinstance(v, str) else None
+
+
 def _float(v: object) -> float | None:
     """A percentage: a JSON number (an integer of thousands of digits overflows)."""
     if isinstance(v, bool) or not isinstance(v, (int, float)):
@@ -153,6 +169,17 @@ def _float(v: object) -> float | None:
         return float(v)
     except OverflowError:
         return None
+
+
+def _suspended(r: dict[str, Any]) -> str | None:
+    """The text form's ``suspended:`` word for a JSON resource: ``yes`` or ``no``
+    (drbdsetup.c ``resource_status_json`` prints ``"suspended": true|false``, any
+    reason; the text names the reasons). JSON's ``false`` was read as the word
+    "false", which LS002 took for suspended I/O."""
+    if "suspended" not in r:
+        return None
+    flag = _bool(r["suspended"])
+    return _str(r["suspended"]) if flag is None else "yes" if flag else "no"
 
 
 def _parse_json(text: str, path: str | None) -> DrbdStatusDocument:
@@ -168,15 +195,11 @@ def _parse_json(text: str, path: str | None) -> DrbdStatusDocument:
         data = [data]
     if not isinstance(data, list):
         raise fail("expected a JSON list of resources", text, path, 1)
-    doc = DrbdStatusDocument(path=path, source=text)
+    doc = DrbdStatusDocument(path=path, source=text, peers_named=True)
     for i, r in enumerate(data):
         if not isinstance(r, dict) or not isinstance(r.get("name"), str):
             raise fail(f"resource {i + 1} has no name", text, path, 1)
-        res = ResourceState(
-            r["name"],
-            _str(r.get("role")),
-            str(r["suspended"]).lower() if "suspended" in r else None,
-        )
+        res = ResourceState(r["name"], _str(r.get("role")), _suspended(r))
         for d in _list(r.get("devices")):
             if isinstance(d, dict):
                 res.volumes.append(
@@ -184,6 +207,8 @@ def _parse_json(text: str, path: str | None) -> DrbdStatusDocument:
                         _int(d.get("volume", 0)) or 0,
                         _str(d.get("disk-state")),
                         _int(d.get("minor", "")),
+                        quorum=_bool(d.get("quorum")),
+                        client=_bool(d.get("client")),
                     )
                 )
         for c in _list(r.get("connections")):
@@ -203,6 +228,7 @@ def _parse_json(text: str, path: str | None) -> DrbdStatusDocument:
                             _str(p.get("replication-state")),
                             _str(p.get("peer-disk-state")),
                             _float(done),
+                            _bool(p.get("peer-client")),
                         )
                     )
             res.connections.append(conn)
@@ -322,7 +348,7 @@ def parse(text: str, path: str | None = None) -> DrbdStatusDocument:
         return _parse_xml_lines(text, path)
     if _is_overview(text[:4096]):
         return _parse_overview(text, path)
-    doc = DrbdStatusDocument(path=path, source=text)
+    doc = DrbdStatusDocument(path=path, source=text, peers_named=True)
     doc.none_up = NOTHING_UP in text[:4096] or text.strip() == NOT_LOADED
     res: ResourceState | None = None
     conn: Connection | None = None
@@ -353,7 +379,9 @@ def parse(text: str, path: str | None = None) -> DrbdStatusDocument:
         elif "disk" in fields and "peer-disk" not in fields and "replication" not in fields:
             vol = _volume(fields, len(res.volumes))
             disk = fields.pop("disk")
-            res.volumes.append(LocalVolume(vol, disk, _int(fields.pop("minor", "")), fields))
+            minor = _int(fields.pop("minor", ""))
+            quorum, client = _bool(fields.get("quorum")), _bool(fields.get("client"))
+            res.volumes.append(LocalVolume(vol, disk, minor, fields, quorum, client))
             conn = None if col <= 3 else conn
         elif conn is not None and ("replication" in fields or "peer-disk" in fields):
             vol = _volume(fields, len(conn.volumes))
@@ -364,6 +392,7 @@ def parse(text: str, path: str | None = None) -> DrbdStatusDocument:
                     fields.get("replication"),
                     fields.get("peer-disk"),
                     float(done) if done and re.fullmatch(r"\d+(?:\.\d+)?", done) else None,
+                    _bool(fields.get("peer-client")),
                 )
             )
         else:
@@ -404,4 +433,9 @@ def sniff(text: str) -> bool:
         return True
     if _XML_HEAD.search(head):
         return True
-    return re.search(r"^\S+ role:(Primary|Secondary|Unknown)\b", head, re.M) is not None
+    # ``--verbose`` (sos 4's ``drbdsetup status -vs all``) puts ``node-id:N`` first
+    # (drbdsetup.c ``resource_status``)
+    return (
+        re.search(r"^\S+ (?:node-id:\d+ )?role:(Primary|Secondary|Unknown)\b", head, re.M)
+        is not None
+    )

@@ -10,7 +10,8 @@ hazards (:mod:`.dual_primary`), a CIB fence without its unfence (:mod:`.fencing`
 net settings the peers' handshake compares and a mesh's net options drbdadm 9
 refuses (:mod:`.handshake`), domU disks
 naming a DRBD link the node lacks (:mod:`.guests`), a stacked resource's address the
-cluster manager does not move (:mod:`.stacked`); :mod:`.common` holds
+cluster manager does not move (:mod:`.stacked`), drbd-reactor's promoter running a
+resource without quorum (:mod:`.reactor`); :mod:`.common` holds
 what they share. Importing the package registers every DRBD rule (they run in code order,
 whatever the module). drbdadm's conflict detection, which DR001/DR002 report, is the
 format's (:mod:`xencfg.formats.drbd.conflicts`: it reads the views only).
@@ -28,6 +29,7 @@ from . import (
     lexical,
     nodes,
     ranges,
+    reactor,
     stacked,
     structure,
 )
@@ -44,6 +46,7 @@ __all__ = [
     "lexical",
     "nodes",
     "ranges",
+    "reactor",
     "short",
     "stacked",
     "structure",

@@ -68,13 +68,15 @@ def dual_primary_without_fencing(cluster: Cluster) -> Iterator[Finding]:
     Example: ``net { allow-two-primaries; }`` and no ``fencing`` in ``disk``
     (8.3/8.4) or ``net`` (9).
 
-    DRBD 9's quorum does the same job: with ``options { quorum majority;
-    on-no-quorum io-error; }`` a node that loses the majority of its peers
-    fails its writes instead of diverging, so no warning then (drbd-utils'
-    ocf_linbit_drbd(7): "To avoid data-divergence, you should enable either
-    DRBD "quorum" and "on-no-quorum io-error" (recommended), or configure
-    proper fencing policies in both DRBD *and* Pacemaker (fencing
-    resource-and-stonith)").
+    DRBD 9's quorum does the same job: with ``options { quorum majority; }`` a
+    node that loses the majority of its peers fails its writes
+    (``on-no-quorum io-error``) or freezes them (``suspend-io``, the default:
+    drbd.conf(5) "By default DRBD freezes IO on a device, that lost quorum")
+    instead of diverging, so no warning then (drbd-utils' ocf_linbit_drbd(7):
+    "To avoid data-divergence, you should enable either DRBD "quorum" and
+    "on-no-quorum io-error" (recommended), or configure proper fencing
+    policies in both DRBD *and* Pacemaker (fencing resource-and-stonith)";
+    drbd-reactor's promoter.md has ``suspend-io`` for resources it freezes).
 
     Fix: ``disk { fencing resource-and-stonith; }`` (DRBD 9: in ``net``; drbdadm 9
     of drbd-utils before 9.29 refuses it in ``disk``, XC008) with a ``fence-peer``
@@ -95,10 +97,10 @@ def dual_primary_without_fencing(cluster: Cluster) -> Iterator[Finding]:
 
 
 def _quorum_guards(eff: Effective) -> bool:
-    """DRBD 9 quorum on, and a node without it fails I/O (``on-no-quorum io-error``)."""
+    """DRBD 9 quorum on: a node without it fails (``io-error``) or freezes
+    (``suspend-io``, the default) its writes, so neither side diverges."""
     options = eff.sections.get("options", {})
-    quorum = str(options.get("quorum") or "off").lower()
-    return quorum != "off" and str(options.get("on-no-quorum") or "").lower() == "io-error"
+    return str(options.get("quorum") or "off").lower() != "off"
 
 
 @rule("DR012", "dual-primary-discards-data", "warning", scope="cluster", hazard=True)

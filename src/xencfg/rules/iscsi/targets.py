@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -199,8 +198,8 @@ def ietd_conf_not_read(item: Loaded) -> Iterator[Finding]:
 @rule("IS020", "ietd-misreads-line", "error", formats=("ietd",))
 def ietd_misreads_line(item: Loaded) -> Iterator[Finding]:
     """A line of ietd.conf that ietd reads otherwise than it looks: a ``#`` comment
-    after a ``Lun`` line's parameters or a blank between them, or a CHAP account on
-    the file's last line without its newline.
+    after a ``Lun`` line's parameters, or a CHAP account on the file's last line
+    without its newline.
 
     Why it matters: ietd.conf(5): "Only lines starting with '#' are ignored. Putting
     '#' in the middle of a line is disallowed." ietd hands the whole rest of a Lun
@@ -220,17 +219,14 @@ def ietd_misreads_line(item: Loaded) -> Iterator[Finding]:
     ``plain_account_add`` refuses the account (a target whose only account it was
     then takes logins without CHAP).
 
-    White space inside a Lun line's parameters is the same trap: the kernel splits
-    them at commas only, so ``Path=/dev/sdb, Type=blockio`` hands it ``" Type=blockio"``,
-    which ``parse_volume_params`` skips (the type stays fileio) and
-    ``parse_fileio_params`` refuses ("unknown param"): the LUN is not created.
+    White space inside a Lun line's parameters (``Path=/dev/sdb, Type=blockio``) is
+    the same trap; ietd.conf's own check (XC005) reports it, once.
 
-    Example: ``Lun 0 Path=/dev/drbd0,Type=blockio # vm store``; ``Lun 1
-    Path=/dev/drbd1, Type=blockio``; a file ending in ``IncomingUser xenpool SECRET``
-    with no newline.
+    Example: ``Lun 0 Path=/dev/drbd0,Type=blockio # vm store``; a file ending in
+    ``IncomingUser xenpool SECRET`` with no newline.
 
-    Fix: put the comment on a line of its own, above the Lun line; write the
-    parameters without blanks; end the file with a newline.
+    Fix: put the comment on a line of its own, above the Lun line; end the file with a
+    newline.
     """
     if ietd_not_read(item) is not None:
         return
@@ -241,9 +237,6 @@ def ietd_misreads_line(item: Loaded) -> Iterator[Finding]:
             row, _ = doc.position(lun.entry)
             text = lines[row - 1] if 0 < row <= len(lines) else ""
             words = text.split(None, 2)
-            if len(words) == 3 and "#" not in words[2] and "=" in words[2].split(None, 1)[0]:
-                yield from _blank_in_lun_params(item, t.name, lun, words[2].rstrip())
-                continue
             if len(words) < 3 or "#" not in words[2] or words[2].lstrip().startswith("#"):
                 continue
             spoilt = next(p for p in words[2].split(",") if "#" in p)
@@ -268,25 +261,6 @@ def ietd_misreads_line(item: Loaded) -> Iterator[Finding]:
     if last.rstrip(" \t\r\v\f") != last:
         return  # (white space after the last word: ietd reads it)
     yield from _last_line_misread(item, doc, len(lines))
-
-
-def _blank_in_lun_params(item: Loaded, target: str, lun: Any, params: str) -> Iterator[Finding]:
-    """IS020 for ``Lun 0 Path=/dev/sdb, Type=blockio``: ietd hands the parameters to the
-    kernel as one string, split at commas only (kernel/volume.c
-    ``parse_volume_params``), so ``" Type=blockio"`` is no parameter it knows: the I/O
-    type stays fileio, whose ``parse_fileio_params`` answers "unknown param" with
-    -EINVAL and the LUN is not created (iscsitarget 1.4.x; a blank inside ``Path=``
-    names a file that does not exist)."""
-    if not any(c.isspace() for c in params):
-        return
-    spoilt = next(p for p in re.split(r",", params) if any(c.isspace() for c in p))
-    yield make(
-        "IS020",
-        f"LUN {lun.number} of {target}: white space in its parameters ({spoilt!r}):"
-        " the kernel splits them at commas only, does not know the parameter and does not"
-        " create the LUN (write 'Path=...,Type=...' without blanks)",
-        item.where(lun.entry),
-    )
 
 
 def _last_line_misread(item: Loaded, doc: Any, row: int) -> Iterator[Finding]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
+from ..._lazy import lazy_re
 from ...cluster import Cluster, Loaded, memberships
 from ...findings import Finding
 from .. import Once, make, rule
@@ -54,7 +56,8 @@ def cib_epoch_drift(cluster: Cluster) -> Iterator[Finding]:
 
 def _managed_domus(cluster: Cluster) -> tuple[set[str], bool]:
     """Domain names the CIBs' Xen resources start (``name``, else the xmfile's
-    ``name =``, else the xmfile's base name), and whether any CIB has one."""
+    ``name =``, else the xmfile's base name; a VirtualDomain's, the ``<name>`` of its
+    libvirt XML), and whether any CIB has one."""
     from ...formats.cib.model import CibDocument
     from ...formats.xen.domu import DomUDocument
 
@@ -76,6 +79,11 @@ def _managed_domus(cluster: Cluster) -> tuple[set[str], bool]:
                     base = xmfile.rsplit("/", 1)[-1]
                     names.add(by_file.get(base, base))
                 names.add(str(p.id))
+            for p in cib.primitives:
+                if (p.type or "").lower() == "virtualdomain":
+                    any_xen = True
+                    names |= _libvirt_name(cluster, str(p.param("config") or ""))[0]
+                    names.add(str(p.id))
     return names, any_xen
 
 
@@ -105,7 +113,9 @@ def domu_outside_cib(cluster: Cluster) -> Iterator[Finding]:
     ``NAME--incoming`` / ``NAME--migratedaway``, are read as ``NAME``; a dying
     domain, state ``d``, which xl lists as ``(null)`` once its name is gone, and
     a managed domain xend only keeps on record, listed by ``xm`` without an ID,
-    do not run.)
+    do not run.) VirtualDomain resources count as Xen's (libvirt's libxl driver,
+    ``virsh list``): the domain of each is the ``<name>`` of the libvirt XML its
+    ``config`` names (the file's base name when the run lacks it).
 
     Example: ``xl list`` shows ``test``; the CIB's Xen resources are ``web``
     and ``db``.
@@ -247,7 +257,32 @@ def _xen_names(cluster: Cluster) -> dict[str, tuple[set[str], bool]]:
                 if had is not None:  # (the same resource in cib.xml and cibadmin -Q)
                     names, sure = names | had[0], sure and had[1]
                 out[str(p.id)] = (names, sure)
+            for p in cib.primitives:
+                if (p.type or "").lower() == "virtualdomain" and str(p.id) not in out:
+                    out[str(p.id)] = _libvirt_name(cluster, str(p.param("config") or ""))
     return out
+
+
+#: the line resource-agents' VirtualDomain takes the domain's name from (``DOMAIN_NAME``:
+#: ``egrep '[[:space:]]*<name>.*</name>[[:space:]]*$' $OCF_RESKEY_config``, then sed)
+_LIBVIRT_NAME = lazy_re(r"^\s*<name>(.*)</name>\s*$", re.M)
+
+
+def _libvirt_name(cluster: Cluster, config: str) -> tuple[set[str], bool]:
+    """A VirtualDomain resource's domain name from the libvirt XML its ``config`` names,
+    read from the first node tree that holds it (sure), else the file's base name
+    without ``.xml`` (a guess: the XML is outside the run)."""
+    from ...discover import etc_file_text
+
+    base = config.rsplit("/", 1)[-1].removesuffix(".xml")
+    if config.startswith("/etc/"):
+        for node in cluster.nodes:
+            tree = cluster.tree(node)
+            text = etc_file_text(tree, tree.etc / config[5:], 1 << 20) if tree else None
+            found = _LIBVIRT_NAME.search(text or "")
+            if found:
+                return {found[1]}, True
+    return {base}, False
 
 
 @rule("LS017", "xen-resource-not-where-crm-says", "error", scope="cluster")
@@ -264,6 +299,10 @@ def xen_resource_elsewhere(cluster: Cluster) -> Iterator[Finding]:
     crm_mon and the node's domain list were captured, and "missing" only where
     the domain's name is known: the agent's ``name``, the ``name =`` of an
     xmfile the run holds, or the resource id when there is no xmfile.)
+    VirtualDomain resources (libvirt's libxl driver, SLES 12 and later) alike,
+    against ``virsh list``: the domain's name is the ``<name>`` of the libvirt
+    XML the ``config`` parameter names (resource-agents VirtualDomain
+    ``DOMAIN_NAME``), known when a node tree of the run holds that file.
 
     Example: crm_mon ``<resource id="web" resource_agent="ocf:heartbeat:Xen"
     ...><node name="alpha"/>``; alpha's ``xl list`` has only Domain-0, beta's
@@ -299,7 +338,8 @@ def xen_resource_elsewhere(cluster: Cluster) -> Iterator[Finding]:
         # the capture lacks (a folder's name), is no place the CRM put anything
         members = {_short(n.name) for n in mon.nodes}
         for r in mon.resources:
-            if not (r.agent or "").lower().endswith(":xen") or not r.managed:
+            kind = (r.agent or "").rsplit(":", 1)[-1]
+            if kind.lower() not in ("xen", "virtualdomain") or not r.managed:
                 continue  # (an unmanaged resource: the CRM does not act on it)
             # (a resource no CIB of the run has: its domain's name is not known)
             domains, sure = names.get(r.base_id, ({r.base_id}, False))
@@ -310,7 +350,7 @@ def xen_resource_elsewhere(cluster: Cluster) -> Iterator[Finding]:
                 here = bool(domains & running)
                 if node in on and not here and sure:
                     text = (
-                        f"the CRM reports Xen resource '{r.id}' started on {node}; "
+                        f"the CRM reports {kind} resource '{r.id}' started on {node}; "
                         f"{node}'s domain list has no domain {' or '.join(sorted(domains))}"
                     )
                 elif node not in on and domains & unpaused:

@@ -31,9 +31,10 @@ def _config_names(cluster: Cluster, node: str) -> set[str] | None:
                 return None  # a name computed in Python (xm), or none: any domain may be it
             whole = True
             names |= {item.file.path.name, str(domu.name)}
-    if not whole:
+    managed, libvirt = _managed_names(cluster, node)
+    if not whole and not libvirt:
         return None
-    names |= _managed_names(cluster, node)
+    names |= managed
     started = _crm_domains(cluster, names)
     return None if started is None else names | started
 
@@ -69,15 +70,17 @@ def _crm_domains(cluster: Cluster, names: set[str]) -> set[str] | None:
 _SXP_NAME = lazy_re(r"\(name\s+([^()\s]+)\)")
 
 
-def _managed_names(cluster: Cluster, node: str) -> set[str]:
+def _managed_names(cluster: Cluster, node: str) -> tuple[set[str], bool]:
     """The domains libvirt or xend keeps defined on the node, which ``virsh start`` or
     ``xm start`` (and their autostart) start again without a file in /etc/xen: libvirt's
     libxl driver keeps /etc/libvirt/libxl/NAME.xml (libxl_conf.h ``LIBXL_CONFIG_DIR``,
     virDomainSaveConfig's ``configDir/NAME.xml``), xend a managed domain's
-    /var/lib/xend/domains/UUID/config.sxp (XendDomain.py ``_managed_config_path``)."""
+    /var/lib/xend/domains/UUID/config.sxp (XendDomain.py ``_managed_config_path``).
+    Also whether the node keeps libvirt's guest XMLs: where it does, they are its
+    domU configs (a libvirt node has no /etc/xen files to judge by)."""
     tree = cluster.tree(node)
     if tree is None:
-        return set()
+        return set(), False
     from ...discover import in_root
     from ...errors import XencfgError
     from ...syntax.source import read_text
@@ -94,6 +97,7 @@ def _managed_names(cluster: Cluster, node: str) -> set[str]:
     libxl = tree.etc / "libvirt" / "libxl"
     if libxl.is_dir():
         names |= {p.stem for p in libxl.glob("*.xml") if (f := own(p)) and f.is_file()}
+    libvirt = bool(names)
     domains = tree.slash / "var/lib/xend/domains" if tree.slash is not None else None
     if domains is not None and domains.is_dir():
         for sxp in domains.glob("*/config.sxp"):
@@ -106,7 +110,7 @@ def _managed_names(cluster: Cluster, node: str) -> set[str]:
             found = _SXP_NAME.search(head)
             if found:
                 names.add(found[1])
-    return names
+    return names, libvirt
 
 
 @rule("LS027", "domu-without-config", "warning", scope="cluster")
@@ -126,7 +130,8 @@ def domu_without_config(cluster: Cluster) -> Iterator[Finding]:
     names are read as the domain's, and an HVM guest's stub domain (``NAME-dm``
     beside ``NAME``: libxl makes it from the guest's config) as the guest's; a
     dying domain, and one xend or libvirt only keeps on record (no ID), do not
-    run. Judged only on a node whose tree holds domU configs as whole files: a
+    run. Judged only on a node whose tree holds domU configs as whole files (or
+    libvirt's guest XMLs, /etc/libvirt/libxl/NAME.xml): a
     supportconfig logs some of them only. A
     domain xend manages (``xm new``, vm-install) keeps its record in
     /var/lib/xend/domains/UUID/config.sxp and libvirt's libxl driver a defined

@@ -311,6 +311,13 @@ def _promoted_by_cluster(cluster: Cluster, node: str, name: str) -> bool | None:
         seen = True
         if f"drbddisk::{name}" in item.doc.source.split() or f"drbddisk::{name}" in item.doc.source:
             return True
+    tree = cluster.tree(node)
+    if seen and tree is not None:
+        from ...reactor import promoted_resources
+
+        # drbd-reactor's promoter promotes it (beside a CIB for other services)
+        if name in promoted_resources(tree):
+            return True
     return False if seen else None
 
 
@@ -319,9 +326,10 @@ def drbd_primary_unmanaged(cluster: Cluster) -> Iterator[Finding]:
     """A DRBD resource is Primary on a node while no cluster resource promotes it.
 
     Why it matters: the node's CIB (or haresources) has no ``ocf:linbit:drbd``
-    with ``drbd_resource=NAME`` and no ``drbddisk`` for it, and no domU config
+    with ``drbd_resource=NAME`` and no ``drbddisk`` for it, no domU config
     has a ``drbd:NAME`` disk (which Xen's block-drbd script promotes when the
-    domU starts), so the resource was
+    domU starts), and no drbd-reactor promoter lists it (/etc/drbd-reactor.d),
+    so the resource was
     promoted by hand or by a boot script: no failover moves it, and nothing
     stops the peer from being promoted too.
 

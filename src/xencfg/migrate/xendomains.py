@@ -1,0 +1,94 @@
+"""xendomains' save and restore on the cluster's dom0s in the migration report.
+
+Debian's and Ubuntu's /etc/default/xendomains (SUSE's and Red Hat's
+/etc/sysconfig/xendomains) ship ``XENDOMAINS_SAVE=/var/lib/xen/save`` and
+``XENDOMAINS_RESTORE=true``. xl's xendomains reads them as xm's did (Xen's
+tools/hotplug/Linux/xendomains.in): ``stop`` runs ``xl save`` on every running domain,
+the cluster's too, when ``XENDOMAINS_SAVE`` is not empty (only those in
+``XENDOMAINS_AUTO`` with ``XENDOMAINS_AUTO_ONLY=true``); ``start`` runs ``xl restore``
+on every image in that folder when ``XENDOMAINS_RESTORE=true``, before the cluster
+starts. Nothing in the migration changes that, and lint's XN019 says why it hurts a
+cluster: the report names it on each node where xendomains starts at boot.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .._lazy import etree
+from ..bootlinks import started_at_boot
+from ..discover import display_path, etc_file_text
+from ..stack import Note
+from .migration import Migration
+
+#: where xendomains' settings are, below /etc (Debian/Ubuntu, SUSE/Red Hat)
+SETTINGS = ("default/xendomains", "sysconfig/xendomains")
+#: ``NAME=VALUE`` of a shell settings file (``export`` allowed, a value quoted or bare)
+_ASSIGN = re.compile(r"""^\s*(?:export\s+)?(XENDOMAINS_\w+)=(?:"([^"]*)"|'([^']*)'|(\S*))""")
+
+
+def plan_xendomains(m: Migration, found: Any) -> None:
+    """A line for each cluster node whose xendomains saves the guests at shutdown and
+    restores them at boot: a TODO when the CIB ``m`` writes runs Xen guests."""
+    nodes = set(m.stack_nodes or [])
+    guests = _cluster_guests(m)
+    for t in found.nodes:
+        if t.name not in nodes or t.tree is None or started_at_boot(t.tree, "xendomains") is False:
+            continue
+        for rel in SETTINGS:
+            path = t.etc / rel
+            text = etc_file_text(t.tree, path, 1 << 20)
+            if text is None:
+                continue
+            values, line = _settings(text)
+            save = values.get("XENDOMAINS_SAVE", "")
+            if not save or "$" in save or values.get("XENDOMAINS_RESTORE") != "true":
+                break
+            only = values.get("XENDOMAINS_AUTO_ONLY") == "true"
+            what = (
+                f"XENDOMAINS_SAVE={save}, XENDOMAINS_RESTORE=true kept: xl's xendomains "
+                f"saves {'the guests of XENDOMAINS_AUTO' if only else 'every running guest'}"
+                f" to {save} at shutdown (xl save) and restores them at boot (xl restore), "
+                "before the cluster starts"
+            )
+            if guests and not only:
+                kind, why = (
+                    "manual",
+                    f"the cluster's guests ({', '.join(guests)}) too: one saved while the "
+                    "cluster moves it restarts elsewhere from its disk, and a node that "
+                    "comes back restores a second copy (lint XN019): set XENDOMAINS_SAVE= "
+                    "(empty) or XENDOMAINS_RESTORE=false on every node",
+                )
+            else:
+                kind, why = "rewrite", "no guest of the cluster's is saved by it"
+            where = f"{t.name}:{display_path(path)}:{line}"
+            m.notes.append(Note(kind, where, f"/etc/{rel} (kept)", what, why))
+            break
+
+
+def _settings(text: str) -> tuple[dict[str, str], int]:
+    """xendomains' settings of the file ``text`` (the last assignment wins, as the
+    shell's), and the line of XENDOMAINS_SAVE."""
+    values: dict[str, str] = {}
+    line = 0
+    for no, raw in enumerate(text.splitlines()[:10_000], 1):
+        found = _ASSIGN.match(raw)
+        if found is None:
+            continue
+        values[found[1]] = next((g for g in found.groups()[1:] if g is not None), "")
+        if found[1] == "XENDOMAINS_SAVE":
+            line = no
+    return values, line
+
+
+def _cluster_guests(m: Migration) -> list[str]:
+    """The ids of the Xen and VirtualDomain resources of the CIB ``m`` writes."""
+    cib = next((o for o in m.outputs if not o.node and o.path.endswith(".xml")), None)
+    if cib is None:
+        return []
+    return [
+        str(p.get("id"))
+        for p in etree.fromstring(cib.data).iter("primitive")
+        if p.get("type") in ("Xen", "VirtualDomain")
+    ]
