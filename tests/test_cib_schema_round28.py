@@ -272,9 +272,8 @@ def _cb023(text: str) -> list[str]:
     return [f.message for f in lint_text(text, "cib", path="cib.xml", select=["CB023"]).findings]
 
 
-@pytest.mark.parametrize("name", sorted(REFUSED))
-def test_lint_refuses_what_crm_verify_refuses(name: str, tmp_path: Path) -> None:
-    text, ours, theirs = REFUSED[name]
+def refused_by_both(text: str, ours: str, theirs: str, tmp_path: Path) -> None:
+    """One CB023 saying ``ours``, and crm_verify refusing the CIB saying ``theirs``."""
     [message] = _cb023(text)
     assert ours in message, message
     path = tmp_path / "cib.xml"
@@ -283,14 +282,23 @@ def test_lint_refuses_what_crm_verify_refuses(name: str, tmp_path: Path) -> None
     assert rc != 0 and "config not valid" in out and theirs in out, out
 
 
-@pytest.mark.parametrize("name", sorted(VALID))
-def test_lint_passes_what_crm_verify_passes(name: str, tmp_path: Path) -> None:
-    text = VALID[name]
+def passed_by_both(text: str, tmp_path: Path) -> None:
+    """No CB023, and crm_verify rc 0."""
     assert _cb023(text) == []
     path = tmp_path / "cib.xml"
     path.write_text(text)
     rc, out = crm_verify_file(path)
     assert rc == 0, out
+
+
+@pytest.mark.parametrize("name", sorted(REFUSED))
+def test_lint_refuses_what_crm_verify_refuses(name: str, tmp_path: Path) -> None:
+    refused_by_both(*REFUSED[name], tmp_path)
+
+
+@pytest.mark.parametrize("name", sorted(VALID))
+def test_lint_passes_what_crm_verify_passes(name: str, tmp_path: Path) -> None:
+    passed_by_both(VALID[name], tmp_path)
 
 
 def _installed() -> None:

@@ -11,7 +11,7 @@ import pytest
 
 from conftest import crm_verify_file
 from lintkit import tree
-from test_cib_schema_round28 import FENCE, _cib
+from test_cib_schema_round28 import FENCE, _cib, passed_by_both, refused_by_both
 from xencfg import lint
 from xencfg.cli import main
 from xencfg.membership import apart
@@ -283,32 +283,39 @@ CB023_VALID: dict[str, str] = {
 }
 
 
-def _cb023(text: str) -> list[str]:
-    from xencfg.lint.memory import lint_text
-
-    found = lint_text(text, "cib", path="cib.xml", select=["CB023"]).findings
-    return [f.message for f in found]
-
-
 @pytest.mark.parametrize("name", sorted(CB023_REFUSED))
 def test_cb023_refuses_what_crm_verify_refuses(name: str, tmp_path: Path) -> None:
-    text, ours, theirs = CB023_REFUSED[name]
-    [message] = _cb023(text)
-    assert ours in message, message
-    path = tmp_path / "cib.xml"
-    path.write_text(text)
-    rc, out = crm_verify_file(path)
-    assert rc != 0 and "config not valid" in out and theirs in out, out
+    refused_by_both(*CB023_REFUSED[name], tmp_path)
 
 
 @pytest.mark.parametrize("name", sorted(CB023_VALID))
 def test_cb023_passes_what_crm_verify_passes(name: str, tmp_path: Path) -> None:
-    text = CB023_VALID[name]
-    assert _cb023(text) == []
-    path = tmp_path / "cib.xml"
-    path.write_text(text)
-    rc, out = crm_verify_file(path)
-    assert rc == 0, out
+    passed_by_both(CB023_VALID[name], tmp_path)
+
+
+def test_cb002_a_tag_listing_no_id_is_refused_once_a_constraint_names_it(
+    tmp_path: Path,
+) -> None:
+    """tags-3.3.rng (pacemaker-3.3 on) takes any text in an obj_ref, so crm_verify 2.1.5
+    takes a pacemaker-3.9 tag listing no id (rc 0) until a constraint names the tag:
+    "tg: No resource found for nosuch", "config not valid". CB002 said error for both
+    (found while checking CB023's IDREFs); pacemaker-3.0's tags-1.3.rng has it an IDREF
+    (test_cib_truth4: refused, an error)."""
+    from xencfg.lint.memory import lint_text
+
+    tags = '\n    <tags><tag id="tg"><obj_ref id="nosuch"/><obj_ref id="a"/></tag></tags>'
+    for constraint, severity, rc in (
+        ("", "warning", 0),
+        ('<rsc_location id="l" rsc="tg" node="n1" score="10"/>', "error", 78),
+    ):
+        text = _cib("pacemaker-3.9", constraints=constraint, extra=tags)
+        found = lint_text(text, "cib", path="cib.xml", select=["CB002"]).findings
+        assert [(f.severity, f.message[:37]) for f in found] == [
+            (severity, "tag 'tg' lists 'nosuch', which is not")
+        ]
+        path = tmp_path / "cib.xml"
+        path.write_text(text)
+        assert crm_verify_file(path)[0] == rc
 
 
 # -- CB044: loss-policy demote without a Promoted role ----------------------------------
@@ -429,3 +436,58 @@ def test_cb043_reads_the_nodes_network_files(tmp_path: Path, kind: str) -> None:
     # (another address there is still no site)
     tree(root, "pra1", {rel: text.replace("10.93.1.100", "10.93.1.120")})
     assert site_found(root, select="CB043") == {("CB043", f"pra1/{GEO_CIB}", "error")}
+
+
+# -- XC001: text after '{' or around '}' follows the corosync in force ------------------
+
+#: name -> (corosync_pair() edited, whether corosync before 3.0 reads it). Each is refused
+#: by corosync -t 3.1.7 ("Extra characters after opening bracket '{'", "Extra characters
+#: before or after closing bracket '}'", or the value check).
+BRACES = {
+    # v2.4.6 coroparse.c parse_section: the '}' test (strchr_rs) closes the section
+    # whatever is around it, where the line has no '{' or ':'
+    "after close": (
+        ("\t\tring0_addr: 10.0.0.2\n\t}", "\t\tring0_addr: 10.0.0.2\n\t} # beta"),
+        True,
+    ),
+    "before close": (("\t\tring0_addr: 10.0.0.2\n\t}", "\t\tring0_addr: 10.0.0.2\n\tend }"), True),
+    # the '{' test: the section is named by the line up to the text after '{'
+    "after open": (("quorum {\n", "quorum { # votequorum\n"), True),
+    "key after open": (("quorum {\n\tprovider", "quorum { provider"), True),
+    # a '}' in a value: the section is never closed (and nodeid '2 }' is no integer)
+    "close in a value": (
+        (
+            "\t\tnodeid: 2\n\t\tring0_addr: 10.0.0.2\n\t}",
+            "\t\tring0_addr: 10.0.0.2\n\t\tnodeid: 2 }",
+        ),
+        False,
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BRACES))
+def test_xc001_braces_follow_the_corosync_in_force(name: str, tmp_path: Path) -> None:
+    """XC001 was an error for these on every release; corosync before 3.0 reads the
+    first four (a warning there: the text or the section is lost), and refuses the last
+    as corosync 3 does."""
+    from conftest import corosync_test
+    from lintkit import corosync_pair
+    from xencfg.formats.schema import Version
+    from xencfg.lint.memory import lint_text
+
+    (old, new), older_reads = BRACES[name]
+    text = corosync_pair()
+    assert old in text
+    text = text.replace(old, new)
+
+    def xc001(release: str | None) -> list[str]:
+        versions = {"corosync": Version.parse(release)} if release else None
+        found = lint_text(text, "corosync", path="corosync.conf", versions=versions).findings
+        return [f.severity for f in found if f.code == "XC001"]
+
+    assert xc001(None) == ["error"] and xc001("3.1.7") == ["error"]
+    assert xc001("2.4.5") == (["warning"] if older_reads else ["error"])
+    path = tmp_path / "corosync.conf"
+    path.write_text(text)
+    ok, out = corosync_test(path, "10.0.0.1")
+    assert not ok and "parser error" in out, out

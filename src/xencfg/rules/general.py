@@ -42,9 +42,11 @@ def syntax_error() -> Iterator[Finding]:
     drbd.conf whose last ``resource`` or ``common`` lacks only its final ``}``:
     drbdadm (8.3, 8.4 and 9) takes the end of the file as that ``}``. A corosync.conf
     line that is no section, key or ``}`` (``compatibility whitetank`` without its
-    colon) is a warning where the corosync in force is older than 3.0 (declared, or
-    shown by the rest of the file): coroparse.c before 3.0 skips the line, 3.0 refuses
-    the file; lint checks the rest of the file either way.
+    colon), text after a section's ``{`` or around a ``}`` (``} # end``) are a warning
+    where the corosync in force is older than 3.0 (declared, or shown by the rest of
+    the file): coroparse.c before 3.0 skips the line, takes the text after ``{`` into
+    the section's name (its settings are lost) and closes a section at any line with a
+    ``}``, 3.0 refuses the file; lint checks the rest of the file either way.
 
     A template (``node {{ item }}``, ``udpport <%= @port %>``, a here-document's
     ``on ${PEER} {``) of a DRBD, heartbeat, corosync, OCFS2, CIB or cman file is reported

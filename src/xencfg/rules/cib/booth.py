@@ -155,7 +155,9 @@ def ticket_demote_without_promoted_role(item: Loaded) -> Iterator[Finding]:
     (lib/pacemaker/pcmk_sched_tickets.c ``constraints_for_ticket``: ``case
     loss_ticket_demote: if (rsc_ticket->role != pcmk_role_promoted)
     resource_location(... -INFINITY, "__loss_of_ticket__")``; without a loss-policy,
-    ``rsc-role="Promoted"`` defaults to demote, ``rsc_ticket_new``). So:
+    ``rsc-role="Promoted"`` defaults to demote, ``rsc_ticket_new``; the same test on
+    ``RSC_ROLE_MASTER`` in Pacemaker 1.1's pengine/native.c ``rsc_ticket_constraint``).
+    So:
 
     - ``rsc-role="Promoted"`` (or ``Master``) on a resource no promotable clone or
       master/slave holds, with any loss-policy but ``stop``: the resource is never

@@ -16,6 +16,7 @@ from ...cluster import (
 from ...findings import Finding
 from ...formats.cib.model import ID_REFERENCES, CibDocument, _tag
 from ...formats.cib.resources import Clone, Group, Primitive, Resource
+from ...formats.cib.values import schema_version
 from ...suggest import closest
 from .. import make, rule
 from .common import _cib, _in_status, _label, _same_object, _unit_names, units
@@ -387,10 +388,14 @@ def _colocated_templates(item: Loaded) -> Iterator[Finding]:
 def _ticket_and_tag_references(
     item: Loaded, rids: set[str], scope: tuple[Loaded, ...]
 ) -> Iterator[Finding]:
-    """CB002 for a ``rsc_ticket`` (pacemaker-1.2 and later) naming no resource, and a
-    tag's ``obj_ref`` naming no id: both are IDREFs of the schema (constraints-1.2.rng,
-    tags-1.3.rng), so crm_verify 2.1.5 refuses the CIB ("IDREF attribute rsc references
-    an unknown ID")."""
+    """CB002 for a ``rsc_ticket`` (pacemaker-1.2 and later) naming no resource, an IDREF
+    of the schema (constraints-1.2.rng), so crm_verify 2.1.5 refuses the CIB ("IDREF
+    attribute rsc references an unknown ID"); and a tag's ``obj_ref`` naming no id, an
+    IDREF of tags-1.3.rng (pacemaker-1.3 to 3.2: "IDREF attribute id references an
+    unknown ID") but text in tags-3.3.rng (pacemaker-3.3 on): there crm_verify 2.1.5
+    takes the CIB (rc 0) until a constraint names the tag, then refuses it ("tg: No
+    resource found for nosuch", "config not valid"), so a warning for a tag no
+    constraint names."""
     doc = _cib(item)
     for ticket in doc.iter("rsc_ticket"):
         refs = [(ticket, "rsc")] + [(r, "resource_ref") for r in ticket.iter("{*}resource_ref")]
@@ -412,15 +417,30 @@ def _ticket_and_tag_references(
         for e in _cib(i).iter()
         if e.get("id") and _tag(e) not in ID_REFERENCES
     }
+    version = schema_version(doc.validate_with)
+    idref = version is not None and version < (3, 3)  # (tags-1.3.rng; 3.3 on: text)
+    named = {
+        v
+        for i in scope
+        for e in _cib(i).iter("rsc_location", "rsc_colocation", "rsc_order", "rsc_ticket")
+        for v in [
+            *(e.get(a) for a in ("rsc", "with-rsc", "first", "then")),
+            *(r.get("id") for r in e.iter("resource_ref")),
+        ]
+        if v
+    }
     for ref in obj_refs:
         target = ref.get("id")
         if target is not None and target not in all_ids:
             tag = ref.getparent()
+            tag_id = tag.get("id") if tag is not None else None
+            used = tag_id in named or idref
             yield make(
                 "CB002",
-                f"tag '{tag.get('id') if tag is not None else '?'}' lists '{target}', which"
-                " is not defined",
+                f"tag '{tag_id or '?'}' lists '{target}', which is not defined"
+                + ("" if used else " (a constraint naming the tag is refused)"),
                 item.where(ref),
+                severity=None if used else "warning",
             )
 
 
