@@ -371,6 +371,19 @@ def test_geo_booth_site_address_not_owned(tmp_path: Path) -> None:
     assert site_found(root) == {("CB043", f"pra1/{CIB}", "error")}
 
 
+def test_geo_booth_site_address_in_another_spelling(tmp_path: Path) -> None:
+    """An IPv6 site written ``fd93:1::0100`` in booth.conf and ``fd93:1::100`` in the
+    booth group's IPaddr2: nothing, true (boothd compares the addresses themselves,
+    transport.c ``_find_myself`` after inet_pton). CB043 compared the strings and
+    called it an error; with the group moving fd93:1::110 it stays one."""
+    root = _copy(GEO, tmp_path)
+    edit_site(root, "*/etc/booth/booth.conf", "site = 10.93.1.100", "site = fd93:1::0100")
+    edit_site(root, "pra*/" + CIB, 'name="ip" value="10.93.1.100"', 'name="ip" value="fd93:1::100"')
+    assert site_found(root, select="CB043") == set()
+    edit_site(root, "pra*/" + CIB, 'name="ip" value="fd93:1::100"', 'name="ip" value="fd93:1::110"')
+    assert site_found(root, select="CB043") == {("CB043", f"pra1/{CIB}", "error")}
+
+
 def test_sles12_libvirt_guests_on_boot(tmp_path: Path) -> None:
     """libvirt-guests enabled (multi-user.target.wants) with the tree's ON_BOOT=ignore:
     nothing, true (its start then starts no guest, tools/libvirt-guests.sh.in). With

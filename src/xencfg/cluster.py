@@ -462,7 +462,7 @@ def _drbd_floating(cluster: Cluster, model: ClusterModel) -> None:
         return
     held: dict[str, set[str]] = {}
     for info in model.nodes.values():
-        held[info.name] = {_ip_key(a) for a in info.addresses}
+        held[info.name] = {ip_key(a) for a in info.addresses}
     for name, ips in captured_addresses(cluster).items():
         held.setdefault(short(name), set()).update(ips)
     for ip, (_, movers) in moved_addresses(cluster).items():
@@ -483,15 +483,15 @@ def _drbd_floating(cluster: Cluster, model: ClusterModel) -> None:
 
 
 def floating_addresses(res: Resource) -> set[str]:
-    """The addresses of ``res``'s ``floating`` hosts, in one spelling (:func:`_ip_key`)."""
+    """The addresses of ``res``'s ``floating`` hosts, in one spelling (:func:`ip_key`)."""
     return {
-        _ip_key(h.address.ip)
+        ip_key(h.address.ip)
         for h in res.host_list
         if h.kind == "floating" and h.address is not None and h.address.ip
     }
 
 
-def _ip_key(address: str) -> str:
+def ip_key(address: str) -> str:
     """An address as one spelling (``fd00::0001`` is ``fd00::1``); not an IP: as written."""
     import ipaddress
 
@@ -503,7 +503,7 @@ def _ip_key(address: str) -> str:
 
 def captured_addresses(cluster: Cluster) -> dict[str, set[str]]:
     """Each node's addresses as its captured ``ip addr`` shows them (nodes with no
-    capture left out), in one spelling (:func:`_ip_key`). Once per run."""
+    capture left out), in one spelling (:func:`ip_key`). Once per run."""
 
     def compute() -> dict[str, set[str]]:
         if not cluster.has("ip-addr"):
@@ -513,7 +513,7 @@ def captured_addresses(cluster: Cluster) -> dict[str, set[str]]:
         out: dict[str, set[str]] = {}
         for item, doc in cluster.typed("ip-addr", IpAddrDocument):
             if item.node and doc.addresses:
-                out.setdefault(item.node, set()).update(_ip_key(a.address) for a in doc.addresses)
+                out.setdefault(item.node, set()).update(ip_key(a.address) for a in doc.addresses)
         return out
 
     return cluster.fact("captured-addresses", compute)
@@ -529,7 +529,7 @@ def moved_addresses(cluster: Cluster) -> dict[str, tuple[str, frozenset[str]]]:
         found: dict[str, tuple[str, set[str]]] = {}
 
         def add(ip: str, what: str, item: Loaded) -> None:
-            entry = found.setdefault(_ip_key(ip), (what, set()))
+            entry = found.setdefault(ip_key(ip), (what, set()))
             if item.node:
                 entry[1].add(item.node)
 

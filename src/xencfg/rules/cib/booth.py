@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...booth import booth_tickets
-from ...cluster import Cluster, Loaded, short
+from ...cluster import Cluster, Loaded, ip_key, short
 from ...findings import Finding
 from .. import make, rule
 from .common import _cib, _in_status, _tag, units
@@ -116,7 +116,8 @@ def booth_site_address_not_owned(cluster: Cluster) -> Iterator[Finding]:
                 for node in cluster.nodes:
                     if node and short(node) in members:
                         owned |= _interface_addresses(cluster, node)
-                if owned & set(conf.sites):
+                # (one spelling: fd00::0001 is fd00::1 to boothd, which compares addresses)
+                if {ip_key(a) for a in owned} & {ip_key(s) for s in conf.sites}:
                     continue
                 yield make(
                     "CB043",

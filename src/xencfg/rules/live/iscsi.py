@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...cluster import Cluster, _ip_key, moved_addresses
+from ...cluster import Cluster, ip_key, moved_addresses
 from ...findings import Finding, Location
 from .. import Once, make, rule
 from ..iscsi.common import _read_ietd
@@ -260,7 +260,7 @@ def _elsewhere(cluster: Cluster, target: str, address: str | None) -> list[str] 
     boxes, known = _exporters(cluster).get(target, (set(), False))
     if not boxes or not known or address is None:
         return None
-    moved = moved_addresses(cluster).get(_ip_key(address))
+    moved = moved_addresses(cluster).get(ip_key(address))
     if moved is not None and moved[1] & boxes:
         return None  # a target pair's service address: on whichever box is active now
     for b in boxes:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...cluster import Cluster, _ip_key, captured_addresses, moved_addresses
+from ...cluster import Cluster, captured_addresses, ip_key, moved_addresses
 from ...findings import Finding
 from .. import Once, make, rule
 from ..iscsi.common import _read_ietd
@@ -57,7 +57,7 @@ def iscsi_record_unknown_target(cluster: Cluster) -> Iterator[Finding]:
         for r in doc.records:
             if r.target in targets or r.startup == "manual":
                 continue
-            if _ip_key(r.address) not in portals:
+            if ip_key(r.address) not in portals:
                 continue  # a portal of a box outside the run: its targets are not here
             if not once((item.node, r.target)):
                 continue
@@ -93,13 +93,13 @@ def _box_addresses(cluster: Cluster) -> set[str]:
                 for portal in tpg.portals:
                     ip = (portal.ip_address or "").strip("[]")
                     if ip and ip not in ("0.0.0.0", "::"):
-                        out.add(_ip_key(ip))
+                        out.add(ip_key(ip))
     captured = captured_addresses(cluster)
     for box in boxes:
         out |= captured.get(box, set())
         info = cluster.model.node(box)
         if info is not None:
-            out |= {_ip_key(a) for a in info.addresses}
+            out |= {ip_key(a) for a in info.addresses}
     for ip, (_, movers) in moved_addresses(cluster).items():
         if movers & boxes:
             out.add(ip)
