@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import attrs
+
 from .discover import NodeTree, display_path, etc_file_text
 from .netconf import keyfiles, netplan
 
@@ -27,7 +29,8 @@ def interface_addresses(tree: NodeTree) -> Addresses:
     """The addresses the node's network configuration gives each interface (IPv4 or
     IPv6, the prefix length cut off), the first one of each; bridge members get their
     bridge's. Files are read inside the node tree only (``etc_file_text``)."""
-    found, bridged, _ = _read(tree)
+    net = _read(tree)
+    found, bridged = net.found, net.bridged
     for member, bridge in bridged.items():
         if member not in found and bridge in found:
             address, where = found[bridge]
@@ -40,27 +43,36 @@ def bridges(tree: NodeTree) -> dict[str, str]:
     stanza with ``bridge_ports`` (``none`` too), an ifcfg file of ``TYPE=Bridge`` (SUSE:
     ``BRIDGE=yes``) or one a port names by ``BRIDGE=`` (initscripts' ifup-eth adds a
     bridge that does not exist yet), a netplan or keyfile bridge with members."""
-    _, bridged, made = _read(tree)
-    for bridge in bridged.values():
+    net = _read(tree)
+    made = dict(net.made)
+    for bridge in net.bridged.values():
         made.setdefault(bridge, f"{tree.name}: a member's bridge")
     return made
 
 
-def _read(tree: NodeTree) -> tuple[Addresses, dict[str, str], dict[str, str]]:
-    """Every network file of the node once: addresses, bridge members (member ->
-    bridge) and the bridges stanzas define (bridge -> where)."""
-    found: Addresses = {}
-    bridged: dict[str, str] = {}  # member interface -> its bridge
-    made: dict[str, str] = {}
+@attrs.define
+class _Net:
+    """What a node's network files say, filled file by file."""
+
+    found: Addresses = attrs.Factory(dict)
+    #: member interface -> its bridge
+    bridged: dict[str, str] = attrs.Factory(dict)
+    #: bridge -> where a stanza makes it
+    made: dict[str, str] = attrs.Factory(dict)
+
+
+def _read(tree: NodeTree) -> _Net:
+    """Every network file of the node once."""
+    net = _Net()
     etc, node = tree.etc, tree.name
     for path in [etc / "network" / "interfaces", *_sorted(etc / "network" / "interfaces.d")]:
-        _debian(node, path, etc_file_text(tree, path, _LIMIT), found, bridged, made)
+        _debian(node, path, etc_file_text(tree, path, _LIMIT), net)
     for folder in (etc / "sysconfig" / "network-scripts", etc / "sysconfig" / "network"):
         for path in _sorted(folder, "ifcfg-*"):
-            _ifcfg(node, path, etc_file_text(tree, path, _LIMIT), found, bridged, made)
-    netplan(tree, found, bridged)  # (netconf.py: Ubuntu's netplan, NM's keyfiles)
-    keyfiles(tree, found, bridged)
-    return found, bridged, made
+            _ifcfg(node, path, etc_file_text(tree, path, _LIMIT), net)
+    netplan(tree, net.found, net.bridged)  # (netconf.py: Ubuntu's netplan, NM's keyfiles)
+    keyfiles(tree, net.found, net.bridged)
+    return net
 
 
 #: The most read of one network file: far above any real one.
@@ -89,14 +101,7 @@ def _address(value: str) -> str | None:
     return str(ip).split("%")[0]
 
 
-def _debian(
-    node: str,
-    path: Path,
-    text: str | None,
-    found: Addresses,
-    bridged: dict[str, str],
-    made: dict[str, str],
-) -> None:
+def _debian(node: str, path: Path, text: str | None, net: _Net) -> None:
     """interfaces(5): ``iface NAME FAMILY METHOD`` opens a stanza its option lines
     (``address``, ``bridge_ports``; ifupdown2 spells it ``bridge-ports``) belong to,
     up to the next ``iface``, ``auto``, ``mapping``, ``allow-*`` or ``source`` line."""
@@ -116,23 +121,16 @@ def _debian(
             iface = None
         elif iface is not None and words[0] == "address" and len(words) >= 2:
             address = _address(words[1])
-            if address is not None and iface not in found:
-                found[iface] = (address, f"{where}:{no}")
+            if address is not None and iface not in net.found:
+                net.found[iface] = (address, f"{where}:{no}")
         elif iface is not None and words[0] in ("bridge_ports", "bridge-ports"):
-            made.setdefault(iface, f"{where}:{no}")
+            net.made.setdefault(iface, f"{where}:{no}")
             for port in words[1:]:
                 if port != "none":
-                    bridged.setdefault(port, iface)
+                    net.bridged.setdefault(port, iface)
 
 
-def _ifcfg(
-    node: str,
-    path: Path,
-    text: str | None,
-    found: Addresses,
-    bridged: dict[str, str],
-    made: dict[str, str],
-) -> None:
+def _ifcfg(node: str, path: Path, text: str | None, net: _Net) -> None:
     """An ifcfg file: ``DEVICE`` (else the file's suffix) names the interface;
     ``IPADDR`` or the first ``IPADDR<suffix>`` its address; ``BRIDGE`` its bridge;
     ``TYPE=Bridge`` (SUSE: ``BRIDGE=yes``) makes it one."""
@@ -149,16 +147,16 @@ def _ifcfg(
     iface = (doc.get("DEVICE") or path.name.removeprefix("ifcfg-")).strip("'\"")
     bridge = (doc.get("BRIDGE") or "").strip("'\"")
     if bridge and bridge.lower() not in ("yes", "no"):  # (SUSE: BRIDGE='yes')
-        bridged.setdefault(iface, bridge)
+        net.bridged.setdefault(iface, bridge)
     if bridge.lower() == "yes" or (doc.get("TYPE") or "").strip("'\"").lower() == "bridge":
-        made.setdefault(iface, f"{node}:{display_path(path)}")
+        net.made.setdefault(iface, f"{node}:{display_path(path)}")
     for port in (doc.get("BRIDGE_PORTS") or "").split():  # (SUSE's bridge names its ports)
-        bridged.setdefault(port, iface)
+        net.bridged.setdefault(port, iface)
     keys = {a.name for a in doc.assignments()}
     names = ["IPADDR", *sorted(k for k in keys if k.startswith("IPADDR") and k != "IPADDR")]
     for name in names:
         value = doc.get(name)
         address = _address(value) if value else None
         if address is not None:
-            found.setdefault(iface, (address, f"{node}:{display_path(path)} {name}"))
+            net.found.setdefault(iface, (address, f"{node}:{display_path(path)} {name}"))
             return
