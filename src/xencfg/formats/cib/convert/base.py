@@ -54,6 +54,7 @@ class ConverterBase:
         self.added: list[Any] = []
         #: instance nvpairs moved into the meta set (not copied into the instance set)
         self.moved: set[Any] = set()
+        self._dashed: set[str] | None = None
 
     # -- reporting
     def note(self, kind: str, src: Any, what: str, why: str) -> None:
@@ -458,13 +459,23 @@ class ConverterBase:
                 "its nvpairs were resource options, which Pacemaker 1.0 reads as meta attributes",
             )
 
-    def nvpair(self, src: Any, out_set: Any, kind: str) -> Any:
+    def nvpair(self, src: Any, out_set: Any, kind: str) -> Any | None:
         name = src.get("name", "")
         meta = kind == "meta_attributes"
         if meta:
             new = name.replace("_", "-")
         elif kind == "cluster_property_set":
             new = option_name(name)
+            if new != name and new == name.replace("_", "-") and new in self.dashed(src):
+                self.note(
+                    "warning",
+                    src,
+                    f"{name}={src.get('value')!r} dropped: this CIB also sets {new}",
+                    f"the CRM reads {new} and its old name only when {new} is unset "
+                    "(cluster_option in heartbeat 2's and Pacemaker 1.0's lib/crm/common/utils.c); "
+                    "both renamed, the first would win",
+                )
+                return None
         else:
             new = OPTION_NAMES.get(name, name)
         if new != name:
@@ -483,6 +494,18 @@ class ConverterBase:
             self.note("drop-attribute", src, f"dropped {extra}", "nvpairs have id/name/value only")
         self.made[src] = nv  # renamed: a later step finds its source line through this
         return nv
+
+    def dashed(self, src: Any) -> set[str]:
+        """The option names the CIB of ``src`` writes with dashes in ``crm_config``."""
+        if self._dashed is None:
+            root = src.getroottree().getroot()
+            self._dashed = {
+                str(nv.get("name"))
+                for conf in root.iter("crm_config")
+                for nv in conf.iter("nvpair")
+                if "-" in (nv.get("name") or "")
+            }
+        return self._dashed
 
     def loose(self, src: Any, parent: Any) -> None:
         """A snippet outside any CIB context: a lone nvpair keeps its id (it names the
