@@ -220,3 +220,42 @@ def test_generated_cibs_keep_the_invariants(text: str, target: str) -> None:
     except (InvalidOutput, ConversionRefused):
         return
     assert violations(text, result.text, result.changes) == []
+
+
+# -- a CIB that uses one id twice: Pacemaker refuses it, so the conversion says so
+
+PCMK10_DUP = """<cib validate-with="pacemaker-1.0" admin_epoch="0" epoch="1" num_updates="0">
+  <configuration>
+    <crm_config>
+      <cluster_property_set id="o">
+        <nvpair id="nvpair" name="stonith-enabled" value="false"/>
+        <nvpair id="nvpair" name="no-quorum-policy" value="stop"/>
+      </cluster_property_set>
+    </crm_config>
+    <nodes/>
+    <resources/>
+    <constraints/>
+  </configuration>
+  <status/>
+</cib>
+"""
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_a_reused_id_is_reported_as_the_inputs(
+    tmp_path: Path, target: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Upstream test06's rec-rsc-9.expected.xml gives 23 nvpairs id="nvpair"; crm_verify
+    2.1.5 on it and on its conversions: "Relax-NG validity error : ID nvpair redefined",
+    REJECT. Before, ``--to pacemaker-1.0`` handed it back with exit 0 and no word; now the
+    CIB is written, CB001 is named with its input line, exit 1 (a carried error)."""
+    from xencfg.cli import main
+
+    src = tmp_path / "cib.xml"
+    src.write_text(PCMK10_DUP)
+    out = tmp_path / "out.xml"
+    assert main(["cib", "convert", "--to", target, str(src), "-o", str(out)]) == 1
+    assert out.exists()
+    err = capsys.readouterr().err
+    assert ":6: CB001 Pacemaker will refuse this CIB" in err, err
+    assert "carried from the input line 6" in err

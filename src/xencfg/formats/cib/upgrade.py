@@ -329,8 +329,11 @@ class _Current(_ResourceSteps):
 
     # -- crm_config
     def cluster_options(self, root: Any) -> None:
-        dashed = {nv.get("name") for conf in root.iter("crm_config") for nv in conf.iter("nvpair")}
+        plain = [s for s in root.iter("cluster_property_set") if s.find("rule") is None]
+        unruled = {nv.get("name") for s in plain for nv in s.iter("nvpair")}
         for cps in list(root.iter("cluster_property_set")):
+            ruled = cps.find("rule") is not None  # (a rule's set applies when its rule does)
+            dashed = {nv.get("name") for nv in cps.iter("nvpair")} if ruled else unruled
             for nv in list(cps.findall("nvpair")):
                 name = nv.get("name", "")
                 value = nv.get("value", "")

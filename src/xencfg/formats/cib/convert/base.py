@@ -54,7 +54,8 @@ class ConverterBase:
         self.added: list[Any] = []
         #: instance nvpairs moved into the meta set (not copied into the instance set)
         self.moved: set[Any] = set()
-        self._dashed: set[str] | None = None
+        #: a ruled option set (None: the sets without a rule) -> the names written in it
+        self._dashed: dict[Any, set[str]] = {}
 
     # -- reporting
     def note(self, kind: str, src: Any, what: str, why: str) -> None:
@@ -496,16 +497,20 @@ class ConverterBase:
         return nv
 
     def dashed(self, src: Any) -> set[str]:
-        """The option names the CIB of ``src`` writes with dashes in ``crm_config``."""
-        if self._dashed is None:
+        """The option names written with dashes in the set of the nvpair ``src`` and, for
+        a set without a rule, in every other set without one (a rule's set applies only
+        when its rule does)."""
+        own = next((a for a in src.iterancestors("cluster_property_set")), None)
+        if own is None:
+            return set()
+        key = own if own.find("rule") is not None else None
+        if key not in self._dashed:
             root = src.getroottree().getroot()
-            self._dashed = {
-                str(nv.get("name"))
-                for conf in root.iter("crm_config")
-                for nv in conf.iter("nvpair")
-                if "-" in (nv.get("name") or "")
-            }
-        return self._dashed
+            sets = [own] if key is not None else [
+                s for s in root.iter("cluster_property_set") if s.find("rule") is None
+            ]  # fmt: skip
+            self._dashed[key] = {str(nv.get("name")) for s in sets for nv in s.iter("nvpair")}
+        return self._dashed[key]
 
     def loose(self, src: Any, parent: Any) -> None:
         """A snippet outside any CIB context: a lone nvpair keeps its id (it names the
