@@ -259,3 +259,39 @@ def test_a_reused_id_is_reported_as_the_inputs(
     err = capsys.readouterr().err
     assert ":6: CB001 Pacemaker will refuse this CIB" in err, err
     assert "carried from the input line 6" in err
+
+
+PCMK10_DANGLING = """<cib validate-with="pacemaker-1.0" admin_epoch="0" epoch="1" num_updates="0">
+  <configuration>
+    <crm_config/>
+    <nodes/>
+    <resources>
+      <primitive id="web" class="ocf" provider="heartbeat" type="apache"/>
+    </resources>
+    <constraints>
+      <rsc_order id="fs-then-web" first="cl-ocfs" then="web"/>
+    </constraints>
+  </configuration>
+  <status/>
+</cib>
+"""
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_a_reference_to_no_resource_is_named(
+    tmp_path: Path, target: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """tests/fixtures/topo6/.../bad/lark1's CIB orders after a clone it does not define;
+    crm_verify 2.1.5 on its ``--to current`` output: "IDREF attribute first references an
+    unknown ID", "CIB did not pass schema validation" (REJECT), which the conversion wrote
+    with exit 0 and no word. Now CB002 names the input line, exit 1. A fragment may name
+    resources defined elsewhere and still converts with exit 0."""
+    from xencfg.cli import main
+
+    src = tmp_path / "cib.xml"
+    src.write_text(PCMK10_DANGLING)
+    assert main(["cib", "convert", "--to", target, str(src), "-o", str(tmp_path / "o.xml")]) == 1
+    assert ":9: CB002 Pacemaker will refuse this CIB" in capsys.readouterr().err
+    frag = tmp_path / "frag.xml"
+    frag.write_text('<rsc_order id="o1" first="a" then="b"/>\n')
+    assert main(["cib", "convert", "--to", target, str(frag), "-o", str(tmp_path / "f.xml")]) == 0
