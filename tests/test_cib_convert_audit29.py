@@ -222,76 +222,63 @@ def test_generated_cibs_keep_the_invariants(text: str, target: str) -> None:
     assert violations(text, result.text, result.changes) == []
 
 
-# -- a CIB that uses one id twice: Pacemaker refuses it, so the conversion says so
+# -- what Pacemaker refuses in the input is named, not handed back with exit 0
 
-PCMK10_DUP = """<cib validate-with="pacemaker-1.0" admin_epoch="0" epoch="1" num_updates="0">
+PCMK10 = """<cib validate-with="pacemaker-1.0" admin_epoch="0" epoch="1" num_updates="0">
   <configuration>
     <crm_config>
       <cluster_property_set id="o">
         <nvpair id="nvpair" name="stonith-enabled" value="false"/>
-        <nvpair id="nvpair" name="no-quorum-policy" value="stop"/>
+        <nvpair id="NV2" name="no-quorum-policy" value="stop"/>
       </cluster_property_set>
     </crm_config>
-    <nodes/>
-    <resources/>
-    <constraints/>
-  </configuration>
-  <status/>
-</cib>
-"""
-
-
-@pytest.mark.parametrize("target", TARGETS)
-def test_a_reused_id_is_reported_as_the_inputs(
-    tmp_path: Path, target: str, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """Upstream test06's rec-rsc-9.expected.xml gives 23 nvpairs id="nvpair"; crm_verify
-    2.1.5 on it and on its conversions: "Relax-NG validity error : ID nvpair redefined",
-    REJECT. Before, ``--to pacemaker-1.0`` handed it back with exit 0 and no word; now the
-    CIB is written, CB001 is named with its input line, exit 1 (a carried error)."""
-    from xencfg.cli import main
-
-    src = tmp_path / "cib.xml"
-    src.write_text(PCMK10_DUP)
-    out = tmp_path / "out.xml"
-    assert main(["cib", "convert", "--to", target, str(src), "-o", str(out)]) == 1
-    assert out.exists()
-    err = capsys.readouterr().err
-    assert ":6: CB001 Pacemaker will refuse this CIB" in err, err
-    assert "carried from the input line 6" in err
-
-
-PCMK10_DANGLING = """<cib validate-with="pacemaker-1.0" admin_epoch="0" epoch="1" num_updates="0">
-  <configuration>
-    <crm_config/>
     <nodes/>
     <resources>
       <primitive id="web" class="ocf" provider="heartbeat" type="apache"/>
     </resources>
     <constraints>
-      <rsc_order id="fs-then-web" first="cl-ocfs" then="web"/>
+      <rsc_order id="fs-then-web" first="FIRST" then="web"/>
     </constraints>
   </configuration>
   <status/>
 </cib>
 """
 
+#: (input, the code, its input line). Upstream test06's rec-rsc-9.expected.xml gives 23
+#: nvpairs id="nvpair": crm_verify 2.1.5 on it and its conversions "Relax-NG validity
+#: error : ID nvpair redefined". tests/fixtures/topo6/.../bad/lark1's CIB orders after a
+#: clone it does not define: crm_verify on its --to current output "IDREF attribute first
+#: references an unknown ID", "CIB did not pass schema validation". Both were written
+#: with exit 0 and no word (--to pacemaker-1.0 handed the first back as it was).
+REFUSED = {
+    "reused id": (PCMK10.replace("NV2", "nvpair").replace("FIRST", "web"), "CB001", 6),
+    "no such resource": (PCMK10.replace("NV2", "o2").replace("FIRST", "cl-ocfs"), "CB002", 14),
+}
+
 
 @pytest.mark.parametrize("target", TARGETS)
-def test_a_reference_to_no_resource_is_named(
-    tmp_path: Path, target: str, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize("case", sorted(REFUSED))
+def test_what_pacemaker_refuses_is_named(
+    tmp_path: Path, case: str, target: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """tests/fixtures/topo6/.../bad/lark1's CIB orders after a clone it does not define;
-    crm_verify 2.1.5 on its ``--to current`` output: "IDREF attribute first references an
-    unknown ID", "CIB did not pass schema validation" (REJECT), which the conversion wrote
-    with exit 0 and no word. Now CB002 names the input line, exit 1. A fragment may name
-    resources defined elsewhere and still converts with exit 0."""
+    """Written, the error named with its input line, exit 1 (a carried error)."""
     from xencfg.cli import main
 
+    text, code, line = REFUSED[case]
     src = tmp_path / "cib.xml"
-    src.write_text(PCMK10_DANGLING)
-    assert main(["cib", "convert", "--to", target, str(src), "-o", str(tmp_path / "o.xml")]) == 1
-    assert ":9: CB002 Pacemaker will refuse this CIB" in capsys.readouterr().err
+    src.write_text(text)
+    out = tmp_path / "out.xml"
+    assert main(["cib", "convert", "--to", target, str(src), "-o", str(out)]) == 1
+    assert out.exists()
+    err = capsys.readouterr().err
+    assert f":{line}: {code} Pacemaker will refuse this CIB" in err, err
+    assert f"carried from the input line {line}" in err
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_a_fragment_may_name_resources_defined_elsewhere(tmp_path: Path, target: str) -> None:
+    from xencfg.cli import main
+
     frag = tmp_path / "frag.xml"
     frag.write_text('<rsc_order id="o1" first="a" then="b"/>\n')
     assert main(["cib", "convert", "--to", target, str(frag), "-o", str(tmp_path / "f.xml")]) == 0
