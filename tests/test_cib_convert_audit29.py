@@ -253,6 +253,19 @@ PCMK10 = """<cib validate-with="pacemaker-1.0" admin_epoch="0" epoch="1" num_upd
 REFUSED = {
     "reused id": (PCMK10.replace("NV2", "nvpair").replace("FIRST", "web"), "CB001", 6),
     "no such resource": (PCMK10.replace("NV2", "o2").replace("FIRST", "cl-ocfs"), "CB002", 14),
+    # tests/fixtures/cib-truth/cb028-misspelt.xml: crm_verify 2.1.5 on its --to current
+    # output "Unknown role: Stoped", "config not valid"; Pacemaker starts the resource
+    "no such role": (
+        PCMK10.replace("NV2", "o2")
+        .replace("FIRST", "web")
+        .replace(
+            'type="apache"/>',
+            'type="apache">\n<meta_attributes id="web-meta"><nvpair id="web-tr" '
+            'name="target-role" value="Stoped"/></meta_attributes></primitive>',
+        ),
+        "CB028",
+        12,
+    ),
 }
 
 

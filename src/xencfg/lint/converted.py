@@ -39,7 +39,9 @@ if TYPE_CHECKING:
 #: The lint rules whose errors are ``crm_verify`` refusals ("Errors found during check:
 #: config not valid", as each rule's doc cites): a reference to no resource (CB002, in a
 #: whole CIB: crm_verify 2.1.5 "IDREF attribute first references an unknown ID", "CIB did
-#: not pass schema validation"), two elements of one id (CB001: crm_verify
+#: not pass schema validation"), a target-role that is no role (CB028: crm_verify 2.1.5
+#: "Unknown role: Stoped", "config not valid"; Pacemaker starts the resource meant to stay
+#: stopped), two elements of one id (CB001: crm_verify
 #: 2.1.5 "Relax-NG validity error : ID nvpair redefined", on upstream test06's
 #: rec-rsc-9.expected.xml handed back as it is), the schema's (CB023), two recurring ops
 #: of one name and interval or a recurring start (CB030), on-fail=fence / loss-policy=fence
@@ -64,6 +66,7 @@ RULES = (
     "CB025",
     "CB026",
     "CB027",
+    "CB028",
     "CB029",
     "CB030",
     "CB033",
