@@ -223,7 +223,7 @@ class _Gen:
                 f'<expression id="{rid}-e" attribute="pingd" operation="lte" value="0"/>',
             ]
         )
-        scores = ["", "0", "100", "INFINITY", "-INFINITY"] + (["50.5", "infinity"] * self.hb2)
+        scores = ["0", "100", "INFINITY", "-INFINITY"] + (["", "50.5", "infinity"] * self.hb2)
         role = self.pick(["", "master"] if self.hb2 else ["", "Master"])
         rule = f"<rule{_attrs({'id': rid, 'score': self.pick(scores), 'role': role})}>{expr}</rule>"
         return f"<rsc_location{_attrs({'id': cid, 'rsc': a})}>{rule}</rsc_location>"
