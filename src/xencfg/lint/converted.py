@@ -23,6 +23,7 @@ keeps), and sorted into two kinds:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -36,7 +37,13 @@ if TYPE_CHECKING:
     from xencfg.versions import Version
 
 #: The lint rules whose errors are ``crm_verify`` refusals ("Errors found during check:
-#: config not valid", as each rule's doc cites): the schema's (CB023), two recurring ops
+#: config not valid", as each rule's doc cites): a reference to no resource (CB002, in a
+#: whole CIB: crm_verify 2.1.5 "IDREF attribute first references an unknown ID", "CIB did
+#: not pass schema validation"), a target-role that is no role (CB028: crm_verify 2.1.5
+#: "Unknown role: Stoped", "config not valid"; Pacemaker starts the resource meant to stay
+#: stopped), two elements of one id (CB001: crm_verify
+#: 2.1.5 "Relax-NG validity error : ID nvpair redefined", on upstream test06's
+#: rec-rsc-9.expected.xml handed back as it is), the schema's (CB023), two recurring ops
 #: of one name and interval or a recurring start (CB030), on-fail=fence / loss-policy=fence
 #: without fencing (CB025, CB033 no-quorum-policy=suicide), an option value Pacemaker
 #: refuses (CB041), clone-node-max > 1 on an anonymous clone (CB024), a promotable clone
@@ -51,7 +58,20 @@ if TYPE_CHECKING:
 #: "config not valid" once a status plans the stop (a restart after a definition
 #: change). Not CB005 (no STONITH device): crm_verify calls it an error, but the CIB
 #: loads; the conversion reports it (``safety``).
-RULES = ("CB023", "CB024", "CB025", "CB026", "CB027", "CB029", "CB030", "CB033", "CB041")
+RULES = (
+    "CB001",
+    "CB002",
+    "CB023",
+    "CB024",
+    "CB025",
+    "CB026",
+    "CB027",
+    "CB028",
+    "CB029",
+    "CB030",
+    "CB033",
+    "CB041",
+)
 
 
 @attrs.frozen
@@ -103,20 +123,49 @@ def refusals(
         ).findings
         if f.severity == "error"
     ]
+    if any(f.code == "CB002" for f in found) and not _whole_cib(converted):
+        # a fragment may name resources defined elsewhere (its loader's business)
+        found = [f for f in found if f.code != "CB002"]
     if not found:
         return []
+    if converted == source:  # (a pacemaker-1.x CIB handed back as it is: all the input's)
+        return [Refusal(f.code, f.message, f.line or 1) for f in found]
     at_line = _elements_by_line(converted)
     inputs = _input_lines(source)
     rewritten = {(c.element, c.id) for c in changes if c.id is not None}
     had = _input_findings(source, versions) if rewritten else set()
     out = []
+    reused = _reused_ids(source) if any(f.code == "CB001" for f in found) else {}
     for f in found:
         el = _with_id(at_line.get(f.line))
         line = None if el is None else inputs.get((el.tag, el.get("id")))
         if line is not None and (el.tag, el.get("id")) in rewritten and (f.code, line) not in had:
             line = None  # (rewritten by the conversion, and the input had no such error)
+        if f.code == "CB001":  # the input's own when it used the id twice too
+            named = re.match(r"id '([^']*)'", f.message)
+            line = reused.get(named.group(1)) if named else None
         out.append(Refusal(f.code, f.message, line))
     return out
+
+
+def _whole_cib(text: str) -> bool:
+    nodes, _whole = parse_roots(text, None)
+    roots = [n for n in nodes if isinstance(n.tag, str)]
+    return len(roots) == 1 and roots[0].tag == "cib"
+
+
+def _reused_ids(source: str) -> dict[str, int]:
+    """Each id two elements of ``source`` carry -> the input line of its reuse, where
+    lint's CB001 places it."""
+    seen: set[str] = set()
+    reused: dict[str, int] = {}
+    for el in _elements(source):
+        ident = el.get("id")
+        if ident is not None and ident in seen:
+            reused.setdefault(ident, el.sourceline or 1)
+        elif ident is not None:
+            seen.add(ident)
+    return reused
 
 
 def _with_id(el: Any) -> Any:

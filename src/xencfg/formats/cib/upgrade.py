@@ -329,7 +329,11 @@ class _Current(_ResourceSteps):
 
     # -- crm_config
     def cluster_options(self, root: Any) -> None:
+        plain = [s for s in root.iter("cluster_property_set") if s.find("rule") is None]
+        unruled = {nv.get("name") for s in plain for nv in s.iter("nvpair")}
         for cps in list(root.iter("cluster_property_set")):
+            ruled = cps.find("rule") is not None  # (a rule's set applies when its rule does)
+            dashed = {nv.get("name") for nv in cps.iter("nvpair")} if ruled else unruled
             for nv in list(cps.findall("nvpair")):
                 name = nv.get("name", "")
                 value = nv.get("value", "")
@@ -339,6 +343,16 @@ class _Current(_ResourceSteps):
                 elif name in ("default-migration-threshold", "default_migration_threshold"):
                     cps.remove(nv)
                     self.rsc_default(root, "migration-threshold", value, nv)
+                elif name in RENAMED_OPTIONS and RENAMED_OPTIONS[name] in dashed:
+                    cps.remove(nv)
+                    self.note(
+                        nv,
+                        f"{name}={value!r} dropped: this CIB also sets {RENAMED_OPTIONS[name]}",
+                        f"Pacemaker 1.x read {RENAMED_OPTIONS[name]} and its old name only when "
+                        "that is unset (cluster_option, lib/common/utils.c); renamed, the first "
+                        "of the two would win",
+                        "warning",
+                    )
                 elif name in RENAMED_OPTIONS:
                     nv.set("name", RENAMED_OPTIONS[name])
                     self.note(nv, f"{name} -> {RENAMED_OPTIONS[name]}", "upgrade-2.10.xsl's rename")

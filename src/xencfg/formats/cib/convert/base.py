@@ -54,6 +54,8 @@ class ConverterBase:
         self.added: list[Any] = []
         #: instance nvpairs moved into the meta set (not copied into the instance set)
         self.moved: set[Any] = set()
+        #: a ruled option set (None: the sets without a rule) -> the names written in it
+        self._dashed: dict[Any, set[str]] = {}
 
     # -- reporting
     def note(self, kind: str, src: Any, what: str, why: str) -> None:
@@ -458,13 +460,23 @@ class ConverterBase:
                 "its nvpairs were resource options, which Pacemaker 1.0 reads as meta attributes",
             )
 
-    def nvpair(self, src: Any, out_set: Any, kind: str) -> Any:
+    def nvpair(self, src: Any, out_set: Any, kind: str) -> Any | None:
         name = src.get("name", "")
         meta = kind == "meta_attributes"
         if meta:
             new = name.replace("_", "-")
         elif kind == "cluster_property_set":
             new = option_name(name)
+            if new != name and new == name.replace("_", "-") and new in self.dashed(src):
+                self.note(
+                    "warning",
+                    src,
+                    f"{name}={src.get('value')!r} dropped: this CIB also sets {new}",
+                    f"the CRM reads {new} and its old name only when {new} is unset "
+                    "(cluster_option in heartbeat 2's and Pacemaker 1.0's lib/crm/common/utils.c); "
+                    "both renamed, the first would win",
+                )
+                return None
         else:
             new = OPTION_NAMES.get(name, name)
         if new != name:
@@ -483,6 +495,22 @@ class ConverterBase:
             self.note("drop-attribute", src, f"dropped {extra}", "nvpairs have id/name/value only")
         self.made[src] = nv  # renamed: a later step finds its source line through this
         return nv
+
+    def dashed(self, src: Any) -> set[str]:
+        """The option names written with dashes in the set of the nvpair ``src`` and, for
+        a set without a rule, in every other set without one (a rule's set applies only
+        when its rule does)."""
+        own = next((a for a in src.iterancestors("cluster_property_set")), None)
+        if own is None:
+            return set()
+        key = own if own.find("rule") is not None else None
+        if key not in self._dashed:
+            root = src.getroottree().getroot()
+            sets = [own] if key is not None else [
+                s for s in root.iter("cluster_property_set") if s.find("rule") is None
+            ]  # fmt: skip
+            self._dashed[key] = {str(nv.get("name")) for s in sets for nv in s.iter("nvpair")}
+        return self._dashed[key]
 
     def loose(self, src: Any, parent: Any) -> None:
         """A snippet outside any CIB context: a lone nvpair keeps its id (it names the
