@@ -21,7 +21,7 @@ from __future__ import annotations
 import functools
 import ipaddress
 import socket
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import Any
 
@@ -210,21 +210,19 @@ class HostsIndex:
     @functools.cached_property
     def _by_name(self) -> dict[str, list[int]]:
         """Lower-case name -> the places in :attr:`addressed` of the lines naming it."""
-        out: dict[str, list[int]] = {}
-        for i, (line, _) in enumerate(self.addressed):
-            for name in line.values:
-                places = out.setdefault(name.lower(), [])
-                if not places or places[-1] != i:
-                    places.append(i)
-        return out
+        return self._places(str.lower)
 
     @functools.cached_property
     def _by_stem(self) -> dict[str, list[int]]:
         """:func:`stem` of each name -> the places of the lines with such a name."""
+        return self._places(stem)
+
+    def _places(self, key: Callable[[str], str]) -> dict[str, list[int]]:
+        """``key`` of each name -> the places of the lines with such a name, once each."""
         out: dict[str, list[int]] = {}
         for i, (line, _) in enumerate(self.addressed):
             for name in line.values:
-                places = out.setdefault(stem(name), [])
+                places = out.setdefault(key(name), [])
                 if not places or places[-1] != i:
                     places.append(i)
         return out
