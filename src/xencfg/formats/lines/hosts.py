@@ -222,8 +222,10 @@ class HostsIndex:
         out: dict[str, list[int]] = {}
         for i, (line, _) in enumerate(self.addressed):
             for name in line.values:
-                places = out.setdefault(key(name), [])
-                if not places or places[-1] != i:
+                places = out.get(k := key(name))
+                if places is None:
+                    out[k] = [i]
+                elif places[-1] != i:
                     places.append(i)
         return out
 
@@ -276,10 +278,11 @@ class HostsIndex:
         """``(line, names, earlier)``: names of ``line`` that an earlier line of the
         same address family already answers with another address. A forward
         lookup returns the first match, so ``line`` never answers for them.
-        Only lines sharing a name with another line are read again."""
+        Only lines sharing a :func:`stem` with another line are read again (lines that
+        share a name do: the stem table serves :meth:`select` too)."""
         first: dict[tuple[int, str], tuple[HostLine, IPAddress]] = {}
         later: set[int] = set()
-        for places in self._by_name.values():
+        for places in self._by_stem.values():
             if len(places) > 1:
                 later.update(places)
         out: list[tuple[HostLine, list[str], HostLine]] = []
