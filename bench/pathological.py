@@ -416,6 +416,49 @@ def drbd_skips(n: int) -> Callable[[], None]:
     )
 
 
+def hosts_lines(n: int) -> Callable[[], None]:
+    """A long /etc/hosts beside DRBD, ha.cf and a hostname (scale3: the cross-file rules
+    walked every line per node and name; 100,000 lines on two nodes took 11 s)."""
+    hosts = "127.0.0.1 localhost\n10.0.0.1 n1\n10.0.0.2 n2\n" + "".join(
+        f"10.{100 + i // 65536}.{i // 256 % 256}.{i % 256} f{i}\n" for i in range(n // 20)
+    )
+    drbd = (
+        "resource r0 {\n protocol C;\n on n1 { device /dev/drbd0; disk /dev/sdb;"
+        " address 10.0.0.1:7788; meta-disk internal; }\n on n2 { device /dev/drbd0;"
+        " disk /dev/sdb; address 10.0.0.2:7788; meta-disk internal; }\n}\n"
+    )
+    return _lint(
+        {
+            "etc/hosts": hosts,
+            "etc/hostname": "n1\n",
+            "etc/drbd.conf": drbd,
+            "etc/ha.d/ha.cf": "keepalive 2\nbcast eth0\nnode n1\nnode n2\n",
+        }
+    )
+
+
+def hacf_members_migrate(n: int) -> Callable[[], None]:
+    """migrate of an ha.cf of many nodes against a hosts file ten times as long, each
+    node's address read from it (scale3: a walk of the file per member; 5,000 nodes
+    against 50,000 lines took over 300 s)."""
+    from xencfg.migrate import run as migrate_run
+
+    count = n // 200
+    hosts = "".join(
+        f"10.{100 + i // 65536}.{i // 256 % 256}.{i % 256} "
+        + (f"m{i}" if i < count else f"f{i}")
+        + "\n"
+        for i in range(count * 10)
+    )
+    node = _tree(
+        {
+            "etc/hosts": hosts,
+            "etc/ha.d/ha.cf": "bcast eth0\n" + "".join(f"node m{i}\n" for i in range(count)),
+        }
+    )
+    return _quiet(lambda: migrate_run.plan([str(node)]))
+
+
 #: name -> (shape, bytes at 1x for the full run, bytes at 1x for --smoke)
 def cb038_chains(n: int) -> Callable[[], None]:
     """CB038 over Filesystems in one group and a chain of colocations and orders to a
@@ -484,6 +527,8 @@ SHAPES: dict[str, tuple[Callable[[int], Callable[[], None]], int, int]] = {
     "words without a statement end": (brace_words, 20_000, 2_000),
     "drbd skip statements without a brace": (drbd_skips, 160_000, 20_000),
     "CB038 chained DRBD users": (cb038_chains, 100_000, 20_000),
+    "hosts file, many lines": (hosts_lines, 200_000, 20_000),
+    "ha.cf members against a long hosts file (migrate)": (hacf_members_migrate, 100_000, 20_000),
 }
 
 

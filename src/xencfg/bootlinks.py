@@ -1,13 +1,18 @@
 """What a node's init system starts at boot: its runlevel links, OpenRC runlevels and
 systemd wants below /etc, or what a sosreport or supportconfig captured of them (read here, not
-in the rules: HB018 and XN019 ask :func:`boot_links` / :func:`started_at_boot`)."""
+in the rules: HB018, XN019 and LV004 ask :func:`run_links` / :func:`started_at_boot`,
+once per node tree and run)."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .discover import NodeRoot
+
+if TYPE_CHECKING:
+    from .cluster import Cluster
 
 #: OpenRC's runlevels a boot runs (Gentoo, Alpine): ``rc-update add NAME LEVEL`` links
 #: /etc/runlevels/LEVEL/NAME to /etc/init.d/NAME (OpenRC man/rc-update.8); sysinit and
@@ -173,7 +178,16 @@ def _captured(tree: NodeRoot) -> dict[str, str] | None:
     return found
 
 
-def started_at_boot(tree: NodeRoot, name: str) -> bool | None:
+def run_links(cluster: Cluster, tree: NodeRoot) -> dict[str, str] | None:
+    """:func:`boot_links` of ``tree``, read once per run: three or four rules ask each
+    node's tree, and each reading lists a dozen folders."""
+    memo: dict[NodeRoot, dict[str, str] | None] = cluster.fact("boot-links", dict)
+    if tree not in memo:
+        memo[tree] = boot_links(tree)
+    return memo[tree]
+
+
+def started_at_boot(cluster: Cluster, tree: NodeRoot, name: str) -> bool | None:
     """Whether the init system starts ``name`` at boot (``None``: not known)."""
-    links = boot_links(tree)
+    links = run_links(cluster, tree)
     return None if links is None else name in links

@@ -19,13 +19,14 @@ callers use are importable from here.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import attrs
 
 if TYPE_CHECKING:
     from .formats.cib.model import Colocation, Constraint, Order
     from .formats.drbd import Resource
+    from .formats.lines.hosts import HostsDocument, HostsIndex
 
 # the model's types, and the helpers callers import from here (split to cluster_model.py)
 from .cluster_model import ROLE_ALIASES as ROLE_ALIASES
@@ -78,6 +79,15 @@ class Loaded:
             return Location(self.file.display, 1, 1)
         line, col = self.doc.position(node)
         return Location(self.file.display, line, col)
+
+
+def hosts_index(item: Loaded) -> HostsIndex:
+    """The index of a hosts file item (names and addresses to lines), built once per run
+    for every rule and the model that ask it (:class:`~xencfg.formats.lines.hosts.HostsIndex`)."""
+    found: HostsIndex | None = item.derived.get("hosts-index")
+    if found is None:
+        found = item.derived["hosts-index"] = cast("HostsDocument", item.doc).index()
+    return found
 
 
 @attrs.define
@@ -568,21 +578,18 @@ def _host_names(cluster: Cluster, model: ClusterModel, ucast: list[tuple[str, st
     """/etc/hosts: the addresses each known node has (``NODE-IF`` names count as NODE's),
     and its other names; then the
     ha.cf ucast addresses of the nodes that own them."""
-    from .formats.lines.hosts import HostsDocument
-
-    for item, hosts in cluster.typed("hosts", HostsDocument):
-        for line in hosts.lines:
-            if line.address is None:
-                continue
-            for name in line.names:
+    for item in cluster.docs("hosts"):
+        # (only the lines with a name that may stand for a node: a hosts file runs long)
+        for line, ip in hosts_index(item).select(model.nodes):
+            for name in line.values:
                 # "xen1-iscsi", "xen1_hb": an interface name of xen1 ("dom0-a-san": of dom0-a)
                 base = short(name)
                 first = base.split("-", 1)[0].split("_", 1)[0]
                 stems = (base, base.rsplit("-", 1)[0], base.rsplit("_", 1)[0], first)
                 info = next((model.nodes[s] for s in stems if s in model.nodes), None)
                 if info is not None:
-                    info.add_address(str(line.address), f"/etc/hosts of {item.node or '?'}")
-                    info.names.update(line.names)
+                    info.add_address(str(ip), f"/etc/hosts of {item.node or '?'}")
+                    info.names.update(line.values)
                     break
     owners: dict[str, list[NodeInfo]] = {}  # (one look-up per ucast line, not a walk)
     for info in model.nodes.values():

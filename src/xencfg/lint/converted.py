@@ -109,10 +109,13 @@ def refusals(
     converted: str,
     changes: Iterable[Change] = (),
     release: Version | None = None,
+    parsed: Any = None,
 ) -> list[Refusal]:
     """The errors of :data:`RULES` in ``converted`` (the output of ``source``, whose
     ``changes`` the conversion reports), for the Pacemaker ``release`` it targets (None:
-    the current one), each placed on the input line of the element it is about."""
+    the current one), each placed on the input line of the element it is about.
+    ``parsed``: the root element of ``converted`` where the caller parsed it already
+    (migrate's check of the CIB it writes), not parsed again."""
     from .memory import lint_text
 
     versions = None if release is None else {"pacemaker": release}
@@ -130,7 +133,7 @@ def refusals(
         return []
     if converted == source:  # (a pacemaker-1.x CIB handed back as it is: all the input's)
         return [Refusal(f.code, f.message, f.line or 1) for f in found]
-    at_line = _elements_by_line(converted)
+    at_line = _elements_by_line(converted, parsed)
     inputs = _input_lines(source)
     rewritten = {(c.element, c.id) for c in changes if c.id is not None}
     had = _input_findings(source, versions) if rewritten else set()
@@ -196,10 +199,10 @@ def _elements(text: str) -> list[Any]:
     return [el for n in nodes if isinstance(n.tag, str) for el in n.iter(etree.Element)]
 
 
-def _elements_by_line(text: str) -> dict[int, Any]:
-    """The first element that starts on each line of ``text``."""
+def _elements_by_line(text: str, parsed: Any = None) -> dict[int, Any]:
+    """The first element that starts on each line of ``text`` (``parsed``: its root)."""
     found: dict[int, Any] = {}
-    for el in _elements(text):
+    for el in _elements(text) if parsed is None else parsed.iter(etree.Element):
         found.setdefault(el.sourceline, el)
     return found
 

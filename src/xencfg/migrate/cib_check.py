@@ -10,6 +10,8 @@ write the CIB."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import attrs
 
 from .._lazy import etree
@@ -35,9 +37,9 @@ def check_written_cib(m: Migration, source: str | None, display: str) -> bool:
     out = written_cib(m)
     if out is None:
         return False
-    dangling(m, out, source, display)
+    parsed = dangling(m, out, source, display)
     text = out.data.decode("utf-8", "surrogateescape")
-    found = refusals(source if source is not None else text, text)
+    found = refusals(source if source is not None else text, text, parsed=parsed)
     if source is None:  # (every element is the migration's own)
         found = [attrs.evolve(r, line=None) for r in found]
     for r in found:
@@ -71,18 +73,19 @@ def check_written_cib(m: Migration, source: str | None, display: str) -> bool:
     return False
 
 
-def dangling(m: Migration, out: Output, source: str | None, display: str) -> None:
+def dangling(m: Migration, out: Output, source: str | None, display: str) -> Any:
     """Each constraint of ``out`` that names a resource the CIB lacks, left out with a
     TODO. The current schemas make those names IDREFs: crm_verify (Pacemaker 2.1.5) on
     topo6's bad lark CIB (an order on 'cl-ocfs', the clone being 'cl-ocfs2'): "IDREF
     attribute first references an unknown ID", "CIB did not pass schema validation", so
     the whole CIB would be refused; the old CRM ignored such a constraint (lint CB002),
-    as the cluster now does without it."""
+    as the cluster now does without it. The parsed CIB where its text is left as it
+    was (for :func:`xencfg.lint.converted.refusals`), else None."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True)
     try:
         root = etree.fromstring(out.data, parser)
     except (etree.XMLSyntaxError, ValueError):
-        return
+        return None
     known = {el.get("id") for el in root.iterfind(".//resources//*") if el.tag in RESOURCES}
     lines = (source or "").splitlines()
     gone = False
@@ -108,5 +111,7 @@ def dangling(m: Migration, out: Output, source: str | None, display: str) -> Non
         )
         c.getparent().remove(c)
         gone = True
-    if gone:
+    if gone:  # (written again: its elements' lines are no longer the parsed ones)
         out.data = etree.tostring(root, encoding="unicode").encode() + b"\n"
+        return None
+    return root

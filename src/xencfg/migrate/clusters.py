@@ -20,7 +20,7 @@ import attrs
 from ..cluster import short
 from ..discover import NodeTree
 from ..errors import XencfgError
-from .migration import Migration, loaded_cluster
+from .migration import Migration, Reads, loaded_cluster
 from .order import plan_order
 from .part_storage import plan_wwids
 
@@ -43,12 +43,12 @@ class SiteCluster:
         return [t.name for t in self.trees]
 
 
-def site_clusters(found: Any) -> list[SiteCluster]:
+def site_clusters(found: Any, reads: Reads | None = None) -> list[SiteCluster]:
     """The clusters among ``found.nodes``, in the order of their first tree; the trees
     with no stack file that no list names come last, as one stand-alone group. Trees
     whose stack files list nobody (a multicast openais.conf) are one cluster, as the
     migration took every tree before."""
-    cluster = loaded_cluster(found, (*STACK, *_ADDRESSES))
+    cluster = loaded_cluster(found, (*STACK, *_ADDRESSES), reads)
     stacked = {short(t.name) for t in found.nodes if any(f.format in STACK for f in t.files)}
     from ..membership import stack_lists
 
@@ -92,6 +92,7 @@ def plan_site(
     one: Any,
     cluster_name: str | None,
     cib_file: str | None,
+    reads: Reads | None = None,
 ) -> Migration:
     """The migration of a site of several clusters: each cluster planned on its own by
     ``one`` (run.py's Planner: its corosync.conf nodelist, cluster_name, authkey, CIB and
@@ -133,9 +134,9 @@ def plan_site(
         site.secrets.extend(mc.secrets)
         site.lio.extend(mc.lio)
     said = {(n.kind, n.source, n.what) for mc in sections for n in mc.notes}
-    plan_wwids(site, found)  # (the lines a cluster's own plan already gave are left out)
+    plan_wwids(site, found, reads)  # (the lines a cluster's own plan already gave are left out)
     site.notes = [n for n in site.notes if (n.kind, n.source, n.what) not in said]
-    plan_order(site, found, groups)
+    plan_order(site, found, groups, reads)
     return site
 
 

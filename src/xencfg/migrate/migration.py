@@ -142,19 +142,37 @@ def load_as(source: Path | SourceFile, fmt: str) -> Any:
         return None
 
 
-def loaded_cluster(found: Any, formats: tuple[str, ...]) -> Any:
+#: The documents the passes that only read them share (which trees form a cluster, the
+#: iSCSI pairing, the cut-over order, the WWID and EVMS reports), by file and format: one
+#: parse per file for all of them. The conversions parse their own: they edit in place.
+Reads = dict[tuple[int, str], Any]
+
+
+def loaded_cluster(found: Any, formats: tuple[str, ...], reads: Reads | None = None) -> Any:
     """A lint :class:`~xencfg.cluster.Cluster` of the node trees' files of ``formats``
-    (each read as :func:`load_as` reads it), for asking the cluster model what they say."""
+    (each read as :func:`load_as` reads it, or taken from ``reads``), for asking the
+    cluster model what they say."""
     from ..cluster import Cluster, Loaded
 
     cluster = Cluster(nodes=[t.name for t in found.nodes])
     for tree in found.nodes:
         for f in tree.files:
             if f.format in formats:
-                doc = load_as(f, f.format)
+                doc = read_once(reads, f, f.format)
                 if doc is not None:
                     cluster.loaded.append(Loaded(f, doc))
     return cluster
+
+
+def read_once(reads: Reads | None, f: SourceFile, fmt: str) -> Any:
+    """:func:`load_as` of ``f``, parsed once for every pass that shares ``reads`` (and
+    only reads the document)."""
+    if reads is None:
+        return load_as(f, fmt)
+    key = (id(f), fmt)
+    if key not in reads:
+        reads[key] = load_as(f, fmt)
+    return reads[key]
 
 
 def _load(source: Path | SourceFile, fmt: str) -> Any:

@@ -17,19 +17,19 @@ from __future__ import annotations
 from typing import Any
 
 from ..cluster import short
-from .migration import Migration, loaded_cluster
+from .migration import Migration, Reads, loaded_cluster
 
 #: The files the model pairs targets and initiators (and LUNs and aliases) from.
 _PAIRING = ("initiatorname", "iscsid", "ietd", "iet-allow", "hosts", "multipath")
 _WWIDS = "initiators' WWIDs"
 
 
-def plan_order(site: Migration, found: Any, groups: list[Any]) -> None:
+def plan_order(site: Migration, found: Any, groups: list[Any], reads: Reads | None = None) -> None:
     """Set each cluster's ``order`` and ``serves`` and the site's ``order_steps``
     (``groups``: :func:`xencfg.migrate.clusters.site_clusters`, one per section)."""
     sections = site.clusters
     index = {short(t.name): i for i, g in enumerate(groups) for t in g.trees}
-    model = loaded_cluster(found, _PAIRING).model
+    model = loaded_cluster(found, _PAIRING, reads).model
     aliases: dict[str, list[str]] = {}
     for link in model.chain:
         if link.target and link.alias and link.alias not in aliases.get(link.target, []):
@@ -63,7 +63,7 @@ def plan_order(site: Migration, found: Any, groups: list[Any]) -> None:
     site.order_steps = _steps(site, found, order, serves, aliases)
 
 
-def initiators_by_address(found: Any) -> dict[str, tuple[str, str]]:
+def initiators_by_address(found: Any, reads: Reads | None = None) -> dict[str, tuple[str, str]]:
     """Each address of the site's initiator nodes -> (node, its initiatorname.iscsi
     IQN), by the cluster model's addresses (its /etc/hosts names, ...): an address of
     IET's initiators.allow then names the initiator for LIO, which admits by name only
@@ -73,7 +73,7 @@ def initiators_by_address(found: Any) -> dict[str, tuple[str, str]]:
         return {}
     from ..formats.lines.initiatorname import InitiatorNameDocument
 
-    cluster = loaded_cluster(found, _PAIRING)
+    cluster = loaded_cluster(found, _PAIRING, reads)
     model = cluster.model
     out: dict[str, tuple[str, str]] = {}
     claimed: dict[str, set[str]] = {}

@@ -13,7 +13,7 @@ from ..discover import NodeTree, display_path, etc_file_text
 from ..errors import XencfgError
 from ..stack import Note
 from ..syntax.source import encode
-from .migration import Migration, Output, load_as, notes_of, unreadable
+from .migration import Migration, Output, Reads, load_as, notes_of, read_once, unreadable
 
 
 def plan_storage(
@@ -174,7 +174,7 @@ def _xl_secrets(text: str) -> list[str]:
         return []
 
 
-def plan_wwids(m: Migration, found: Any) -> None:
+def plan_wwids(m: Migration, found: Any, reads: Reads | None = None) -> None:
     """What the LIO move's new WWIDs break in every node's multipath.conf and domUs."""
     from ..migrations import lio as mlio
 
@@ -182,8 +182,8 @@ def plan_wwids(m: Migration, found: Any) -> None:
         return
     docs = []  # each node's multipath.conf and domU configs, read once
     for tree in found.nodes:
-        mp = [load_as(f, "multipath") for f in tree.files if f.format == "multipath"]
-        domus = [load_as(f, f.format) for f in tree.files if f.format in ("xm", "xl")]
+        mp = [read_once(reads, f, "multipath") for f in tree.files if f.format == "multipath"]
+        domus = [read_once(reads, f, f.format) for f in tree.files if f.format in ("xm", "xl")]
         docs.append((tree.name, [d for d in mp if d], [d for d in domus if d]))
     seen: set[tuple[str, str, str]] = set()
     for conv in m.lio:
@@ -197,7 +197,9 @@ def plan_wwids(m: Migration, found: Any) -> None:
                     m.notes.append(note)
 
 
-def plan_evms(m: Migration, found: Any, cib_file: str | None = None) -> bool:
+def plan_evms(
+    m: Migration, found: Any, cib_file: str | None = None, reads: Reads | None = None
+) -> bool:
     """The EVMS -> LVM2 report of the whole cluster into ``m`` (``cib_file``: the CIB
     when it is not in a node tree): whether any node has an evms.conf or a file names
     an EVMS volume."""
@@ -216,7 +218,7 @@ def plan_evms(m: Migration, found: Any, cib_file: str | None = None) -> bool:
             group = kinds.get(f.format or "")
             if group is None or (group == "cib" and groups["cib"]):
                 continue  # one CIB: it is the same on every node
-            doc = load_as(f, f.format or "")
+            doc = read_once(reads, f, f.format or "")
             if doc is not None:
                 groups[group].append((f"{tree.name}:{f.display}", doc))
     if cib_file is not None:

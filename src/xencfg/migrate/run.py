@@ -19,7 +19,7 @@ from .cib_check import check_written_cib
 from .cib_release import for_release, parse_release
 from .clusters import plan_site, site_clusters
 from .lio_agents import LIO_STEP, lio_agents
-from .migration import DRBD_TARGETS, PACEMAKER_TARGETS, PARTS, Migration, cutover_steps
+from .migration import DRBD_TARGETS, PACEMAKER_TARGETS, PARTS, Migration, Reads, cutover_steps
 from .order import initiators_by_address
 from .part_stack import plan_stack
 from .part_storage import plan_evms, plan_storage, plan_wwids
@@ -55,11 +55,12 @@ def plan(
     cib_target = "pacemaker-1.0" if pacemaker_target == "1.0" else "current"
     # (the site's initiators by address, before the clusters are split: an address of
     # a storage pair's initiators.allow may be a dom0's of another cluster)
-    initiators = initiators_by_address(found) if "iscsi" in parts else {}
-    one = Planner(parts, bool(only), drbd_target, release, cib_target, initiators)
-    groups = site_clusters(found) if "stack" in parts else []
+    reads: Reads = {}  # (the site-wide passes parse each file once between them)
+    initiators = initiators_by_address(found, reads) if "iscsi" in parts else {}
+    one = Planner(parts, bool(only), drbd_target, release, cib_target, initiators, reads)
+    groups = site_clusters(found, reads) if "stack" in parts else []
     if sum(g.stack for g in groups) > 1:  # several clusters: each on its own
-        m = plan_site(found, groups, one, cluster_name, cib_file)
+        m = plan_site(found, groups, one, cluster_name, cib_file, reads)
     else:
         m = one(found, cluster_name, cib_file)
     if not m.outputs and not m.all_notes():
@@ -88,6 +89,8 @@ class Planner:
     cib_target: str
     #: the site's initiators by address (migrate/order.py initiators_by_address)
     initiators: dict[str, tuple[str, str]] = attrs.field(factory=dict)
+    #: the documents the passes that only read share (migration.Reads)
+    reads: Reads = attrs.field(factory=dict)
 
     def __call__(
         self, found: Any, cluster_name: str | None, cib_file: str | None, explicit: bool = True
@@ -124,8 +127,8 @@ class Planner:
         for tree in found.nodes:
             storage |= plan_storage(m, tree, self.parts, self.drbd_target, self.initiators)
         if "iscsi" in self.parts:
-            plan_wwids(m, found)
-        if "evms" in self.parts and plan_evms(m, found, cib_file):
+            plan_wwids(m, found, self.reads)
+        if "evms" in self.parts and plan_evms(m, found, cib_file, self.reads):
             storage.add("evms")
         plan_booth(m, found)
         plan_xendomains(m, found)

@@ -17,7 +17,7 @@ import re
 from typing import Any
 
 from .._lazy import etree
-from ..bootlinks import started_at_boot
+from ..bootlinks import boot_links
 from ..discover import display_path, etc_file_text
 from ..stack import Note
 from .migration import Migration
@@ -34,7 +34,10 @@ def plan_xendomains(m: Migration, found: Any) -> None:
     nodes = set(m.stack_nodes or [])
     guests = _cluster_guests(m)
     for t in found.nodes:
-        if t.name not in nodes or t.tree is None or started_at_boot(t.tree, "xendomains") is False:
+        if t.name not in nodes or t.tree is None:
+            continue
+        links = boot_links(t.tree)  # (None: the init system's links are not known)
+        if links is not None and "xendomains" not in links:
             continue
         for rel in SETTINGS:
             path = t.etc / rel

@@ -8,7 +8,7 @@ from typing import Any
 
 import attrs
 
-from ..bootlinks import boot_links
+from ..bootlinks import run_links
 from ..cluster import Cluster, Loaded
 from ..findings import Finding, Location
 from . import Once, make, rule
@@ -221,7 +221,7 @@ def cluster_service_started_at_boot(cluster: Cluster) -> Iterator[Finding]:
     """
     for node in cluster.nodes:
         tree = cluster.tree(node) if node else None
-        links = boot_links(tree) if tree is not None else None
+        links = run_links(cluster, tree) if tree is not None else None
         if not links:
             continue
         once = Once()

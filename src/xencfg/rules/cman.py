@@ -6,14 +6,14 @@ import ipaddress
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ..cluster import Cluster, Loaded
+from ..cluster import Cluster, Loaded, hosts_index
 from ..discover import display_path
 from ..findings import Finding, Location
 from ..syntax.numbers import atoi
 from ..versions import CMAN_3
 from . import Once, make, repeats, rule, twice
 from .documents import cman_doc as _cman
-from .documents import domu_doc, hostname_doc, hosts_doc
+from .documents import domu_doc, hostname_doc
 
 if TYPE_CHECKING:
     from ..formats.cman import CmanDocument, CmanNode, FenceMethod
@@ -488,7 +488,7 @@ def own_node_missing(cluster: Cluster) -> Iterator[Finding]:
         names = [n.name for n in doc.nodes if n.name]
         if any(_matches(uname, n) for n in names):
             continue
-        table = hosts_doc(hosts)
+        table = hosts_index(hosts)
         others = {
             str(a)
             for other, (u, _) in unames.items()

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ..cluster import Cluster, Loaded, joined, short
+from ..cluster import Cluster, Loaded, hosts_index, joined, short
 from ..discover import modes_are_real
 from ..findings import Finding
 from ..syntax.numbers import decimal_or_none
@@ -22,7 +22,6 @@ from ..versions import COROSYNC_2, COROSYNC_3, COROSYNC_3_1, COROSYNC_TOKEN_COEF
 from . import make, repeats, rule, twice
 from .documents import cib_doc as _cib
 from .documents import corosync_doc as _coro
-from .documents import hosts_doc as _hosts
 
 if TYPE_CHECKING:
     from ..formats.lines.corosync import CorosyncDocument
@@ -845,7 +844,7 @@ def ring_names(cluster: Cluster) -> Iterator[Finding]:
                 if ring_address(addr) is not None:
                     continue
                 for node, h in sorted(hosts.items()):
-                    if not _hosts(h).addresses(addr):
+                    if not hosts_index(h).addresses(addr):
                         yield make(
                             "CS011",
                             f"ring{k}_addr {addr} is not in {node}'s /etc/hosts",

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..cluster import Cluster, Loaded, memberships
+from ..cluster import Cluster, Loaded, hosts_index, memberships
 from ..discover import display_path
 from ..findings import Finding, Location
 from ..versions import DRBD_9
 from . import make, rule, twice
 from .documents import hostname_doc as _hostname
-from .documents import hosts_doc as _hosts
 
 
 @rule("HS001", "name-shadowed", "warning", formats=("hosts",))
@@ -27,7 +26,7 @@ def name_shadowed(item: Loaded) -> Iterator[Finding]:
 
     Fix: give each address its own name (``host1-hb``, ``host1-drbd``).
     """
-    for line, names, earlier in _hosts(item).shadowed():
+    for line, names, earlier in hosts_index(item).shadowed():
         quoted = ", ".join(f"'{n}'" for n in names)
         yield twice(
             "HS001",

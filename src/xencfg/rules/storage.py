@@ -427,7 +427,7 @@ def clvmd_never_started(cluster: Cluster) -> Iterator[Finding]:
     Fix: ``chkconfig clvmd on`` (after cman), or a cloned clvmd resource ordered after
     the DLM; or, for local volume groups only, ``lvmconf --disable-cluster``.
     """
-    from ..bootlinks import boot_links
+    from ..bootlinks import run_links
     from ..versions import _clvmd_resource
     from .boot import _items
     from .documents import cib_doc
@@ -439,7 +439,7 @@ def clvmd_never_started(cluster: Cluster) -> Iterator[Finding]:
             continue
         if not _clvmd(cluster.versions.of("lvm2", node)):
             continue
-        links = boot_links(tree)
+        links = run_links(cluster, tree)
         if links is None or any(name in links for name in _CLVMD_SERVICES):
             continue
         cibs = [i for i in _items(cluster, node) if i.file.format == "cib"]

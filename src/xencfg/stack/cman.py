@@ -136,10 +136,10 @@ def _address(nodes: list[tuple[NodeFiles, Any]], name: str) -> tuple[str, str] |
     """The first /etc/hosts address of a node tree that names ``name`` (or its short
     name), with the report name of its line."""
     for nf, _ in nodes:
-        hosts = nf.hosts
-        for line in hosts.lines if hosts is not None else []:
-            a = line.address
-            if a is None or line.scoped or a.is_loopback:
+        hosts, index = nf.hosts, nf.hosts_index
+        # (the lines whose names may be the node's: every name matched here has its stem)
+        for line, a in index.select([name]) if index is not None else []:
+            if line.scoped or a.is_loopback:
                 continue
             if any(h.lower() == name.lower() or _names_match(name, h) for h in line.names):
                 return str(a), nf.loc(hosts, line)

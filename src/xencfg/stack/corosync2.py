@@ -145,8 +145,8 @@ class _C2(_Ais):
             return ring0
         known = [u for u, _ in self.cib_nodes] + [n.files.name for n in self.nodes]
         for n in self.nodes:
-            hosts = n.files.hosts
-            for h in hosts.names_of(ring0) if hosts is not None else []:
+            hosts, index = n.files.hosts, n.files.hosts_index
+            for h in index.names_of(ring0) if index is not None else []:
                 for k in known:
                     if _names(h, k) and _short(h) == _short(k):
                         self.note(

@@ -248,16 +248,16 @@ class _Ais:
             if mine is not None and raw and _network(raw)[1]:
                 return raw, f"{self.loc(own, mine.block.entry('bindnetaddr'))} (its own address)"
         for n in self.nodes:
-            hosts = n.files.hosts
-            if hosts is None:
+            hosts, index = n.files.hosts, n.files.hosts_index
+            if index is None:
                 continue
             for sub in iface.block.blocks("member"):
                 addr = Section(sub).get("memberaddr") or ""
-                if any(_names(h, member) for h in hosts.names_of(addr)):
+                if any(_names(h, member) for h in index.names_of(addr)):
                     return addr, f"{self.loc(n, sub)} (udpu memberaddr, {n.files.loc(hosts)})"
-            for line in hosts.lines:
-                a = line.address
-                if a is None or line.scoped or not any(_names(h, member) for h in line.names):
+            # (the lines whose names may be the member's: every name _names takes has its stem)
+            for line, a in index.select([member]):
+                if line.scoped or not any(_names(h, member) for h in line.names):
                     continue
                 if net is not None and a.version == net.version and a in net:
                     how = "around bindnetaddr" if own_addr else "of bindnetaddr"

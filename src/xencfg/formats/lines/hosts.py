@@ -18,7 +18,10 @@ nothing for the resolver, and lookups here skip it as glibc does.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
+import socket
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import Any
 
@@ -40,7 +43,14 @@ def parse_address(raw: str) -> IPAddress | None:
 
     Cached: the cross-file rules ask every line's address once per node and name
     (ten parses a line on a two-node tree), and ``ipaddress`` parsing was most of
-    the lint time of a 100,000-line hosts file (hostile3). Addresses are immutable."""
+    the lint time of a 100,000-line hosts file (hostile3). Addresses are immutable.
+    An IPv4 address is read by the C library's ``inet_pton`` first (five times faster):
+    it takes the spellings ``ipaddress`` takes, dotted quads without leading zeros
+    (the same answer for 200,000 random strings of digits, dots and ``x%:-``)."""
+    try:
+        return ipaddress.IPv4Address(socket.inet_pton(socket.AF_INET, raw))
+    except (OSError, ValueError):
+        pass
     try:
         return ipaddress.ip_address(raw.split("%", 1)[0])
     except ValueError:
@@ -98,37 +108,25 @@ class HostsDocument(LineDocument):
         """Every host line in file order."""
         return [e for e in self.entries() if isinstance(e, HostLine)]
 
+    def index(self) -> HostsIndex:
+        """The lines by name and by address, read now (:class:`HostsIndex`)."""
+        return HostsIndex(self.lines)
+
     def addresses(self, name: str) -> list[IPAddress]:
         """Every address a line gives ``name`` (case-insensitive), in file order."""
-        low = name.lower()
-        out: list[IPAddress] = []
-        for line in self.lines:
-            addr = line.address
-            if line.scoped:
-                continue
-            if addr is not None and addr not in out and low in (n.lower() for n in line.names):
-                out.append(addr)
-        return out
+        return self.index().addresses(name)
 
     def resolve(self, name: str) -> IPAddress | None:
         """What a forward lookup of ``name`` returns from this file: the first match."""
-        found = self.addresses(name)
-        return found[0] if found else None
+        return self.index().resolve(name)
 
     def names_of(self, address: str | IPAddress) -> list[str]:
         """Every name given to ``address`` (canonical names first, in file order)."""
-        want = parse_address(str(address))
-        out: list[str] = []
-        for line in self.lines:
-            if want is not None and line.address == want and not line.scoped:
-                out.extend(n for n in line.names if n not in out)
-        return out
+        return self.index().names_of(address)
 
     def short_names(self, address: str | IPAddress) -> set[str]:
         """The names of ``address`` with their domain cut off too (``host1.example`` -> host1)."""
-        return {n.split(".", 1)[0].lower() for n in self.names_of(address)} | {
-            n.lower() for n in self.names_of(address)
-        }
+        return self.index().short_names(address)
 
     def add_host(self, address: str, canonical: str, *aliases: str) -> HostLine:
         """Append a line for ``address`` (after the last line)."""
@@ -160,22 +158,8 @@ class HostsDocument(LineDocument):
         return out
 
     def shadowed(self) -> list[tuple[HostLine, list[str], HostLine]]:
-        """``(line, names, earlier)``: names of ``line`` that an earlier line of the
-        same address family already answers with another address. A forward
-        lookup returns the first match, so ``line`` never answers for them."""
-        out: list[tuple[HostLine, list[str], HostLine]] = []
-        first: dict[str, HostLine] = {}
-        for line in self.lines:
-            if line.address is None or line.scoped:
-                continue
-            by_earlier: dict[int, tuple[HostLine, list[str]]] = {}
-            for name in line.names:
-                # IPv4 and IPv6 lookups are separate: ``localhost`` may be both
-                earlier = first.setdefault(f"{line.address.version}:{name.lower()}", line)
-                if earlier is not line and earlier.address != line.address:
-                    by_earlier.setdefault(id(earlier), (earlier, []))[1].append(name)
-            out.extend((line, names, earlier) for earlier, names in by_earlier.values())
-        return out
+        """``(line, names, earlier)``: see :meth:`HostsIndex.shadowed`."""
+        return self.index().shadowed()
 
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         return {
@@ -185,6 +169,135 @@ class HostsDocument(LineDocument):
                 for line in self.lines
             ],
         }
+
+
+def stem(name: str) -> str:
+    """The host a name stands for at most, as cluster files name a node's other
+    interfaces: lower case, without the domain and anything from the first ``-`` or ``_``
+    (``xen1-drbd``, ``xen1_hb.example`` -> ``xen1``; ``dom0-a-san`` -> ``dom0``)."""
+    return name.split(".", 1)[0].lower().split("-", 1)[0].split("_", 1)[0]
+
+
+class HostsIndex:
+    """A hosts file's lines by name and by address, read once.
+
+    The document's questions (:meth:`HostsDocument.resolve`, ...) walk every line; code
+    that asks many of one file holds its index instead: a lint run's rules and model (one
+    per file and run, :func:`xencfg.cluster.hosts_index`) and migrate's stack conversion
+    (one per node, ``NodeFiles.hosts_index``). On a 100,000-line file the rules walked
+    every line once per node and name (11 s of lint), migrate once per member (5,000
+    ha.cf nodes against 50,000 lines: over 300 s). Each table is built on first use. A
+    snapshot: the document's edits after it are not in it. Scoped lines (which the
+    resolver ignores) are in the tables; the questions leave them out.
+    """
+
+    def __init__(self, lines: list[HostLine]) -> None:
+        #: ``(line, address)`` of each line whose first word is an address, in file order
+        self.addressed: list[tuple[HostLine, IPAddress]] = []
+        for line in lines:
+            addr = line.address
+            if addr is not None:
+                self.addressed.append((line, addr))
+
+    @functools.cached_property
+    def _by_address(self) -> dict[IPAddress, list[int]]:
+        """Address -> the places in :attr:`addressed` of its lines."""
+        out: dict[IPAddress, list[int]] = {}
+        for i, (_, addr) in enumerate(self.addressed):
+            out.setdefault(addr, []).append(i)
+        return out
+
+    @functools.cached_property
+    def _by_name(self) -> dict[str, list[int]]:
+        """Lower-case name -> the places in :attr:`addressed` of the lines naming it."""
+        return self._places(str.lower)
+
+    @functools.cached_property
+    def _by_stem(self) -> dict[str, list[int]]:
+        """:func:`stem` of each name -> the places of the lines with such a name."""
+        return self._places(stem)
+
+    def _places(self, key: Callable[[str], str]) -> dict[str, list[int]]:
+        """``key`` of each name -> the places of the lines with such a name, once each."""
+        out: dict[str, list[int]] = {}
+        for i, (line, _) in enumerate(self.addressed):
+            for name in line.values:
+                places = out.get(k := key(name))
+                if places is None:
+                    out[k] = [i]
+                elif places[-1] != i:
+                    places.append(i)
+        return out
+
+    def named(self, name: str) -> list[tuple[HostLine, IPAddress]]:
+        """The lines that give ``name`` (any case) an address, in file order."""
+        return [self.addressed[i] for i in self._by_name.get(name.lower(), ())]
+
+    def at(self, address: IPAddress) -> list[HostLine]:
+        """The lines of ``address``, in file order."""
+        return [self.addressed[i][0] for i in self._by_address.get(address, ())]
+
+    def select(
+        self, hosts: Iterable[str] = (), addresses: Iterable[IPAddress] = ()
+    ) -> list[tuple[HostLine, IPAddress]]:
+        """The lines that may stand for one of ``hosts`` (one of their names has its
+        :func:`stem`: ``xen1-drbd`` may stand for ``xen1`` or ``xen1-drbd``) or give one
+        of ``addresses``, in file order. Callers judge each line: more may come."""
+        found = {i for h in hosts for i in self._by_stem.get(stem(h), ())}
+        found.update(i for a in addresses for i in self._by_address.get(a, ()))
+        return [self.addressed[i] for i in sorted(found)]
+
+    def addresses(self, name: str) -> list[IPAddress]:
+        """Every address a line gives ``name`` (case-insensitive), in file order."""
+        out: list[IPAddress] = []
+        for line, addr in self.named(name):
+            if addr not in out and not line.scoped:
+                out.append(addr)
+        return out
+
+    def resolve(self, name: str) -> IPAddress | None:
+        """What a forward lookup of ``name`` returns from this file: the first match."""
+        found = self.addresses(name)
+        return found[0] if found else None
+
+    def names_of(self, address: str | IPAddress) -> list[str]:
+        """Every name given to ``address`` (canonical names first, in file order)."""
+        want = parse_address(str(address))
+        out: list[str] = []
+        for line in self.at(want) if want is not None else ():
+            if not line.scoped:
+                out.extend(n for n in line.values if n not in out)
+        return out
+
+    def short_names(self, address: str | IPAddress) -> set[str]:
+        """The names of ``address`` with their domain cut off too (``host1.example`` -> host1)."""
+        names = self.names_of(address)
+        return {n.split(".", 1)[0].lower() for n in names} | {n.lower() for n in names}
+
+    def shadowed(self) -> list[tuple[HostLine, list[str], HostLine]]:
+        """``(line, names, earlier)``: names of ``line`` that an earlier line of the
+        same address family already answers with another address. A forward
+        lookup returns the first match, so ``line`` never answers for them.
+        Only lines sharing a :func:`stem` with another line are read again (lines that
+        share a name do: the stem table serves :meth:`select` too)."""
+        first: dict[tuple[int, str], tuple[HostLine, IPAddress]] = {}
+        later: set[int] = set()
+        for places in self._by_stem.values():
+            if len(places) > 1:
+                later.update(places)
+        out: list[tuple[HostLine, list[str], HostLine]] = []
+        for i in sorted(later):
+            line, address = self.addressed[i]
+            if line.scoped:
+                continue
+            by_earlier: dict[int, tuple[HostLine, list[str]]] = {}
+            for name in line.values:
+                # IPv4 and IPv6 lookups are separate: ``localhost`` may be both
+                earlier, had = first.setdefault((address.version, name.lower()), (line, address))
+                if earlier is not line and had != address:
+                    by_earlier.setdefault(id(earlier), (earlier, []))[1].append(name)
+            out.extend((line, names, earlier) for earlier, names in by_earlier.values())
+        return out
 
 
 parse = parser_for(HostsDocument)

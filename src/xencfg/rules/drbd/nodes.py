@@ -16,17 +16,17 @@ from ...cluster import (
     NodeInfo,
     captured_addresses,
     floating_addresses,
+    hosts_index,
     memberships,
     moved_addresses,
 )
 from ...discover import BootName
 from ...findings import Finding, Location
 from ...formats.drbd import Host, Resource
-from ...formats.lines.hosts import parse_address
+from ...formats.lines.hosts import IPAddress, parse_address
 from ...versions import DRBD_9
 from .. import make, rule
 from ..documents import hacf_doc as _hacf
-from ..documents import hosts_doc as _hosts
 from ..documents import ocfs2_doc as _ocfs2
 from .common import (
     _Claim,
@@ -40,6 +40,10 @@ from .common import (
     short,
 )
 from .floating import two_sections_here
+
+#: Where a file gives a host an address: the file and its line (a Location is made only
+#: for a finding: hosts files run long)
+_Said = tuple[Loaded, object]
 
 
 @rule("DR001", "address-reused", "error", scope="cluster")
@@ -594,19 +598,16 @@ def address_not_of_host(cluster: Cluster) -> Iterator[Finding]:
         hosts = cluster.first("hosts", node or None)
         if hosts is None:
             continue
-        by_address: dict[str, tuple[Any, set[str]]] = {}
-        for line in _hosts(hosts).lines:
-            if line.address is not None:
-                _, owners = by_address.setdefault(str(line.address), (line, set()))
-                owners.update(_owners(n) for n in line.names)
+        index = hosts_index(hosts)
         for item, res in _resources(cluster, items):
             others_all = {short(n) for h in _on_hosts(res) for n in h.names}
             for h in _on_hosts(res):
                 addr = h.address
                 ip = parse_address(addr.ip) if addr is not None and addr.ip else None
-                if ip is None or str(ip) not in by_address:
+                lines = index.at(ip) if ip is not None else None
+                if not lines:
                     continue
-                line, owners = by_address[str(ip)]
+                line, owners = lines[0], {_owners(n) for x in lines for n in x.values}
                 mine = {short(n) for n in h.names}
                 others = (others_all | nodes) - mine
                 if owners & mine or not owners & others:
@@ -630,34 +631,37 @@ def _belongs(name: str, host: str) -> bool:
     return s == host or s.startswith((host + "-", host + "_"))
 
 
-def _known_addresses(cluster: Cluster) -> dict[str, dict[str, Location]]:
-    """Short host name -> the addresses other files give that host, with where.
+def _known_addresses(
+    cluster: Cluster, hosts: set[str], ips: set[IPAddress]
+) -> dict[str, dict[str, _Said]]:
+    """Short host name -> the addresses other files give that host, with where: all of
+    them for ``hosts``, and for the other hosts whether they are given one of ``ips``
+    (of a hosts file, which runs long, only the lines that may say either are read).
 
     From every /etc/hosts (the lines naming the host), OCFS2's ``ip_address``
     of the host's ``node:`` stanza, and ha.cf ``ucast`` lines: in a heartbeat
     cluster a ucast address that every member's ha.cf but one lists is that
     member's (heartbeat ignores a ucast to its own address, so a copied ha.cf
     lists every member and tells nothing), see :func:`_ucast_groups`."""
-    known: dict[str, dict[str, Location]] = defaultdict(dict)
+    known: dict[str, dict[str, _Said]] = defaultdict(dict)
     for item in cluster.docs("hosts"):
-        for line in _hosts(item).lines:
-            if line.address is None:
-                continue
-            for name in line.names:
+        for line, address in hosts_index(item).select(hosts, ips):
+            ip = str(address)
+            for name in line.values:
                 for host in {short(name), short(name).split("-")[0].split("_")[0]}:
                     if _belongs(name, host):
-                        known[host].setdefault(str(line.address), item.where(line))
+                        known[host].setdefault(ip, (item, line))
     for item in cluster.docs("ocfs2"):
         for n in _ocfs2(item).nodes:
             if n.name and n.ip_address is not None:
-                known[short(n.name)].setdefault(str(n.ip_address), item.where(n))
-    ucasts: dict[str, dict[str, Location]] = {}
+                known[short(n.name)].setdefault(str(n.ip_address), (item, n))
+    ucasts: dict[str, dict[str, _Said]] = {}
     for item in cluster.docs("hacf"):
         if item.node is None:
             continue
         for m in _hacf(item).comm_paths:
             if m.kind in ("ucast", "ucast6") and m.host is not None:
-                ucasts.setdefault(short(item.node), {}).setdefault(str(m.host), item.where(m.node))
+                ucasts.setdefault(short(item.node), {}).setdefault(str(m.host), (item, m.node))
     for lists in _ucast_groups(cluster, ucasts):
         for ip in sorted({ip for listed in lists.values() for ip in listed}):
             lacking = [n for n, listed in lists.items() if ip not in listed]
@@ -668,8 +672,8 @@ def _known_addresses(cluster: Cluster) -> dict[str, dict[str, Location]]:
 
 
 def _ucast_groups(
-    cluster: Cluster, ucasts: dict[str, dict[str, Location]]
-) -> list[dict[str, dict[str, Location]]]:
+    cluster: Cluster, ucasts: dict[str, dict[str, _Said]]
+) -> list[dict[str, dict[str, _Said]]]:
     """The ucast lists of each heartbeat cluster's members (two or more lists). A ucast
     address every member but one lists is that one's: it does not list its own. So in
     a pair, an address one ha.cf lists and the other does not; in three dom0s that each
@@ -698,7 +702,7 @@ def _network(ip: str) -> Any:
         return None
 
 
-def _misplaced(ip: str, mine: dict[str, Location], peers: list[str], owners: list[str]) -> bool:
+def _misplaced(ip: str, mine: dict[str, _Said], peers: list[str], owners: list[str]) -> bool:
     """Whether evidence says ``ip`` is not the host's: another host owns it, the host has
     another address in its network, or the peers replicate over a network where the
     host has a known address (so its own end belongs there too). A separate
@@ -733,32 +737,37 @@ def address_not_the_hosts(cluster: Cluster) -> Iterator[Finding]:
     Fix: put the host's own replication address in its ``on`` section (or
     add the address to /etc/hosts under the host's name).
     """
-    known = _known_addresses(cluster)
-    if not known:
-        return
+    sections: list[tuple[Loaded, Resource, list[tuple[Host, IPAddress]]]] = []
     for items in _node_configs(cluster).values():
         for item, res in _resources(cluster, items):
-            ends = []
+            found = []
             for host in _on_hosts(res):
                 addr = host.address
                 parsed = parse_address(addr.ip) if addr is not None else None
                 if parsed is not None:
-                    ends.append((host, str(parsed)))
-            for host, ip in ends:
-                peers = [p for h, p in ends if h is not host]
-                for name in host.names:
-                    mine = known.get(short(name))
-                    if not mine or ip in mine:
-                        continue
-                    owners = sorted(h for h, ips in known.items() if ip in ips)
-                    if not _misplaced(ip, mine, peers, owners):
-                        continue
-                    whose = f"; it is {owners[0]}'s" if owners else ""
-                    yield make(
-                        "DR014",
-                        f"resource {res.name}: address {ip} of host {name} is none of the "
-                        f"addresses the other files give {name} ({', '.join(sorted(mine))})"
-                        f"{whose}",
-                        item.where(host.block.entry("address") or host.block),
-                        [next(iter(mine.values()))],
-                    )
+                    found.append((host, parsed))
+            sections.append((item, res, found))
+    # (the hosts and addresses asked about, so that a long hosts file is not read whole)
+    names = {short(n) for _, _, found in sections for host, _ in found for n in host.names}
+    known = _known_addresses(cluster, names, {ip for _, _, found in sections for _, ip in found})
+    for item, res, found in sections:
+        ends = [(host, str(ip)) for host, ip in found]
+        for host, ip in ends:
+            peers = [p for h, p in ends if h is not host]
+            for name in host.names:
+                mine = known.get(short(name))
+                if not mine or ip in mine:
+                    continue
+                owners = sorted(h for h, ips in known.items() if ip in ips)
+                if not _misplaced(ip, mine, peers, owners):
+                    continue
+                whose = f"; it is {owners[0]}'s" if owners else ""
+                said, anchor = next(iter(mine.values()))
+                yield make(
+                    "DR014",
+                    f"resource {res.name}: address {ip} of host {name} is none of the "
+                    f"addresses the other files give {name} ({', '.join(sorted(mine))})"
+                    f"{whose}",
+                    item.where(host.block.entry("address") or host.block),
+                    [said.where(anchor)],
+                )

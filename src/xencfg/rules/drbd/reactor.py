@@ -32,7 +32,7 @@ def promoter_without_quorum(cluster: Cluster) -> Iterator[Finding]:
     """
     for node, items in _node_configs(cluster).items():
         tree = cluster.tree(node)
-        if tree is None or started_at_boot(tree, "drbd-reactor") is False:
+        if tree is None or started_at_boot(cluster, tree, "drbd-reactor") is False:
             continue
         promoted = promoted_resources(tree)
         for item, res, host in own_hosts(cluster, items, node):

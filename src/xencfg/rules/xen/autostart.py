@@ -196,7 +196,7 @@ def cluster_domu_autostarted(cluster: Cluster) -> Iterator[Finding]:
             if key is not None:
                 configs.setdefault(key, d)
     for tree, node, configs in trees.values():
-        if started_at_boot(tree, "xendomains") is False:
+        if started_at_boot(cluster, tree, "xendomains") is False:
             continue
         settings = _settings(cluster, tree, node)
         saved = _saves_and_restores(settings)

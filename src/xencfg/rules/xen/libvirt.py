@@ -143,7 +143,7 @@ def libvirt_guests_restart(cluster: Cluster) -> Iterator[Finding]:
     once = Once()
     for node in cluster.nodes:
         tree = cluster.tree(node) if node else None
-        if tree is None or not started_at_boot(tree, "libvirt-guests"):
+        if tree is None or not started_at_boot(cluster, tree, "libvirt-guests"):
             continue
         settings = _guests_settings(tree)
         if settings is None:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from ...cluster import Cluster, Loaded
+from ...cluster import Cluster, Loaded, hosts_index
 from ...findings import Finding, Location
 from ...versions import (
     XEN_NO_XEND,
@@ -18,7 +18,6 @@ from ...versions import (
 from .. import make, rule
 from ..documents import cib_doc as _cib
 from ..documents import cman_doc as _cman
-from ..documents import hosts_doc as _hosts
 from ..documents import xend_doc as _xend
 
 if TYPE_CHECKING:
@@ -63,16 +62,13 @@ def _peer_names(node: str, hosts: Loaded | None) -> list[str]:
     any of them); without such a line (DNS decides) the peer's name stands for it."""
     if hosts is None:
         return [node]
-    doc = _hosts(hosts)
+    index = hosts_index(hosts)
     low = node.lower()
     out: list[str] = []
-    for line in doc.lines:
-        names = [n.lower() for n in line.names]
-        if line.address is None or not any(
-            n == low or n.startswith((low + "-", low + ".")) for n in names
-        ):
+    for line, address in index.addressed:
+        if not any(n == low or n.startswith((low + "-", low + ".")) for n in _lower(line.names)):
             continue
-        first = next((entry for entry in doc.lines if entry.address == line.address), line)
+        first = index.at(address)[0]
         fqdn = next((n for n in first.names if "." in n), first.canonical)
         out += [str(line.address), *([fqdn] if fqdn else [])]
     return list(dict.fromkeys(out)) or [node]
@@ -286,7 +282,7 @@ def _listen_address(cluster: Cluster, node: str, raw: str) -> IPAddress | None:
     except ValueError:
         pass
     hosts = cluster.first("hosts", node)
-    found = _hosts(hosts).resolve(text) if hosts is not None else None
+    found = hosts_index(hosts).resolve(text) if hosts is not None else None
     if found is None and text.lower() in ("localhost", "localhost.localdomain"):
         return ipaddress.ip_address("127.0.0.1")
     return found
@@ -360,10 +356,8 @@ def _unreachable_listener(
         hosts = cluster.first("hosts", other)
         if hosts is None:
             continue  # (DNS decides)
-        line = next(
-            (h for h in _hosts(hosts).lines if h.address is not None and low in _lower(h.names)),
-            None,
-        )
+        named = hosts_index(hosts).named(low)
+        line = named[0][0] if named else None
         if line is None or line.address == bound:
             continue  # (DNS decides, or the peer connects where xend listens)
         yield make(
