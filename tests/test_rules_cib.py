@@ -900,3 +900,24 @@ def test_cb023_later_schema_and_heartbeat2(tmp_path: Path) -> None:
     assert rc == 0, out
     hb2 = cib(prim("r1"), constraints='<rsc_locatio id="l1" rsc="r1"/>')
     assert run(tree(tmp_path / "hb2", {CIB_PATH: hb2}), "CB023") == []
+
+
+def test_an_option_in_both_spellings_is_read_as_the_crm_reads_it() -> None:
+    """``stonith_enabled=false`` before ``stonith-enabled=true``: cluster_option()
+    (lib/common/utils.c, heartbeat 2.0.8 to Pacemaker 1.1) looks the dashed name up
+    first and the old one only when it is unset, so the cluster fences (crm_verify
+    2.1.5 on such a CIB says nothing of fencing; convaudit). The model read the first
+    nvpair in the file and called fencing off."""
+    import xencfg
+
+    cib = (
+        '<cib validate-with="pacemaker-1.0" admin_epoch="0" epoch="1" num_updates="0">'
+        '<configuration><crm_config><cluster_property_set id="o">'
+        '<nvpair id="a" name="stonith_enabled" value="false"/>'
+        '<nvpair id="b" name="stonith-enabled" value="true"/>'
+        "</cluster_property_set></crm_config><nodes/><resources/><constraints/>"
+        "</configuration><status/></cib>"
+    )
+    doc = xencfg.loads(cib, "cib")
+    assert doc.option("stonith-enabled") == doc.option("stonith_enabled") == "true"
+    assert doc.set_option("stonith-enabled", "false").name == "stonith-enabled"

@@ -299,16 +299,25 @@ class CibDocument(SourceDocument):
 
     def option(self, name: str) -> str | None:
         """A cluster option, either spelling (``stonith-enabled`` finds ``stonith_enabled``),
-        the one the CRM reads: the first (populate_hash never overwrites)."""
+        the one the CRM reads (:meth:`_in_effect`)."""
+        found = self._in_effect(name)
+        return found[0].value if found else None
+
+    def _in_effect(self, name: str) -> list[NvPair]:
+        """The nvpairs of a cluster option, the one the CRM reads first: the dashed
+        name before the old underscore one (``cluster_option()``, lib/common/utils.c
+        of heartbeat 2.0.8 to Pacemaker 1.1, looks the old name up only when the new
+        one is unset; convaudit: ``stonith_enabled=false`` beside
+        ``stonith-enabled=true`` fences), and of one spelling the first
+        (populate_hash never overwrites)."""
         want = canon_name(name)
         found = [p for p in self.option_pairs() if canon_name(p.name) == want]
-        return found[0].value if found else None
+        return sorted(found, key=lambda p: "_" in p.name)  # (stable: document order kept)
 
     def set_option(self, name: str, value: str) -> NvPair:
         """Change a cluster option in place (the nvpair in effect), or add it to the
         first property set."""
-        want = canon_name(name)
-        found = [p for p in self.option_pairs() if canon_name(p.name) == want]
+        found = self._in_effect(name)
         if found:
             found[0].value = value
             return found[0]
