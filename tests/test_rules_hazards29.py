@@ -122,3 +122,31 @@ def test_oc012_quiet_with_one_portal(tmp_path: Path) -> None:
     records the number of paths is not known."""
     assert _oc012(_ocfs2_on_iscsi(tmp_path / "one", None, None, ("10.0.1.100",))) == []
     assert _oc012(_ocfs2_on_iscsi(tmp_path / "none", None, None, ())) == []
+
+
+def test_oc012_on_unseen8_with_the_default_timeouts(tmp_path: Path) -> None:
+    """unseen8's a1/a2 mount OCFS2 (o2cb stack) on a LUN they reach through two portals
+    (node records 10.70.1.100 and 10.70.2.100) under multipath: with
+    O2CB_HEARTBEAT_THRESHOLD=61 and replacement_timeout 15/20 the path fails over long
+    before o2hb gives up (quiet); put back to the defaults (31, 120), both are named.
+    b1/b2 run the pacemaker stack (no o2cb disk heartbeat of their own) and are not."""
+    import shutil
+
+    src = Path(__file__).parent / "fixtures" / "unseen8"
+    src = src / "iet-hb214-pair-serves-hb3pcmk10-ocfs2-and-cs14pcmk11-multipath"
+    root = tmp_path / "u8"
+    shutil.copytree(src, root)
+    for key in root.rglob("authkeys"):
+        key.chmod(0o600)
+    nodes = sorted(str(n) for n in root.iterdir() if (n / "etc").is_dir())
+    assert _oc012(nodes) == []
+    for path in [*root.rglob("iscsid.conf"), *root.rglob("nodes/*/*/default")]:
+        text = path.read_text()
+        for old in ("replacement_timeout = 15", "replacement_timeout = 20"):
+            text = text.replace(old, "replacement_timeout = 120")
+        path.write_text(text)
+    for path in root.rglob("o2cb"):
+        if path.is_file():
+            path.write_text(path.read_text().replace("THRESHOLD=61", "THRESHOLD=31"))
+    said = _oc012(nodes)
+    assert [m.split(",")[0] for m in said] == ["on a1", "on a2"]
