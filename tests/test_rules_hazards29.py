@@ -150,3 +150,35 @@ def test_oc012_on_unseen8_with_the_default_timeouts(tmp_path: Path) -> None:
             path.write_text(path.read_text().replace("THRESHOLD=61", "THRESHOLD=31"))
     said = _oc012(nodes)
     assert [m.split(",")[0] for m in said] == ["on a1", "on a2"]
+
+
+def _target_pair(tmp_path: Path, deadtime: str) -> list[str]:
+    """lint-trees/iscsi-target-pair-four-dom0s/good (two IET boxes under heartbeat 1,
+    four dom0s with OCFS2 on the o2cb stack, O2CB_HEARTBEAT_THRESHOLD=31: 60 s) with
+    the boxes' ha.cf deadtime set to ``deadtime``."""
+    import shutil
+
+    root = tmp_path / deadtime
+    shutil.copytree(
+        Path(__file__).parent / "fixtures" / "lint-trees" / "iscsi-target-pair-four-dom0s" / "good",
+        root,
+    )
+    for box in ("st1", "st2"):
+        conf = root / box / "etc" / "ha.d" / "ha.cf"
+        conf.write_text(conf.read_text().replace("deadtime 30", f"deadtime {deadtime}"))
+    for key in root.rglob("authkeys"):
+        key.chmod(0o600)
+    return sorted(str(n) for n in root.iterdir())
+
+
+def test_oc013_o2hb_fences_during_a_target_failover(tmp_path: Path) -> None:
+    """No heartbeat write of the dom0s completes until the second box took the LUN over,
+    which starts after heartbeat's deadtime on the boxes (ha.cf(5)); o2hb fences after
+    (threshold - 1) x 2 s (heartbeat.c o2hb_write_timeout). With deadtime 60 against
+    60 s every dom0 reboots at each storage failover; as written (30) the fixture is
+    quiet."""
+    said = [f.message for f in lint.run(_target_pair(tmp_path, "60"), select=["OC013"]).findings]
+    assert [m.split(",")[0] for m in said] == ["on x1", "on x2", "on x3", "on x4"]
+    assert "target box st1 waits 60 s (deadtime)" in said[0]
+    assert lint.run(_target_pair(tmp_path, "30"), select=["OC013"]).findings == []
+    assert lint.run(_target_pair(tmp_path, "59"), select=["OC013"]).findings == []

@@ -11,6 +11,7 @@ import attrs
 
 from ..cluster import Cluster, Loaded, memberships, ocfs2_conf_unread
 from ..findings import Finding
+from ..formats.lines.hacf import HacfDocument
 from ..formats.view import to_int
 from ..syntax.numbers import decimal, shown, simple_strtoul, written
 from . import make, repeats, rule, twice
@@ -756,10 +757,41 @@ def o2hb_fences_before_path_failover(cluster: Cluster) -> Iterator[Finding]:
     """
     if not (cluster.has("iscsid") and cluster.has("multipath") and cluster.has("ocfs2")):
         return
-    from .cib.common import _is_ocfs2_fs
     from .documents import iscsid_doc
     from .iscsi.common import _all_records
     from .iscsi.initiators import replacement_seconds
+
+    for node, o2cb, threshold in _disk_heartbeats(cluster):
+        iscsid = cluster.first("iscsid", node)
+        if iscsid is None or cluster.first("multipath", node) is None:
+            continue
+        portals = {str(v.get("node.conn[0].address")) for _, v in _all_records(cluster, node)}
+        if len(portals - {"None"}) < 2:
+            continue
+        seconds, source = replacement_seconds(cluster, iscsid)
+        if seconds is None:
+            seconds, source = _ISCSI_DEFAULT_REPLACEMENT, " (open-iscsi's default)"
+        dead = (threshold - 1) * 2
+        if seconds < dead:
+            continue
+        anchor, shown_t = _threshold_shown(o2cb, threshold)
+        entry = iscsid_doc(iscsid).entry("node.session.timeo.replacement_timeout")
+        yield make(
+            "OC012",
+            f"on {node}, o2hb fences the node after {dead} s without a heartbeat write"
+            f" ({shown_t}), but a dead iSCSI path holds I/O for {seconds} s{source} before"
+            " multipath may use another: losing one path reboots the node",
+            o2cb.where(anchor),
+            [iscsid.where(entry)],
+        )
+
+
+def _disk_heartbeats(cluster: Cluster) -> Iterator[tuple[str, Loaded, int]]:
+    """``(node, its O2CB settings file, the dead threshold in force)`` for each node whose
+    o2cb stack writes a disk heartbeat (stack o2cb, heartbeat mode not ``user``) and that
+    has a cluster.conf; none where every OCFS2 ``Filesystem`` of the CIB sits on DRBD
+    (no iSCSI under it)."""
+    from .cib.common import _is_ocfs2_fs
 
     devices = [
         prim.param("device") or ""
@@ -774,31 +806,71 @@ def o2hb_fences_before_path_failover(cluster: Cluster) -> Iterator[Finding]:
         stack = (doc.get("O2CB_STACK") or "o2cb").lower()
         if stack != "o2cb" or (doc.get("O2CB_HEARTBEAT_MODE") or "").lower() == "user":
             continue
-        iscsid = cluster.first("iscsid", node)
-        if iscsid is None or cluster.first("multipath", node) is None:
-            continue
-        if cluster.first("ocfs2", node) is None:
-            continue
-        portals = {str(v.get("node.conn[0].address")) for _, v in _all_records(cluster, node)}
-        if len(portals - {"None"}) < 2:
-            continue
         threshold = to_int(_in_force(o2cb, "O2CB_HEARTBEAT_THRESHOLD"))
-        seconds, source = replacement_seconds(cluster, iscsid)
-        if threshold is None or threshold <= _MIN_DEAD_THRESHOLD:
+        if cluster.first("ocfs2", node) is None or threshold is None:
             continue
-        if seconds is None:
-            seconds, source = _ISCSI_DEFAULT_REPLACEMENT, " (open-iscsi's default)"
+        if threshold > _MIN_DEAD_THRESHOLD:
+            yield node, o2cb, threshold
+
+
+def _threshold_shown(o2cb: Loaded, threshold: int) -> tuple[Any, str]:
+    """Where the node's dead threshold is written (``None``: unset) and how to name it."""
+    anchor = _o2cb(o2cb).assignment("O2CB_HEARTBEAT_THRESHOLD")
+    return anchor, (
+        f"O2CB_HEARTBEAT_THRESHOLD={threshold}" if anchor else f"the default {threshold}"
+    )
+
+
+@rule("OC013", "o2hb-fences-during-target-failover", "error", scope="cluster", hazard=True)
+def o2hb_fences_during_target_failover(cluster: Cluster) -> Iterator[Finding]:
+    """A dom0's O2CB disk heartbeat gives up sooner than heartbeat on the iSCSI target
+    boxes declares the serving box dead.
+
+    Why it matters: when the box serving the LUN dies, no heartbeat write of the dom0s
+    completes until the other box has taken over, and that starts only after its
+    heartbeat's ``deadtime`` (ha.cf(5): how long a node may be silent before it is
+    declared dead), then DRBD's promotion, the address and the target's start. o2hb
+    fences a node whose write hangs ``(O2CB_HEARTBEAT_THRESHOLD - 1) x 2`` s
+    (fs/ocfs2/cluster/heartbeat.c ``o2hb_write_timeout``, ``O2HB_MAX_WRITE_TIMEOUT_MS``),
+    so with a deadtime not below that every dom0 reboots at every storage failover, the
+    fault the target pair is there to survive. (OCFS2's heartbeat timeout must outlast
+    the I/O layer's: Oracle's OCFS2 guide, 61 or more with multipathed storage; HP's
+    OCFS2 guide, 30 s above the I/O timeout.)
+
+    Reported for nodes with a disk heartbeat (O2CB stack, heartbeat mode not ``user``),
+    cluster.conf and an iSCSI initiator, against the ha.cf of the nodes that export
+    iSCSI targets (ietd.conf) in the same run.
+
+    Example: the target boxes' ha.cf ``deadtime 60`` and the dom0s'
+    ``O2CB_HEARTBEAT_THRESHOLD=31`` (60 s).
+
+    Fix: raise ``O2CB_HEARTBEAT_THRESHOLD`` on every dom0 to well above (deadtime +
+    takeover) / 2 + 1, or shorten the boxes' deadtime (HB004 says how far).
+    """
+    if not cluster.has("ietd") or not cluster.has("iscsid", "initiatorname"):
+        return
+    boxes = []
+    for item in cluster.docs("ietd"):
+        found = next(cluster.typed("hacf", HacfDocument, item.node or None), None)
+        if item.node and found is not None:
+            hacf, hb = found
+            boxes.append((hb.deadtime or 30.0, item.node, hacf, hb))
+    if not boxes:
+        return
+    deadtime, box, hacf, hb = max(sorted(boxes, key=lambda b: b[1]), key=lambda b: b[0])
+    for node, o2cb, threshold in _disk_heartbeats(cluster):
+        if cluster.first("iscsid", node) is None and cluster.first("initiatorname", node) is None:
+            continue
         dead = (threshold - 1) * 2
-        if seconds < dead:
+        if deadtime < dead:
             continue
-        anchor = doc.assignment("O2CB_HEARTBEAT_THRESHOLD")
-        shown_t = f"O2CB_HEARTBEAT_THRESHOLD={threshold}" if anchor else f"the default {threshold}"
-        entry = iscsid_doc(iscsid).entry("node.session.timeo.replacement_timeout")
+        anchor, shown_t = _threshold_shown(o2cb, threshold)
         yield make(
-            "OC012",
+            "OC013",
             f"on {node}, o2hb fences the node after {dead} s without a heartbeat write"
-            f" ({shown_t}), but a dead iSCSI path holds I/O for {seconds} s{source} before"
-            " multipath may use another: losing one path reboots the node",
+            f" ({shown_t}), but heartbeat on the target box {box} waits {deadtime:g} s"
+            " (deadtime) before the other box takes the LUN over: every storage failover"
+            " reboots the node",
             o2cb.where(anchor),
-            [iscsid.where(entry)],
+            [hacf.where(hb.entry("deadtime"))],
         )
