@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from xencfg import lint
+
+FIXTURES = Path(__file__).parent / "fixtures"
 
 _CLUSTER_CONF = """cluster:
 \tnode_count = 2
@@ -130,10 +133,7 @@ def test_oc012_on_unseen8_with_the_default_timeouts(tmp_path: Path) -> None:
     O2CB_HEARTBEAT_THRESHOLD=61 and replacement_timeout 15/20 the path fails over long
     before o2hb gives up (quiet); put back to the defaults (31, 120), both are named.
     b1/b2 run the pacemaker stack (no o2cb disk heartbeat of their own) and are not."""
-    import shutil
-
-    src = Path(__file__).parent / "fixtures" / "unseen8"
-    src = src / "iet-hb214-pair-serves-hb3pcmk10-ocfs2-and-cs14pcmk11-multipath"
+    src = FIXTURES / "unseen8" / "iet-hb214-pair-serves-hb3pcmk10-ocfs2-and-cs14pcmk11-multipath"
     root = tmp_path / "u8"
     shutil.copytree(src, root)
     for key in root.rglob("authkeys"):
@@ -156,11 +156,9 @@ def _target_pair(tmp_path: Path, deadtime: str) -> list[str]:
     """lint-trees/iscsi-target-pair-four-dom0s/good (two IET boxes under heartbeat 1,
     four dom0s with OCFS2 on the o2cb stack, O2CB_HEARTBEAT_THRESHOLD=31: 60 s) with
     the boxes' ha.cf deadtime set to ``deadtime``."""
-    import shutil
-
     root = tmp_path / deadtime
     shutil.copytree(
-        Path(__file__).parent / "fixtures" / "lint-trees" / "iscsi-target-pair-four-dom0s" / "good",
+        FIXTURES / "lint-trees" / "iscsi-target-pair-four-dom0s" / "good",
         root,
     )
     for box in ("st1", "st2"):
