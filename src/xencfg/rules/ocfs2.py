@@ -11,6 +11,7 @@ import attrs
 
 from ..cluster import Cluster, Loaded, memberships, ocfs2_conf_unread
 from ..findings import Finding
+from ..formats.lines.hacf import HacfDocument
 from ..formats.view import to_int
 from ..syntax.numbers import decimal, shown, simple_strtoul, written
 from . import make, repeats, rule, twice
@@ -715,3 +716,161 @@ def ocfs2_on_single_primary_drbd(cluster: Cluster) -> Iterator[Finding]:
                         "cannot be promoted nor mount it",
                         item.where(prim),
                     )
+
+
+#: open-iscsi's replacement_timeout where neither iscsid.conf nor a node record sets it
+#: (usr/config.h ``DEF_REPLACEMENT_TIMEO``, set by idbm.c ``idbm_node_setup_defaults``).
+_ISCSI_DEFAULT_REPLACEMENT = 120
+
+
+@rule("OC012", "o2hb-fences-before-path-failover", "error", scope="cluster", hazard=True)
+def o2hb_fences_before_path_failover(cluster: Cluster) -> Iterator[Finding]:
+    """A node's O2CB disk heartbeat gives up sooner than open-iscsi fails a dead path
+    over to multipath.
+
+    Why it matters: o2hb writes its heartbeat block to the shared disk every 2 s and
+    the node fences itself (kernel panic, reboot) when a write hangs for
+    ``(O2CB_HEARTBEAT_THRESHOLD - 1) x 2`` s (fs/ocfs2/cluster/heartbeat.c
+    ``o2hb_write_timeout``, ``O2HB_MAX_WRITE_TIMEOUT_MS``). Under dm-multipath on
+    iSCSI, I/O on a dead path is held for ``replacement_timeout`` (120 s unless set:
+    open-iscsi ``DEF_REPLACEMENT_TIMEO``) before multipath may send it down another
+    path. When that is not shorter than the heartbeat timeout, the loss of one path,
+    which multipath exists to survive, reboots the node; a switch failure reboots
+    every node at once. Oracle's OCFS2 guide asks for a threshold of 61 (120 s) or
+    more with multipathed storage; HP's Serviceguard OCFS2 guide for a heartbeat
+    timeout 30 s above the I/O layer's timeout.
+
+    Reported on nodes with a disk heartbeat (O2CB stack, heartbeat mode not
+    ``user``), cluster.conf, multipath.conf, iscsid.conf and open-iscsi node records
+    for two portals or more (another path to fail over to; with one portal, a
+    failover target pair behind one address, no path is left and the timeout saves
+    nothing); not where every OCFS2 ``Filesystem`` of the CIB sits on DRBD (no iSCSI
+    path under it).
+
+    Example: ``O2CB_HEARTBEAT_THRESHOLD=31`` (60 s) with
+    ``node.session.timeo.replacement_timeout = 120``.
+
+    Fix: ``node.session.timeo.replacement_timeout = 5`` (also in the node records:
+    ``iscsiadm -m node -o update``) and let multipath queue (``no_path_retry``), or
+    raise ``O2CB_HEARTBEAT_THRESHOLD`` above ``replacement_timeout / 2 + 1`` on every
+    node.
+    """
+    if not (cluster.has("iscsid") and cluster.has("multipath") and cluster.has("ocfs2")):
+        return
+    from .documents import iscsid_doc
+    from .iscsi.common import _all_records
+    from .iscsi.initiators import replacement_seconds
+
+    for node, o2cb, threshold in _disk_heartbeats(cluster):
+        iscsid = cluster.first("iscsid", node)
+        if iscsid is None or cluster.first("multipath", node) is None:
+            continue
+        portals = {str(v.get("node.conn[0].address")) for _, v in _all_records(cluster, node)}
+        if len(portals - {"None"}) < 2:
+            continue
+        seconds, source = replacement_seconds(cluster, iscsid)
+        if seconds is None:
+            seconds, source = _ISCSI_DEFAULT_REPLACEMENT, " (open-iscsi's default)"
+        dead = (threshold - 1) * 2
+        if seconds < dead:
+            continue
+        anchor, shown_t = _threshold_shown(o2cb, threshold)
+        entry = iscsid_doc(iscsid).entry("node.session.timeo.replacement_timeout")
+        yield make(
+            "OC012",
+            f"on {node}, o2hb fences the node after {dead} s without a heartbeat write"
+            f" ({shown_t}), but a dead iSCSI path holds I/O for {seconds} s{source} before"
+            " multipath may use another: losing one path reboots the node",
+            o2cb.where(anchor),
+            [iscsid.where(entry)],
+        )
+
+
+def _disk_heartbeats(cluster: Cluster) -> Iterator[tuple[str, Loaded, int]]:
+    """``(node, its O2CB settings file, the dead threshold in force)`` for each node whose
+    o2cb stack writes a disk heartbeat (stack o2cb, heartbeat mode not ``user``) and that
+    has a cluster.conf; none where every OCFS2 ``Filesystem`` of the CIB sits on DRBD
+    (no iSCSI under it)."""
+    from .cib.common import _is_ocfs2_fs
+
+    devices = [
+        prim.param("device") or ""
+        for item in cluster.docs("cib")
+        for prim in _cib(item).primitives
+        if _is_ocfs2_fs(prim)
+    ]
+    if devices and all(d.startswith("/dev/drbd") for d in devices):
+        return
+    for node, o2cb in sorted(_o2cb_files(cluster).items()):
+        doc = _o2cb(o2cb)
+        stack = (doc.get("O2CB_STACK") or "o2cb").lower()
+        if stack != "o2cb" or (doc.get("O2CB_HEARTBEAT_MODE") or "").lower() == "user":
+            continue
+        threshold = to_int(_in_force(o2cb, "O2CB_HEARTBEAT_THRESHOLD"))
+        if cluster.first("ocfs2", node) is None or threshold is None:
+            continue
+        if threshold > _MIN_DEAD_THRESHOLD:
+            yield node, o2cb, threshold
+
+
+def _threshold_shown(o2cb: Loaded, threshold: int) -> tuple[Any, str]:
+    """Where the node's dead threshold is written (``None``: unset) and how to name it."""
+    anchor = _o2cb(o2cb).assignment("O2CB_HEARTBEAT_THRESHOLD")
+    return anchor, (
+        f"O2CB_HEARTBEAT_THRESHOLD={threshold}" if anchor else f"the default {threshold}"
+    )
+
+
+@rule("OC013", "o2hb-fences-during-target-failover", "error", scope="cluster", hazard=True)
+def o2hb_fences_during_target_failover(cluster: Cluster) -> Iterator[Finding]:
+    """A dom0's O2CB disk heartbeat gives up sooner than heartbeat on the iSCSI target
+    boxes declares the serving box dead.
+
+    Why it matters: when the box serving the LUN dies, no heartbeat write of the dom0s
+    completes until the other box has taken over, and that starts only after its
+    heartbeat's ``deadtime`` (ha.cf(5): how long a node may be silent before it is
+    declared dead), then DRBD's promotion, the address and the target's start. o2hb
+    fences a node whose write hangs ``(O2CB_HEARTBEAT_THRESHOLD - 1) x 2`` s
+    (fs/ocfs2/cluster/heartbeat.c ``o2hb_write_timeout``, ``O2HB_MAX_WRITE_TIMEOUT_MS``),
+    so with a deadtime not below that every dom0 reboots at every storage failover, the
+    fault the target pair is there to survive. (OCFS2's heartbeat timeout must outlast
+    the I/O layer's: Oracle's OCFS2 guide, 61 or more with multipathed storage; HP's
+    OCFS2 guide, 30 s above the I/O timeout.)
+
+    Reported for nodes with a disk heartbeat (O2CB stack, heartbeat mode not ``user``),
+    cluster.conf and an iSCSI initiator, against the ha.cf of the nodes that export
+    iSCSI targets (ietd.conf) in the same run.
+
+    Example: the target boxes' ha.cf ``deadtime 60`` and the dom0s'
+    ``O2CB_HEARTBEAT_THRESHOLD=31`` (60 s).
+
+    Fix: raise ``O2CB_HEARTBEAT_THRESHOLD`` on every dom0 to well above (deadtime +
+    takeover) / 2 + 1, or shorten the boxes' deadtime (HB004 says how far).
+    """
+    if not cluster.has("ietd") or not cluster.has("iscsid", "initiatorname"):
+        return
+    boxes = []
+    for item in cluster.docs("ietd"):
+        found = next(cluster.typed("hacf", HacfDocument, item.node or None), None)
+        if item.node and found is not None:
+            hacf, hb = found
+            boxes.append((hb.deadtime or 30.0, item.node, hacf, hb))
+    if not boxes:
+        return
+    deadtime, box, hacf, hb = max(sorted(boxes, key=lambda b: b[1]), key=lambda b: b[0])
+    for node, o2cb, threshold in _disk_heartbeats(cluster):
+        if cluster.first("iscsid", node) is None and cluster.first("initiatorname", node) is None:
+            continue
+        dead = (threshold - 1) * 2
+        if deadtime < dead:
+            continue
+        anchor, shown_t = _threshold_shown(o2cb, threshold)
+        yield make(
+            "OC013",
+            f"on {node}, o2hb fences the node after {dead} s without a heartbeat write"
+            f" ({shown_t}), but heartbeat on the target box {box} waits {deadtime:g} s"
+            " (deadtime) before the other box takes the LUN over: every storage failover"
+            " reboots the node",
+            o2cb.where(anchor),
+            [hacf.where(hb.entry("deadtime"))],
+        )

@@ -93,6 +93,21 @@ _TIMEOUT = "node.session.timeo.replacement_timeout"
 MULTIPATH_REPLACEMENT_TIMEOUT = 15
 
 
+def replacement_seconds(cluster: Cluster, item: Loaded) -> tuple[int | None, str]:
+    """How long a dead session on the node of iscsid.conf ``item`` holds I/O, and where
+    that is said: the node's open-iscsi records' largest value where the tree holds them
+    (iscsid uses the records; iscsid.conf only seeds new ones), else iscsid.conf's."""
+    timeouts = [
+        (v[_TIMEOUT], path)
+        for path, v in _all_records(cluster, item.node)
+        if isinstance(v.get(_TIMEOUT), int)
+    ]
+    if timeouts:
+        seconds, path = max(timeouts)
+        return seconds, f" (node record {path})"
+    return _iscsid(item).replacement_timeout, ""
+
+
 @rule("IS103", "slow-path-failure-under-multipath", "warning", scope="cluster")
 def slow_path_failure(cluster: Cluster) -> Iterator[Finding]:
     """``replacement_timeout`` holds I/O on a dead path for long, under dm-multipath.
@@ -122,16 +137,7 @@ def slow_path_failure(cluster: Cluster) -> Iterator[Finding]:
         mp = cluster.first("multipath", item.node)
         if mp is None:
             continue
-        seconds = _iscsid(item).replacement_timeout
-        source = ""
-        timeouts = [
-            (v[_TIMEOUT], path)
-            for path, v in _all_records(cluster, item.node)
-            if isinstance(v.get(_TIMEOUT), int)
-        ]
-        if timeouts:  # the records' own values are the ones iscsid uses
-            seconds, path = max(timeouts)
-            source = f" (node record {path})"
+        seconds, source = replacement_seconds(cluster, item)
         if seconds is not None and seconds > MULTIPATH_REPLACEMENT_TIMEOUT:
             advice = (
                 "use about 5"
