@@ -60,8 +60,8 @@ def test_drbd_conf_is_not_the_stock_file() -> None:
 def test_squeeze_site(tmp_path: Path) -> None:
     """sq1-sq3: CB009 on each external/ipmi ``passwd`` (in sq1's copy; the others are
     related), a true warning: Pacemaker 1.0 keeps instance attributes in the CIB as
-    written (cib.xml and every ``cibadmin -Q``), and external/ipmi 1.0.6 can read the
-    password from a file instead (``passwd_method file``). Nothing else, true: three
+    written, so the BMC password is in cib.xml, every ``cibadmin -Q`` and every
+    hb_report. Nothing else, true: three
     votes with ``no-quorum-policy stop``, fencing per node kept off itself,
     resource-and-stonith with both crm-*-peer.sh handlers, the master and the
     Filesystem clone kept off sq3 (no replica there), the filesystem after the
@@ -115,10 +115,11 @@ def test_iet_site(tmp_path: Path) -> None:
       written; fence-agents 4.0 reads ``passwd_script`` instead.
     - MP005 on ``devnode "^sda$"`` per dom0, info: sd names follow probe order (a new
       iSCSI session can come up first), wwid blacklisting does not move.
-    - IS007 on each box's ietd.conf, warning: IET 0.4 (ietd/config.c / the
-      initiators.allow man page) admits an initiator that initiators.allow names or
-      that initiators.deny does not refuse: with no initiators.deny every initiator
-      reaches the target, whatever initiators.allow says.
+    - IS007 on each box's ietd.conf, warning: IET 0.4.17 (usr/plain.c
+      ``plain_initiator_access``, as rules/iscsi/access.py cites) reads
+      initiators.allow only to let back in whom initiators.deny refuses: with no
+      initiators.deny every initiator reaches the target, whatever
+      initiators.allow says.
     Nothing on the haresources pair's failover (drbddisk before the address and the
     target, the same ScsiId on both boxes so the dom0s keep one WWID, multipath
     queueing while the portal moves) nor on the dom0 cluster's quorum, fencing or
