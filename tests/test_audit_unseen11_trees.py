@@ -179,3 +179,30 @@ def test_iet_wwid_off_by_a_digit(tmp_path: Path) -> None:
     assert {f for f in site_found(root) if f[0] == "IS030"} == {
         ("IS030", f"{n}/etc/multipath.conf", "warning") for n in HV
     }
+
+
+def test_iet_pair_failover_mistakes(tmp_path: Path) -> None:
+    """Two ways the pair's failover breaks, each an error on the changed files, true:
+    st2's LUN with another ScsiId/ScsiSN (IS013: IET builds the VPD page 0x83 id and
+    the serial from them, so after a takeover scsi_id gives the dom0s another WWID and
+    multipath's ``vmlun`` map loses its path), and haresources starting iscsi-target
+    before drbddisk::vmlun (HB017: heartbeat's ResourceManager starts a line's
+    resources left to right, so ietd opens /dev/drbd0 while it is Secondary and the
+    blockio open fails with EMEDIUMTYPE)."""
+    root = _copy(IET, tmp_path)
+    edit_site(
+        root, "st2/etc/ietd.conf", "ScsiId=vmlun0,ScsiSN=vmlun0", "ScsiId=vmlun1,ScsiSN=vmlun1"
+    )
+    assert {f for f in site_found(root) if f[2] == "error"} == {
+        ("IS013", "st2/etc/ietd.conf", "error")
+    }
+    root = _copy(IET, tmp_path / "order")
+    edit_site(
+        root,
+        "st*/etc/ha.d/haresources",
+        "drbddisk::vmlun IPaddr::10.90.1.100/24/eth1 iscsi-target",
+        "iscsi-target drbddisk::vmlun IPaddr::10.90.1.100/24/eth1",
+    )
+    assert {f for f in site_found(root) if f[2] == "error"} == {
+        ("HB017", f"{n}/etc/ha.d/haresources", "error") for n in ("st1", "st2")
+    }
