@@ -206,3 +206,43 @@ def test_iet_pair_failover_mistakes(tmp_path: Path) -> None:
     assert {f for f in site_found(root) if f[2] == "error"} == {
         ("HB017", f"{n}/etc/ha.d/haresources", "error") for n in ("st1", "st2")
     }
+
+
+def test_squeeze_variants(tmp_path: Path) -> None:
+    """Three mistakes on the squeeze site, each true:
+    - ``fencing resource-and-stonith`` gone: DR011 (two primaries, OCFS2 on both, and
+      nothing stops a split brain from writing both sides) and DR042 (drbd 8.3.7 calls
+      the fence-peer handler only with fencing resource-only or resource-and-stonith)
+      on sq1's and sq2's drbd.conf.
+    - the master's and the Filesystem clone's bans on sq3 gone: DR043 on the CIB,
+      Pacemaker may start drbd-vmstore on sq3, which has no 'on' section (drbdadm: "not
+      defined in your config (for this host)"); no XN007: the filesystem still follows
+      the master, which the DRBD hosts keep on sq1 and sq2.
+    - ``no-quorum-policy ignore`` on three votes: CB022, a lone partition keeps
+      running and starts the others' guests."""
+    root = _copy(SQUEEZE, tmp_path / "fence")
+    edit_site(root, "*/etc/drbd.conf", "\t\tfencing resource-and-stonith;\n", "")
+    assert site_found(root) - {("CB009", f"sq1/{SQ_CIB}", "warning")} == {
+        (code, f"{n}/etc/drbd.conf", "warning")
+        for code in ("DR011", "DR042")
+        for n in ("sq1", "sq2")
+    }
+    root = _copy(SQUEEZE, tmp_path / "bans")
+    for ban, rsc in (("vmstore", "ms-vmstore"), ("fs", "cl-fs-vmstore")):
+        edit_site(
+            root,
+            f"*/{SQ_CIB}",
+            f'      <rsc_location id="l-{ban}-not-sq3" node="sq3" rsc="{rsc}"'
+            ' score="-INFINITY"/>\n',
+            "",
+        )
+    assert site_found(root) - {("CB009", f"sq1/{SQ_CIB}", "warning")} == {
+        ("DR043", f"sq1/{SQ_CIB}", "warning")
+    }
+    root = _copy(SQUEEZE, tmp_path / "quorum")
+    edit_site(
+        root, f"*/{SQ_CIB}", '"no-quorum-policy" value="stop"', '"no-quorum-policy" value="ignore"'
+    )
+    assert site_found(root) - {("CB009", f"sq1/{SQ_CIB}", "warning")} == {
+        ("CB022", f"sq1/{SQ_CIB}", "warning")
+    }
