@@ -190,8 +190,13 @@ class Placement:
     """What :meth:`nodes` reads of one CIB, read once (the model walks the tree on every
     ``locations``/``colocations`` call, and XN018 places every Xen resource)."""
 
-    def __init__(self, cib: CibDocument, in_force: InForce = UNKNOWN) -> None:
+    def __init__(
+        self, cib: CibDocument, in_force: InForce = UNKNOWN, dependents: bool = True
+    ) -> None:
         self.cib = cib
+        # False: a resource's nodes leave out what its dependents' bans would take
+        # away (XN007 asks where a guest surely may run, not where it surely may not)
+        self.dependents = dependents
         self.locations = cib.locations
         self.colocations = cib.colocations
         self.symmetric = parse_bool(cib.option("symmetric-cluster")) is not False
@@ -356,6 +361,8 @@ class Placement:
             if key in memo or (key in busy and not expanded):
                 continue
             primaries, dependents = self._edges(cur, this_with)
+            if not self.dependents:
+                dependents = []
             deps = [(p, True) for p in primaries] + [(d, False) for d in dependents]
             if not expanded:
                 busy.add(key)

@@ -142,7 +142,11 @@ def relocation_vs_migration(cluster: Cluster) -> Iterator[Finding]:
     node whose domains xend holds. The Xen resource agent uses whichever of the
     two the node has. On a site of several clusters (two dom0 clusters on one
     storage pair) each CIB's guests are checked among its own cluster's members
-    only: Pacemaker places a resource on its members and on no other node.
+    only: Pacemaker places a resource on its members and on no other node. So are
+    they among the nodes the CIB lets some migrating guest run on (as XN018 places
+    it: -INFINITY locations, INFINITY colocations, a DRBD master's hosts): a dom0
+    without a DRBD replica, whose guests' OCFS2 clone is kept off it, is never a
+    migration source or target.
 
     Fix: ``(xend-relocation-server yes)``, the same ``xend-relocation-port`` on
     every node, ``xend-relocation-address`` '' or the address the peers' /etc/hosts
@@ -188,11 +192,45 @@ def _migration_in(
         not v.get("migration_mapping") for _, v in vms
     )
     allows = "the CIB allows live migration of" if migrating else "clusvcadm -M migrates"
+    reach = _reach(cluster, migrating)
+    if reach is not None:
+        scope = reach if scope is None else scope & reach
     found = _relocation(cluster, scope, ", ".join(sorted(names)), cib_where, by_name, allows)
     for f in found:
         # rgmanager migrates only when asked (a failover restarts the guest): the
         # migration an admin asks for fails, the guest keeps running where it is
         yield f if migrating else attrs.evolve(f, severity="warning")
+
+
+def _reach(cluster: Cluster, migrating: list[tuple[Loaded, Primitive]]) -> frozenset[str] | None:
+    """The nodes some of ``migrating`` may run on as the CIB places it (XN018's
+    placement: -INFINITY locations, INFINITY colocations with what it runs with, a
+    DRBD master's hosts; not its dependents' bans, which Pacemaker may roll back):
+    a node none may run on is never a migration source or target (a guest colocated
+    with an OCFS2 clone kept off a dom0 without a DRBD replica). ``None`` when no
+    CIB lists its nodes (every node may be a peer)."""
+    from ...cluster import short
+    from ...membership import cib_nodes
+    from ..cib.placement import Placement
+    from .placement import _drbd_agent, _drbd_hosts, _Hosts
+
+    if not migrating:
+        return None
+    hosts = _Hosts(_drbd_hosts(cluster))
+    facts: dict[int, Placement] = {}
+    out: set[str] = set()
+    # every copy: a copy alone (no <nodes>, no stack file) knows only its own node
+    for item, prim in migrating:
+        cib = _cib(item)
+        if id(cib) not in facts:
+            facts[id(cib)] = Placement(
+                cib, item.versions.of("pacemaker", item.node), dependents=False
+            )
+        nodes = cib_nodes(cluster, [item]).spelled()
+        if not nodes:
+            return None
+        out |= {short(n) for n in facts[id(cib)].nodes(prim.el, nodes, hosts.hosts, _drbd_agent)}
+    return frozenset(out)
 
 
 def _relocation(
