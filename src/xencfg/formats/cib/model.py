@@ -24,7 +24,7 @@ import attrs
 
 from ..._lazy import etree
 from ...document import SourceDocument
-from ...errors import ValidationError
+from ...errors import ValidationError, need_str
 from ...problems import KeywordProblem
 from . import compact, xmltext
 from .constraints import (
@@ -300,14 +300,15 @@ class CibDocument(SourceDocument):
     def option(self, name: str) -> str | None:
         """A cluster option, either spelling (``stonith-enabled`` finds ``stonith_enabled``),
         the one the CRM reads: the first (populate_hash never overwrites)."""
-        want = canon_name(name)
+        want = canon_name(need_str(name, "option(name)"))
         found = [p for p in self.option_pairs() if canon_name(p.name) == want]
         return found[0].value if found else None
 
     def set_option(self, name: str, value: str) -> NvPair:
         """Change a cluster option in place (the nvpair in effect), or add it to the
         first property set."""
-        want = canon_name(name)
+        want = canon_name(need_str(name, "set_option(name)"))
+        need_str(value, "set_option(value)")
         found = [p for p in self.option_pairs() if canon_name(p.name) == want]
         if found:
             found[0].value = value
@@ -530,6 +531,7 @@ class CibDocument(SourceDocument):
         schema requires on every op. An id (of the element or of anything in it) that
         the configuration already uses is a ValueError: both schemas require ids to be
         unique, and the CIB refuses the update."""
+        need_element(el, "add_resource(el)")
         sec = self.section("resources")
         if sec is None:
             raise ValidationError("this document has no resources section")
@@ -652,6 +654,7 @@ class CibDocument(SourceDocument):
     def add_constraint(self, el: _Element) -> Constraint:
         """Append a constraint element built by hand (:meth:`add_order`,
         :meth:`add_colocation` and :meth:`add_location` build the usual ones)."""
+        need_element(el, "add_constraint(el)")
         return constraint_view(self._constrain(el))
 
     def _constrain(self, el: Any) -> Any:
@@ -664,6 +667,11 @@ class CibDocument(SourceDocument):
 
     def remove(self, view: View) -> None:
         """Remove an element (its whole lines go with it when dumped)."""
+        if not isinstance(view, View):
+            raise TypeError(
+                f"remove() takes a view of this document (doc.resource(id), ...), "
+                f"not {type(view).__name__}"
+            )
         parent = view.el.getparent()
         if parent is not None:
             parent.remove(view.el)
@@ -727,3 +735,13 @@ class CibDocument(SourceDocument):
             "resources": [r.to_dict(show_secrets) for r in self.resources],
             "constraints": [c.to_dict() for c in self.constraints],
         }
+
+
+def need_element(el: object, where: str) -> None:
+    """A TypeError unless ``el`` is an lxml element (:meth:`CibDocument.make_primitive`,
+    ``etree.fromstring``): a string of XML or a view is the usual mistake."""
+    if not isinstance(el, etree._Element):
+        raise TypeError(
+            f"{where} is an lxml element (make_primitive(), etree.fromstring(xml)), "
+            f"not {type(el).__name__}"
+        )

@@ -24,7 +24,7 @@ from typing import Any
 
 import attrs
 
-from ...errors import ValidationError
+from ...errors import ValidationError, need_str
 from ...problems import ValueProblem
 from ...syntax.blocks import Entry
 from ._base import LineDocument, LineStyle, parser_for
@@ -100,7 +100,7 @@ class HostsDocument(LineDocument):
 
     def addresses(self, name: str) -> list[IPAddress]:
         """Every address a line gives ``name`` (case-insensitive), in file order."""
-        low = name.lower()
+        low = need_str(name, "addresses(name)").lower()
         out: list[IPAddress] = []
         for line in self.lines:
             addr = line.address
@@ -112,7 +112,7 @@ class HostsDocument(LineDocument):
 
     def resolve(self, name: str) -> IPAddress | None:
         """What a forward lookup of ``name`` returns from this file: the first match."""
-        found = self.addresses(name)
+        found = self.addresses(need_str(name, "resolve(name)"))
         return found[0] if found else None
 
     def names_of(self, address: str | IPAddress) -> list[str]:
@@ -132,6 +132,8 @@ class HostsDocument(LineDocument):
 
     def add_host(self, address: str, canonical: str, *aliases: str) -> HostLine:
         """Append a line for ``address`` (after the last line)."""
+        for word in (address, canonical, *aliases):
+            need_str(word, "add_host(address, canonical, *aliases)")
         if parse_address(address) is None:
             raise ValidationError(f"{address!r} is not an IP address")
         self.check(address, [canonical, *aliases])

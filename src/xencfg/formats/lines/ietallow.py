@@ -20,6 +20,7 @@ from typing import Any
 
 import attrs
 
+from ...errors import need_str
 from ...problems import ValueProblem
 from ...syntax.blocks import Entry
 from ._base import LineDocument, parser_for
@@ -102,8 +103,9 @@ class IetAllowDocument(LineDocument):
 
     def rule(self, target: str) -> Rule | None:
         """The line ietd applies to ``target``: its own, else the ``ALL`` line."""
+        want = need_str(target, "rule(target)").lower()
         for r in self.rules:
-            if r.all_targets or r.target.lower() == target.lower():
+            if r.all_targets or r.target.lower() == want:
                 return r
         return None
 

@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 
 import attrs
 
-from ...errors import ValidationError
+from ...errors import ValidationError, need_str
 from ...problems import KeywordProblem, ValueProblem
 from ...suggest import suggest
 from ...syntax.blocks import ComputedView, Entry
@@ -276,12 +276,12 @@ class IscsidDocument(OpenIscsiDocument):
 
     def get(self, key: str, default: str | None = None) -> str | None:
         """The raw value open-iscsi reads for ``key`` (:meth:`read_entries`)."""
-        e = self.read_entries().get(key)
+        e = self.read_entries().get(need_str(key, "get(key)"))
         return e.values[0] if e is not None and e.values else default
 
     def value(self, key: str) -> int | bool | str | None:
         """The typed value of ``key`` as open-iscsi reads it (``None`` when absent)."""
-        e = self.read_entries().get(key)
+        e = self.read_entries().get(need_str(key, "value(key)"))
         return typed(key, e.values[0] if e.values else "") if e is not None else None
 
     startup = Setting(

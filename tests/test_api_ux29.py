@@ -1,0 +1,115 @@
+"""The Python API meeting a tool author's mistakes: every public call given the wrong
+kind of argument (``None``, an int for a name, a list for a key, a string of XML for an
+element) raises a ``TypeError`` that names the call and the argument, and an edit of
+something the file does not have is a ``ValidationError``; never an ``AttributeError``,
+``KeyError`` or ``IndexError`` from inside a parser (docs/api.md, "Refused edits").
+Each case loads a real fixture, as a tool does; each raised ``AttributeError`` (or a
+``TypeError`` naming our internals: ``unhashable type``, ``'<=' not supported``) before."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+import xencfg
+from conftest import ROOT
+
+FIX = ROOT / "tests" / "fixtures"
+
+#: (format, fixture file, the mistaken call, the words the TypeError must say)
+WRONG_KIND: list[tuple[str, str, Callable[[Any], object], str]] = [
+    ("cib", "pcmk10.xml", lambda d: d.option(None), r"option\(name\) is a str"),
+    ("cib", "pcmk10.xml", lambda d: d.set_option("stonith-enabled", 0), r"set_option\(value\)"),
+    ("cib", "pcmk10.xml", lambda d: d.set_option(1, "x"), r"set_option\(name\)"),
+    ("cib", "pcmk10.xml", lambda d: d.add_resource("<primitive/>"), r"add_resource\(el\)"),
+    ("cib", "pcmk10.xml", lambda d: d.add_constraint(None), r"add_constraint\(el\)"),
+    ("cib", "pcmk10.xml", lambda d: d.remove("vm1"), r"remove\(\) takes a view"),
+    (
+        "cman",
+        "two-node.conf",
+        lambda d: d.set_attribute(None, "x", "y"),
+        r"set_attribute\(element\)",
+    ),
+    (
+        "cman",
+        "two-node.conf",
+        lambda d: d.set_attribute(d.nodes[0], "votes", 2),
+        r"set_attribute\(value\)",
+    ),
+    ("corosync", "knet-two-node.conf", lambda d: d.add_node("c", None), r"add_node\(nodeid\)"),
+    ("corosync", "knet-two-node.conf", lambda d: d.add_node(3, 3), r"add_node\(name\)"),
+    ("drbd", "old-style.conf", lambda d: d.add_resource(["r9"]), r"add_resource\(name\)"),
+    ("evms", "ha-node.conf", lambda d: d.get(None), r"get\(path\)"),
+    ("lvm", "clustered.conf", lambda d: d.set(None, 1), r"set\(path\)"),
+    ("lvm", "clustered.conf", lambda d: d.setting(3), r"setting\(path\)"),
+    ("lvm", "clustered.conf", lambda d: d.accepts(None), r"accepts\(device\)"),
+    ("lvm", "clustered.conf", lambda d: d.set_filter("a|.*|"), r"\(action, regex\) pairs"),
+    ("lvm", "clustered.conf", lambda d: d.set_global_filter(None), r"\(action, regex\) pairs"),
+    ("hosts", "cluster", lambda d: d.add_host("10.0.0.9", None), r"add_host"),
+    ("hosts", "cluster", lambda d: d.resolve(None), r"resolve\(name\)"),
+    ("hosts", "cluster", lambda d: d.addresses(1), r"addresses\(name\)"),
+    ("ietd", "storage.conf", lambda d: d.target(None), r"target\(name\)"),
+    ("ietd", "storage.conf", lambda d: d.add_target(None), r"add_target\(name\)"),
+    ("iet-allow", "initiators.allow", lambda d: d.rule(None), r"rule\(target\)"),
+    ("iscsid", "cluster-node.conf", lambda d: d.get(["node.startup"]), r"get\(key\)"),
+    ("iscsid", "cluster-node.conf", lambda d: d.value(None), r"value\(key\)"),
+    (
+        "lio-saveconfig",
+        "nas1-one-target.json",
+        lambda d: d.storage_object(1),
+        r"storage_object\(path\)",
+    ),
+    ("modules", "modprobe.conf", lambda d: d.options_for(None), r"options_for\(module\)"),
+    (
+        "multipath",
+        "two-nodes.conf",
+        lambda d: d.add_blacklist(["devnode"], "^sda"),
+        r"add_blacklist\(kind\)",
+    ),
+    ("ocfs2", "crlf.conf", lambda d: d.add_node(None, 9, "10.0.0.9"), r"add_node\(name\)"),
+    ("xend", "relocation.sxp", lambda d: d.effective(["xend-port"]), r"effective\(name\)"),
+    ("xl", "guest.cfg", lambda d: d.get(["memory"]), r"get\(key\)"),
+    ("xl", "guest.cfg", lambda d: d.append(["disk"], "x"), r"append\(key\)"),
+    ("xl", "guest.cfg", lambda d: d.set_vif("0", mac="00:16:3e:00:00:01"), r"set_vif\(index\)"),
+    ("xm", "guest.xm", lambda d: d.set_vif(None, bridge="br0"), r"set_vif\(index\)"),
+]
+
+
+def load(fmt: str, name: str) -> Any:
+    return xencfg.load(FIX / fmt / "valid" / name, fmt)
+
+
+@pytest.mark.parametrize(("fmt", "name", "call", "says"), WRONG_KIND)
+def test_wrong_kind_of_argument_is_a_typeerror_naming_the_call(
+    fmt: str, name: str, call: Callable[[Any], object], says: str
+) -> None:
+    doc = load(fmt, name)
+    before = doc.dumps()
+    with pytest.raises(TypeError, match=says):
+        call(doc)
+    assert doc.dumps() == before  # a refused call edits nothing
+
+
+@pytest.mark.parametrize(("fmt", "name"), [("xl", "guest.cfg"), ("xm", "guest.xm")])
+def test_set_vif_of_a_vif_the_file_lacks_is_refused(fmt: str, name: str) -> None:
+    """``set_vif(5)`` on a guest with one vif indexed past the list (IndexError before)."""
+    doc = load(fmt, name)
+    before = doc.dumps()
+    with pytest.raises(xencfg.ValidationError, match="there is no vif 5"):
+        doc.set_vif(5, bridge="br1")
+    assert doc.dumps() == before
+
+
+def test_correct_calls_still_work() -> None:
+    """The checks refuse only the wrong kinds: the everyday calls give what they gave."""
+    xl = load("xl", "guest.cfg")
+    xl.set_vif(0, bridge="br1")
+    assert "bridge=br1" in xl.dumps()
+    lvm = load("lvm", "clustered.conf")
+    lvm.set_filter([("a", "^/dev/sd"), ("r", ".*")])
+    assert lvm.get("devices/filter") == ["a|^/dev/sd|", "r|.*|"]
+    cib = load("cib", "pcmk10.xml")
+    cib.set_option("stonith-enabled", "false")
+    assert cib.option("stonith_enabled") == "false"
