@@ -15,6 +15,7 @@ import pytest
 
 import xencfg
 from conftest import ROOT
+from xencfg.lint import run
 
 FIX = ROOT / "tests" / "fixtures"
 
@@ -113,3 +114,49 @@ def test_correct_calls_still_work() -> None:
     cib = load("cib", "pcmk10.xml")
     cib.set_option("stonith-enabled", "false")
     assert cib.option("stonith_enabled") == "false"
+
+
+# -- the top-level calls ------------------------------------------------------------
+
+DRBD = FIX / "drbd" / "valid" / "old-style.conf"
+
+
+@pytest.mark.parametrize(
+    ("call", "says"),
+    [
+        (lambda: xencfg.dump(str(DRBD)), r"dump\(\) takes a document first"),  # AttributeError
+        (
+            lambda: xencfg.detect("drbd.conf", b"resource r0 {}"),
+            r"detect\(\) takes the text as str",
+        ),
+        (lambda: xencfg.api.new_file_mode(None), r"new_file_mode\(\) takes a document"),
+        (lambda: run([str(DRBD)], select="DR001"), r"select is a list of codes"),
+        (lambda: run([str(DRBD)], ignore="DR001"), r"ignore is a list of codes"),
+        (lambda: run([str(DRBD)], roles=["san1=storage"]), r"roles is \{node"),
+    ],
+)
+def test_top_level_calls_name_the_wrong_kind(call: Callable[[], object], says: str) -> None:
+    """Before: ``'str' object has no attribute 'path'``, ``a bytes-like object is
+    required``, ``no rule has the code 'D', 'R', ...`` (the code's letters), and a
+    ``ValueError`` from ``dict()`` for a list of roles."""
+    with pytest.raises(TypeError, match=says):
+        call()
+
+
+def test_roles_given_in_python_are_checked_as_the_command_line_checks_them() -> None:
+    """``roles={"san1": "storage"}`` was kept as the string (its letters iterated as
+    roles), and an unknown role was accepted in silence, while ``--role`` and the
+    settings file refuse it (cluster_model.parse_roles)."""
+    res = run([str(DRBD)], roles={"san1": "storage"})
+    assert res.cluster.roles == {"san1": ("storage",)}
+    res = run([str(DRBD)], roles={"san1": ("storage", "initiator")})
+    assert res.cluster.roles == {"san1": ("storage", "initiator")}
+    with pytest.raises(xencfg.XencfgError, match="unknown role 'sotrage'"):
+        run([str(DRBD)], roles={"san1": ("sotrage",)})
+
+
+def test_a_path_as_bytes_or_path_is_kept_as_str() -> None:
+    """``load(b"...")`` kept ``doc.path`` as bytes and ``loads(..., path=Path)`` as a
+    Path, where ``dump`` and the rules read a str."""
+    assert xencfg.load(bytes(DRBD), "drbd").path == str(DRBD)
+    assert xencfg.loads(DRBD.read_text(), "drbd", path=DRBD).path == str(DRBD)  # type: ignore[arg-type]  # the mistake under test
