@@ -24,7 +24,12 @@ WRONG_KIND: list[tuple[str, str, Callable[[Any], object], str]] = [
     ("cib", "pcmk10.xml", lambda d: d.option(None), r"option\(name\) is a str"),
     ("cib", "pcmk10.xml", lambda d: d.set_option("stonith-enabled", 0), r"set_option\(value\)"),
     ("cib", "pcmk10.xml", lambda d: d.set_option(1, "x"), r"set_option\(name\)"),
-    ("cib", "pcmk10.xml", lambda d: d.add_resource("<primitive/>"), r"add_resource\(el\)"),
+    (
+        "cib",
+        "pcmk10.xml",
+        lambda d: d.add_resource("<primitive/>"),
+        r"add_resource\(el\) is an element",
+    ),
     ("cib", "pcmk10.xml", lambda d: d.add_constraint(None), r"add_constraint\(el\)"),
     ("cib", "pcmk10.xml", lambda d: d.remove("vm1"), r"remove\(\) takes a view"),
     (
@@ -75,6 +80,50 @@ WRONG_KIND: list[tuple[str, str, Callable[[Any], object], str]] = [
     ("xl", "guest.cfg", lambda d: d.append(["disk"], "x"), r"append\(key\)"),
     ("xl", "guest.cfg", lambda d: d.set_vif("0", mac="00:16:3e:00:00:01"), r"set_vif\(index\)"),
     ("xm", "guest.xm", lambda d: d.set_vif(None, bridge="br0"), r"set_vif\(index\)"),
+]
+
+
+#: The CIB's builders: lxml's "Argument must be bytes or unicode, got 'int'" before.
+WRONG_KIND += [
+    ("cib", "pcmk10.xml", lambda d: d.add_location("web", "node1", 100), r"add_location\(score\)"),
+    ("cib", "pcmk10.xml", lambda d: d.add_location("web", None, "100"), r"add_location\(node\)"),
+    (
+        "cib",
+        "pcmk10.xml",
+        lambda d: d.add_colocation("web", "ms-drbd", score=100),
+        r"add_colocation\(score\)",
+    ),
+    ("cib", "pcmk10.xml", lambda d: d.add_order("ms-drbd", "web", score=0), r"add_order\(score\)"),
+    (
+        "cib",
+        "pcmk10.xml",
+        lambda d: d.make_primitive(
+            "ip9", "ocf", "IPaddr2", "heartbeat", params={"cidr_netmask": 24}
+        ),
+        r"instance_attributes\['cidr_netmask'\]",
+    ),
+    (
+        "cib",
+        "pcmk10.xml",
+        lambda d: d.make_primitive("ip9", "ocf", "IPaddr2", meta={"is-managed": False}),
+        r"meta_attributes\['is-managed'\]",
+    ),
+    (
+        "cib",
+        "pcmk10.xml",
+        lambda d: d.make_primitive("ip9", "ocf", None),
+        r"make_primitive\(rtype\)",
+    ),
+    (
+        "cib",
+        "pcmk10.xml",
+        lambda d: d.make_primitive(
+            "ip9", "ocf", "IPaddr2", ops=[{"name": "monitor", "interval": 10}]
+        ),
+        r"make_primitive\(ops\)",
+    ),
+    ("cib", "pcmk10.xml", lambda d: d.make_group("g9", "web"), r"make_group\(children\) item"),
+    ("cib", "pcmk10.xml", lambda d: d.make_clone("c9", "web"), r"make_clone\(child\)"),
 ]
 
 
@@ -160,3 +209,25 @@ def test_a_path_as_bytes_or_path_is_kept_as_str() -> None:
     Path, where ``dump`` and the rules read a str."""
     assert xencfg.load(bytes(DRBD), "drbd").path == str(DRBD)
     assert xencfg.loads(DRBD.read_text(), "drbd", path=DRBD).path == str(DRBD)  # type: ignore[arg-type]  # the mistake under test
+
+
+def test_an_edit_the_file_cannot_read_back_is_refused_by_the_edit() -> None:
+    """An iscsid.conf key with no value was written as a line without ``=`` (which our
+    grammar does not read back), and ha.cf's ``add_ucast`` with a blank in a word was
+    accepted and refused only later, by ``dumps`` (docs/api.md "Refused edits": the
+    edit itself refuses)."""
+    iscsid = load("iscsid", "cluster-node.conf")
+    before = iscsid.dumps()
+    with pytest.raises(xencfg.ValidationError, match="needs a value"):
+        iscsid.set("node.startup")
+    with pytest.raises(xencfg.ValidationError, match="needs a value"):
+        iscsid.add("node.session.timeo.replacement_timeout")
+    assert iscsid.dumps() == before
+    initiator = load("initiatorname", "alpha.iscsi")
+    with pytest.raises(xencfg.ValidationError, match="needs a value"):
+        initiator.set("InitiatorName")
+    hacf = load("hacf", "two-node-full.cf")
+    before = hacf.dumps()
+    with pytest.raises(xencfg.ValidationError, match="one word"):
+        hacf.add_ucast("eth0", "10.0.0.2 10.0.0.3")
+    assert hacf.dumps() == before

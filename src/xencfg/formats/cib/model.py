@@ -49,6 +49,7 @@ from .resources import (
     make_clone,
     make_group,
     make_primitive,
+    need_element,
     resource_view,
 )
 from .values import canon_name, check_id, is_secret, sanitize_id
@@ -621,7 +622,7 @@ class CibDocument(SourceDocument):
             el.set("type", "after")
             el.set("to", first)
         if score is not None:
-            el.set("score", score)
+            el.set("score", need_str(score, "add_order(score)"))
         return Order(self._constrain(el))
 
     def add_colocation(
@@ -634,7 +635,7 @@ class CibDocument(SourceDocument):
         legacy = self.dialect != "pacemaker-1.0"
         el.set("from" if legacy else "rsc", rsc)
         el.set("to" if legacy else "with-rsc", with_rsc)
-        el.set("score", score)
+        el.set("score", need_str(score, "add_colocation(score)"))
         return Colocation(self._constrain(el))
 
     def add_location(self, rsc: str, node: str, score: str, *, id: str | None = None) -> Location:
@@ -642,6 +643,8 @@ class CibDocument(SourceDocument):
         Pacemaker 1.0; heartbeat 2's crm.dtd has neither, so there it is a rule
         ``#uname eq NODE`` with the score."""
         rsc = self._ref(rsc, "rsc")
+        need_str(node, "add_location(node)")
+        need_str(score, "add_location(score)")
         lid = self._new_id(id, f"location-{rsc}-{node}")
         el = etree.Element("rsc_location", id=lid, rsc=rsc)
         if self.dialect == "pacemaker-1.0":
@@ -735,13 +738,3 @@ class CibDocument(SourceDocument):
             "resources": [r.to_dict(show_secrets) for r in self.resources],
             "constraints": [c.to_dict() for c in self.constraints],
         }
-
-
-def need_element(el: object, where: str) -> None:
-    """A TypeError unless ``el`` is an lxml element (:meth:`CibDocument.make_primitive`,
-    ``etree.fromstring``): a string of XML or a view is the usual mistake."""
-    if not isinstance(el, etree._Element):
-        raise TypeError(
-            f"{where} is an lxml element (make_primitive(), etree.fromstring(xml)), "
-            f"not {type(el).__name__}"
-        )

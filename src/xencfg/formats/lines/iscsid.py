@@ -11,7 +11,7 @@ every output masks.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar
 
 import attrs
@@ -222,6 +222,14 @@ class IscsidStyle(LineStyle):
         if "\n" in value or "\r" in value or value != value.strip() or value == "":
             raise ValidationError(f"{value!r} cannot be written as an iscsid.conf value")
         return value
+
+    def check(self, key: str, values: Iterable[str]) -> None:
+        """A key alone (``set("node.startup")``) is refused too: it would be written as
+        a line without ``=``, which the file's grammar does not read back."""
+        values = list(values)
+        if not values:
+            raise ValidationError(f"{key!r} needs a value: key = value (remove() drops a key)")
+        super().check(key, values)
 
 
 STYLE = IscsidStyle(indent="", separator=" = ")
