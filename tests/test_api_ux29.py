@@ -8,6 +8,7 @@ Each case loads a real fixture, as a tool does; each raised ``AttributeError`` (
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -231,3 +232,22 @@ def test_an_edit_the_file_cannot_read_back_is_refused_by_the_edit() -> None:
     with pytest.raises(xencfg.ValidationError, match="one word"):
         hacf.add_ucast("eth0", "10.0.0.2 10.0.0.3")
     assert hacf.dumps() == before
+
+
+@pytest.mark.parametrize("fmt", sorted(p.parent.name for p in FIX.glob("*/valid")))
+def test_every_public_method_has_a_docstring(fmt: str) -> None:
+    """``help()`` of a document class shows what each public method does: 17 had none
+    (``CmanDocument.node``, ``ShellvarsDocument.get``, ``IetAllowDocument.add_rule``,
+    ...), and every format's own ``to_dict`` lost the base class's docstring when
+    wrapped to mask secrets."""
+    first = sorted(p for p in (FIX / fmt / "valid").rglob("*") if p.is_file())[0]
+    cls = type(load(fmt, first.relative_to(FIX / fmt / "valid").as_posix()))
+    bare = [
+        name
+        for name, member in inspect.getmembers(cls)
+        if not name.startswith("_")
+        and callable(member)
+        and not isinstance(member, type)
+        and not inspect.getdoc(member)
+    ]
+    assert bare == []

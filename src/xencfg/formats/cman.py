@@ -159,9 +159,11 @@ class CmanDocument(SourceDocument):
         return re.sub(r">\s+<", "><", text).strip()
 
     def node(self, name: str) -> CmanNode | None:
+        """The ``clusternode`` called ``name``, or ``None``."""
         return next((n for n in self.nodes if n.name == name), None)
 
     def fencedevice(self, name: str) -> Element | None:
+        """The ``fencedevice`` called ``name``, or ``None``."""
         return next((f for f in self.fencedevices if f.get("name") == name), None)
 
     # -- edits -----------------------------------------------------------

@@ -439,9 +439,11 @@ class CibDocument(SourceDocument):
         return [c for c in self.constraints if isinstance(c, Location)]
 
     def stonith_resources(self) -> list[Primitive]:
+        """The fencing primitives (``class="stonith"``)."""
         return [p for p in self.primitives if p.is_stonith]
 
     def xen_primitives(self) -> list[Primitive]:
+        """The primitives of the ``Xen`` agent (each runs one domU)."""
         return [p for p in self.primitives if p.is_xen]
 
     # -- what lint needs -------------------------------------------------------
@@ -461,6 +463,7 @@ class CibDocument(SourceDocument):
         return out
 
     def duplicate_ids(self) -> dict[str, list[_Element]]:
+        """Ids used by more than one element, with those elements (the schema refuses them)."""
         return {k: v for k, v in self.ids().items() if len(v) > 1}
 
     def references(self) -> list[Reference]:

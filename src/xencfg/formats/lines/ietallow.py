@@ -125,6 +125,8 @@ class IetAllowDocument(LineDocument):
                     yield r, first
 
     def add_rule(self, target: str, *peers: str) -> Rule:
+        """Append ``TARGET PEER, PEER...`` (``ALL`` for every target); a word the file
+        cannot hold is a ValidationError."""
         values = [f"{p}," for p in peers[:-1]] + list(peers[-1:])
         self.check(target, values)
         self.children.append(Entry(target, values))

@@ -188,6 +188,7 @@ class LvmLikeDocument(TreeDocument):
         return render(self, styled_like(self.source, self.style))
 
     def sections(self, name: str) -> list[Block]:
+        """Every top-level section ``name``, repeats included, in file order."""
         return [c for c in self.children if isinstance(c, Block) and c.key == name]
 
     def section(self, name: str, *, create: bool = False) -> Block | None:
@@ -288,6 +289,8 @@ class LvmLikeDocument(TreeDocument):
         return visit(self, "")
 
     def walk_settings(self) -> Iterator[tuple[tuple[str, ...], Setting]]:
+        """Every setting with the names of the sections around it, in file order."""
+
         def visit(node: Node, ctx: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], Setting]]:
             for c in node.child_nodes():
                 if isinstance(c, Setting):
