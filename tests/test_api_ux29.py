@@ -180,6 +180,7 @@ DRBD = FIX / "drbd" / "valid" / "old-style.conf"
             r"detect\(\) takes the text as str",
         ),
         (lambda: xencfg.api.new_file_mode(None), r"new_file_mode\(\) takes a document"),
+        (lambda: run(None), r"run\(\) takes a list of paths, not NoneType"),
         (lambda: run([str(DRBD)], select="DR001"), r"select is a list of codes"),
         (lambda: run([str(DRBD)], ignore="DR001"), r"ignore is a list of codes"),
         (lambda: run([str(DRBD)], roles=["san1=storage"]), r"roles is \{node"),

@@ -103,6 +103,8 @@ def run(
     """
     if isinstance(paths, (str, os.PathLike)):
         raise TypeError(f"run() takes a list of paths, not one path: [{os.fspath(paths)!r}]")
+    if not isinstance(paths, Iterable):
+        raise TypeError(f"run() takes a list of paths, not {type(paths).__name__}")
     select, ignore = check_codes_given(select, ignore)
     found = discover([os.fspath(p) for p in paths], names)
     if force_format is not None:
