@@ -252,3 +252,13 @@ def test_every_public_method_has_a_docstring(fmt: str) -> None:
         and not inspect.getdoc(member)
     ]
     assert bare == []
+
+
+def test_insert_after_a_line_of_another_document_is_refused() -> None:
+    """An anchor from another document (or none of its lines) raised StopIteration."""
+    hacf = load("hacf", "two-node-full.cf")
+    other = load("hacf", "two-node-full.cf")
+    before = hacf.dumps()
+    with pytest.raises(xencfg.ValidationError, match="not a line of this document"):
+        hacf.insert_after(other.entries()[0], other.entries()[0])
+    assert hacf.dumps() == before
