@@ -278,6 +278,8 @@ def loads(text: str, format: str, *, path: str | None = None) -> Document:
             f"loads() takes the text as str, not {type(text).__name__}; "
             "load(path) reads a file (bytes that are not UTF-8 survive its round trip)"
         )
+    if path is not None:
+        path = os.fsdecode(path)  # a Path or bytes names the file as load() does: a str
     mod = formats.module(format)
     if not getattr(mod, "LIGHT", True):  # a format may opt out of light parsing
         return _parse(mod, text, path, None)
@@ -483,7 +485,7 @@ def load(path: str | os.PathLike[str], format: str | None = None) -> Document:
     Bytes that are not UTF-8 survive a round trip; the file's permission bits
     are kept in ``doc.mode`` so that :func:`dump` can preserve them.
     """
-    p = os.fspath(path)
+    p = os.fsdecode(path)  # bytes too: doc.path is a str, as dump() and the rules expect
     text = read_text(p)
     if format is None:
         format = formats.detect(p, text)
@@ -525,6 +527,8 @@ def dump(doc: Document, path: str | os.PathLike[str] | None = None) -> None:
     """
     from .writer import write_atomic
 
+    if not isinstance(doc, Document):
+        raise TypeError(f"dump() takes a document first, then the path; not {type(doc).__name__}")
     target = os.fspath(path) if path is not None else doc.path
     if target is None:
         raise XencfgError("dump: the document has no path; give one")
@@ -542,6 +546,8 @@ def new_file_mode(doc: Document) -> int:
     /etc's files are, or 0600 when the document holds secrets (authkeys, an
     iscsid.conf with CHAP passwords, a CIB with a fencing password). An existing
     file keeps its own mode whatever this says."""
+    if not isinstance(doc, Document):
+        raise TypeError(f"new_file_mode() takes a document, not {type(doc).__name__}")
     if doc.mode is not None:
         return doc.mode
     if doc.format in SECRET_FORMATS or doc.secrets():
@@ -551,4 +557,6 @@ def new_file_mode(doc: Document) -> int:
 
 def detect(path: str | os.PathLike[str] | None, text: str | None = None) -> str | None:
     """The format name of a file (by its path, and its content where needed), or ``None``."""
+    if text is not None and not isinstance(text, str):
+        raise TypeError(f"detect() takes the text as str, not {type(text).__name__}")
     return formats.detect(os.fspath(path) if path is not None else None, text)

@@ -54,7 +54,7 @@ def parse_roles(pairs: Iterable[str] | dict[str, object], where: str) -> dict[st
     out: dict[str, tuple[str, ...]] = {}
     for name, value in table.items():
         values = [value] if isinstance(value, str) else value
-        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        if not isinstance(values, (list, tuple)) or not all(isinstance(v, str) for v in values):
             raise XencfgError(f"{where}: role of '{name}' must be a string or a list of strings")
         roles: list[str] = []
         for v in values:

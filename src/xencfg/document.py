@@ -13,6 +13,7 @@ cman's elements, the live-state outputs) and locates its objects itself.
 
 from __future__ import annotations
 
+import functools
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
 import attrs
@@ -88,7 +89,9 @@ def _masking_view(inner: Any) -> Any:
         masked: dict[str, Any] = mask_values(out, self.secrets())
         return masked
 
-    to_dict.__doc__ = inner.__doc__
+    # inner's name, module and docstring: help() and inspect.getdoc then find the base
+    # class's docstring when the format's own to_dict has none
+    functools.update_wrapper(to_dict, inner)
     to_dict.__dict__["masks_secrets"] = True
     return to_dict
 

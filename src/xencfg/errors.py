@@ -240,3 +240,13 @@ def error_at(
 
     line, col = LineIndex(text).position(offset)
     return ParseError(message, path=path, line=line, column=col, text=text, expected=expected)
+
+
+def need_str(value: object, where: str) -> str:
+    """``value`` when it is a str, else the ``TypeError`` Python's own calls give for the
+    wrong kind of argument: a tool passing ``None`` or an int as a name must read its
+    mistake (``where``: the call and argument, ``add_target(name)``), not an
+    ``AttributeError`` from inside a parser."""
+    if not isinstance(value, str):
+        raise TypeError(f"{where} is a str, not {type(value).__name__}")
+    return value

@@ -19,7 +19,7 @@ from typing import Any
 import attrs
 
 from ..document import SourceDocument
-from ..errors import ParseError, ValidationError
+from ..errors import ParseError, ValidationError, need_str
 from ..secrets import MASK
 from ..syntax.source import LineIndex
 from ._memo import Shared
@@ -159,14 +159,23 @@ class CmanDocument(SourceDocument):
         return re.sub(r">\s+<", "><", text).strip()
 
     def node(self, name: str) -> CmanNode | None:
+        """The ``clusternode`` called ``name``, or ``None``."""
         return next((n for n in self.nodes if n.name == name), None)
 
     def fencedevice(self, name: str) -> Element | None:
+        """The ``fencedevice`` called ``name``, or ``None``."""
         return next((f for f in self.fencedevices if f.get("name") == name), None)
 
     # -- edits -----------------------------------------------------------
     def set_attribute(self, element: Element, name: str, value: str) -> None:
         """Change (or add) one attribute; :meth:`dumps` splices it into the source."""
+        if not isinstance(element, Element):
+            raise TypeError(
+                "set_attribute(element) is an Element of this document,"
+                f" not {type(element).__name__}"
+            )
+        need_str(name, "set_attribute(name)")
+        need_str(value, "set_attribute(value)")
         if element.index < 0:
             raise ValidationError("element is not from this document")
         element.attributes[name] = value

@@ -28,7 +28,7 @@ from typing import Any
 import attrs
 
 from ..document import SourceDocument
-from ..errors import ParseError
+from ..errors import ParseError, need_str
 
 FORMAT = "lio-saveconfig"
 #: No syntax tree to make light: one parse (a refused file is not read a second time).
@@ -156,7 +156,7 @@ class SaveconfigDocument(SourceDocument):
     def storage_object(self, path: str | None) -> StorageObject | None:
         """The storage object a LUN's ``storage_object`` names, as rtslib-fb's
         ``LUN.setup`` finds it (the plugin and the name after ``/backstores/``)."""
-        parts = (path or "").split("/")[2:]
+        parts = need_str(path or "", "storage_object(path)").split("/")[2:]
         if len(parts) != 2:
             return None
         plugin, name = parts

@@ -16,7 +16,7 @@ from typing import Any
 import attrs
 
 from ..document import TreeDocument
-from ..errors import ParseError, ValidationError
+from ..errors import ParseError, ValidationError, need_str
 from ..problems import KeywordProblem, ValueProblem, walk_keywords
 from ..suggest import closest, did_you_mean, suggest
 from ..syntax.blocks import Block, BlockStyle, Entry, LiveSettings, last_block, styled_like
@@ -678,6 +678,7 @@ class MultipathDocument(TreeDocument):
         another kind or a missing value, which multipath would ignore with a warning.
         """
         name = "blacklist_exceptions" if exception else "blacklist"
+        need_str(kind, "add_blacklist(kind)")
         node: Node
         if kind == "device":
             if vendor is None and product is None:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from .. import rules as registry
-from ..cluster import Cluster, Loaded
+from ..cluster import Cluster, Loaded, parse_roles
 from ..discover import Discovery, SourceFile, discover, modes_are_real
 from ..distro import shipped
 from ..document import Document
@@ -103,6 +103,8 @@ def run(
     """
     if isinstance(paths, (str, os.PathLike)):
         raise TypeError(f"run() takes a list of paths, not one path: [{os.fspath(paths)!r}]")
+    if not isinstance(paths, Iterable):
+        raise TypeError(f"run() takes a list of paths, not {type(paths).__name__}")
     select, ignore = check_codes_given(select, ignore)
     found = discover([os.fspath(p) for p in paths], names)
     if force_format is not None:
@@ -120,6 +122,9 @@ def check_codes_given(select: Iterable[str], ignore: Iterable[str]) -> tuple[lis
     :class:`~xencfg.errors.XencfgError` for a code no rule has."""
     from ..config import check_codes
 
+    for option, given in (("select", select), ("ignore", ignore)):
+        if isinstance(given, str):  # its letters would be read as codes
+            raise TypeError(f"{option} is a list of codes, not one code: [{given!r}]")
     chosen, left_out = list(select), list(ignore)
     for option, codes in (("select", chosen), ("ignore", left_out)):
         try:
@@ -145,7 +150,9 @@ def run_discovered(
     chosen = registry.selected(select, ignore)
     chosen_codes = {r.code for r in chosen}
     declared = dict(settings.nodes) if settings is not None else {}
-    declared.update(roles or {})
+    if roles is not None and not isinstance(roles, dict):
+        raise TypeError(f"roles is {{node: (role, ...)}}, not {type(roles).__name__}")
+    declared.update(parse_roles(roles, "roles") if roles else {})
     cluster = Cluster(nodes=[n.name for n in found.nodes], roles=declared)
     findings: list[Finding] = []
     texts = {**found.texts, **(texts or {})}

@@ -155,6 +155,7 @@ class Node:
         return None
 
     def child_nodes(self) -> Sequence[Node]:
+        """The node's children (its ``children_field``), or none."""
         if self.children_field is None:
             return ()
         children: Sequence[Node] = getattr(self, self.children_field)

@@ -24,7 +24,7 @@ import attrs
 
 from ..._lazy import etree
 from ...document import SourceDocument
-from ...errors import ValidationError
+from ...errors import ValidationError, need_str
 from ...problems import KeywordProblem
 from . import compact, xmltext
 from .constraints import (
@@ -49,6 +49,7 @@ from .resources import (
     make_clone,
     make_group,
     make_primitive,
+    need_element,
     resource_view,
 )
 from .values import canon_name, check_id, is_secret, sanitize_id
@@ -300,7 +301,7 @@ class CibDocument(SourceDocument):
     def option(self, name: str) -> str | None:
         """A cluster option, either spelling (``stonith-enabled`` finds ``stonith_enabled``),
         the one the CRM reads (:meth:`_in_effect`)."""
-        found = self._in_effect(name)
+        found = self._in_effect(need_str(name, "option(name)"))
         return found[0].value if found else None
 
     def _in_effect(self, name: str) -> list[NvPair]:
@@ -317,7 +318,8 @@ class CibDocument(SourceDocument):
     def set_option(self, name: str, value: str) -> NvPair:
         """Change a cluster option in place (the nvpair in effect), or add it to the
         first property set."""
-        found = self._in_effect(name)
+        need_str(value, "set_option(value)")
+        found = self._in_effect(need_str(name, "set_option(name)"))
         if found:
             found[0].value = value
             return found[0]
@@ -446,9 +448,11 @@ class CibDocument(SourceDocument):
         return [c for c in self.constraints if isinstance(c, Location)]
 
     def stonith_resources(self) -> list[Primitive]:
+        """The fencing primitives (``class="stonith"``)."""
         return [p for p in self.primitives if p.is_stonith]
 
     def xen_primitives(self) -> list[Primitive]:
+        """The primitives of the ``Xen`` agent (each runs one domU)."""
         return [p for p in self.primitives if p.is_xen]
 
     # -- what lint needs -------------------------------------------------------
@@ -468,6 +472,7 @@ class CibDocument(SourceDocument):
         return out
 
     def duplicate_ids(self) -> dict[str, list[_Element]]:
+        """Ids used by more than one element, with those elements (the schema refuses them)."""
         return {k: v for k, v in self.ids().items() if len(v) > 1}
 
     def references(self) -> list[Reference]:
@@ -539,6 +544,7 @@ class CibDocument(SourceDocument):
         schema requires on every op. An id (of the element or of anything in it) that
         the configuration already uses is a ValueError: both schemas require ids to be
         unique, and the CIB refuses the update."""
+        need_element(el, "add_resource(el)")
         sec = self.section("resources")
         if sec is None:
             raise ValidationError("this document has no resources section")
@@ -628,7 +634,7 @@ class CibDocument(SourceDocument):
             el.set("type", "after")
             el.set("to", first)
         if score is not None:
-            el.set("score", score)
+            el.set("score", need_str(score, "add_order(score)"))
         return Order(self._constrain(el))
 
     def add_colocation(
@@ -641,7 +647,7 @@ class CibDocument(SourceDocument):
         legacy = self.dialect != "pacemaker-1.0"
         el.set("from" if legacy else "rsc", rsc)
         el.set("to" if legacy else "with-rsc", with_rsc)
-        el.set("score", score)
+        el.set("score", need_str(score, "add_colocation(score)"))
         return Colocation(self._constrain(el))
 
     def add_location(self, rsc: str, node: str, score: str, *, id: str | None = None) -> Location:
@@ -649,6 +655,8 @@ class CibDocument(SourceDocument):
         Pacemaker 1.0; heartbeat 2's crm.dtd has neither, so there it is a rule
         ``#uname eq NODE`` with the score."""
         rsc = self._ref(rsc, "rsc")
+        need_str(node, "add_location(node)")
+        need_str(score, "add_location(score)")
         lid = self._new_id(id, f"location-{rsc}-{node}")
         el = etree.Element("rsc_location", id=lid, rsc=rsc)
         if self.dialect == "pacemaker-1.0":
@@ -661,6 +669,7 @@ class CibDocument(SourceDocument):
     def add_constraint(self, el: _Element) -> Constraint:
         """Append a constraint element built by hand (:meth:`add_order`,
         :meth:`add_colocation` and :meth:`add_location` build the usual ones)."""
+        need_element(el, "add_constraint(el)")
         return constraint_view(self._constrain(el))
 
     def _constrain(self, el: Any) -> Any:
@@ -673,6 +682,11 @@ class CibDocument(SourceDocument):
 
     def remove(self, view: View) -> None:
         """Remove an element (its whole lines go with it when dumped)."""
+        if not isinstance(view, View):
+            raise TypeError(
+                f"remove() takes a view of this document (doc.resource(id), ...), "
+                f"not {type(view).__name__}"
+            )
         parent = view.el.getparent()
         if parent is not None:
             parent.remove(view.el)

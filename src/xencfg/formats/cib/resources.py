@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import attrs
 
 from ..._lazy import etree
+from ...errors import need_str
 from . import compact, xmltext
 from .values import Duration, canon_name, check_id, parse_bool, sanitize_id
 from .views import (
@@ -405,7 +406,27 @@ def resource_view(el: Any) -> Resource:
     return _VIEWS.get(_tag(el), Resource)(el)
 
 
+def need_element(el: object, where: str) -> None:
+    """A TypeError unless ``el`` is an element (:meth:`CibDocument.make_primitive`,
+    ``etree.fromstring``, or a view's ``el``): a string of XML or a view is the usual
+    mistake, which lxml reports only by its own argument names."""
+    if not isinstance(el, (etree._Element, compact.Node)):
+        raise TypeError(
+            f"{where} is an element (make_primitive(), etree.fromstring(xml), a view's .el),"
+            f" not {type(el).__name__}"
+        )
+
+
+def need_strs(pairs: dict[str, str], where: str) -> None:
+    """A TypeError for a name or value that is not a str (``{"cidr_netmask": 24}``):
+    the CIB's attributes are text, and lxml's own error names none of ours."""
+    for name, value in pairs.items():
+        need_str(name, f"{where} name")
+        need_str(value, f"{where}[{name!r}]")
+
+
 def _nvset(tag: str, set_id: str, pairs: dict[str, str], legacy: bool) -> Any:
+    need_strs(pairs, tag)
     el = etree.Element(tag, id=sanitize_id(set_id, legacy=legacy))
     box = etree.SubElement(el, "attributes") if legacy else el
     for name, value in pairs.items():
@@ -463,6 +484,12 @@ def make_primitive(
     """
     legacy = dialect != "pacemaker-1.0"
     el = etree.Element("primitive", id=check_id(rid, "primitive id", dialect=dialect))
+    need_str(rclass, "make_primitive(rclass)")
+    need_str(rtype, "make_primitive(rtype)")
+    if provider is not None:
+        need_str(provider, "make_primitive(provider)")
+    for op in ops or []:
+        need_strs(op, "make_primitive(ops)")
     el.set("class", rclass)
     if provider is not None:
         el.set("provider", provider)
@@ -501,6 +528,7 @@ def make_group(
     if meta:
         el.append(_nvset("meta_attributes", f"{rid}-meta_attributes", meta, legacy))
     for child in children:
+        need_element(child, "make_group(children) item")
         el.append(compact.unwrap(child))
     _to_dialect(el, legacy)
     return el
@@ -526,6 +554,7 @@ def make_clone(
     el = etree.Element(tag, id=check_id(rid, f"{tag} id", dialect=dialect))
     if meta:
         el.append(_nvset("meta_attributes", f"{rid}-meta_attributes", meta, legacy))
+    need_element(child, "make_clone(child)")
     el.append(compact.unwrap(child))
     _to_dialect(el, legacy)
     return el

@@ -8,7 +8,7 @@ from typing import Any
 import attrs
 
 from ...document import TreeDocument
-from ...errors import ValidationError
+from ...errors import ValidationError, need_str
 from ...problems import KeywordProblem, ValueProblem, walk_keywords
 from ...suggest import closest
 from ...syntax.blocks import (
@@ -146,7 +146,7 @@ class DrbdDocument(TreeDocument):
         (:attr:`dialect`; ``dialect="8.3"`` to choose): an 8.3 file gets
         ``protocol C;`` at resource level and ``syncer { rate 40M; }``.
         """
-        if name in self.resources:
+        if need_str(name, "add_resource(name)") in self.resources:
             raise ValidationError(f"resource {name!r} already exists")
         STYLE.check("resource", [name])
         dialect = dialect or self.dialect or "8.4"

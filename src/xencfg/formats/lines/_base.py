@@ -137,7 +137,9 @@ class LineDocument(TreeDocument):
             self.children.append(e)
         else:
             # by identity: two equal lines (same key, same values) are still two lines
-            at = next(i for i, c in enumerate(self.children) if c is anchor)
+            at = next((i for i, c in enumerate(self.children) if c is anchor), None)
+            if at is None:  # (a bare next() raised StopIteration out of the call)
+                raise ValidationError("insert_after: the anchor is not a line of this document")
             self.children.insert(at + 1, e)
         return e
 

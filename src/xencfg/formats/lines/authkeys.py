@@ -223,6 +223,8 @@ class AuthkeysDocument(LineDocument):
         return self.methods.get(sel) if sel is not None else None
 
     def key_line(self, index: int) -> KeyLine | None:
+        """The last key line of method-id ``index`` (the one :meth:`set_key` edits), or
+        ``None``."""
         found = None
         for e in self.children:
             if isinstance(e, KeyLine) and e.index == index:

@@ -22,7 +22,7 @@ from typing import Any, NamedTuple
 import attrs
 
 from ...document import TreeDocument
-from ...errors import ParseError, ValidationError
+from ...errors import ParseError, ValidationError, need_str
 from ...problems import KeywordProblem, ValueProblem, walk_keywords
 from ...syntax.blocks import Block, BlockStyle, ComputedView, Entry, last_block
 from ...syntax.build import built, make_root, parse_with, to_tok
@@ -408,7 +408,9 @@ class CorosyncDocument(TreeDocument):
         """Append a ``node`` (name, nodeid, ring0_addr, ring1_addr, ...) to the nodelist.
         A ``nodeid`` another node has is a ValueError: corosync refuses to start ("Nodeid
         1 appears twice in corosync.conf")."""
-        check_name(name)
+        check_name(need_str(name, "add_node(name)"))
+        if isinstance(nodeid, bool) or not isinstance(nodeid, (int, str)):
+            raise TypeError(f"add_node(nodeid) is an int, not {type(nodeid).__name__}")
         if any(n.nodeid == int(nodeid) for n in self.nodes):
             raise ValidationError(f"nodeid {int(nodeid)} is already used in the nodelist")
         nodelist = self.section("nodelist", create=True)

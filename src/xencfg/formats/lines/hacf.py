@@ -154,6 +154,7 @@ class HacfDocument(LineDocument):
 
     def add_ucast(self, iface: str, host: str) -> Entry:
         """Add a ``ucast IFACE HOST`` path after the last medium (or at the end)."""
+        self.check("ucast", [iface, host])  # refused here, not later at dumps()
         media = [e for e in self.entries() if e.key in MEDIA]
         e = self.entry_class("ucast")("ucast", [iface, host])
         if media:

@@ -27,7 +27,7 @@ from typing import Any
 
 import attrs
 
-from ...errors import ValidationError
+from ...errors import ValidationError, need_str
 from ...problems import ValueProblem
 from ...syntax.blocks import Entry
 from ._base import LineDocument, LineStyle, parser_for
@@ -114,11 +114,11 @@ class HostsDocument(LineDocument):
 
     def addresses(self, name: str) -> list[IPAddress]:
         """Every address a line gives ``name`` (case-insensitive), in file order."""
-        return self.index().addresses(name)
+        return self.index().addresses(need_str(name, "addresses(name)"))
 
     def resolve(self, name: str) -> IPAddress | None:
         """What a forward lookup of ``name`` returns from this file: the first match."""
-        return self.index().resolve(name)
+        return self.index().resolve(need_str(name, "resolve(name)"))
 
     def names_of(self, address: str | IPAddress) -> list[str]:
         """Every name given to ``address`` (canonical names first, in file order)."""
@@ -130,6 +130,8 @@ class HostsDocument(LineDocument):
 
     def add_host(self, address: str, canonical: str, *aliases: str) -> HostLine:
         """Append a line for ``address`` (after the last line)."""
+        for word in (address, canonical, *aliases):
+            need_str(word, "add_host(address, canonical, *aliases)")
         if parse_address(address) is None:
             raise ValidationError(f"{address!r} is not an IP address")
         self.check(address, [canonical, *aliases])

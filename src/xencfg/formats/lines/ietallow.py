@@ -20,6 +20,7 @@ from typing import Any
 
 import attrs
 
+from ...errors import need_str
 from ...problems import ValueProblem
 from ...syntax.blocks import Entry
 from ._base import LineDocument, parser_for
@@ -102,8 +103,9 @@ class IetAllowDocument(LineDocument):
 
     def rule(self, target: str) -> Rule | None:
         """The line ietd applies to ``target``: its own, else the ``ALL`` line."""
+        want = need_str(target, "rule(target)").lower()
         for r in self.rules:
-            if r.all_targets or r.target.lower() == target.lower():
+            if r.all_targets or r.target.lower() == want:
                 return r
         return None
 
@@ -123,6 +125,8 @@ class IetAllowDocument(LineDocument):
                     yield r, first
 
     def add_rule(self, target: str, *peers: str) -> Rule:
+        """Append ``TARGET PEER, PEER...`` (``ALL`` for every target); a word the file
+        cannot hold is a ValidationError."""
         values = [f"{p}," for p in peers[:-1]] + list(peers[-1:])
         self.check(target, values)
         self.children.append(Entry(target, values))

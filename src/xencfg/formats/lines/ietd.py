@@ -17,7 +17,7 @@ from typing import Any
 
 import attrs
 
-from ...errors import ValidationError
+from ...errors import ValidationError, need_str
 from ...problems import KeywordProblem, ValueProblem
 from ...suggest import suggest
 from ...syntax.blocks import Entry
@@ -439,7 +439,7 @@ class IetdDocument(LineDocument):
 
     def target(self, name: str) -> Target | None:
         """The target whose IQN is ``name`` (IQNs compare case-insensitively, RFC 3722)."""
-        want = name.lower()
+        want = need_str(name, "target(name)").lower()
         return next((t for t in self.targets if t.name.lower() == want), None)
 
     @property
@@ -462,7 +462,7 @@ class IetdDocument(LineDocument):
         returned :class:`Target` takes more lines (:meth:`Target.add_lun`,
         :meth:`Target.add_user`). A name the file already has is a ValueError: ietd
         refuses the second definition (lint's IS002)."""
-        if self.target(name) is not None:
+        if self.target(need_str(name, "add_target(name)")) is not None:
             raise ValidationError(f"target {name!r} already exists")
         self.check("Target", [name])
         for path, kind in luns:

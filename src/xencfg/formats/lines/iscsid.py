@@ -11,12 +11,12 @@ every output masks.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar
 
 import attrs
 
-from ...errors import ValidationError
+from ...errors import ValidationError, need_str
 from ...problems import KeywordProblem, ValueProblem
 from ...suggest import suggest
 from ...syntax.blocks import ComputedView, Entry
@@ -223,6 +223,14 @@ class IscsidStyle(LineStyle):
             raise ValidationError(f"{value!r} cannot be written as an iscsid.conf value")
         return value
 
+    def check(self, key: str, values: Iterable[str]) -> None:
+        """A key alone (``set("node.startup")``) is refused too: it would be written as
+        a line without ``=``, which the file's grammar does not read back."""
+        values = list(values)
+        if not values:
+            raise ValidationError(f"{key!r} needs a value: key = value (remove() drops a key)")
+        super().check(key, values)
+
 
 STYLE = IscsidStyle(indent="", separator=" = ")
 
@@ -276,12 +284,12 @@ class IscsidDocument(OpenIscsiDocument):
 
     def get(self, key: str, default: str | None = None) -> str | None:
         """The raw value open-iscsi reads for ``key`` (:meth:`read_entries`)."""
-        e = self.read_entries().get(key)
+        e = self.read_entries().get(need_str(key, "get(key)"))
         return e.values[0] if e is not None and e.values else default
 
     def value(self, key: str) -> int | bool | str | None:
         """The typed value of ``key`` as open-iscsi reads it (``None`` when absent)."""
-        e = self.read_entries().get(key)
+        e = self.read_entries().get(need_str(key, "value(key)"))
         return typed(key, e.values[0] if e.values else "") if e is not None else None
 
     startup = Setting(

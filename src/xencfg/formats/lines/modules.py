@@ -24,7 +24,7 @@ from typing import Any, ClassVar
 
 import attrs
 
-from ...errors import ValidationError
+from ...errors import ValidationError, need_str
 from ...problems import KeywordProblem, ValueProblem
 from ...suggest import suggest
 from ...syntax.blocks import Entry
@@ -143,7 +143,7 @@ class ModulesDocument(LineDocument):
 
     def options_for(self, module: str) -> dict[str, str | None]:
         """Parameters set for ``module``: ``options`` lines, or its ``/etc/modules`` line."""
-        return dict(self._merged_options().get(norm(module), {}))
+        return dict(self._merged_options().get(norm(need_str(module, "options_for(module)")), {}))
 
     def _merged_options(self) -> dict[str, dict[str, str | None]]:
         """Every module's parameters by its normalised name, lines merged in file order

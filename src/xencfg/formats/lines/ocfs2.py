@@ -21,7 +21,7 @@ from typing import Any
 import attrs
 
 from ...document import TreeDocument
-from ...errors import ParseError, ValidationError, caret_snippet
+from ...errors import ParseError, ValidationError, caret_snippet, need_str
 from ...problems import KeywordProblem, ValueProblem, walk_keywords
 from ...syntax.blocks import Block, BlockStyle, Entry, styled_like
 from ...syntax.build import built, make_root, to_tok, value_list
@@ -205,6 +205,8 @@ class Ocfs2Document(TreeDocument):
         if cluster is None:
             first = self.cluster()
             cluster = first.name if first is not None and first.name else "ocfs2"
+        need_str(name, "add_node(name)")
+        need_str(cluster, "add_node(cluster)")
         check_value(name)  # (o2cb has no quoting: a line break would start a new stanza)
         check_value(cluster)
         if any(n.name == name for n in self.members(cluster)):

@@ -271,6 +271,7 @@ class ShellvarsDocument(TreeDocument):
     style = STYLE
 
     def assignments(self, name: str | None = None) -> list[Assignment]:
+        """Every ``NAME=value`` line (of ``name`` only, when given), in file order."""
         return [
             c
             for c in self.children
@@ -283,6 +284,7 @@ class ShellvarsDocument(TreeDocument):
         return found[-1] if found else None
 
     def get(self, name: str, default: str | None = None) -> str | None:
+        """The value of ``name`` as the shell reads it (the last assignment), else ``default``."""
         a = self.assignment(name)
         return a.value if a is not None else default
 
@@ -302,6 +304,7 @@ class ShellvarsDocument(TreeDocument):
         return a
 
     def remove(self, name: str) -> int:
+        """Remove every assignment of ``name``; return how many went."""
         return drop_children(self.children, lambda c: isinstance(c, Assignment) and c.name == name)
 
     @property

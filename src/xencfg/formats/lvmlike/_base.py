@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 import attrs
 
 from ...document import TreeDocument
-from ...errors import ParseError, ValidationError
+from ...errors import ParseError, ValidationError, need_str
 from ...problems import KeywordProblem, walk_keywords
 from ...syntax.blocks import Block, BlockStyle, Entry, styled_like
 from ...syntax.build import (
@@ -188,6 +188,7 @@ class LvmLikeDocument(TreeDocument):
         return render(self, styled_like(self.source, self.style))
 
     def sections(self, name: str) -> list[Block]:
+        """Every top-level section ``name``, repeats included, in file order."""
         return [c for c in self.children if isinstance(c, Block) and c.key == name]
 
     def section(self, name: str, *, create: bool = False) -> Block | None:
@@ -203,7 +204,7 @@ class LvmLikeDocument(TreeDocument):
 
     def setting(self, path: str) -> Setting | None:
         """The setting at ``section/key`` (``/``-separated, as ``lvmconfig`` names them)."""
-        *secs, key = path.split("/")
+        *secs, key = need_str(path, "setting(path)").split("/")
         node: Node = self
         for s in secs:
             kids = getattr(node, "children", [])
@@ -216,14 +217,14 @@ class LvmLikeDocument(TreeDocument):
 
     def get(self, path: str, default: Any = None) -> Any:
         """Typed value at ``section/key`` (a list for list settings)."""
-        s = self.setting(path)
+        s = self.setting(need_str(path, "get(path)"))
         return s.typed_value if s is not None else default
 
     def set(self, path: str, value: Value | list[Value]) -> Setting:
         """Set ``section/key`` (created, sections too, when missing). A name or value
         the file cannot hold (a blank in a name, a newline in a value, a value neither
         text nor a number) is refused here (ValidationError), not at dumps."""
-        *secs, key = path.split("/")
+        *secs, key = need_str(path, "set(path)").split("/")
         items = value if isinstance(value, list) else [value]
         for v in items:
             if isinstance(v, bool) or not isinstance(v, (int, float, str)):
@@ -288,6 +289,8 @@ class LvmLikeDocument(TreeDocument):
         return visit(self, "")
 
     def walk_settings(self) -> Iterator[tuple[tuple[str, ...], Setting]]:
+        """Every setting with the names of the sections around it, in file order."""
+
         def visit(node: Node, ctx: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], Setting]]:
             for c in node.child_nodes():
                 if isinstance(c, Setting):

@@ -102,6 +102,7 @@ class EvmsDocument(LvmLikeDocument):
         return [d for d in self.sysfs_include if _DM.match(d)]
 
     def keyword_problems(self) -> Iterator[KeywordProblem]:
+        """Unknown or misplaced setting names (with a did-you-mean), section by section."""
         yield from keyword_problems_for(self, SECTIONS)
 
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from typing import Any
 
 import attrs
 
-from ...errors import ValidationError
+from ...errors import ValidationError, need_str
 from ...problems import KeywordProblem, ValueProblem
 from ...syntax.blocks import Block
 from ...syntax.tree import Node
@@ -194,6 +194,7 @@ class LvmDocument(LvmLikeDocument):
         a device against both)."""
         import re
 
+        need_str(device, "accepts(device)")
         for rule in self.filter:
             try:
                 if re.search(rule.regex, device):
@@ -324,6 +325,10 @@ def sniff(text: str) -> bool:
 
 def _filter_values(rules: list[tuple[str, str]]) -> list[Value]:
     """``a|REGEX|`` / ``r|REGEX|`` strings, refusing an action LVM does not know."""
+    if not isinstance(rules, (list, tuple)) or not all(
+        isinstance(r, (list, tuple)) and len(r) == 2 for r in rules
+    ):
+        raise TypeError(f"a filter is a list of (action, regex) pairs, not {rules!r}")
     for action, _ in rules:
         if action not in ("a", "r"):
             raise ValidationError(f"a filter rule's action is 'a' or 'r', not {action!r}")

@@ -52,6 +52,7 @@ class BoothListDocument(StatusDocument):
     multiple: dict[str, list[str]] = attrs.Factory(dict)
 
     def ticket(self, name: str) -> BoothTicket | None:
+        """The ticket called ``name``, or ``None``."""
         return next((t for t in self.tickets if t.name == name), None)
 
 

@@ -128,6 +128,7 @@ class DrbdStatusDocument(StatusDocument):
     peers_named: bool = attrs.field(default=False, eq=False)
 
     def resource(self, name: str) -> ResourceState | None:
+        """The state of resource ``name``, or ``None`` when the output lacks it."""
         return next((r for r in self.resources if r.name == name), None)
 
 

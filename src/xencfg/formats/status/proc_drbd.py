@@ -113,6 +113,7 @@ class ProcDrbdDocument(StatusDocument):
     minors: list[Minor] = attrs.Factory(list)
 
     def minor(self, n: int) -> Minor | None:
+        """The state of ``/dev/drbdN``, or ``None`` when the output lacks it."""
         return next((m for m in self.minors if m.minor == n), None)
 
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:

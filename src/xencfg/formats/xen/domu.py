@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import attrs
 
 from ...document import TreeDocument
-from ...errors import ValidationError
+from ...errors import ValidationError, need_str
 from ...problems import KeywordProblem
 from ...suggest import closest
 from ...syntax.blocks import ComputedView, _replace_run
@@ -308,7 +308,7 @@ class DomUDocument(TreeDocument):
     def get(self, key: str, default: Any = None) -> Any:
         """The value of ``key`` (``COMPUTED`` when code decides it), or ``default``.
         xl's ``key += [...]`` appends to the value assigned before it."""
-        return self._fold(key).get(key, default)
+        return self._fold(need_str(key, "get(key)")).get(key, default)
 
     def set(self, key: str, value: Any) -> Assignment:
         """Set ``key``: edit the deciding assignment, or append a new one. Later
@@ -550,7 +550,7 @@ class DomUDocument(TreeDocument):
         A list the file's code decides (``disk = ...`` under an ``if``, built in a
         loop) is a ValueError: the code is never run, so its items are unknown, and a
         new ``key = [item]`` line would replace them all when xm runs the file."""
-        self._refuse_computed(key)
+        self._refuse_computed(need_str(key, "append(key)"))
         found = self.assignments(key)
         if found and isinstance(found[-1].value, list) and self.get(key) is not COMPUTED:
             found[-1].value = [*found[-1].value, item]
@@ -575,11 +575,15 @@ class DomUDocument(TreeDocument):
         """Change fields of vif ``index`` (``mac=...``), keeping its other fields
         and their order; only the statement holding that vif changes (ValueError
         when the file's code decides ``vif``, as for :meth:`append`)."""
+        if isinstance(index, bool) or not isinstance(index, int):
+            raise TypeError(f"set_vif(index) is an int, not {type(index).__name__}")
         self._refuse_computed("vif")
         a, i = self._holder("vif", index)
         specs = list(a.value) if a is not None else self._list("vif")
         if a is None:
             i = index
+        if not -len(specs) <= i < len(specs):
+            raise ValidationError(f"there is no vif {index}: the file has {len(specs)}")
         kv = parse_kv(specs[i])
         kv.update(fields)
         specs[i] = ",".join(f"{k}={v}" if v != "" else k for k, v in kv.items())

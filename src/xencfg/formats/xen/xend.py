@@ -24,7 +24,7 @@ import attrs
 
 from ..._lazy import lazy_re
 from ...document import TreeDocument
-from ...errors import ParseError, ValidationError, error_at
+from ...errors import ParseError, ValidationError, error_at, need_str
 from ...problems import KeywordProblem, ValueProblem
 from ...suggest import closest
 from ...syntax.build import built, parse_with, to_tok
@@ -506,7 +506,7 @@ class XendDocument(TreeDocument):
     def effective(self, name: str) -> Any:
         """The typed value xend would use: the file's, else xend's default
         (:data:`DEFAULTS`), else ``None``."""
-        if self.setting(name) is not None:
+        if self.setting(need_str(name, "effective(name)")) is not None:
             return self.typed(name)
         if name not in DEFAULTS:
             return None
