@@ -431,3 +431,33 @@ def test_an_upper_case_initiator_name_is_a_warning() -> None:
     found = xencfg.lint_text(text, "initiatorname").findings
     assert [(f.code, f.severity) for f in found] == [("XC005", "warning")]
     assert "LIO" in found[0].message
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "warned"),
+    [
+        ("is-managed", "default", False),
+        ("is-managed", "#default", False),
+        ("allow-migrate", "#default", False),
+        ("allow-migrate", "default", True),
+        ("is-managed", "maybe", True),
+    ],
+)
+def test_cb041_leaves_the_values_pacemaker_reads_as_unset(
+    name: str, value: str, warned: bool
+) -> None:
+    """Pacemaker drops a ``#default`` meta value (1.0 lib/pengine/rules.c
+    populate_hash: "Removing value") and skips ``is-managed=default`` (1.0 complex.c
+    ``safe_str_neq("default", value)``; 3.0 complex.c, deprecated since 2.1.8): the
+    resource stays managed. heartbeat 2 CIBs (tools/ciblint's test CIBs) wrote them,
+    and converted to Pacemaker 1.0 they were called "read as false"."""
+    cib = (
+        '<cib validate-with="pacemaker-1.0" admin_epoch="0" epoch="1" num_updates="0">'
+        "<configuration><crm_config/><nodes/><resources>"
+        '<primitive id="vm" class="ocf" provider="heartbeat" type="Xen">'
+        f'<meta_attributes id="m"><nvpair id="m1" name="{name}" value="{value}"/>'
+        "</meta_attributes></primitive></resources><constraints/></configuration>"
+        "<status/></cib>"
+    )
+    found = xencfg.lint_text(cib, "cib", select=["CB041"]).findings
+    assert [f.severity for f in found] == (["warning"] if warned else [])

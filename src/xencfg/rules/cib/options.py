@@ -338,7 +338,9 @@ def invalid_option_value(item: Loaded) -> Iterator[Finding]:
     is not validated: Pacemaker reads anything but true/on/yes/y/1 as false without a
     word (``crm_is_true``; crm_simulate 2.1.5 shows ``is-managed="maybe"`` as
     "Stopped (unmanaged)", crm_verify says nothing). That is a warning: the file loads,
-    but ``is-managed=maybe`` leaves the resource unmanaged.
+    but ``is-managed=maybe`` leaves the resource unmanaged. ``#default`` (any resource
+    option) and ``is-managed=default`` are no mistake: Pacemaker takes them as unset
+    (1.0 lib/pengine/rules.c and complex.c; deprecated from 2.1.8 on).
 
     Example: ``<nvpair name="placement-strategy" value="balance"/>``.
 
@@ -371,7 +373,15 @@ def invalid_option_value(item: Loaded) -> Iterator[Finding]:
         for s in res.meta_sets:
             for pair in s.nvpairs:
                 value = pair.value
-                if canon_name(pair.name) not in _RESOURCE_BOOLEANS or value is None:
+                name = canon_name(pair.name)
+                if name not in _RESOURCE_BOOLEANS or value is None:
+                    continue
+                if value.lower() == "#default" or (
+                    name == "is-managed" and value.lower() == "default"
+                ):
+                    # "leave it unset": every release drops a #default meta value and skips
+                    # is-managed=default (Pacemaker 1.0 lib/pengine/rules.c populate_hash,
+                    # complex.c common_unpack; 3.0 complex.c, deprecated since 2.1.8)
                     continue
                 if value.lower() not in _BOOLEANS:
                     found = make(
