@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+from hypothesis import strategies as st
 
 import xencfg
 from xencfg.syntax.build import finish
@@ -44,6 +45,26 @@ def byte_exact_or_refused(path: Path, fmt: str) -> bool:
         return False
     assert xencfg.dumps(doc).encode("utf-8", "surrogateescape") == raw
     return True
+
+
+def mutate(data: st.DataObject, text: str, alphabet: str, size: int, cut: int) -> str:
+    """``text`` with up to ``size`` characters of ``alphabet`` put in at a drawn place,
+    over up to ``cut`` characters of it: the mutation every format's "mutated files
+    never crash" property draws."""
+    pos = data.draw(st.integers(0, max(len(text) - 1, 0)))
+    junk = data.draw(st.text(alphabet=alphabet, max_size=size))
+    return text[:pos] + junk + text[pos + data.draw(st.integers(0, cut)) :]
+
+
+def loads_or_refused(text: str, fmt: str) -> xencfg.Document | None:
+    """``None`` where ``text`` is refused (an XencfgError, never another exception);
+    else its document, whose ``dumps`` is asserted to give ``text`` back."""
+    try:
+        doc = xencfg.loads(text, fmt)
+    except xencfg.XencfgError:
+        return None
+    assert xencfg.dumps(doc) == text
+    return doc
 
 
 def canonical(doc: xencfg.Document) -> str:

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 import xencfg
 from conftest import FIXTURES, ids, shared_files, shared_path
-from roundtrip import canonical, check_byte_exact, check_canonical, check_one_edit, read
+from roundtrip import canonical, check_byte_exact, check_canonical, check_one_edit, mutate, read
 from xencfg.formats.xen import _base, domu, xl, xm
 from xencfg.formats.xen import _py2 as py2
 from xencfg.formats.xen.domu import COMPUTED, Assignment, Code
@@ -661,10 +661,7 @@ _MUTANTS = XM_OWN + XL_OWN + XM_CORPUS[:4] + XL_CORPUS[:4]
 @given(data=st.data())
 def test_mutated_files_never_crash(path: Path, data: st.DataObject) -> None:
     text = read(path)
-    pos = data.draw(st.integers(0, max(len(text) - 1, 0)))
-    junk = data.draw(st.text(alphabet="[](){}'\"#\\=,;:\n \t\r\x00\ufeffab1", max_size=4))
-    cut = data.draw(st.integers(0, 3))
-    mutated = text[:pos] + junk + text[pos + cut :]
+    mutated = mutate(data, text, "[](){}'\"#\\=,;:\n \t\r\x00\ufeffab1", 4, 3)
     for fmt in ("xm", "xl"):
         try:
             doc = xencfg.loads(mutated, fmt)

@@ -17,6 +17,7 @@ from roundtrip import (
     check_one_edit,
     check_scanner,
     check_tokens,
+    mutate,
     read,
 )
 from xencfg.formats import drbd
@@ -562,10 +563,7 @@ MUTATE = (
 @given(data=st.data())
 def test_mutated_files_never_crash(path: Path, data: st.DataObject) -> None:
     text = read(path)
-    pos = data.draw(st.integers(0, max(len(text) - 1, 0)))
-    junk = data.draw(st.text(alphabet='{};"#\\\n \t\r\x00\u00a0\ufeffab[]:', max_size=4))
-    cut = data.draw(st.integers(0, 3))
-    mutated = text[:pos] + junk + text[pos + cut :]
+    mutated = mutate(data, text, '{};"#\\\n \t\r\x00\u00a0\ufeffab[]:', 4, 3)
     check_scanner("drbd", mutated, drbd.reader._scan, drbd.parse_lark)
     try:
         doc = drbd.parse(mutated)
