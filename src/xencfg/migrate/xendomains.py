@@ -13,19 +13,16 @@ cluster: the report names it on each node where xendomains starts at boot.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
+from .. import api
 from .._lazy import etree
 from ..bootlinks import boot_links
 from ..discover import display_path, etc_file_text
+from ..errors import XencfgError
 from ..stack import Note
+from ..xendomains import SETTINGS, auto_only, saved_and_restored
 from .migration import Migration
-
-#: where xendomains' settings are, below /etc (Debian/Ubuntu, SUSE/Red Hat)
-SETTINGS = ("default/xendomains", "sysconfig/xendomains")
-#: ``NAME=VALUE`` of a shell settings file (``export`` allowed, a value quoted or bare)
-_ASSIGN = re.compile(r"""^\s*(?:export\s+)?(XENDOMAINS_\w+)=(?:"([^"]*)"|'([^']*)'|(\S*))""")
 
 
 def plan_xendomains(m: Migration, found: Any) -> None:
@@ -44,15 +41,18 @@ def plan_xendomains(m: Migration, found: Any) -> None:
             text = etc_file_text(t.tree, path, 1 << 20)
             if text is None:
                 continue
-            values, line = _settings(text)
-            save = values.get("XENDOMAINS_SAVE", "")
-            if not save or "$" in save or values.get("XENDOMAINS_RESTORE") != "true":
+            try:  # (read as lint reads it: XN019 and this line say the same of one file)
+                doc = api.loads(text, "shellvars")
+            except XencfgError:
                 break
-            only = values.get("XENDOMAINS_AUTO_ONLY") == "true"
+            save = saved_and_restored(doc)
+            if save is None:
+                break
+            only = auto_only(doc)
             what = (
-                f"XENDOMAINS_SAVE={save}, XENDOMAINS_RESTORE=true kept: xl's xendomains "
+                f"XENDOMAINS_SAVE={save.value}, XENDOMAINS_RESTORE=true kept: xl's xendomains "
                 f"saves {'the guests of XENDOMAINS_AUTO' if only else 'every running guest'}"
-                f" to {save} at shutdown (xl save) and restores them at boot (xl restore), "
+                f" to {save.value} at shutdown (xl save) and restores them at boot (xl restore), "
                 "before the cluster starts"
             )
             if guests and not only:
@@ -65,24 +65,9 @@ def plan_xendomains(m: Migration, found: Any) -> None:
                 )
             else:
                 kind, why = "rewrite", "no guest of the cluster's is saved by it"
-            where = f"{t.name}:{display_path(path)}:{line}"
+            where = f"{t.name}:{display_path(path)}:{doc.position(save)[0]}"
             m.notes.append(Note(kind, where, f"/etc/{rel} (kept)", what, why))
             break
-
-
-def _settings(text: str) -> tuple[dict[str, str], int]:
-    """xendomains' settings of the file ``text`` (the last assignment wins, as the
-    shell's), and the line of XENDOMAINS_SAVE."""
-    values: dict[str, str] = {}
-    line = 0
-    for no, raw in enumerate(text.splitlines()[:10_000], 1):
-        found = _ASSIGN.match(raw)
-        if found is None:
-            continue
-        values[found[1]] = next((g for g in found.groups()[1:] if g is not None), "")
-        if found[1] == "XENDOMAINS_SAVE":
-            line = no
-    return values, line
 
 
 def _cluster_guests(m: Migration) -> list[str]:

@@ -10,6 +10,7 @@ from ...bootlinks import started_at_boot
 from ...cluster import Cluster, Loaded
 from ...discover import NodeRoot, OutsideRoot, in_root
 from ...findings import Finding, Location
+from ...xendomains import SETTINGS, auto_only, saved_and_restored
 from .. import make, rule
 from ..documents import domu_doc as _domu
 from .common import _domus, _where
@@ -17,9 +18,6 @@ from .common import _domus, _where
 #: Where xendomains looks when its settings do not say (XENDOMAINS_AUTO of Xen's
 #: tools/hotplug/Linux/init.d/sysconfig.xendomains, SUSE's and Debian's alike).
 AUTO_DIR = "/etc/xen/auto"
-
-#: The files of a node that hold xendomains' settings.
-XENDOMAINS_SETTINGS = ("sysconfig/xendomains", "default/xendomains")
 
 
 def _cluster_guests(cluster: Cluster) -> dict[str, Location]:
@@ -59,7 +57,7 @@ def _settings(cluster: Cluster, tree: NodeRoot, node: str | None) -> Loaded | No
     for item in cluster.docs("shellvars"):
         if item.node != node or item.file.tree is not tree:
             continue
-        if item.file.path.relative_to(tree.etc).as_posix() in XENDOMAINS_SETTINGS:
+        if item.file.path.relative_to(tree.etc).as_posix() in SETTINGS:
             return item
     return None
 
@@ -76,24 +74,15 @@ def _auto_dir(settings: Loaded | None) -> str | None:
 
 def _saves_and_restores(settings: Loaded | None) -> Location | None:
     """Where the settings have xendomains save every running guest at shutdown and
-    restore the images at boot: ``XENDOMAINS_SAVE`` not empty, ``XENDOMAINS_RESTORE``
-    ``true`` and ``XENDOMAINS_AUTO_ONLY`` not ``true`` (Xen's
-    tools/hotplug/Linux/xendomains.in: ``stop`` runs ``$CMD save`` for each running
-    domain when ``test -n "$XENDOMAINS_SAVE"``, skipping those outside
-    ``XENDOMAINS_AUTO`` only when ``XENDOMAINS_AUTO_ONLY`` is ``true``; ``start``
-    restores every image ``if [ "$XENDOMAINS_RESTORE" = "true" ]``). Unset, the script
-    does neither (the shipped files set both)."""
+    restore the images at boot (:func:`xencfg.xendomains.saved_and_restored`, and not
+    only the guests of ``XENDOMAINS_AUTO``)."""
     from ..documents import shellvars_doc
 
     if settings is None:
         return None
     doc = shellvars_doc(settings)
-    save = doc.assignment("XENDOMAINS_SAVE")
-    if save is None or save.expands or not (doc.get("XENDOMAINS_SAVE") or "").strip():
-        return None
-    if doc.get("XENDOMAINS_RESTORE") != "true" or doc.get("XENDOMAINS_AUTO_ONLY") == "true":
-        return None
-    return settings.where(save)
+    save = saved_and_restored(doc)
+    return None if save is None or auto_only(doc) else settings.where(save)
 
 
 def _entries(tree: NodeRoot, folder: str) -> Iterator[tuple[str, Path]]:
