@@ -42,7 +42,7 @@ def plan_booth(m: Migration, found: Any) -> None:
                 KEPT,
             )
         )
-    cib = next((o for o in m.outputs if not o.node and o.path.endswith(".xml")), None)
+    cib = m.cib_output
     if cib is None:
         return
     source = m.cib_input[0] if m.cib_input else cib.path

@@ -101,7 +101,7 @@ def drbddisk_masters(
 def drbddisk_beyond_two(m: Migration, hosts: dict[str, list[str]]) -> None:
     """:func:`drbddisk_masters` on the CIB ``m`` writes when its cluster has other than
     two nodes, with the hosts of the nodes' drbd.conf files (``hosts``)."""
-    out = next((o for o in m.outputs if not o.node and o.path.endswith(".xml")), None)
+    out = m.cib_output
     if out is None:
         return
     root = etree.fromstring(out.data)

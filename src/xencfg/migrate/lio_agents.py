@@ -38,7 +38,7 @@ LIO_STEP = (
 def lio_agents(m: Migration) -> bool:
     """The IET init-script primitives of the CIB ``m`` writes, made LIO's agents where the
     saveconfig.json written for the cluster's nodes gives what they need; whether any was."""
-    cib = next((o for o in m.outputs if not o.node and o.path.endswith(".xml")), None)
+    cib = m.cib_output
     nodes = set(m.stack_nodes or m.nodes)
     saved = {o.data for o in m.outputs if o.node in nodes and o.path.endswith("saveconfig.json")}
     if cib is None or not saved:

@@ -90,6 +90,11 @@ class Migration:
     #: where the migration made the CIB (of haresources or cluster.conf)
     cib_input: tuple[str, str] | None = attrs.field(default=None, repr=False)
 
+    @property
+    def cib_output(self) -> Output | None:
+        """The CIB this migration writes (the one output of no node that is XML)."""
+        return next((o for o in self.outputs if not o.node and o.path.endswith(".xml")), None)
+
     def to_dict(self, show_secrets: bool = False) -> dict[str, Any]:
         notes = self.all_notes()
         out: dict[str, Any] = {
@@ -407,7 +412,7 @@ def _site_markdown(m: Migration) -> str:
         "",
     ]
     for c in m.clusters:
-        cib = next((o.path for o in c.outputs if not o.node and o.path.endswith(".xml")), "")
+        cib = c.cib_output.path if c.cib_output is not None else ""
         if not c.outputs and not c.notes:
             lines.append(f"- {c.title or 'cluster ' + ', '.join(c.nodes)}: nothing to migrate")
         elif c.title:

@@ -72,7 +72,7 @@ def plan_xendomains(m: Migration, found: Any) -> None:
 
 def _cluster_guests(m: Migration) -> list[str]:
     """The ids of the Xen and VirtualDomain resources of the CIB ``m`` writes."""
-    cib = next((o for o in m.outputs if not o.node and o.path.endswith(".xml")), None)
+    cib = m.cib_output
     if cib is None:
         return []
     return [
