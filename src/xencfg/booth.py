@@ -68,6 +68,18 @@ def booth_config(tree: NodeRoot, name: str) -> BoothConfig | None:
     return None if text is None else _parse(path, text)
 
 
+def booth_confs(tree: NodeRoot) -> list[Path] | None:
+    """The booth configurations of a node tree (/etc/booth/*.conf, not through a linked
+    folder), sorted; ``None`` where the folder cannot be read."""
+    folder = tree.etc / "booth"
+    try:
+        if folder.is_symlink() or not folder.is_dir():
+            return []
+        return sorted(p for p in folder.iterdir() if p.name.endswith(".conf"))
+    except OSError:
+        return None
+
+
 def booth_tickets(cluster: Cluster) -> frozenset[str]:
     """The tickets the booth.conf files of the run's trees (/etc/booth/*.conf) define."""
 
@@ -75,14 +87,7 @@ def booth_tickets(cluster: Cluster) -> frozenset[str]:
         names: set[str] = set()
         for node in cluster.nodes:
             tree = cluster.tree(node) if node else None
-            folder = tree.etc / "booth" if tree is not None else None
-            try:
-                if folder is None or folder.is_symlink() or not folder.is_dir():
-                    continue
-                confs = sorted(p for p in folder.iterdir() if p.name.endswith(".conf"))
-            except OSError:
-                continue
-            for conf in confs:
+            for conf in (booth_confs(tree) or []) if tree is not None else []:
                 text = _read(conf)
                 if text is not None:
                     names.update(_parse(str(conf), text).tickets)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from ...booth import booth_confs
 from ...cluster import Cluster, Loaded
 from ...findings import Finding, Location
 from .. import Once, make, rule
@@ -61,13 +62,8 @@ def _one_booth(cluster: Cluster, node: str) -> bool:
     configuration's daemon (/etc/booth/booth.conf), so with a second one
     (``booth@other``) a ticket it lacks may be the other's."""
     tree = cluster.tree(node)
-    folder = tree.etc / "booth" if tree is not None else None
-    try:
-        if folder is None or folder.is_symlink() or not folder.is_dir():
-            return True
-        return sum(1 for p in folder.iterdir() if p.name.endswith(".conf")) <= 1
-    except OSError:
-        return False
+    confs = booth_confs(tree) if tree is not None else []
+    return confs is not None and len(confs) <= 1
 
 
 def _lists(cluster: Cluster) -> Iterator[tuple[str, Loaded, BoothListDocument]]:
