@@ -1,6 +1,6 @@
 """drbd-reactor's promoter: which DRBD resources it promotes on a node, read from
 /etc/drbd-reactor.toml and the snippets folder it names (default /etc/drbd-reactor.d,
-``*.toml``), here and not in the rules (DR047 asks :func:`promoted_resources`).
+``*.toml``), here and not in the rules (DR047 and LS004 ask :func:`run_promoted`).
 
 Only the promoter's resource names are read (``[[promoter]]`` then
 ``[promoter.resources.NAME]``, drbd-reactor doc/promoter.md); a file TOML does not
@@ -13,6 +13,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .cluster import Cluster
     from .discover import NodeRoot
 
 #: The largest snippet read (a promoter snippet is a few lines).
@@ -76,3 +77,12 @@ def promoted_resources(tree: NodeRoot) -> dict[str, str]:
         if data is not None:
             found.update(dict.fromkeys(_promoter_names(data), f"{snippets}/{name}"))
     return found
+
+
+def run_promoted(cluster: Cluster, tree: NodeRoot) -> dict[str, str]:
+    """:func:`promoted_resources` of ``tree``, read once per run: DR047 asks each node
+    and LS004 each Primary resource of it, and each reading parses every snippet."""
+    memo: dict[NodeRoot, dict[str, str]] = cluster.fact("reactor-promoted", dict)
+    if tree not in memo:
+        memo[tree] = promoted_resources(tree)
+    return memo[tree]

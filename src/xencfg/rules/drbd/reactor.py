@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from ...bootlinks import started_at_boot
 from ...cluster import Cluster
 from ...findings import Finding
-from ...reactor import promoted_resources
+from ...reactor import run_promoted
 from .. import make, rule
 from .common import _effective, _node_configs, own_hosts
 
@@ -34,7 +34,7 @@ def promoter_without_quorum(cluster: Cluster) -> Iterator[Finding]:
         tree = cluster.tree(node)
         if tree is None or started_at_boot(cluster, tree, "drbd-reactor") is False:
             continue
-        promoted = promoted_resources(tree)
+        promoted = run_promoted(cluster, tree)
         for item, res, host in own_hosts(cluster, items, node):
             where = promoted.get(res.name)
             if where is None:

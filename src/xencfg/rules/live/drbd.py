@@ -313,10 +313,10 @@ def _promoted_by_cluster(cluster: Cluster, node: str, name: str) -> bool | None:
             return True
     tree = cluster.tree(node)
     if seen and tree is not None:
-        from ...reactor import promoted_resources
+        from ...reactor import run_promoted
 
         # drbd-reactor's promoter promotes it (beside a CIB for other services)
-        if name in promoted_resources(tree):
+        if name in run_promoted(cluster, tree):
             return True
     return False if seen else None
 
