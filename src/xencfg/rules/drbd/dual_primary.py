@@ -87,7 +87,7 @@ def dual_primary_without_fencing(cluster: Cluster) -> Iterator[Finding]:
         fencing = eff.sections.get("disk", {}).get("fencing") or eff.sections.get("net", {}).get(
             "fencing"
         )
-        if fencing != "resource-and-stonith" and not _quorum_guards(eff):
+        if fencing != "resource-and-stonith" and not quorum_on(eff):
             yield make(
                 "DR011",
                 f"resource '{res.name}' allows two primaries with fencing "
@@ -96,9 +96,10 @@ def dual_primary_without_fencing(cluster: Cluster) -> Iterator[Finding]:
             )
 
 
-def _quorum_guards(eff: Effective) -> bool:
+def quorum_on(eff: Effective) -> bool:
     """DRBD 9 quorum on: a node without it fails (``io-error``) or freezes
-    (``suspend-io``, the default) its writes, so neither side diverges."""
+    (``suspend-io``, the default) its writes, so neither side diverges (DR011); a
+    promoter that sees it off promotes on both sides of a split (DR047)."""
     options = eff.sections.get("options", {})
     return str(options.get("quorum") or "off").lower() != "off"
 

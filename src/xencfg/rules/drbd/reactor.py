@@ -10,6 +10,7 @@ from ...findings import Finding
 from ...reactor import run_promoted
 from .. import make, rule
 from .common import _effective, _node_configs, own_hosts
+from .dual_primary import quorum_on
 
 
 @rule("DR047", "promoter-without-quorum", "warning", scope="cluster", hazard=True)
@@ -39,8 +40,7 @@ def promoter_without_quorum(cluster: Cluster) -> Iterator[Finding]:
             where = promoted.get(res.name)
             if where is None:
                 continue
-            options = _effective(cluster, res, host.name).sections.get("options", {})
-            if str(options.get("quorum") or "off").lower() == "off":
+            if not quorum_on(_effective(cluster, res, host.name)):
                 yield make(
                     "DR047",
                     f"drbd-reactor's promoter ({where}) runs resource '{res.name}' on "
